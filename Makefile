@@ -1,0 +1,48 @@
+# The product's two commands: `make run` and `make test`. Each installs whatever is missing.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 5000
+export DATA_DIR ?= $(CURDIR)/instance
+
+.PHONY: run test test-sqlite test-postgres serve system-packages system-packages-test translations bench clean
+
+$(BIN)/activate: requirements.txt requirements-dev.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $(BIN)/activate
+
+system-packages:
+	@scripts/system-packages.sh run
+
+system-packages-test:
+	@scripts/system-packages.sh test
+
+translations: $(BIN)/activate
+	@$(BIN)/pybabel compile --use-fuzzy -q -d translations 2>/dev/null || $(BIN)/pybabel compile -q -d translations
+
+run: system-packages $(BIN)/activate translations
+	$(BIN)/flask --app app db upgrade
+	$(BIN)/flask --app app seed-demo
+	@echo "Serving on http://127.0.0.1:$(PORT)  (PWA at /app/, API docs at /api/docs)"
+	$(BIN)/flask --app app run --host 127.0.0.1 --port $(PORT)
+
+serve: $(BIN)/activate translations
+	$(BIN)/flask --app app db upgrade
+	$(BIN)/gunicorn --workers $${WORKERS:-4} --bind 127.0.0.1:$(PORT) 'app:create_app()'
+
+# The whole suite on SQLite, then again on PostgreSQL when TEST_DATABASE_URL names one.
+test: system-packages-test $(BIN)/activate translations
+	$(BIN)/python -m pytest -p no:cacheprovider
+	@if [ -n "$$TEST_DATABASE_URL" ]; then \
+	  echo "== again on PostgreSQL =="; \
+	  TEST_ON_POSTGRES=1 $(BIN)/python -m pytest -p no:cacheprovider; \
+	fi
+
+bench: $(BIN)/activate translations
+	@for script in bench/bench_*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
+
+clean:
+	rm -rf $(VENV) .pytest_cache test-artifacts

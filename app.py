@@ -1,0 +1,50 @@
+"""Application factory: configuration, extensions, blueprints, CLI, error handlers. Nothing else."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask
+
+from core import errors, health, seeding
+from core.config import load_config
+from core.db import render_migration_item
+from core.extensions import api, babel, csrf, db, login_manager, migrate
+from core.i18n import select_locale
+
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+
+
+def create_app(config: dict | None = None) -> Flask:
+    app = Flask(__name__, instance_relative_config=False)
+    app.config.update(load_config())
+    if config:
+        app.config.update(config)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(MIGRATIONS), render_as_batch=True,
+                     render_item=render_migration_item, compare_type=True)
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    api.init_app(app)
+    _register_domains(app)
+    errors.init_app(app)  # after api.init_app, whose JSON-only handler it replaces
+    return app
+
+
+def _register_domains(app: Flask) -> None:
+    import core.audit_views
+    import org.policies  # noqa: F401  (registers the organisation's permission rules)
+    from org import api as org_api, auth_api, cli as org_cli, views as org_views
+    from core import docs
+
+    app.register_blueprint(health.blp)
+    app.register_blueprint(docs.blp)
+    for blueprint in (auth_api.blp, *org_api.BLUEPRINTS):
+        api.register_blueprint(blueprint)
+        csrf.exempt(blueprint)
+    app.register_blueprint(org_views.blp)
+    app.register_blueprint(core.audit_views.blp)
+    org_views.init_app(app)
+    org_cli.init_app(app)
+    seeding.init_app(app)

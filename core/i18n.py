@@ -1,0 +1,15 @@
+"""Language choice: the user's saved preference, else the session's switch, else Chinese."""
+from flask import request, session
+from flask_login import current_user
+
+SUPPORTED = ("zh", "en")
+
+
+def select_locale() -> str:
+    chosen = request.args.get("lang")
+    if chosen in SUPPORTED:
+        return chosen
+    if session.get("lang") in SUPPORTED:
+        return session["lang"]
+    user_locale = getattr(current_user, "locale", None) if current_user else None
+    return user_locale if user_locale in SUPPORTED else "zh"

@@ -1,0 +1,52 @@
+"""`flask seed-demo`: each domain registers its demo step; steps run in registration order."""
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Callable
+from pathlib import Path
+
+import click
+from flask import Flask, current_app
+
+_steps: list[tuple[str, Callable[[str], str | None]]] = []
+
+
+def step(name: str):
+    def register(func):
+        if all(existing != name for existing, _ in _steps):
+            _steps.append((name, func))
+        return func
+
+    return register
+
+
+def demo_password() -> tuple[str, bool]:
+    """DEMO_PASSWORD if set, else one generated once and kept in the data folder."""
+    configured = current_app.config.get("DEMO_PASSWORD")
+    if configured:
+        return configured, False
+    path = Path(current_app.config["DATA_DIR"]) / "demo_password"
+    if path.exists():
+        return path.read_text().strip(), False
+    password = "demo-" + secrets.token_urlsafe(6)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(password)
+    return password, True
+
+
+def run_all() -> list[str]:
+    password, _ = demo_password()
+    return [f"{name}: {summary}" for name, func in _steps if (summary := func(password))]
+
+
+def init_app(app: Flask) -> None:
+    @app.cli.command("seed-demo")
+    def seed_demo():
+        """Build the demo bank; running it again changes nothing."""
+        password, generated = demo_password()
+        for line in run_all():
+            click.echo(line)
+        click.echo("Demo logins (password %s%s): admin, inspector, monitor, shopper, outlet, viewer"
+                   % (password, ", generated and kept in DATA_DIR/demo_password" if generated else ""))

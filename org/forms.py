@@ -1,0 +1,107 @@
+"""HTML forms described by the same marshmallow schemas the API uses: one set of rules."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from flask_babel import lazy_gettext as _l
+from marshmallow import Schema, fields, validate
+from sqlalchemy import select
+
+from core.extensions import db
+from org.models import Branch, Counter, Outlet, Vendor
+
+LABELS = {
+    "code": _l("Code"), "name": _l("Name"), "name_en": _l("English name"), "address": _l("Address"),
+    "latitude": _l("Latitude"), "longitude": _l("Longitude"), "branch_id": _l("Branch"),
+    "outlet_id": _l("Outlet"), "number": _l("Number"), "kind": _l("Kind"), "label": _l("Label"),
+    "employee_no": _l("Employee number"), "position": _l("Position"), "counter_id": _l("Counter"),
+    "contact": _l("Contact"), "username": _l("Username"), "display_name": _l("Display name"),
+    "role": _l("Role"), "vendor_id": _l("Vendor"), "locale": _l("Language"), "password": _l("Password"),
+    "active": _l("Active"), "notice_prefix": _l("Notice prefix"),
+}
+
+CHOICE_LABELS = {
+    "cash": _l("Cash window"), "vip": _l("VIP window"), "corporate": _l("Corporate window"),
+    "teller": _l("Teller"), "lobby_manager": _l("Lobby manager"), "wealth_manager": _l("Wealth manager"),
+    "account_manager": _l("Account manager"), "outlet_manager": _l("Outlet manager"),
+    "admin": _l("Administrator"), "inspector": _l("Inspector"), "remote_monitor": _l("Remote monitor"),
+    "mystery_shopper": _l("Mystery shopper"), "viewer": _l("Viewer (leadership)"),
+    "zh": "中文", "en": "English",
+}
+
+
+def _reference_choices(name: str) -> list[tuple[str, str]] | None:
+    if name == "branch_id":
+        rows = db.session.execute(select(Branch).order_by(Branch.code)).scalars()
+        return [(str(b.id), b.name) for b in rows]
+    if name == "outlet_id":
+        rows = db.session.execute(select(Outlet).where(Outlet.active.is_(True)).order_by(Outlet.code)).scalars()
+        return [(str(o.id), f"{o.code} {o.name}") for o in rows]
+    if name == "counter_id":
+        rows = db.session.execute(select(Counter).join(Outlet).order_by(Outlet.code, Counter.number)).scalars()
+        return [(str(c.id), f"{c.outlet.name} #{c.number}") for c in rows]
+    if name == "vendor_id":
+        rows = db.session.execute(select(Vendor).order_by(Vendor.code)).scalars()
+        return [(str(v.id), v.name) for v in rows]
+    return None
+
+
+@dataclass
+class FormField:
+    name: str
+    label: str
+    kind: str  # text, number, select, password
+    required: bool
+    value: object = ""
+    choices: list[tuple[str, str]] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+
+def describe(schema: Schema, values: dict, errors: dict) -> list[FormField]:
+    result = []
+    for name, schema_field in schema.load_fields.items():
+        choices = _reference_choices(name)
+        one_of = next((v for v in schema_field.validators if isinstance(v, validate.OneOf)), None)
+        if one_of is not None:
+            choices = [(c, str(CHOICE_LABELS.get(c, c))) for c in one_of.choices]
+        if choices is not None:
+            kind = "select"
+        elif name == "password":
+            kind = "password"
+        elif isinstance(schema_field, (fields.Integer, fields.Float)):
+            kind = "number"
+        else:
+            kind = "text"
+        value = values.get(name, "")
+        result.append(FormField(
+            name=name, label=str(LABELS.get(name, name)), kind=kind, required=schema_field.required,
+            value="" if value is None or name == "password" else value, choices=choices or [],
+            errors=list(errors.get(name, [])),
+        ))
+    return result
+
+
+def parse(schema: Schema, form) -> dict:
+    """Turn posted strings into the types the schema expects; blanks become absent or None."""
+    data = {}
+    for name, schema_field in schema.load_fields.items():
+        raw = form.get(name)
+        if raw is None:
+            continue
+        raw = raw.strip()
+        if raw == "":
+            if schema_field.allow_none:
+                data[name] = None
+            elif not schema_field.required and isinstance(schema_field, fields.String) and name != "password":
+                data[name] = ""
+            continue
+        if isinstance(schema_field, fields.Integer):
+            data[name] = int(raw) if raw.lstrip("-").isdigit() else raw
+        elif isinstance(schema_field, fields.Float):
+            try:
+                data[name] = float(raw)
+            except ValueError:
+                data[name] = raw
+        else:
+            data[name] = raw
+    return data

@@ -1,0 +1,140 @@
+"""Every change to the organisation: one function per use case, one transaction each."""
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from core import audit
+from core.errors import Conflict, NotFound, OperationError
+from core.extensions import db
+from core.security import hash_password
+from org.accounts import revoke_all_tokens
+from org.models import Branch, Counter, Outlet, Staff, User, Vendor
+
+UNIQUE_FIELDS = {
+    Branch: "code",
+    Outlet: "code",
+    Staff: "employee_no",
+    Vendor: "code",
+    User: "username",
+}
+
+
+def validate_password(password: str) -> None:
+    if not password or len(password) < 8:
+        raise OperationError("Password too short.", {"password": ["Use at least 8 characters."]})
+    if password.isdigit() or password.isalpha():
+        raise OperationError("Password too weak.", {"password": ["Mix letters with digits or symbols."]})
+
+
+def get_or_404(model, ident: int, label: str):
+    obj = db.session.get(model, ident)
+    if obj is None:
+        raise NotFound(f"{label} {ident} does not exist.")
+    return obj
+
+
+def _check_unique(model, data: dict, current=None) -> None:
+    field = UNIQUE_FIELDS.get(model)
+    if field is None or field not in data:
+        return
+    column = getattr(model, field)
+    existing = db.session.execute(select(model).where(func.lower(column) == str(data[field]).lower())).scalar()
+    if existing is not None and existing is not current:
+        raise Conflict(f"{field} {data[field]!r} is already used.", {field: ["Already used."]})
+
+
+def _check_references(model, data: dict, current=None) -> None:
+    """Foreign keys named in the data must exist and agree with each other."""
+    errors: dict[str, list[str]] = {}
+    if "branch_id" in data and db.session.get(Branch, data["branch_id"]) is None:
+        errors["branch_id"] = ["No such branch."]
+    outlet_id = data.get("outlet_id", getattr(current, "outlet_id", None))
+    if data.get("outlet_id") is not None and db.session.get(Outlet, data["outlet_id"]) is None:
+        errors["outlet_id"] = ["No such outlet."]
+    if data.get("counter_id") is not None:
+        counter = db.session.get(Counter, data["counter_id"])
+        if counter is None or counter.outlet_id != outlet_id:
+            errors["counter_id"] = ["No such counter in this outlet."]
+    if data.get("vendor_id") is not None and db.session.get(Vendor, data["vendor_id"]) is None:
+        errors["vendor_id"] = ["No such vendor."]
+    if model is Counter and "number" in data:
+        clash = db.session.execute(
+            select(Counter).where(Counter.outlet_id == outlet_id, Counter.number == data["number"])
+        ).scalar()
+        if clash is not None and clash is not current:
+            errors["number"] = ["This outlet already has a counter with this number."]
+    if errors:
+        raise OperationError("Some references are not valid.", errors)
+
+
+def _commit_or_conflict() -> None:
+    try:
+        db.session.commit()
+    except IntegrityError as error:
+        db.session.rollback()
+        raise Conflict("The change clashes with existing data (a duplicate or a broken reference).") from error
+
+
+def create(model, data: dict, actor):
+    _check_unique(model, data)
+    _check_references(model, data)
+    obj = model(**data)
+    db.session.add(obj)
+    audit.record(f"{model.__tablename__}.create", obj, actor=actor, after=audit.snapshot(obj))
+    _commit_or_conflict()
+    return obj
+
+
+def update(obj, data: dict, actor):
+    model = type(obj)
+    _check_unique(model, data, current=obj)
+    _check_references(model, data, current=obj)
+    before = audit.snapshot(obj)
+    for key, value in data.items():
+        setattr(obj, key, value)
+    audit.record(f"{model.__tablename__}.update", obj, actor=actor, before=before, after=audit.snapshot(obj))
+    _commit_or_conflict()
+    return obj
+
+
+def set_active(obj, active: bool, actor):
+    before = audit.snapshot(obj)
+    obj.active = active
+    if isinstance(obj, User) and not active:
+        obj.session_epoch += 1
+        revoke_all_tokens(obj)
+    verb = "activate" if active else "deactivate"
+    audit.record(f"{obj.__tablename__}.{verb}", obj, actor=actor, before=before, after=audit.snapshot(obj))
+    _commit_or_conflict()
+    return obj
+
+
+def create_user(data: dict, actor) -> User:
+    data = dict(data)
+    password = data.pop("password", None)
+    if not password:
+        raise OperationError("A new user needs a password.", {"password": ["Missing data for required field."]})
+    validate_password(password)
+    data["password_hash"] = hash_password(password)
+    return create(User, _scoped_user_data(data), actor)
+
+
+def update_user(user: User, data: dict, actor) -> User:
+    data = dict(data)
+    password = data.pop("password", None)
+    if password:
+        validate_password(password)
+        data["password_hash"] = hash_password(password)
+        data["session_epoch"] = user.session_epoch + 1
+        revoke_all_tokens(user)
+    return update(user, _scoped_user_data(data), actor)
+
+
+def _scoped_user_data(data: dict) -> dict:
+    """Only the scope the role needs is kept, so a changed role never keeps a stale binding."""
+    role = data.get("role")
+    if role is not None:
+        data["outlet_id"] = data.get("outlet_id") if role == "outlet_manager" else None
+        data["vendor_id"] = data.get("vendor_id") if role == "mystery_shopper" else None
+    return data

@@ -1,0 +1,219 @@
+"""HTML pages: log in and out, language switch, and the admin area for the organisation."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import Blueprint, Flask, abort, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _, lazy_gettext as _l
+from flask_login import current_user, login_required, login_user, logout_user
+from marshmallow import Schema, ValidationError
+from sqlalchemy import select
+
+from core.errors import OperationError
+from core.extensions import db, login_manager
+from core.permissions import Role, authorize, rule, roles
+from org import accounts, forms, importing, operations
+from org.models import Counter, Outlet, Staff, User, Vendor
+from org.schemas import CounterSchema, OutletSchema, PasswordChangeSchema, StaffSchema, UserSchema, VendorSchema
+
+blp = Blueprint("org", __name__)
+
+rule("admin_area.view")(roles(Role.ADMIN, Role.VIEWER))
+
+
+@dataclass(frozen=True)
+class Resource:
+    model: type
+    schema: type[Schema]
+    title: object
+    columns: tuple[str, ...]
+    importer: object = None
+
+
+RESOURCES = {
+    "outlets": Resource(Outlet, OutletSchema, _l("Outlets"), ("code", "name", "address", "latitude", "longitude"),
+                        importing.import_outlets),
+    "counters": Resource(Counter, CounterSchema, _l("Counters"), ("outlet", "number", "kind", "label")),
+    "staff": Resource(Staff, StaffSchema, _l("Staff"), ("employee_no", "name", "position", "outlet", "counter"),
+                      importing.import_staff),
+    "vendors": Resource(Vendor, VendorSchema, _l("Vendors"), ("code", "name", "contact")),
+    "users": Resource(User, UserSchema, _l("Users"), ("username", "display_name", "role", "outlet", "vendor")),
+}
+
+
+def _resource(name: str) -> Resource:
+    if name not in RESOURCES:
+        abort(404)
+    return RESOURCES[name]
+
+
+def _manage_action(resource: Resource) -> str:
+    return "user.manage" if resource.model is User else "org.manage"
+
+
+@blp.route("/login", methods=["GET", "POST"])
+def login():
+    error = None
+    if request.method == "POST":
+        try:
+            user = accounts.authenticate(request.form.get("username", ""), request.form.get("password", ""))
+        except OperationError as failure:
+            error = failure.message
+            return render_template("org/login.html", error=error), failure.status
+        login_user(user)
+        session.permanent = True
+        target = request.args.get("next", "")
+        return redirect(target if target.startswith("/") and not target.startswith("//") else url_for("org.home"))
+    return render_template("org/login.html", error=error)
+
+
+@blp.post("/logout")
+def logout():
+    logout_user()
+    return redirect(url_for("org.login"))
+
+
+@blp.get("/lang/<code>")
+def switch_language(code: str):
+    if code not in ("zh", "en"):
+        abort(404)
+    session["lang"] = code
+    target = request.referrer or url_for("org.home")
+    return redirect(target)
+
+
+@blp.get("/")
+@login_required
+def home():
+    return render_template("org/home.html", resources=RESOURCES)
+
+
+@blp.route("/account/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    errors = {}
+    if request.method == "POST":
+        try:
+            data = PasswordChangeSchema().load(forms.parse(PasswordChangeSchema(), request.form))
+            accounts.change_password(current_user._get_current_object(), data["current_password"],
+                                     data["new_password"])
+        except ValidationError as invalid:
+            errors = invalid.messages
+        except OperationError as failure:
+            db.session.rollback()
+            errors = failure.errors or {"current_password": [failure.message]}
+        else:
+            login_user(current_user._get_current_object())
+            flash(_("Password changed. Other sessions and tokens have been logged out."), "ok")
+            return redirect(url_for("org.home"))
+    return render_template("org/password.html", errors=errors), 422 if errors else 200
+
+
+@blp.get("/admin/<name>/")
+@login_required
+def admin_list(name: str):
+    resource = _resource(name)
+    authorize("admin_area.view")
+    show_inactive = request.args.get("inactive") == "1"
+    query = select(resource.model).order_by(resource.model.id)
+    if not show_inactive:
+        query = query.where(resource.model.active.is_(True))
+    rows = db.session.execute(query).scalars().all()
+    return render_template("org/list.html", name=name, resource=resource, rows=rows,
+                           show_inactive=show_inactive,
+                           may_manage=current_user.role == Role.ADMIN.value)
+
+
+def _form_page(name: str, resource: Resource, obj=None):
+    authorize(_manage_action(resource), obj)
+    schema = resource.schema(partial=obj is not None)
+    values = {key: getattr(obj, key, "") for key in schema.load_fields} if obj else {}
+    errors: dict = {}
+    status = 200
+    if request.method == "POST":
+        data = forms.parse(schema, request.form)
+        values.update(data)
+        try:
+            loaded = schema.load(data)
+            if obj is None:
+                create = operations.create_user if resource.model is User else (
+                    lambda d, a: operations.create(resource.model, d, a))
+                create(loaded, current_user)
+            else:
+                (operations.update_user if resource.model is User else operations.update)(obj, loaded, current_user)
+        except ValidationError as invalid:
+            errors, status = invalid.messages, 422
+        except OperationError as failure:
+            db.session.rollback()
+            errors, status = failure.errors or {"_": [failure.message]}, failure.status
+        else:
+            flash(_("Saved."), "ok")
+            return redirect(url_for("org.admin_list", name=name))
+    fields = forms.describe(schema, values, errors)
+    return render_template("org/form.html", name=name, resource=resource, obj=obj, fields=fields,
+                           errors=errors), status
+
+
+@blp.route("/admin/<name>/new", methods=["GET", "POST"])
+@login_required
+def admin_new(name: str):
+    return _form_page(name, _resource(name))
+
+
+@blp.route("/admin/<name>/<int:ident>/edit", methods=["GET", "POST"])
+@login_required
+def admin_edit(name: str, ident: int):
+    resource = _resource(name)
+    return _form_page(name, resource, db.get_or_404(resource.model, ident))
+
+
+@blp.post("/admin/<name>/<int:ident>/<any(activate, deactivate):verb>")
+@login_required
+def admin_set_active(name: str, ident: int, verb: str):
+    resource = _resource(name)
+    obj = db.get_or_404(resource.model, ident)
+    authorize(_manage_action(resource), obj)
+    operations.set_active(obj, verb == "activate", current_user)
+    flash(_("Saved."), "ok")
+    return redirect(url_for("org.admin_list", name=name))
+
+
+@blp.route("/admin/<name>/import", methods=["GET", "POST"])
+@login_required
+def admin_import(name: str):
+    resource = _resource(name)
+    if resource.importer is None:
+        abort(404)
+    authorize("org.manage")
+    errors, status = {}, 200
+    if request.method == "POST":
+        upload = request.files.get("file")
+        if upload is None or not upload.filename:
+            errors, status = {"file": [_("Choose a .csv or .xlsx file.")]}, 400
+        else:
+            try:
+                result = resource.importer(upload.filename, upload.read(), current_user)
+            except OperationError as failure:
+                db.session.rollback()
+                errors, status = {"_": [failure.message], **failure.errors}, failure.status
+            else:
+                flash(_("Imported: %(created)d new, %(updated)d updated.", **result), "ok")
+                return redirect(url_for("org.admin_list", name=name))
+    return render_template("org/import.html", name=name, resource=resource, errors=errors), status
+
+
+def init_app(app: Flask) -> None:
+    login_manager.login_view = "org.login"
+    login_manager.login_message = None
+
+    @login_manager.unauthorized_handler
+    def _unauthorized():
+        if request.path.startswith("/api/"):
+            abort(401, description="Log in first: send a valid bearer token.")
+        return redirect(url_for("org.login", next=request.full_path.rstrip("?")))
+
+    @app.context_processor
+    def _template_globals():
+        return {"choice_label": lambda value: str(forms.CHOICE_LABELS.get(value, value)),
+                "field_label": lambda name: str(forms.LABELS.get(name, name)),
+                "config_resources": lambda: RESOURCES}
