@@ -33,18 +33,22 @@ def create_app(config: dict | None = None) -> Flask:
 
 
 def _register_domains(app: Flask) -> None:
+    import checklists.policies  # noqa: F401  (permission rules)
+    import checklists.seed  # noqa: F401  (demo step)
     import core.audit_views
-    import org.policies  # noqa: F401  (registers the organisation's permission rules)
-    from org import api as org_api, auth_api, cli as org_cli, views as org_views
+    import org.policies  # noqa: F401  (permission rules)
+    from checklists import api as checklists_api, views as checklists_views
     from core import docs
+    from org import api as org_api, auth_api, cli as org_cli, views as org_views
 
     app.register_blueprint(health.blp)
     app.register_blueprint(docs.blp)
-    for blueprint in (auth_api.blp, *org_api.BLUEPRINTS):
+    for blueprint in (auth_api.blp, *org_api.BLUEPRINTS, checklists_api.blp):
         api.register_blueprint(blueprint)
         csrf.exempt(blueprint)
     app.register_blueprint(org_views.blp)
     app.register_blueprint(core.audit_views.blp)
+    app.register_blueprint(checklists_views.blp)
     org_views.init_app(app)
     org_cli.init_app(app)
     seeding.init_app(app)

@@ -60,8 +60,13 @@ SECRET_FIELDS = {"password_hash", "token_hash"}
 
 
 def snapshot(obj) -> dict:
-    """Column values of a model instance, JSON-safe, secrets replaced by a marker."""
-    mapper = inspect(obj).mapper
+    """Column values of a model instance as stored, JSON-safe, secrets replaced by a marker."""
+    state = inspect(obj)
+    if state.session is not None:
+        # Flush first, so ids, defaults and onupdate values are the stored ones and an entry's
+        # after_hash equals the before_hash of the next change to the same object.
+        state.session.flush()
+    mapper = state.mapper
     data = {}
     for column in mapper.column_attrs:
         value = getattr(obj, column.key)
@@ -76,11 +81,18 @@ def content_hash(data: dict | None) -> str | None:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
+def _brief(value):
+    """Documents (a checklist definition, a list of answers) are logged by hash, not copied whole."""
+    if isinstance(value, (dict, list)):
+        return f"sha256:{content_hash({'v': value})}"
+    return value
+
+
 def _diff(before: dict | None, after: dict | None) -> dict:
     before, after = before or {}, after or {}
     keys = sorted(set(before) | set(after))
     return {
-        key: {"before": before.get(key), "after": after.get(key)}
+        key: {"before": _brief(before.get(key)), "after": _brief(after.get(key))}
         for key in keys
         if before.get(key) != after.get(key) and key not in ("updated_at",)
     }

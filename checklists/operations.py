@@ -1,0 +1,153 @@
+"""Every change to checklists: one function per use case, one transaction each."""
+from __future__ import annotations
+
+import copy
+
+from sqlalchemy import select
+
+from checklists import definition, editing, textio, xlsx_io
+from checklists.models import DRAFT, PUBLISHED, ChecklistTemplate, ChecklistVersion
+from checklists.store import draft_of, latest_version
+from core import audit
+from core.audit import content_hash
+from core.db import utcnow
+from core.errors import Conflict, OperationError
+from core.extensions import db
+
+
+def _validated(data: dict) -> definition.Checklist:
+    try:
+        return definition.parse(data)
+    except definition.DefinitionError as error:
+        raise OperationError(f"{len(error.problems)} problem(s) in the checklist; nothing was saved.",
+                             error.by_path()) from error
+
+
+def read_upload(filename: str, content: bytes) -> dict:
+    name = (filename or "").lower()
+    if name.endswith(".xlsx"):
+        return xlsx_io.read(content)
+    if name.endswith((".yaml", ".yml")):
+        return textio.load(content, "yaml")
+    if name.endswith(".json"):
+        return textio.load(content, "json")
+    raise OperationError("Upload a .yaml, .yml, .json or .xlsx checklist.", status=415)
+
+
+def _store(version: ChecklistVersion, checklist: definition.Checklist) -> None:
+    canonical = definition.dump(checklist)
+    version.definition = canonical
+    version.content_hash = content_hash(canonical)
+    version.item_count = len(checklist.items_by_key)
+
+
+def import_checklist(data: dict, actor) -> ChecklistVersion:
+    """A new template, or a new draft (replacing an unpublished one) of the template with that code."""
+    checklist = _validated(data)
+    template = db.session.execute(
+        select(ChecklistTemplate).where(ChecklistTemplate.code == checklist.code)).scalar()
+    if template is None:
+        template = ChecklistTemplate(code=checklist.code, kind=checklist.kind)
+        db.session.add(template)
+    elif template.kind != checklist.kind:
+        raise Conflict(f"Template {checklist.code!r} is a {template.kind} checklist, not {checklist.kind}.",
+                       {"kind": [f"must stay {template.kind}"]})
+    template.name, template.name_en = checklist.name.zh, checklist.name.en
+    db.session.flush()
+    version = draft_of(template)
+    before = audit.snapshot(version) if version else None
+    if version is None:
+        latest = latest_version(template)
+        version = ChecklistVersion(template_id=template.id, version=(latest.version + 1) if latest else 1,
+                                   status=DRAFT, created_by_id=getattr(actor, "id", None))
+        db.session.add(version)
+    _store(version, checklist)
+    audit.record("checklist.import", version, actor=actor, before=before, after=audit.snapshot(version))
+    db.session.commit()
+    return version
+
+
+def _require_draft(version: ChecklistVersion) -> None:
+    if version.status != DRAFT:
+        raise Conflict("This version is published and never changes; start a new draft to edit it.")
+
+
+def save_draft(version: ChecklistVersion, data: dict, actor) -> ChecklistVersion:
+    _require_draft(version)
+    checklist = _validated(data)
+    if checklist.code != version.template.code or checklist.kind != version.template.kind:
+        raise OperationError("A draft keeps its template's code and kind.",
+                             {"code": [f"must stay {version.template.code}"], "kind": [f"must stay {version.template.kind}"]})
+    before = audit.snapshot(version)
+    _store(version, checklist)
+    version.template.name, version.template.name_en = checklist.name.zh, checklist.name.en
+    audit.record("checklist.edit", version, actor=actor, before=before, after=audit.snapshot(version))
+    db.session.commit()
+    return version
+
+
+def edit_draft(version: ChecklistVersion, change: str, actor, **arguments) -> ChecklistVersion:
+    """One editing step from the admin page (add, change, move or remove a section or item)."""
+    _require_draft(version)
+    data = copy.deepcopy(version.definition)
+    try:
+        getattr(editing, change)(data, **arguments)
+    except editing.EditError as error:
+        raise OperationError(str(error), error.errors) from error
+    return save_draft(version, data, actor)
+
+
+def publish(version: ChecklistVersion, actor) -> ChecklistVersion:
+    _require_draft(version)
+    _validated(version.definition)
+    before = audit.snapshot(version)
+    version.status = PUBLISHED
+    version.published_at = utcnow()
+    version.published_by_id = getattr(actor, "id", None)
+    audit.record("checklist.publish", version, actor=actor, before=before, after=audit.snapshot(version))
+    db.session.commit()
+    return version
+
+
+def start_draft(template: ChecklistTemplate, actor) -> ChecklistVersion:
+    """Editing a published template starts here: a new draft version copied from the newest one."""
+    existing = draft_of(template)
+    if existing is not None:
+        return existing
+    latest = latest_version(template)
+    if latest is None:
+        raise OperationError("This template has no version to start from.", status=409)
+    version = ChecklistVersion(template_id=template.id, version=latest.version + 1, status=DRAFT,
+                               definition=copy.deepcopy(latest.definition), content_hash=latest.content_hash,
+                               item_count=latest.item_count, created_by_id=getattr(actor, "id", None))
+    db.session.add(version)
+    audit.record("checklist.draft", version, actor=actor, after=audit.snapshot(version))
+    db.session.commit()
+    return version
+
+
+def discard_draft(version: ChecklistVersion, actor) -> None:
+    _require_draft(version)
+    audit.record("checklist.discard", version, actor=actor, before=audit.snapshot(version))
+    db.session.delete(version)
+    db.session.commit()
+
+
+def set_template_active(template: ChecklistTemplate, active: bool, actor) -> ChecklistTemplate:
+    before = audit.snapshot(template)
+    template.active = active
+    audit.record("checklist_template." + ("activate" if active else "deactivate"), template, actor=actor,
+                 before=before, after=audit.snapshot(template))
+    db.session.commit()
+    return template
+
+
+def import_and_publish_default(data: dict, actor=None) -> ChecklistVersion | None:
+    """Seed step: publish a default unless its template already has this exact content."""
+    checklist = _validated(data)
+    canonical_hash = content_hash(definition.dump(checklist))
+    template = db.session.execute(
+        select(ChecklistTemplate).where(ChecklistTemplate.code == checklist.code)).scalar()
+    if template is not None and any(v.content_hash == canonical_hash for v in template.versions):
+        return None
+    return publish(import_checklist(data, actor), actor)

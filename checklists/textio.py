@@ -1,0 +1,56 @@
+"""YAML and JSON, the canonical text forms of a checklist."""
+from __future__ import annotations
+
+import json
+
+import yaml
+
+from core.errors import OperationError
+
+MAX_TEXT_BYTES = 1_000_000
+
+
+class _NoAliasLoader(yaml.SafeLoader):
+    """Anchors and aliases are refused: they are how a small YAML file expands into a huge one."""
+
+    def compose_node(self, parent, index):
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise yaml.composer.ComposerError(None, None, "aliases (*name) are not allowed", event.start_mark)
+        return super().compose_node(parent, index)
+
+
+def load(text: str | bytes, fmt: str) -> dict:
+    if isinstance(text, bytes):
+        if len(text) > MAX_TEXT_BYTES:
+            raise OperationError("The checklist file is larger than 1 MB.", status=413)
+        try:
+            text = text.decode("utf-8-sig")
+        except UnicodeDecodeError as error:
+            raise OperationError("The file must be UTF-8 text.", status=400) from error
+    try:
+        if fmt == "json":
+            data = json.loads(text)
+        else:
+            data = yaml.load(text, Loader=_NoAliasLoader)  # noqa: S506 (a SafeLoader subclass)
+    except json.JSONDecodeError as error:
+        raise OperationError(f"Not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}.",
+                             {"file": [f"line {error.lineno}: {error.msg}"]}, status=400) from error
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "unknown position"
+        problem = getattr(error, "problem", None) or str(error)
+        raise OperationError(f"Not valid YAML: {problem} at {where}.", {"file": [f"{where}: {problem}"]},
+                             status=400) from error
+    if not isinstance(data, dict):
+        raise OperationError("The file must hold one checklist (a mapping with kind, code, name, sections).",
+                             status=400)
+    return data
+
+
+def dump_yaml(data: dict) -> str:
+    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=120)
+
+
+def dump_json(data: dict) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=2)

@@ -1,0 +1,193 @@
+"""Admin pages for checklists: list, preview, edit a draft, publish, import, export."""
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from checklists import operations, textio, xlsx_io
+from checklists.api import XLSX_TYPE
+from checklists.definition import CRITICAL_RULES, ITEM_TYPES, SEVERITIES
+from checklists.models import ChecklistTemplate, ChecklistVersion
+from checklists.store import checklist_of
+from core.errors import OperationError
+from core.extensions import db
+from core.permissions import authorize
+
+blp = Blueprint("checklists_admin", __name__, url_prefix="/admin/checklists")
+
+EDIT_STEPS = {"update_section", "move_section", "remove_section", "move_item", "remove_item"}
+
+
+def _version(ident: int, action: str = "checklist.manage") -> ChecklistVersion:
+    version = db.get_or_404(ChecklistVersion, ident)
+    authorize(action, version)
+    return version
+
+
+@blp.get("/")
+@login_required
+def index():
+    authorize("checklist.manage")
+    templates = db.session.execute(
+        select(ChecklistTemplate).order_by(ChecklistTemplate.kind, ChecklistTemplate.code)).scalars().all()
+    return render_template("checklists/index.html", templates=templates)
+
+
+@blp.route("/import", methods=["POST"])
+@login_required
+def import_file():
+    authorize("checklist.manage")
+    upload = request.files.get("file")
+    if upload is None or not upload.filename:
+        flash(_("Choose a .yaml, .json or .xlsx file."), "error")
+        return redirect(url_for(".index"))
+    try:
+        version = operations.import_checklist(operations.read_upload(upload.filename, upload.read()), current_user)
+    except OperationError as failure:
+        db.session.rollback()
+        templates = db.session.execute(select(ChecklistTemplate).order_by(ChecklistTemplate.code)).scalars().all()
+        return render_template("checklists/index.html", templates=templates, import_error=failure), failure.status
+    flash(_("Imported as draft version %(version)d.", version=version.version), "ok")
+    return redirect(url_for(".version", ident=version.id))
+
+
+@blp.get("/versions/<int:ident>")
+@login_required
+def version(ident: int):
+    version = _version(ident, "checklist.use" if current_user.role != "admin" else "checklist.manage")
+    return render_template("checklists/version.html", version=version, checklist=checklist_of(version),
+                           item_types=ITEM_TYPES)
+
+
+@blp.get("/versions/<int:ident>/export")
+@login_required
+def export(ident: int):
+    version = _version(ident)
+    fmt = request.args.get("format", "yaml")
+    name = f"{version.template.code}-v{version.version}"
+    if fmt == "xlsx":
+        body, mimetype = xlsx_io.export(version.definition), XLSX_TYPE
+    elif fmt == "json":
+        body, mimetype = textio.dump_json(version.definition), "application/json"
+    elif fmt == "yaml":
+        body, mimetype = textio.dump_yaml(version.definition), "application/yaml"
+    else:
+        abort(404)
+    return Response(body, mimetype=mimetype, headers={"Content-Disposition": f"attachment; filename={name}.{fmt}"})
+
+
+@blp.post("/versions/<int:ident>/publish")
+@login_required
+def publish(ident: int):
+    operations.publish(_version(ident), current_user)
+    flash(_("Published. Inspections started from now on use this version."), "ok")
+    return redirect(url_for(".version", ident=ident))
+
+
+@blp.post("/versions/<int:ident>/discard")
+@login_required
+def discard(ident: int):
+    operations.discard_draft(_version(ident), current_user)
+    flash(_("Draft discarded."), "ok")
+    return redirect(url_for(".index"))
+
+
+@blp.post("/templates/<int:ident>/draft")
+@login_required
+def start_draft(ident: int):
+    authorize("checklist.manage")
+    template = db.get_or_404(ChecklistTemplate, ident)
+    draft = operations.start_draft(template, current_user)
+    return redirect(url_for(".version", ident=draft.id))
+
+
+@blp.post("/versions/<int:ident>/step")
+@login_required
+def edit_step(ident: int):
+    """Small edits from the preview page: rename, move or remove a section or item."""
+    version = _version(ident)
+    change = request.form.get("change", "")
+    if change not in EDIT_STEPS:
+        abort(400, description="Unknown editing step.")
+    arguments = {"key": request.form.get("key", "")}
+    if change.startswith("move"):
+        arguments["direction"] = request.form.get("direction", "")
+    if change == "update_section":
+        arguments["label"] = {"zh": request.form.get("label_zh", ""), "en": request.form.get("label_en", "")}
+    try:
+        operations.edit_draft(version, change, current_user, **arguments)
+    except OperationError as failure:
+        db.session.rollback()
+        flash(failure.message + " " + "; ".join(f"{k}: {' '.join(v)}" for k, v in failure.errors.items()),
+              "error")
+    return redirect(url_for(".version", ident=ident) + f"#{arguments['key']}")
+
+
+@blp.route("/versions/<int:ident>/items/<key>", methods=["GET", "POST"])
+@blp.route("/versions/<int:ident>/sections/<section>/new-item", methods=["GET", "POST"],
+           defaults={"key": None})
+@blp.route("/versions/<int:ident>/new-section", methods=["GET", "POST"], defaults={"key": None, "section": None})
+@login_required
+def item_form(ident: int, key: str | None, section: str | None = None):
+    version = _version(ident)
+    new_section = key is None and section is None
+    row, errors = {}, []
+    if key is not None:
+        for s in version.definition["sections"]:
+            for item in s["items"]:
+                if item["key"] == key:
+                    row, section = xlsx_io.item_to_row(s["key"], item), s["key"]
+        if not row:
+            abort(404)
+    if request.method == "POST":
+        row = {column: request.form.get(column, "") for column in xlsx_io.ITEM_COLUMNS}
+        for flag in xlsx_io.BOOLEAN_COLUMNS:
+            row[flag] = "yes" if request.form.get(flag) else "no"
+        item = xlsx_io.row_to_item(row, _("this form"), errors)
+        if not errors:
+            try:
+                if key is not None:
+                    operations.edit_draft(version, "update_item", current_user, key=key, item=item)
+                elif new_section:
+                    label = {"zh": request.form.get("section_label_zh", ""),
+                             "en": request.form.get("section_label_en", "")}
+                    operations.edit_draft(version, "add_section", current_user,
+                                          key=request.form.get("section_key", ""), label=label, first_item=item)
+                else:
+                    operations.edit_draft(version, "add_item", current_user, section=section, item=item)
+            except OperationError as failure:
+                db.session.rollback()
+                errors = [failure.message] + [f"{k}: {' '.join(v)}" for k, v in failure.errors.items()]
+            else:
+                flash(_("Saved."), "ok")
+                return redirect(url_for(".version", ident=ident) + f"#{item['key']}")
+    return render_template("checklists/item_form.html", version=version, row=row, key=key, section=section,
+                           new_section=new_section, errors=errors, item_types=ITEM_TYPES,
+                           severities=SEVERITIES, critical_rules=CRITICAL_RULES,
+                           boolean_columns=xlsx_io.BOOLEAN_COLUMNS), 422 if errors else 200
+
+
+KIND_LABELS = {"onsite": "月度现场检查", "7s": "7S检查", "remote": "实时非现场检查", "mystery": "神秘客暗访"}
+KIND_LABELS_EN = {"onsite": "Monthly on-site", "7s": "7S audit", "remote": "Remote real-time", "mystery": "Mystery shopper"}
+TYPE_LABELS = {"check": "合格/不合格", "scale": "评分", "choice": "选项", "number": "数值", "duration": "时长",
+               "text": "文字", "photo": "照片", "signature": "签名"}
+FLAG_LABELS = {"photo_on_fail": "不合格须拍照", "attribute_to_staff": "归属到员工", "allow_na": "允许不适用",
+               "required": "必填", "multiple": "可多选"}
+FLAG_LABELS_EN = {"photo_on_fail": "Photo on fail", "attribute_to_staff": "Attribute to staff",
+                  "allow_na": "N/A allowed", "required": "Required", "multiple": "Multiple choice"}
+
+
+@blp.app_context_processor
+def _labels():
+    from flask_babel import get_locale
+
+    def english() -> bool:
+        return str(get_locale()) == "en"
+
+    return {
+        "kind_label": lambda kind: (KIND_LABELS_EN if english() else KIND_LABELS).get(kind, kind),
+        "type_label": lambda kind: kind if english() else TYPE_LABELS.get(kind, kind),
+        "flag_label": lambda flag: (FLAG_LABELS_EN if english() else FLAG_LABELS).get(flag, flag),
+    }
