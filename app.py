@@ -5,7 +5,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from core import errors, health, seeding
+from core import errors, health, seeding, storage
 from core.config import load_config
 from core.db import render_migration_item
 from core.extensions import api, babel, csrf, db, login_manager, migrate
@@ -27,6 +27,7 @@ def create_app(config: dict | None = None) -> Flask:
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     api.init_app(app)
+    storage.init_app(app)
     _register_domains(app)
     errors.init_app(app)  # after api.init_app, whose JSON-only handler it replaces
     return app
@@ -34,21 +35,28 @@ def create_app(config: dict | None = None) -> Flask:
 
 def _register_domains(app: Flask) -> None:
     import checklists.policies  # noqa: F401  (permission rules)
-    import checklists.seed  # noqa: F401  (demo step)
     import core.audit_views
+    import inspections.policies  # noqa: F401  (permission rules)
     import org.policies  # noqa: F401  (permission rules)
+    import org.seed  # noqa: F401, I001  (demo steps: imported in the order they run)
+    import checklists.seed  # noqa: F401, E402
+    import inspections.seed  # noqa: F401, E402
     from checklists import api as checklists_api, views as checklists_views
     from core import docs
+    from inspections import api as inspections_api, cli as inspections_cli, desk, views as inspections_views
     from org import api as org_api, auth_api, cli as org_cli, views as org_views
 
     app.register_blueprint(health.blp)
     app.register_blueprint(docs.blp)
-    for blueprint in (auth_api.blp, *org_api.BLUEPRINTS, checklists_api.blp):
+    for blueprint in (auth_api.blp, *org_api.BLUEPRINTS, checklists_api.blp, inspections_api.blp):
         api.register_blueprint(blueprint)
         csrf.exempt(blueprint)
     app.register_blueprint(org_views.blp)
     app.register_blueprint(core.audit_views.blp)
     app.register_blueprint(checklists_views.blp)
+    app.register_blueprint(inspections_views.blp)
+    app.register_blueprint(desk.blp)
     org_views.init_app(app)
     org_cli.init_app(app)
+    inspections_cli.init_app(app)
     seeding.init_app(app)

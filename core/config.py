@@ -65,4 +65,12 @@ def load_config(environ: dict[str, str] | None = None) -> dict:
         "OPENAPI_SWAGGER_UI_PATH": "docs",
         "OPENAPI_SWAGGER_UI_URL": "/api/docs/assets/",
         "WTF_CSRF_TIME_LIMIT": None,
+        "PHOTO_MAX_BYTES": int(env.get("PHOTO_MAX_MB", "20")) * 1024 * 1024,
+        "PHOTO_MAX_PIXELS": int(env.get("PHOTO_MAX_MEGAPIXELS", "60")) * 1_000_000,
+        "FINDING_DEADLINE_DAYS": {
+            "critical": int(env.get("DEADLINE_CRITICAL_DAYS", "3")),
+            "major": int(env.get("DEADLINE_MAJOR_DAYS", "7")),
+            "minor": int(env.get("DEADLINE_MINOR_DAYS", "15")),
+        },
+        "REMOTE_CYCLE_EPOCH": env.get("REMOTE_CYCLE_EPOCH", "2026-01-01"),
     }

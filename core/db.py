@@ -70,6 +70,16 @@ def _sqlite_pragmas(dbapi_connection, connection_record):
     cursor.execute("PRAGMA busy_timeout=15000")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
+    # Transactions are begun by _sqlite_begin below instead of by the driver.
+    dbapi_connection.isolation_level = None
+
+
+@event.listens_for(Engine, "begin")
+def _sqlite_begin(connection):
+    # BEGIN IMMEDIATE takes the write lock up front, so concurrent writers queue on busy_timeout
+    # instead of failing with "database is locked" when a read transaction tries to turn into a write.
+    if connection.dialect.name == "sqlite":
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def render_migration_item(type_, obj, autogen_context):

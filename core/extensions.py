@@ -18,6 +18,8 @@ def _schema_name(schema) -> str:
     name = schema_class.__name__.removesuffix("Schema")
     if isinstance(schema, Schema) and schema.partial:
         name += "Patch"
+    if isinstance(schema, Schema) and (schema.only or schema.exclude):
+        name += "Brief"
     return name
 
 

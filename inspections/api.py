@@ -1,0 +1,137 @@
+"""The sync API (ARCHITECTURE.md §5): drafts by client UUID, photos by UUID and SHA-256, submit.
+
+Every call is idempotent, so a phone on a weak network may repeat any of them safely.
+"""
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from flask import request
+from flask_login import current_user
+from flask_smorest import Blueprint
+from sqlalchemy import select
+
+from core.errors import OperationError
+from core.extensions import db
+from core.permissions import authorize
+from inspections import operations, submission
+from inspections.media import photo_response
+from inspections.models import Assignment, Inspection
+from inspections.policies import visible_assignments, visible_inspections
+from inspections.presenting import assignment_rows
+from inspections.schemas import (AssignmentSchema, DraftSchema, InspectionListArgs, InspectionSchema,
+                                 PhotoReceiptSchema, ReceiptSchema)
+
+blp = Blueprint("inspections", __name__, url_prefix="/api/v1",
+                description="Inspections, photos and assignments: the sync protocol used by the app.")
+
+UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+DRAFT_EXAMPLE = {
+    "checklist_version_id": 3, "outlet_id": 1, "started_at": "2026-11-29T09:05:00+08:00",
+    "answers": [
+        {"item_key": "lobby_greeting", "value": "pass", "updated_at": "2026-11-29T09:06:10+08:00"},
+        {"item_key": "waiting_time", "value": 420, "note": "叫号 A023"},
+        {"item_key": "counter_two_hands", "value": "fail", "staff_id": 12,
+         "photo_ids": ["6f1c2a9e-2b1d-4c55-9a57-0c7d1e2f3a4b"]},
+    ],
+}
+
+
+def _uuid(value: str, name: str) -> str:
+    value = value.lower()
+    if not UUID.match(value):
+        raise OperationError(f"{name} must be a UUID such as 6f1c2a9e-2b1d-4c55-9a57-0c7d1e2f3a4b.",
+                             {name: ["Not a UUID."]})
+    return value
+
+
+@blp.route("/inspections/<uuid>", methods=["PUT"])
+@blp.arguments(DraftSchema, example=DRAFT_EXAMPLE)
+@blp.response(200, InspectionSchema, description="Updated, or unchanged: the body is what the server now holds.")
+@blp.alt_response(201, schema=InspectionSchema, description="Created.")
+@blp.alt_response(409, description="Already submitted and the body differs, or the outlet/version changed.")
+@blp.alt_response(422, description="Field errors, e.g. answers[2].value.")
+def put_inspection(data, uuid):
+    """Create or update a draft. Answers merge per item; the later `updated_at` wins."""
+    authorize("inspection.create")
+    result = operations.save_draft(_uuid(uuid, "uuid"), data, current_user)
+    return result.inspection, 201 if result.created else 200
+
+
+@blp.route("/inspections/<uuid>", methods=["GET"])
+@blp.response(200, InspectionSchema)
+def get_inspection(uuid):
+    """What the server holds for this inspection."""
+    return operations.load(_uuid(uuid, "uuid"), current_user)
+
+
+@blp.route("/inspections", methods=["GET"])
+@blp.arguments(InspectionListArgs, location="query")
+@blp.response(200, InspectionSchema(many=True, exclude=("answers",)))
+def list_inspections(args):
+    """Inspections the caller may see, newest first."""
+    authorize("inspection.list")
+    query = visible_inspections(current_user, select(Inspection))
+    for name in ("status", "outlet_id", "kind"):
+        if args.get(name) is not None:
+            query = query.where(getattr(Inspection, name) == args[name])
+    query = query.order_by(Inspection.updated_at.desc()).limit(args["limit"])
+    return db.session.execute(query).scalars().all()
+
+
+@blp.route("/inspections/<uuid>/photos/<photo_uuid>", methods=["PUT"])
+@blp.doc(requestBody={
+    "description": "The raw image bytes (JPEG, PNG, WebP or HEIC), or multipart/form-data with field `file`.",
+    "content": {"image/jpeg": {"schema": {"type": "string", "format": "binary"}},
+                "multipart/form-data": {"schema": {"type": "object",
+                                                   "properties": {"file": {"type": "string", "format": "binary"}}}}},
+}, parameters=[{"in": "header", "name": "X-Content-SHA256", "schema": {"type": "string"},
+                "description": "hex SHA-256 of the bytes; a mismatch is refused"}])
+@blp.response(200, PhotoReceiptSchema, description="The same bytes were already stored.")
+@blp.alt_response(201, schema=PhotoReceiptSchema, description="Stored.")
+@blp.alt_response(409, description="This photo UUID already holds other bytes.")
+@blp.alt_response(413, description="Too many bytes or pixels.")
+@blp.alt_response(415, description="Not a JPEG, PNG, WebP or HEIC image.")
+@blp.alt_response(422, description="Empty, damaged, or not matching X-Content-SHA256.")
+def put_photo(uuid, photo_uuid):
+    """Upload one photo; it may arrive before or after the answer that names it."""
+    authorize("inspection.create")
+    if request.mimetype == "multipart/form-data":
+        upload = request.files.get("file")
+        if upload is None:
+            raise OperationError("Send the image as the body or as multipart field 'file'.", status=400)
+        data = upload.read()
+    else:
+        data = request.get_data(cache=False)
+    photo, created = operations.add_photo(_uuid(uuid, "uuid"), _uuid(photo_uuid, "photo_uuid"), data,
+                                          request.headers.get("X-Content-SHA256"), current_user)
+    return photo, 201 if created else 200
+
+
+@blp.route("/inspections/<uuid>/photos/<photo_uuid>", methods=["GET"])
+@blp.response(200, description="The image: ?variant=display (default), thumb or original")
+def get_photo(uuid, photo_uuid):
+    """A photo, only to those who may see its inspection."""
+    return photo_response(_uuid(uuid, "uuid"), _uuid(photo_uuid, "photo_uuid"),
+                          request.args.get("variant", "display"), current_user)
+
+
+@blp.route("/inspections/<uuid>/submit", methods=["POST"])
+@blp.response(200, ReceiptSchema)
+@blp.alt_response(409, description="Photos named by answers are not uploaded yet (listed in errors).")
+@blp.alt_response(422, description="Required answers or photos are missing (listed per item).")
+def submit_inspection(uuid):
+    """Score and freeze. Repeating it returns the same receipt."""
+    authorize("inspection.create")
+    return submission.submit(_uuid(uuid, "uuid"), current_user)
+
+
+@blp.route("/assignments", methods=["GET"])
+@blp.response(200, AssignmentSchema(many=True))
+def list_assignments():
+    """The caller's assignments: overdue, due now and upcoming, with done ones of the last 30 days."""
+    authorize("assignment.list")
+    today = date.today()
+    query = visible_assignments(current_user, select(Assignment))
+    return assignment_rows(query, today)

@@ -1,0 +1,196 @@
+"""Photo evidence: accept only real images, keep the original bytes and their hash, derive a
+display copy and a thumbnail with orientation applied and no metadata, read time and place from EXIF.
+
+Pure: bytes in, bytes and facts out. Storage and the database are the caller's business.
+"""
+from __future__ import annotations
+
+import hashlib
+import io
+import warnings
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+
+import pillow_heif
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from core.errors import OperationError
+
+pillow_heif.register_heif_opener()
+
+ALLOWED_FORMATS = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp", "HEIF": "image/heic"}
+EXTENSIONS = {"JPEG": ".jpg", "PNG": ".png", "WEBP": ".webp", "HEIF": ".heic"}
+MAX_BYTES = 20 * 1024 * 1024
+# A 48-megapixel phone sensor fits; a decompression bomb (e.g. 20000×20000) does not.
+MAX_PIXELS = 60_000_000
+DISPLAY_EDGE = 1600
+THUMB_EDGE = 320
+
+TAG_ORIENTATION, TAG_DATETIME, TAG_EXIF_IFD, TAG_GPS_IFD = 0x0112, 0x0132, 0x8769, 0x8825
+TAG_DATETIME_ORIGINAL, TAG_OFFSET_ORIGINAL = 0x9003, 0x9011
+
+
+class EvidenceError(OperationError):
+    pass
+
+
+@dataclass(frozen=True)
+class ProcessedPhoto:
+    sha256: str
+    original: bytes
+    format: str
+    mime_type: str
+    width: int
+    height: int
+    display: bytes
+    thumbnail: bytes
+    captured_at: datetime | None
+    latitude: float | None
+    longitude: float | None
+    dhash: str
+
+
+def sha256_hex(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _open(data: bytes, max_pixels: int) -> Image.Image:
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            image = Image.open(io.BytesIO(data))
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise EvidenceError(f"The image has too many pixels (limit {max_pixels:,}).", status=413) from None
+    except UnidentifiedImageError:
+        raise EvidenceError("Not an allowed image: send a JPEG, PNG, WebP or HEIC photo.", status=415) from None
+    except (OSError, ValueError, SyntaxError) as error:
+        raise EvidenceError(f"The image is damaged and cannot be read ({error}).", status=422) from None
+    if image.format not in ALLOWED_FORMATS:
+        raise EvidenceError(f"{image.format} images are not accepted: send a JPEG, PNG, WebP or HEIC photo.",
+                            status=415)
+    width, height = image.size
+    if width < 1 or height < 1 or width * height > max_pixels:
+        raise EvidenceError(f"The image has too many pixels ({width}×{height}; limit {max_pixels:,}).",
+                            status=413)
+    return image
+
+
+def _exif_facts(image: Image.Image, local_tz: timezone) -> tuple[int, datetime | None, float | None, float | None]:
+    """Orientation, capture time and GPS; damaged EXIF yields nothing rather than an error."""
+    try:
+        exif = image.getexif()
+        orientation = int(exif.get(TAG_ORIENTATION, 1) or 1)
+        details = exif.get_ifd(TAG_EXIF_IFD)
+        gps = exif.get_ifd(TAG_GPS_IFD)
+    except Exception:  # a damaged EXIF block may fail in many ways; it is not evidence then
+        return 1, None, None, None
+    return orientation, _capture_time(details, exif, local_tz), *_gps(gps)
+
+
+def _capture_time(details, exif, local_tz) -> datetime | None:
+    raw = details.get(TAG_DATETIME_ORIGINAL) or exif.get(TAG_DATETIME)
+    try:
+        moment = datetime.strptime(str(raw).strip("\x00 "), "%Y:%m:%d %H:%M:%S")
+    except (TypeError, ValueError):
+        return None
+    offset = str(details.get(TAG_OFFSET_ORIGINAL) or "").strip("\x00 ")
+    tz = local_tz
+    if len(offset) == 6 and offset[0] in "+-" and offset[3] == ":":
+        try:
+            sign = 1 if offset[0] == "+" else -1
+            tz = timezone(sign * timedelta(hours=int(offset[1:3]), minutes=int(offset[4:6])))
+        except ValueError:
+            tz = local_tz
+    return moment.replace(tzinfo=tz).astimezone(timezone.utc)
+
+
+def _degrees(value, ref) -> float | None:
+    try:
+        d, m, s = (float(part) for part in value)
+    except (TypeError, ValueError, ZeroDivisionError):
+        return None
+    result = d + m / 60 + s / 3600
+    return -result if str(ref).strip("\x00 ").upper() in ("S", "W") else result
+
+
+def _gps(gps) -> tuple[float | None, float | None]:
+    if not gps:
+        return None, None
+    latitude, longitude = _degrees(gps.get(2), gps.get(1)), _degrees(gps.get(4), gps.get(3))
+    if latitude is None or longitude is None or not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
+        return None, None
+    return round(latitude, 7), round(longitude, 7)
+
+
+def _decoded(image: Image.Image) -> Image.Image:
+    """Decode, at reduced scale where the format allows it (JPEG's DCT scaling is the big saving)."""
+    if image.format == "JPEG":
+        ratio = DISPLAY_EDGE / max(image.size)
+        if ratio < 1:
+            image.draft("RGB", (max(1, int(image.width * ratio)), max(1, int(image.height * ratio))))
+    try:
+        image.load()
+    except (OSError, ValueError, SyntaxError, Image.DecompressionBombError) as error:
+        raise EvidenceError(f"The image is damaged and cannot be read ({error}).", status=422) from None
+    return image
+
+
+def _rgb(image: Image.Image) -> Image.Image:
+    if image.mode == "RGB":
+        return image
+    if image.mode in ("RGBA", "LA", "P", "PA"):
+        rgba = image.convert("RGBA")
+        flat = Image.new("RGB", rgba.size, (255, 255, 255))
+        flat.paste(rgba, mask=rgba.getchannel("A"))
+        return flat
+    return image.convert("RGB")
+
+
+def _jpeg(image: Image.Image, edge: int, quality: int) -> tuple[bytes, Image.Image]:
+    resized = image.copy() if max(image.size) > edge else image
+    resized.thumbnail((edge, edge), Image.Resampling.BICUBIC, reducing_gap=2.0)
+    resized.info = {}  # nothing of the source's metadata (EXIF, XMP, ICC comments) is carried over
+    buffer = io.BytesIO()
+    resized.save(buffer, "JPEG", quality=quality)
+    return buffer.getvalue(), resized
+
+
+def difference_hash(image: Image.Image) -> str:
+    """64-bit gradient hash: near-identical pictures (re-saved, resized, recompressed) differ in few bits."""
+    small = image.convert("L").resize((9, 8), Image.Resampling.BILINEAR)
+    pixels = small.tobytes()
+    bits = 0
+    for row in range(8):
+        for column in range(8):
+            bits = (bits << 1) | (pixels[row * 9 + column] > pixels[row * 9 + column + 1])
+    return f"{bits:016x}"
+
+
+def hash_distance(first: str, second: str) -> int:
+    return bin(int(first, 16) ^ int(second, 16)).count("1")
+
+
+def process(data: bytes, *, max_bytes: int = MAX_BYTES, max_pixels: int = MAX_PIXELS,
+            local_tz: timezone = timezone(timedelta(hours=8))) -> ProcessedPhoto:
+    if not data:
+        raise EvidenceError("The photo is empty (0 bytes).", status=422)
+    if len(data) > max_bytes:
+        raise EvidenceError(f"The photo is larger than {max_bytes // (1024 * 1024)} MB.", status=413)
+    image = _open(data, max_pixels)
+    image_format = image.format
+    orientation, captured_at, latitude, longitude = _exif_facts(image, local_tz)
+    stored_size = image.size
+    decoded = _decoded(image)
+    try:
+        upright = ImageOps.exif_transpose(decoded) if orientation != 1 else decoded
+    except Exception:  # an unusable orientation tag: keep the pixels as stored
+        upright = decoded
+    upright = _rgb(upright)
+    display, display_image = _jpeg(upright, DISPLAY_EDGE, 82)
+    thumbnail, _ = _jpeg(display_image, THUMB_EDGE, 78)
+    width, height = stored_size if orientation < 5 else stored_size[::-1]
+    return ProcessedPhoto(
+        sha256=sha256_hex(data), original=data, format=image_format, mime_type=ALLOWED_FORMATS[image_format],
+        width=width, height=height, display=display, thumbnail=thumbnail, captured_at=captured_at,
+        latitude=latitude, longitude=longitude, dhash=difference_hash(display_image),
+    )

@@ -1,0 +1,29 @@
+"""Serving photos: only through here, only to those who may see the inspection they belong to."""
+from __future__ import annotations
+
+import io
+
+from flask import send_file
+from sqlalchemy import select
+
+from core.errors import NotFound
+from core.extensions import db
+from core.storage import storage
+from inspections.models import Photo
+from inspections.operations import load
+
+VARIANTS = {"display": "display_key", "thumb": "thumb_key", "original": "original_key"}
+
+
+def photo_response(uuid: str, photo_uuid: str, variant: str, user):
+    inspection = load(uuid, user)
+    photo = db.session.execute(select(Photo).where(Photo.uuid == photo_uuid.lower(),
+                                                   Photo.inspection_id == inspection.id)).scalar()
+    if photo is None or variant not in VARIANTS:
+        raise NotFound("No such photo.")
+    data = storage().get(getattr(photo, VARIANTS[variant]))
+    mimetype = photo.mime_type if variant == "original" else "image/jpeg"
+    response = send_file(io.BytesIO(data), mimetype=mimetype)
+    response.headers["Cache-Control"] = "private, max-age=3600"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -1,0 +1,210 @@
+"""Plans, assignments, inspections with their answers, photos and score rows, and findings."""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from core.db import Model, TimestampMixin, utcnow
+
+DRAFT, SUBMITTED, REVIEWED, PUBLISHED = "draft", "submitted", "reviewed", "published"
+INSPECTION_STATES = (DRAFT, SUBMITTED, REVIEWED, PUBLISHED)
+OPEN, DONE, CANCELLED = "open", "done", "cancelled"
+
+
+class Plan(TimestampMixin, Model):
+    """A recurring rule that generates assignments, e.g. monthly 7S at every outlet."""
+
+    __tablename__ = "plan"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100))
+    kind: Mapped[str] = mapped_column(String(10))
+    template_id: Mapped[int] = mapped_column(ForeignKey("checklist_template.id"))
+    # monthly: visits_per_period per outlet each month; cycle: every teller each cycle_days;
+    # quarterly: visits_per_period per outlet each quarter (mystery visits).
+    cadence: Mapped[str] = mapped_column(String(10))
+    visits_per_period: Mapped[int] = mapped_column(default=1)
+    cycle_days: Mapped[int] = mapped_column(default=2)
+    window_days: Mapped[int] = mapped_column(default=7)
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    vendor_id: Mapped[int | None] = mapped_column(ForeignKey("vendor.id"))
+    active: Mapped[bool] = mapped_column(default=True)
+
+    template = relationship("ChecklistTemplate")
+    assignee = relationship("User")
+    vendor = relationship("Vendor")
+
+    __table_args__ = (
+        CheckConstraint("cadence IN ('monthly', 'cycle', 'quarterly')", name="cadence"),
+        CheckConstraint("visits_per_period BETWEEN 1 AND 12", name="visits"),
+        CheckConstraint("cycle_days BETWEEN 1 AND 31", name="cycle_days"),
+    )
+
+
+class Assignment(TimestampMixin, Model):
+    __tablename__ = "assignment"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int | None] = mapped_column(ForeignKey("plan.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(10), index=True)
+    template_id: Mapped[int] = mapped_column(ForeignKey("checklist_template.id"))
+    outlet_id: Mapped[int] = mapped_column(ForeignKey("outlet.id"), index=True)
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"), index=True)
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), index=True)
+    vendor_id: Mapped[int | None] = mapped_column(ForeignKey("vendor.id"), index=True)
+    period: Mapped[str] = mapped_column(String(24))
+    sequence: Mapped[int] = mapped_column(default=1)
+    window_start: Mapped[date] = mapped_column(Date)
+    window_end: Mapped[date] = mapped_column(Date, index=True)
+    status: Mapped[str] = mapped_column(String(10), default=OPEN)
+    instructions: Mapped[str] = mapped_column(Text, default="")
+
+    outlet = relationship("Outlet")
+    staff = relationship("Staff")
+    assignee = relationship("User", foreign_keys=[assignee_id])
+    template = relationship("ChecklistTemplate")
+
+    __table_args__ = (
+        UniqueConstraint("plan_id", "outlet_id", "staff_id", "period", "sequence"),
+        CheckConstraint("status IN ('open', 'done', 'cancelled')", name="status"),
+        CheckConstraint("window_start <= window_end", name="window"),
+    )
+
+
+class Inspection(TimestampMixin, Model):
+    __tablename__ = "inspection"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    uuid: Mapped[str] = mapped_column(String(36), unique=True)
+    kind: Mapped[str] = mapped_column(String(10), index=True)
+    checklist_version_id: Mapped[int] = mapped_column(ForeignKey("checklist_version.id"), index=True)
+    outlet_id: Mapped[int] = mapped_column(ForeignKey("outlet.id"), index=True)
+    inspector_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
+    assignment_id: Mapped[int | None] = mapped_column(ForeignKey("assignment.id"), index=True)
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"), index=True)
+    status: Mapped[str] = mapped_column(String(10), default=DRAFT, index=True)
+    started_at: Mapped[datetime | None]
+    finished_at: Mapped[datetime | None]
+    submitted_at: Mapped[datetime | None] = mapped_column(index=True)
+    latitude: Mapped[float | None]
+    longitude: Mapped[float | None]
+    narrative: Mapped[str] = mapped_column(Text, default="")
+    score: Mapped[float | None]
+    max_score: Mapped[float | None]
+    percent: Mapped[float | None]
+    grade: Mapped[str | None] = mapped_column(String(10))
+    critical_failed: Mapped[bool] = mapped_column(default=False)
+    content_hash: Mapped[str | None] = mapped_column(String(64))
+    receipt: Mapped[dict | None] = mapped_column(JSON)
+
+    checklist_version = relationship("ChecklistVersion")
+    outlet = relationship("Outlet")
+    inspector = relationship("User")
+    staff = relationship("Staff")
+    assignment = relationship("Assignment")
+    answers: Mapped[list[Answer]] = relationship(back_populates="inspection", order_by="Answer.id",
+                                                 cascade="all, delete-orphan")
+    photos: Mapped[list[Photo]] = relationship(back_populates="inspection", order_by="Photo.id")
+    section_scores: Mapped[list[SectionScore]] = relationship(order_by="SectionScore.position")
+
+    __table_args__ = (
+        CheckConstraint("status IN ('draft', 'submitted', 'reviewed', 'published')", name="status"),
+        Index("ix_inspection_outlet_submitted", "outlet_id", "submitted_at"),
+    )
+
+
+class Answer(Model):
+    __tablename__ = "answer"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    inspection_id: Mapped[int] = mapped_column(ForeignKey("inspection.id"), index=True)
+    item_key: Mapped[str] = mapped_column(String(60))
+    value: Mapped[object | None] = mapped_column(JSON)
+    note: Mapped[str] = mapped_column(Text, default="")
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"), index=True)
+    staff_description: Mapped[str] = mapped_column(String(200), default="")
+    photo_ids: Mapped[list] = mapped_column(JSON, default=list)
+    client_updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Filled at submit from the scoring engine; reports read these and never re-score.
+    score: Mapped[float | None]
+    max_score: Mapped[float | None]
+    failed: Mapped[bool] = mapped_column(default=False)
+    state: Mapped[str | None] = mapped_column(String(12))
+
+    inspection: Mapped[Inspection] = relationship(back_populates="answers")
+    staff = relationship("Staff")
+
+    __table_args__ = (UniqueConstraint("inspection_id", "item_key"),)
+
+
+class Photo(Model):
+    __tablename__ = "photo"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    uuid: Mapped[str] = mapped_column(String(36), unique=True)
+    inspection_id: Mapped[int] = mapped_column(ForeignKey("inspection.id"), index=True)
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    mime_type: Mapped[str] = mapped_column(String(20))
+    byte_size: Mapped[int]
+    width: Mapped[int]
+    height: Mapped[int]
+    original_key: Mapped[str] = mapped_column(String(200))
+    display_key: Mapped[str] = mapped_column(String(200))
+    thumb_key: Mapped[str] = mapped_column(String(200))
+    captured_at: Mapped[datetime | None]
+    latitude: Mapped[float | None]
+    longitude: Mapped[float | None]
+    received_at: Mapped[datetime] = mapped_column(default=utcnow)
+    uploaded_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    # Difference hash (64-bit, hex) for spotting the same picture reused across reports.
+    dhash: Mapped[str | None] = mapped_column(String(16), index=True)
+
+    inspection: Mapped[Inspection] = relationship(back_populates="photos")
+
+
+class SectionScore(Model):
+    __tablename__ = "section_score"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    inspection_id: Mapped[int] = mapped_column(ForeignKey("inspection.id"), index=True)
+    position: Mapped[int]
+    section_key: Mapped[str] = mapped_column(String(60), index=True)
+    score: Mapped[float]
+    max_score: Mapped[float]
+    percent: Mapped[float | None]
+    zeroed: Mapped[bool] = mapped_column(default=False)
+
+    __table_args__ = (UniqueConstraint("inspection_id", "section_key"),)
+
+
+class Finding(TimestampMixin, Model):
+    """A failed item of a submitted inspection; the rectification loop works on these."""
+
+    __tablename__ = "finding"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    inspection_id: Mapped[int] = mapped_column(ForeignKey("inspection.id"), index=True)
+    outlet_id: Mapped[int] = mapped_column(ForeignKey("outlet.id"), index=True)
+    item_key: Mapped[str] = mapped_column(String(60))
+    section_key: Mapped[str] = mapped_column(String(60))
+    severity: Mapped[str] = mapped_column(String(10))
+    title: Mapped[str] = mapped_column(String(300))
+    requirement: Mapped[str] = mapped_column(Text, default="")
+    note: Mapped[str] = mapped_column(Text, default="")
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"), index=True)
+    photo_ids: Mapped[list] = mapped_column(JSON, default=list)
+    status: Mapped[str] = mapped_column(String(12), default="open", index=True)
+    due_date: Mapped[date | None] = mapped_column(Date)
+    published: Mapped[bool] = mapped_column(default=True)
+
+    inspection = relationship("Inspection")
+    outlet = relationship("Outlet")
+    staff = relationship("Staff")
+
+    __table_args__ = (
+        UniqueConstraint("inspection_id", "item_key"),
+        CheckConstraint("severity IN ('minor', 'major', 'critical')", name="severity"),
+        CheckConstraint("status IN ('open', 'responded', 'closed')", name="status"),
+    )

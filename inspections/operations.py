@@ -1,0 +1,228 @@
+"""The sync protocol's state changes: save a draft, add a photo, submit. One transaction each."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta, timezone, tzinfo
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from checklists.models import ChecklistVersion
+from checklists.store import checklist_of
+from core import audit
+from core.audit import content_hash
+from core.db import utcnow
+from core.errors import Conflict, NotFound, OperationError
+from core.extensions import db
+from core.permissions import authorize, can
+from core.storage import new_key, storage
+from inspections import evidence
+from inspections.models import DRAFT, Answer, Assignment, Inspection, Photo
+from inspections.validation import answer_errors
+from org.models import Outlet, Staff
+
+ANSWER_FIELDS = ("value", "note", "staff_id", "staff_description", "photo_ids")
+
+
+@dataclass
+class SaveResult:
+    inspection: Inspection
+    created: bool
+
+
+def local_zone() -> tzinfo:
+    try:
+        return ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE", "Asia/Shanghai"))
+    except Exception:  # an unknown zone name in the configuration: fall back to China time
+        return timezone(timedelta(hours=8))
+
+
+def load(uuid: str, actor, *, for_update: bool = False) -> Inspection:
+    query = select(Inspection).where(Inspection.uuid == uuid.lower())
+    if for_update:
+        query = query.with_for_update()
+    inspection = db.session.execute(query).scalar()
+    if inspection is None:
+        raise NotFound(f"No inspection {uuid}.")
+    authorize("inspection.view", inspection, conceal=True, user=actor)
+    return inspection
+
+
+def _staff_ids(outlet_id: int) -> set[int]:
+    return set(db.session.execute(select(Staff.id).where(Staff.outlet_id == outlet_id)).scalars())
+
+
+def _check_new(data: dict, actor) -> ChecklistVersion:
+    version = db.session.get(ChecklistVersion, data["checklist_version_id"])
+    if version is None or version.status != "published" or not can(actor, "checklist.use", version):
+        raise OperationError("Not a checklist version you may use.",
+                             {"checklist_version_id": ["no such published checklist version for your role"]})
+    authorize("inspection.start", version.template.kind, user=actor)
+    outlet = db.session.get(Outlet, data["outlet_id"])
+    if outlet is None or not outlet.active:
+        raise OperationError("No such outlet.", {"outlet_id": ["no such active outlet"]})
+    kind = version.template.kind
+    if data.get("staff_id") is not None:
+        staff = db.session.get(Staff, data["staff_id"])
+        if staff is None or staff.outlet_id != outlet.id or kind == "mystery":
+            raise OperationError("No such staff member at this outlet.", {"staff_id": ["not at this outlet"]})
+    if kind == "remote" and data.get("staff_id") is None:
+        raise OperationError("A remote check watches one person.", {"staff_id": ["name the teller watched"]})
+    assignment_id = data.get("assignment_id")
+    if assignment_id is not None:
+        assignment = db.session.get(Assignment, assignment_id)
+        if assignment is None or not can(actor, "assignment.fill", assignment):
+            raise OperationError("Not an assignment of yours.", {"assignment_id": ["not yours"]})
+        if assignment.outlet_id != outlet.id or assignment.kind != kind or (
+                assignment.staff_id is not None and assignment.staff_id != data.get("staff_id")):
+            raise OperationError("The assignment is for another outlet, kind or person.",
+                                 {"assignment_id": ["does not match outlet_id, checklist kind or staff_id"]})
+    elif kind == "mystery" and actor.role == "mystery_shopper":
+        raise OperationError("A mystery visit belongs to an assignment.", {"assignment_id": ["required"]})
+    return version
+
+
+def _differs(inspection: Inspection, data: dict) -> bool:
+    """Would this body change what the server holds? (A replay after submit must not.)"""
+    if data["checklist_version_id"] != inspection.checklist_version_id or data["outlet_id"] != inspection.outlet_id:
+        return True
+    held = {answer.item_key: answer for answer in inspection.answers}
+    for incoming in data["answers"]:
+        answer = held.get(incoming["item_key"])
+        if answer is None:
+            if incoming.get("value") is not None or incoming.get("photo_ids") or incoming.get("note"):
+                return True
+            continue
+        if any(incoming.get(name) != getattr(answer, name) for name in ANSWER_FIELDS):
+            return True
+    return bool(data.get("narrative")) and data["narrative"] != inspection.narrative
+
+
+def _merge_answers(inspection: Inspection, answers: list[dict]) -> int:
+    """Per item, the later edit wins (by the device's updated_at); items not sent are kept."""
+    held = {answer.item_key: answer for answer in inspection.answers}
+    changed = 0
+    now = utcnow()
+    for incoming in answers:
+        stamp = incoming.get("updated_at") or now
+        answer = held.get(incoming["item_key"])
+        if answer is None:
+            answer = Answer(item_key=incoming["item_key"], client_updated_at=stamp)
+            inspection.answers.append(answer)
+        elif stamp < answer.client_updated_at:
+            continue
+        for name in ANSWER_FIELDS:
+            value = incoming.get(name)
+            if getattr(answer, name) != value:
+                setattr(answer, name, value)
+                changed += 1
+        answer.client_updated_at = stamp
+    return changed
+
+
+def save_draft(uuid: str, data: dict, actor) -> SaveResult:
+    uuid = uuid.lower()
+    inspection = db.session.execute(
+        select(Inspection).where(Inspection.uuid == uuid).with_for_update()).scalar()
+    if inspection is None:
+        version = _check_new(data, actor)
+        inspection = Inspection(uuid=uuid, kind=version.template.kind, checklist_version_id=version.id,
+                                outlet_id=data["outlet_id"], inspector_id=actor.id,
+                                assignment_id=data.get("assignment_id"), staff_id=data.get("staff_id"))
+        db.session.add(inspection)
+        created = True
+    else:
+        authorize("inspection.edit", inspection, conceal=True, user=actor)
+        created = False
+        version = inspection.checklist_version
+        if inspection.status != DRAFT:
+            if _differs(inspection, data):
+                raise Conflict("This inspection is already submitted and never changes.")
+            return SaveResult(inspection, False)
+        if data["checklist_version_id"] != inspection.checklist_version_id or data["outlet_id"] != inspection.outlet_id:
+            raise Conflict("A draft keeps the checklist version and outlet it started with.",
+                           {"checklist_version_id": [f"stays {inspection.checklist_version_id}"],
+                            "outlet_id": [f"stays {inspection.outlet_id}"]})
+    checklist = checklist_of(version)
+    errors = answer_errors(checklist, data["answers"], _staff_ids(data["outlet_id"]),
+                           allow_staff_names=actor.role != "mystery_shopper")
+    if errors:
+        raise OperationError("Some answers do not fit the checklist; nothing was saved.", errors)
+    before = None if created else {"answers": content_hash({"a": [
+        [a.item_key, a.value, a.note, a.staff_id, a.photo_ids] for a in inspection.answers]})}
+    changed = _merge_answers(inspection, data["answers"])
+    for name in ("started_at", "finished_at"):
+        if data.get(name) is not None:
+            setattr(inspection, name, data[name])
+    if data.get("narrative"):
+        inspection.narrative = data["narrative"]
+    if data.get("location"):
+        inspection.latitude, inspection.longitude = data["location"]["latitude"], data["location"]["longitude"]
+    if created or changed:
+        audit.record("inspection.create" if created else "inspection.save", inspection, actor=actor,
+                     before=before, details={"answers_changed": changed})
+    try:
+        db.session.commit()
+    except IntegrityError:
+        # Two devices created the same draft at once: the other one won; merge into it instead.
+        db.session.rollback()
+        if not created:
+            raise
+        return save_draft(uuid, data, actor)
+    return SaveResult(inspection, created)
+
+
+def add_photo(uuid: str, photo_uuid: str, data: bytes, declared_sha256: str | None, actor) -> tuple[Photo, bool]:
+    """Store one photo exactly once: (photo, created)."""
+    inspection = load(uuid, actor)
+    authorize("inspection.edit", inspection, conceal=True, user=actor)
+    photo_uuid = photo_uuid.lower()
+    digest = evidence.sha256_hex(data)
+    if declared_sha256 and declared_sha256.strip().lower() != digest:
+        raise OperationError("The bytes do not match X-Content-SHA256: the upload was damaged; send it again.",
+                             {"X-Content-SHA256": ["mismatch"]})
+    existing = db.session.execute(select(Photo).where(Photo.uuid == photo_uuid)).scalar()
+    if existing is not None:
+        if existing.sha256 == digest and existing.inspection_id == inspection.id:
+            return existing, False
+        raise Conflict(f"Photo {photo_uuid} already exists with other content; give new bytes a new UUID.")
+    if inspection.status != DRAFT:
+        raise Conflict("This inspection is already submitted and takes no new photos.")
+    config = current_app.config
+    processed = evidence.process(data, max_bytes=config["PHOTO_MAX_BYTES"], max_pixels=config["PHOTO_MAX_PIXELS"],
+                                 local_tz=local_zone())
+    media = storage()
+    prefix = f"photos/{inspection.uuid[:2]}"
+    keys = {"original": new_key(prefix, evidence.EXTENSIONS[processed.format]),
+            "display": new_key(prefix, ".jpg"), "thumb": new_key(prefix, ".jpg")}
+    written = []
+    try:
+        for name, payload in (("original", processed.original), ("display", processed.display),
+                              ("thumb", processed.thumbnail)):
+            media.put(keys[name], payload)
+            written.append(keys[name])
+        photo = Photo(uuid=photo_uuid, inspection_id=inspection.id, sha256=digest, mime_type=processed.mime_type,
+                      byte_size=len(data), width=processed.width, height=processed.height,
+                      original_key=keys["original"], display_key=keys["display"], thumb_key=keys["thumb"],
+                      captured_at=processed.captured_at, latitude=processed.latitude,
+                      longitude=processed.longitude, uploaded_by_id=actor.id, dhash=processed.dhash)
+        db.session.add(photo)
+        audit.record("photo.upload", photo, actor=actor, details={"inspection": inspection.uuid, "sha256": digest})
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        for key in written:
+            media.delete(key)
+        # The same photo UUID arrived twice at once; the other request stored it.
+        winner = db.session.execute(select(Photo).where(Photo.uuid == photo_uuid)).scalar()
+        if winner is not None and winner.sha256 == digest:
+            return winner, False
+        raise Conflict(f"Photo {photo_uuid} already exists with other content.") from None
+    except BaseException:
+        db.session.rollback()
+        for key in written:
+            media.delete(key)
+        raise
+    return photo, True

@@ -1,0 +1,101 @@
+"""Who may see and change inspections, photos and assignments.
+
+Mystery visits are secret: until an admin publishes one, nobody outside the admins and the
+vendor's own shopper may learn that it exists.
+"""
+from __future__ import annotations
+
+from sqlalchemy import Select, and_, false, or_
+
+from checklists.policies import usable_kinds
+from core.permissions import Role, roles, rule
+from inspections.models import DRAFT, PUBLISHED, Assignment, Inspection
+
+ADMIN, VIEWER = Role.ADMIN.value, Role.VIEWER.value
+INSPECTOR, MONITOR = Role.INSPECTOR.value, Role.REMOTE_MONITOR.value
+SHOPPER, OUTLET = Role.MYSTERY_SHOPPER.value, Role.OUTLET_MANAGER.value
+
+rule("inspection.create")(roles(Role.ADMIN, Role.INSPECTOR, Role.REMOTE_MONITOR, Role.MYSTERY_SHOPPER))
+rule("plan.manage")(roles(Role.ADMIN))
+rule("assignment.list")(roles(Role.ADMIN, Role.VIEWER, Role.INSPECTOR, Role.REMOTE_MONITOR, Role.MYSTERY_SHOPPER))
+rule("remote.desk")(roles(Role.ADMIN, Role.REMOTE_MONITOR))
+rule("inspection.list")(lambda user, obj=None: True)
+
+
+def _mystery_visible(user, inspection: Inspection) -> bool:
+    if user.role == ADMIN:
+        return True
+    if user.role == SHOPPER:
+        return inspection.inspector_id == user.id
+    return inspection.status == PUBLISHED
+
+
+@rule("inspection.view")
+def _may_view(user, inspection: Inspection | None = None) -> bool:
+    if inspection is None:
+        return False
+    if inspection.kind == "mystery" and not _mystery_visible(user, inspection):
+        return False
+    if inspection.inspector_id == user.id or user.role == ADMIN:
+        return True
+    if inspection.status == DRAFT:
+        return False
+    if user.role in (VIEWER, INSPECTOR, MONITOR):
+        return True
+    if user.role == OUTLET:
+        return inspection.outlet_id == user.outlet_id
+    return False
+
+
+@rule("inspection.edit")
+def _may_edit(user, inspection: Inspection | None = None) -> bool:
+    if inspection is None:
+        return False
+    return inspection.inspector_id == user.id or user.role == ADMIN
+
+
+@rule("inspection.start")
+def _may_start(user, kind: str | None = None) -> bool:
+    return kind in usable_kinds(user) and user.role in (ADMIN, INSPECTOR, MONITOR, SHOPPER)
+
+
+@rule("assignment.fill")
+def _may_fill(user, assignment: Assignment | None = None) -> bool:
+    if assignment is None:
+        return False
+    if user.role == ADMIN:
+        return True
+    if assignment.kind == "mystery":
+        return user.role == SHOPPER and assignment.vendor_id == user.vendor_id and \
+            assignment.assignee_id in (None, user.id)
+    return assignment.assignee_id in (None, user.id) and assignment.kind in usable_kinds(user)
+
+
+def visible_inspections(user, query: Select) -> Select:
+    """The list filter matching inspection.view, as SQL."""
+    if user.role == ADMIN:
+        return query
+    own = Inspection.inspector_id == user.id
+    if user.role == SHOPPER:
+        return query.where(own)
+    not_secret = or_(Inspection.kind != "mystery", Inspection.status == PUBLISHED)
+    shared = and_(Inspection.status != DRAFT, not_secret)
+    if user.role in (VIEWER, INSPECTOR, MONITOR):
+        return query.where(or_(and_(own, not_secret), shared))
+    if user.role == OUTLET:
+        return query.where(shared, Inspection.outlet_id == user.outlet_id)
+    return query.where(false())
+
+
+def visible_assignments(user, query: Select) -> Select:
+    if user.role == ADMIN:
+        return query
+    if user.role == SHOPPER:
+        return query.where(Assignment.kind == "mystery", Assignment.vendor_id == user.vendor_id,
+                           or_(Assignment.assignee_id.is_(None), Assignment.assignee_id == user.id))
+    if user.role == VIEWER:
+        return query.where(Assignment.kind != "mystery")
+    if user.role in (INSPECTOR, MONITOR):
+        return query.where(Assignment.kind != "mystery", Assignment.kind.in_(usable_kinds(user)),
+                           or_(Assignment.assignee_id.is_(None), Assignment.assignee_id == user.id))
+    return query.where(false())

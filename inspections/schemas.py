@@ -1,0 +1,139 @@
+"""The sync protocol's shapes (ARCHITECTURE.md §5), shared by the PWA and third-party clients."""
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate
+
+UUID_TEXT = validate.Regexp(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$",
+                            error="Not a UUID.")
+
+
+class AnyValue(fields.Raw):
+    """An answer value: "pass"/"fail"/"na", a number, an option key or a list of keys, text, or null."""
+
+    def _jsonschema_type_mapping(self):
+        return {"description": self.metadata.get("description", "")}
+
+
+class AnswerInSchema(Schema):
+    item_key = fields.String(required=True, validate=validate.Length(1, 60))
+    value = AnyValue(load_default=None, allow_none=True, metadata={
+        "description": 'check: "pass"|"fail"|"na"; scale: integer; choice: option key (list when multiple); '
+                       "number/duration: number (seconds); text: string; photo/signature: null"})
+    note = fields.String(load_default="", validate=validate.Length(0, 2000))
+    staff_id = fields.Integer(load_default=None, allow_none=True, strict=True)
+    staff_description = fields.String(load_default="", validate=validate.Length(0, 200))
+    photo_ids = fields.List(fields.String(validate=UUID_TEXT), load_default=list, validate=validate.Length(0, 20))
+    updated_at = fields.AwareDateTime(load_default=None, allow_none=True, metadata={
+        "description": "When the answer was last changed on the device; the later edit wins when two "
+                       "devices edit the same draft."})
+
+
+class LocationSchema(Schema):
+    latitude = fields.Float(required=True, validate=validate.Range(-90, 90))
+    longitude = fields.Float(required=True, validate=validate.Range(-180, 180))
+    accuracy = fields.Float(load_default=None, allow_none=True, validate=validate.Range(0, 100000))
+
+
+class DraftSchema(Schema):
+    checklist_version_id = fields.Integer(required=True, strict=True)
+    outlet_id = fields.Integer(required=True, strict=True)
+    assignment_id = fields.Integer(load_default=None, allow_none=True, strict=True)
+    staff_id = fields.Integer(load_default=None, allow_none=True, strict=True, metadata={
+        "description": "The one person a remote check watches."})
+    started_at = fields.AwareDateTime(load_default=None, allow_none=True)
+    finished_at = fields.AwareDateTime(load_default=None, allow_none=True)
+    location = fields.Nested(LocationSchema, load_default=None, allow_none=True)
+    narrative = fields.String(load_default="", validate=validate.Length(0, 10000))
+    answers = fields.List(fields.Nested(AnswerInSchema), load_default=list, validate=validate.Length(0, 500))
+
+
+class AnswerOutSchema(Schema):
+    item_key = fields.String()
+    value = AnyValue(allow_none=True)
+    note = fields.String()
+    staff_id = fields.Integer(allow_none=True)
+    staff_description = fields.String()
+    photo_ids = fields.List(fields.String())
+    updated_at = fields.DateTime(attribute="client_updated_at")
+    score = fields.Float(allow_none=True)
+    max_score = fields.Float(allow_none=True)
+    failed = fields.Boolean()
+
+
+class InspectionSchema(Schema):
+    uuid = fields.String()
+    kind = fields.String()
+    status = fields.String()
+    checklist_version_id = fields.Integer()
+    outlet_id = fields.Integer()
+    assignment_id = fields.Integer(allow_none=True)
+    staff_id = fields.Integer(allow_none=True)
+    inspector_id = fields.Integer()
+    started_at = fields.DateTime(allow_none=True)
+    finished_at = fields.DateTime(allow_none=True)
+    submitted_at = fields.DateTime(allow_none=True)
+    narrative = fields.String()
+    score = fields.Float(allow_none=True)
+    max_score = fields.Float(allow_none=True)
+    percent = fields.Float(allow_none=True)
+    grade = fields.String(allow_none=True)
+    answers = fields.List(fields.Nested(AnswerOutSchema))
+    photos_received = fields.Method("_photos")
+    updated_at = fields.DateTime()
+
+    def _photos(self, inspection):
+        return [photo.uuid for photo in inspection.photos]
+
+
+class ReceiptSchema(Schema):
+    inspection = fields.String(metadata={"description": "the inspection's UUID"})
+    status = fields.String()
+    score = fields.Float()
+    max_score = fields.Float()
+    percent = fields.Float()
+    grade = fields.String()
+    critical_failures = fields.List(fields.String())
+    sections = fields.List(fields.Dict())
+    findings = fields.List(fields.Dict())
+    photos = fields.Integer()
+    content_hash = fields.String()
+    server_time = fields.String()
+
+
+class PhotoReceiptSchema(Schema):
+    uuid = fields.String()
+    sha256 = fields.String()
+    mime_type = fields.String()
+    width = fields.Integer()
+    height = fields.Integer()
+    byte_size = fields.Integer()
+    captured_at = fields.DateTime(allow_none=True)
+    received_at = fields.DateTime()
+
+
+class InspectionListArgs(Schema):
+    status = fields.String(validate=validate.OneOf(["draft", "submitted", "reviewed", "published"]))
+    outlet_id = fields.Integer()
+    kind = fields.String(validate=validate.OneOf(["onsite", "7s", "remote", "mystery"]))
+    limit = fields.Integer(load_default=100, validate=validate.Range(1, 500))
+
+
+class AssignmentSchema(Schema):
+    id = fields.Integer()
+    kind = fields.String()
+    template_id = fields.Integer()
+    checklist_version_id = fields.Integer(allow_none=True, metadata={"description": "current published version"})
+    outlet_id = fields.Integer()
+    outlet_name = fields.String(attribute="outlet.name")
+    outlet_address = fields.String(attribute="outlet.address")
+    outlet_latitude = fields.Float(attribute="outlet.latitude", allow_none=True)
+    outlet_longitude = fields.Float(attribute="outlet.longitude", allow_none=True)
+    staff_id = fields.Integer(allow_none=True)
+    staff_label = fields.String(allow_none=True)
+    period = fields.String()
+    window_start = fields.Date()
+    window_end = fields.Date()
+    status = fields.String()
+    due_state = fields.String(metadata={"description": "upcoming, due, overdue or done"})
+    instructions = fields.String()
+    inspection_uuid = fields.String(allow_none=True)

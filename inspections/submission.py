@@ -1,0 +1,129 @@
+"""Submit: check completeness, score with the engine, freeze, store score rows and findings."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import current_app
+
+from checklists import scoring
+from checklists.definition import Checklist
+from checklists.store import checklist_of
+from core import audit
+from core.audit import content_hash
+from core.db import utcnow
+from core.errors import Conflict, OperationError
+from core.extensions import db
+from core.permissions import authorize
+from inspections.models import DONE, DRAFT, Assignment, Finding, Inspection, SectionScore
+from inspections.operations import load, local_zone
+
+
+def _completeness_errors(checklist: Checklist, inspection: Inspection, answers: dict, result) -> dict:
+    held = {answer.item_key: answer for answer in inspection.answers}
+    errors: dict[str, list[str]] = {}
+    for item in checklist.all_items():
+        state = result.items[item.key].state
+        if state == "hidden":
+            continue
+        answer = held.get(item.key)
+        photos = len(answer.photo_ids) if answer else 0
+        if item.type in ("photo", "signature"):
+            needed = item.min_photos if item.type == "photo" else 1
+            if item.required and answers.get(item.key) != "na" and photos < needed:
+                errors[item.key] = [f"needs {needed} image(s)"]
+            continue
+        if item.required and state == "unanswered":
+            errors[item.key] = ["answer this item (or mark it N-A where allowed)"]
+            continue
+        if result.items[item.key].failed:
+            if item.photo_on_fail and photos < 1:
+                errors.setdefault(item.key, []).append("a failing answer needs a photo")
+            if item.attribute_to_staff and not (answer.staff_id or answer.staff_description
+                                                or inspection.staff_id):
+                errors.setdefault(item.key, []).append("name the staff member (or describe them)")
+    return errors
+
+
+def _content_hash(inspection: Inspection, checklist_hash: str) -> str:
+    photos = {photo.uuid: photo.sha256 for photo in inspection.photos}
+    return content_hash({
+        "inspection": inspection.uuid, "checklist": checklist_hash, "outlet": inspection.outlet_id,
+        "staff": inspection.staff_id, "inspector": inspection.inspector_id, "narrative": inspection.narrative,
+        "answers": sorted([a.item_key, a.value, a.note, a.staff_id, a.staff_description,
+                           [photos.get(p) for p in a.photo_ids]] for a in inspection.answers),
+    })
+
+
+def _findings(inspection: Inspection, checklist: Checklist, result, submitted_at) -> list[Finding]:
+    deadlines = current_app.config["FINDING_DEADLINE_DAYS"]
+    local_day = submitted_at.astimezone(local_zone()).date()
+    held = {answer.item_key: answer for answer in inspection.answers}
+    findings = []
+    for key in result.failed_items:
+        item, answer = checklist.item(key), held[key]
+        findings.append(Finding(
+            inspection_id=inspection.id, outlet_id=inspection.outlet_id, item_key=key,
+            section_key=result.items[key].section, severity=item.severity, title=item.label.zh[:300],
+            requirement=(item.guidance.zh if item.guidance and item.guidance.zh else item.label.zh),
+            note=answer.note, staff_id=answer.staff_id or (inspection.staff_id if item.attribute_to_staff else None),
+            photo_ids=list(answer.photo_ids), due_date=local_day + timedelta(days=deadlines[item.severity]),
+            published=inspection.kind != "mystery",
+        ))
+    return findings
+
+
+def submit(uuid: str, actor) -> dict:
+    inspection = load(uuid, actor, for_update=True)
+    authorize("inspection.edit", inspection, conceal=True, user=actor)
+    if inspection.status != DRAFT:
+        return inspection.receipt
+    version = inspection.checklist_version
+    checklist = checklist_of(version)
+    answers = {a.item_key: a.value for a in inspection.answers if a.value is not None}
+    result = scoring.score(checklist, answers)
+    errors = _completeness_errors(checklist, inspection, answers, result)
+    if errors:
+        raise OperationError("The inspection is not complete yet.", errors)
+    received = {photo.uuid for photo in inspection.photos}
+    named = [p for a in inspection.answers for p in a.photo_ids]
+    missing = sorted({p for p in named if p not in received})
+    if missing:
+        raise Conflict(f"{len(missing)} photo(s) not uploaded yet: upload them, then submit again.",
+                       {"missing_photos": missing})
+    submitted_at = utcnow()
+    for answer in inspection.answers:
+        item_result = result.items.get(answer.item_key)
+        if item_result is not None:
+            answer.score, answer.max_score = item_result.score, item_result.max
+            answer.failed, answer.state = item_result.failed, item_result.state
+    for position, section in enumerate(result.sections):
+        db.session.add(SectionScore(inspection_id=inspection.id, position=position, section_key=section.key,
+                                    score=section.score, max_score=section.max, percent=section.percent,
+                                    zeroed=section.zeroed))
+    inspection.score, inspection.max_score, inspection.percent = result.score, result.max, result.percent
+    inspection.grade, inspection.critical_failed = result.grade, bool(result.critical_failures)
+    inspection.status, inspection.submitted_at = "submitted", submitted_at
+    inspection.finished_at = inspection.finished_at or submitted_at
+    inspection.content_hash = _content_hash(inspection, version.content_hash)
+    findings = [] if inspection.kind == "mystery" else _findings(inspection, checklist, result, submitted_at)
+    db.session.add_all(findings)
+    if inspection.assignment_id:
+        assignment = db.session.get(Assignment, inspection.assignment_id)
+        assignment.status = DONE
+    db.session.flush()
+    inspection.receipt = {
+        "inspection": inspection.uuid, "status": inspection.status, "score": result.score,
+        "max_score": result.max, "percent": result.percent, "grade": result.grade,
+        "critical_failures": list(result.critical_failures),
+        "sections": [{"key": s.key, "score": s.score, "max_score": s.max, "percent": s.percent}
+                     for s in result.sections],
+        "findings": [{"id": f.id, "item_key": f.item_key, "severity": f.severity, "staff_id": f.staff_id,
+                      "due_date": f.due_date.isoformat()} for f in findings],
+        "photos": len(received), "content_hash": inspection.content_hash,
+        "server_time": submitted_at.isoformat(),
+    }
+    audit.record("inspection.submit", inspection, actor=actor,
+                 details={"score": result.score, "percent": result.percent, "findings": len(findings),
+                          "content_hash": inspection.content_hash})
+    db.session.commit()
+    return inspection.receipt

@@ -1,0 +1,75 @@
+"""Answers checked against the pinned checklist version: keys, types, ranges, options, staff."""
+from __future__ import annotations
+
+from checklists.definition import Checklist, Item
+
+NA = "na"
+
+
+def _number(value) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def value_problem(item: Item, value) -> str | None:
+    """Why this value cannot answer this item, or None when it can."""
+    if value is None:
+        return None
+    if value == NA:
+        return None if item.allow_na else "this item may not be answered N-A"
+    kind = item.type
+    if kind == "check":
+        return None if value in ("pass", "fail") else 'use "pass", "fail" or "na"'
+    if kind == "scale":
+        if not _number(value) or int(value) != value or not 0 <= value <= item.scale_max:
+            return f"use a whole number from 0 to {item.scale_max}"
+        return None
+    if kind == "choice":
+        keys = [option.key for option in item.options]
+        if item.multiple:
+            if not isinstance(value, list) or not value or len(set(map(str, value))) != len(value) \
+                    or any(v not in keys for v in value):
+                return f"use a list of distinct options from {', '.join(keys)}"
+            return None
+        return None if isinstance(value, str) and value in keys else f"use one of {', '.join(keys)}"
+    if kind in ("number", "duration"):
+        if not _number(value):
+            return "use a number" + (" of seconds" if kind == "duration" else "")
+        low = 0 if kind == "duration" else item.min
+        if low is not None and value < low:
+            return f"must be at least {low}"
+        if item.max is not None and value > item.max:
+            return f"must be at most {item.max}"
+        return None
+    if kind == "text":
+        if not isinstance(value, str):
+            return "use text"
+        return None if len(value) <= item.max_length else f"at most {item.max_length} characters"
+    return "photo and signature items take no value: name the images in photo_ids"
+
+
+def answer_errors(checklist: Checklist, answers: list[dict], staff_ids: set[int],
+                  *, allow_staff_names: bool = True) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    seen: set[str] = set()
+    for index, answer in enumerate(answers):
+        where = f"answers[{index}]"
+        key = answer["item_key"]
+        item = checklist.item(key)
+        if item is None:
+            errors[f"{where}.item_key"] = [f"no item {key!r} in this checklist version"]
+            continue
+        if key in seen:
+            errors[f"{where}.item_key"] = [f"item {key!r} is answered twice in one request"]
+        seen.add(key)
+        problem = value_problem(item, answer.get("value"))
+        if problem:
+            errors[f"{where}.value"] = [f"{key}: {problem}"]
+        staff_id = answer.get("staff_id")
+        if staff_id is not None:
+            if not allow_staff_names:
+                errors[f"{where}.staff_id"] = ["describe the person by role and appearance instead"]
+            elif staff_id not in staff_ids:
+                errors[f"{where}.staff_id"] = ["no such staff member at this outlet"]
+        if len(set(answer.get("photo_ids") or [])) != len(answer.get("photo_ids") or []):
+            errors[f"{where}.photo_ids"] = ["a photo is named twice"]
+    return errors

@@ -1,0 +1,136 @@
+"""HTML pages: plans and the assignment calendar (admin), and one inspection's record."""
+from __future__ import annotations
+
+import calendar as calendar_module
+from datetime import date, timedelta
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import func, select
+
+from checklists.models import ChecklistTemplate
+from checklists.store import checklist_of
+from core.errors import OperationError
+from core.extensions import db
+from core.permissions import authorize
+from inspections import plans, scheduling
+from inspections.models import Assignment, Inspection, Plan
+from inspections.policies import visible_inspections
+from inspections.media import photo_response
+from inspections.operations import load
+from org.models import User, Vendor
+
+blp = Blueprint("inspections_pages", __name__)
+
+
+@blp.get("/admin/plans/")
+@login_required
+def plan_list():
+    authorize("plan.manage")
+    rows = db.session.execute(
+        select(Plan, func.count(Assignment.id)).outerjoin(Assignment, Assignment.plan_id == Plan.id)
+        .group_by(Plan.id).order_by(Plan.id)).all()
+    return render_template("inspections/plans.html", rows=rows)
+
+
+@blp.route("/admin/plans/new", methods=["GET", "POST"])
+@blp.route("/admin/plans/<int:ident>", methods=["GET", "POST"])
+@login_required
+def plan_form(ident: int | None = None):
+    authorize("plan.manage")
+    plan = db.get_or_404(Plan, ident) if ident else None
+    errors = {}
+    if request.method == "POST":
+        try:
+            plan = plans.save_plan(plan, request.form, current_user)
+        except OperationError as failure:
+            db.session.rollback()
+            errors = failure.errors or {"_": [failure.message]}
+        else:
+            flash(_("Saved."), "ok")
+            return redirect(url_for(".plan_list"))
+    templates = db.session.execute(select(ChecklistTemplate).order_by(ChecklistTemplate.code)).scalars().all()
+    users = db.session.execute(select(User).where(User.active.is_(True), User.role.in_(
+        ["inspector", "remote_monitor", "mystery_shopper", "admin"])).order_by(User.username)).scalars().all()
+    vendors = db.session.execute(select(Vendor).where(Vendor.active.is_(True))).scalars().all()
+    return render_template("inspections/plan_form.html", plan=plan, form=request.form, errors=errors,
+                           templates=templates, users=users, vendors=vendors), 422 if errors else 200
+
+
+@blp.post("/admin/plans/generate")
+@login_required
+def plan_generate():
+    authorize("plan.manage")
+    created = scheduling.generate_all(date.today(), current_user)
+    flash(_("%(count)d new assignments.", count=sum(created.values())), "ok")
+    return redirect(url_for(".plan_list"))
+
+
+@blp.get("/admin/calendar")
+@login_required
+def assignment_calendar():
+    authorize("plan.manage")
+    today = date.today()
+    try:
+        year, month = (int(x) for x in request.args.get("month", f"{today.year}-{today.month}").split("-"))
+        first = date(year, month, 1)
+    except ValueError:
+        abort(404)
+    last = first.replace(day=calendar_module.monthrange(first.year, first.month)[1])
+    counts = scheduling.counts_by_day(first, last, ("onsite", "7s", "remote", "mystery"))
+    weeks = calendar_module.Calendar(firstweekday=0).monthdatescalendar(first.year, first.month)
+    overdue = db.session.execute(
+        select(Assignment).where(Assignment.status == "open", Assignment.window_end < today)
+        .order_by(Assignment.window_end).limit(200)).scalars().all()
+    previous = (first - timedelta(days=1)).replace(day=1)
+    following = last + timedelta(days=1)
+    return render_template("inspections/calendar.html", first=first, weeks=weeks, counts=counts, today=today,
+                           overdue=overdue, previous=previous, following=following)
+
+
+@blp.get("/inspections/<uuid>")
+@login_required
+def inspection_page(uuid: str):
+    inspection = load(uuid, current_user)
+    checklist = checklist_of(inspection.checklist_version)
+    answers = {answer.item_key: answer for answer in inspection.answers}
+    return render_template("inspections/inspection.html", inspection=inspection, checklist=checklist,
+                           answers=answers)
+
+
+@blp.get("/inspections/")
+@login_required
+def inspection_list():
+    query = visible_inspections(current_user, select(Inspection)).order_by(Inspection.updated_at.desc()).limit(200)
+    return render_template("inspections/list.html", inspections=db.session.execute(query).scalars().all())
+
+
+@blp.get("/inspections/<uuid>/photos/<photo_uuid>")
+@login_required
+def photo(uuid: str, photo_uuid: str):
+    """The same authorized photo route as the API, for pages (session cookie)."""
+    return photo_response(uuid, photo_uuid, request.args.get("variant", "display"), current_user)
+
+
+STATUS_LABELS = {"draft": ("草稿", "Draft"), "submitted": ("已提交", "Submitted"),
+                 "reviewed": ("已审核", "Reviewed"), "published": ("已发布", "Published")}
+
+
+@blp.app_context_processor
+def _labels():
+    from flask_babel import get_locale
+
+    def status_label(status: str) -> str:
+        zh, en = STATUS_LABELS.get(status, (status, status))
+        return en if str(get_locale()) == "en" else zh
+
+    def cadence_label(plan) -> str:
+        english = str(get_locale()) == "en"
+        if plan.cadence == "cycle":
+            return f"every {plan.cycle_days} days, every teller" if english else f"每{plan.cycle_days}天一个循环，覆盖每位柜员"
+        unit = ("month" if plan.cadence == "monthly" else "quarter") if english else \
+            ("月" if plan.cadence == "monthly" else "季度")
+        return f"{plan.visits_per_period} per {unit}" if english else f"每{unit}{plan.visits_per_period}次"
+
+    return {"status_label": status_label, "cadence_label": cadence_label}
