@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 export DATA_DIR ?= $(CURDIR)/instance
 
-.PHONY: run test test-sqlite test-postgres serve system-packages system-packages-test translations bench clean
+.PHONY: run test serve system-packages system-packages-test translations messages bench clean
 
 $(BIN)/activate: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -21,7 +21,7 @@ system-packages-test:
 	@scripts/system-packages.sh test
 
 translations: $(BIN)/activate
-	@$(BIN)/pybabel compile --use-fuzzy -q -d translations 2>/dev/null || $(BIN)/pybabel compile -q -d translations
+	@$(BIN)/pybabel -q compile --use-fuzzy -d translations
 
 run: system-packages $(BIN)/activate translations
 	$(BIN)/flask --app app db upgrade
@@ -46,3 +46,8 @@ bench: $(BIN)/activate translations
 
 clean:
 	rm -rf $(VENV) .pytest_cache test-artifacts
+
+# Maintainers: after changing user-facing strings, refresh the catalog and translate the new entries.
+messages: $(BIN)/activate
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o translations/messages.pot --omit-header --no-location --ignore-dirs=".venv tests bench" .
+	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-location --omit-header

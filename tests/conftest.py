@@ -15,6 +15,22 @@ from core.security import hash_password
 from org.models import Branch, Counter, Outlet, Staff, User, Vendor
 
 PASSWORD = "test-pass-2026"
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _compile_translations() -> None:
+    """`make test` compiles the catalogs; this keeps a bare `pytest` run in Chinese too."""
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    for po_path in (ROOT / "translations").glob("*/LC_MESSAGES/messages.po"):
+        mo_path = po_path.with_suffix(".mo")
+        if not mo_path.exists() or mo_path.stat().st_mtime < po_path.stat().st_mtime:
+            with po_path.open("rb") as source, mo_path.open("wb") as target:
+                write_mo(target, read_po(source))
+
+
+_compile_translations()
 _PASSWORD_HASH = hash_password(PASSWORD)
 
 
