@@ -42,12 +42,13 @@ def _register_domains(app: Flask) -> None:
     import checklists.seed  # noqa: F401, E402
     import inspections.seed  # noqa: F401, E402
     from checklists import api as checklists_api, views as checklists_views
-    from core import docs
+    from core import docs, pwa
     from inspections import api as inspections_api, cli as inspections_cli, desk, views as inspections_views
     from org import api as org_api, auth_api, cli as org_cli, views as org_views
 
     app.register_blueprint(health.blp)
     app.register_blueprint(docs.blp)
+    app.register_blueprint(pwa.blp)
     for blueprint in (auth_api.blp, *org_api.BLUEPRINTS, checklists_api.blp, inspections_api.blp):
         api.register_blueprint(blueprint)
         csrf.exempt(blueprint)

@@ -1,0 +1,34 @@
+// The server's sync API with the stored bearer token. Errors keep the server's message.
+import { meta } from "./db.js";
+
+export class ApiError extends Error {
+  constructor(status, body) {
+    super((body && body.message) || `HTTP ${status}`);
+    this.status = status;
+    this.body = body || {};
+  }
+}
+
+export class NetworkError extends Error {}
+
+export async function api(path, { method = "GET", json, body, headers = {}, token } = {}) {
+  const bearer = token || (await meta("token"));
+  const options = { method, headers: { ...headers }, cache: "no-store" };
+  if (bearer) options.headers.Authorization = `Bearer ${bearer}`;
+  if (json !== undefined) {
+    options.headers["Content-Type"] = "application/json";
+    options.body = JSON.stringify(json);
+  } else if (body !== undefined) {
+    options.body = body;
+  }
+  let response;
+  try {
+    response = await fetch(`/api/v1${path}`, options);
+  } catch (error) {
+    throw new NetworkError(String(error));
+  }
+  const type = response.headers.get("Content-Type") || "";
+  const data = type.includes("json") ? await response.json().catch(() => null) : null;
+  if (!response.ok) throw new ApiError(response.status, data);
+  return data;
+}

@@ -1,0 +1,263 @@
+// The app shell: login, assignments, the inspection, review, receipt; the outbox indicator.
+import { api, ApiError, NetworkError } from "./api.js";
+import { all, get, meta, put, setMeta, update } from "./db.js";
+import { h, show, when } from "./dom.js";
+import { missingItems, renderInspection } from "./form.js";
+import { getLanguage, label, t, toggleLanguage } from "./i18n.js";
+import { flush, pending } from "./sync.js";
+
+const KIND_ORDER = ["onsite", "7s", "remote", "mystery"];
+let flushTimer = null;
+
+async function refreshIndicator() {
+  const { count, oldest } = await pending();
+  const indicator = document.getElementById("outbox");
+  if (!indicator) return;
+  indicator.textContent = count ? t("unsent", { n: count, t: when(oldest) }) : t("all_sent");
+  indicator.dataset.count = count;
+  indicator.classList.toggle("waiting", count > 0);
+  document.getElementById("network").textContent = navigator.onLine ? t("online") : t("offline");
+}
+
+async function syncNow() {
+  try {
+    await flush();
+  } catch (error) {
+    if (!(error instanceof NetworkError || error instanceof ApiError)) console.error(error);
+  }
+  await refreshIndicator();
+  if ("serviceWorker" in navigator && "SyncManager" in window) {
+    const { count } = await pending();
+    if (count) {
+      const registration = await navigator.serviceWorker.ready;
+      await registration.sync.register("osi-outbox").catch(() => {});
+    }
+  }
+}
+
+export function scheduleSync(delay = 1200) {
+  clearTimeout(flushTimer);
+  refreshIndicator();
+  flushTimer = setTimeout(() => { if (navigator.onLine) syncNow(); }, delay);
+}
+
+async function refreshData() {
+  const user = await meta("user");
+  const assignments = await api("/assignments");
+  await setMeta("assignments", assignments);
+  const versions = await api("/checklists");
+  const wanted = new Set([...versions.map((v) => v.id), ...assignments.map((a) => a.checklist_version_id).filter(Boolean)]);
+  for (const id of wanted) {
+    if (!(await get("checklists", id))) await put("checklists", await api(`/checklists/${id}`));
+  }
+  await setMeta("versions", versions);
+  if (user.role !== "mystery_shopper") {
+    const outlets = await api("/outlets/").catch(() => []);
+    await put("lists", { key: "outlets", items: outlets });
+    for (const outletId of new Set(assignments.map((a) => a.outlet_id))) {
+      const staff = await api(`/staff/?outlet_id=${outletId}`).catch(() => null);
+      if (staff) await put("lists", { key: `staff-${outletId}`, items: staff });
+    }
+  }
+}
+
+function header(user) {
+  return h("header", { class: "bar" },
+    h("strong", {}, t("app")),
+    h("span", { class: "who" }, user ? user.display_name || user.username : ""),
+    h("button", { type: "button", class: "link", id: "lang", onclick: () => { toggleLanguage(); route(); } }, t("lang")),
+    user ? h("button", { type: "button", class: "link", id: "logout", onclick: logout }, t("logout")) : null);
+}
+
+function statusLine() {
+  return h("div", { class: "status" },
+    h("span", { id: "network" }, ""), h("span", { id: "outbox", "data-count": "0" }, ""),
+    h("button", { type: "button", id: "sync-now", onclick: syncNow }, t("sync_now")));
+}
+
+async function renderLogin(message = "") {
+  const username = h("input", { name: "username", autocomplete: "username", required: true });
+  const password = h("input", { name: "password", type: "password", autocomplete: "current-password", required: true });
+  const form = h("form", { class: "card", onsubmit: async (event) => {
+    event.preventDefault();
+    try {
+      const result = await api("/auth/tokens", { method: "POST", json: { username: username.value, password: password.value, label: "app" } });
+      await setMeta("token", result.token);
+      await setMeta("user", result.user);
+      navigator.storage?.persist?.();
+      await refreshData();
+      location.hash = "#/";
+      route();
+    } catch (error) {
+      renderLogin(error instanceof NetworkError ? t("need_online_login") : `${t("login_failed")}: ${error.message}`);
+    }
+  } }, h("h1", {}, t("login")), message ? h("p", { class: "error", role: "alert" }, message) : null,
+  h("label", {}, t("username"), username), h("label", {}, t("password"), password),
+  h("button", { type: "submit", class: "primary", id: "login-button" }, t("login")));
+  document.getElementById("top").replaceChildren(header(null));
+  show(form);
+}
+
+async function logout() {
+  const { count } = await pending();
+  if (count && !confirm(t("logout_warn", { n: count }))) return;
+  const token = await meta("token");
+  if (token && navigator.onLine) await api("/auth/tokens/current", { method: "DELETE" }).catch(() => {});
+  // Unsent work is kept on the device, tied to its user, and goes out after the next login.
+  await setMeta("token", null);
+  route();
+}
+
+async function startDraft(assignment) {
+  const user = await meta("user");
+  const existing = (await all("drafts")).find((d) => d.assignment_id === assignment.id && d.user === user.id);
+  if (existing) return existing.uuid;
+  const uuid = crypto.randomUUID();
+  const now = new Date().toISOString();
+  await put("drafts", { uuid, user: user.id, checklist_version_id: assignment.checklist_version_id,
+    outlet_id: assignment.outlet_id, assignment_id: assignment.id, staff_id: assignment.staff_id, answers: {},
+    status: "draft", rev: 1, synced_rev: 0, started_at: now, changed_at: now,
+    title: `${assignment.outlet_name}${assignment.staff_label ? ` · ${assignment.staff_label}` : ""}` });
+  scheduleSync();
+  return uuid;
+}
+
+function kindLabel(kind) { return t(`kind_${kind}`); }
+
+async function renderHome() {
+  const user = await meta("user");
+  if (navigator.onLine) await refreshData().catch(() => {});
+  const assignments = (await meta("assignments")) || [];
+  const drafts = (await all("drafts")).filter((d) => d.user === user.id);
+  const draftFor = Object.fromEntries(drafts.filter((d) => d.assignment_id).map((d) => [d.assignment_id, d]));
+  const groups = ["overdue", "due", "upcoming", "done"].map((state) => {
+    const rows = assignments.filter((a) => a.due_state === state)
+      .sort((a, b) => KIND_ORDER.indexOf(a.kind) - KIND_ORDER.indexOf(b.kind));
+    if (!rows.length) return null;
+    return h("section", { class: `group ${state}` }, h("h2", {}, `${t(state)} (${rows.length})`), rows.map((a) => {
+      const draft = draftFor[a.id];
+      const open = async () => {
+        const uuid = draft ? draft.uuid : await startDraft(a);
+        location.hash = draft?.status === "submitted" ? `#/receipt/${uuid}` : `#/inspect/${uuid}`;
+      };
+      return h("article", { class: "assignment", dataset: { id: a.id, kind: a.kind } },
+        h("div", {}, h("b", {}, kindLabel(a.kind)), " ", a.outlet_name),
+        a.staff_label ? h("div", { class: "muted" }, a.staff_label) : null,
+        h("div", { class: "muted" }, `${t("window")} ${a.window_start} – ${a.window_end}`),
+        a.checklist_version_id && a.due_state !== "done" ? h("button", { type: "button", class: "primary start", onclick: open },
+          draft ? (draft.status === "submitted" ? t("view") : t("continue")) : t("start")) : null);
+    }));
+  }).filter(Boolean);
+  const local = drafts.filter((d) => !d.assignment_id || d.status !== "submitted").map((d) =>
+    h("article", { class: "assignment draft", dataset: { uuid: d.uuid } },
+      h("div", {}, d.title || d.uuid.slice(0, 8), " · ", d.status === "submitted" ? t("submitted") : t("draft")),
+      d.error ? h("div", { class: "error" }, d.error) : null,
+      h("button", { type: "button", onclick: () => { location.hash = d.status === "submitted" ? `#/receipt/${d.uuid}` : `#/inspect/${d.uuid}`; } },
+        d.status === "submitted" ? t("view") : t("continue"))));
+  const canStart = ["inspector", "admin"].includes(user.role);
+  show(canStart ? h("p", {}, h("button", { type: "button", id: "new-inspection", onclick: () => { location.hash = "#/new"; } }, `+ ${t("new_inspection")}`)) : null,
+    groups.length ? groups : h("p", { class: "muted" }, t("none")),
+    local.length ? h("section", { class: "group" }, h("h2", {}, t("my_drafts")), local) : null);
+  refreshIndicator();
+}
+
+async function renderNew() {
+  const user = await meta("user");
+  const versions = ((await meta("versions")) || []);
+  const outlets = (await get("lists", "outlets"))?.items || [];
+  const versionSelect = h("select", { id: "new-version" }, versions.map((v) => h("option", { value: v.id }, `${kindLabel(v.kind)} · ${label(v.name)}`)));
+  const outletSelect = h("select", { id: "new-outlet" }, outlets.map((o) => h("option", { value: o.id }, `${o.code} ${o.name}`)));
+  show(h("form", { class: "card", onsubmit: async (event) => {
+    event.preventDefault();
+    const uuid = crypto.randomUUID();
+    const now = new Date().toISOString();
+    const outlet = outlets.find((o) => o.id === Number(outletSelect.value));
+    await put("drafts", { uuid, user: user.id, checklist_version_id: Number(versionSelect.value), outlet_id: outlet.id,
+      assignment_id: null, staff_id: null, answers: {}, status: "draft", rev: 1, synced_rev: 0, started_at: now,
+      changed_at: now, title: outlet.name });
+    scheduleSync();
+    location.hash = `#/inspect/${uuid}`;
+  } }, h("h1", {}, t("new_inspection")), h("label", {}, t("checklist"), versionSelect), h("label", {}, t("outlet"), outletSelect),
+  h("button", { type: "submit", class: "primary" }, t("create"))));
+}
+
+async function inspectionContext(draft) {
+  const user = await meta("user");
+  let staff = null;
+  if (user.role !== "mystery_shopper") {
+    let cached = await get("lists", `staff-${draft.outlet_id}`);
+    if (!cached && navigator.onLine) {
+      const items = await api(`/staff/?outlet_id=${draft.outlet_id}`).catch(() => null);
+      if (items) await put("lists", (cached = { key: `staff-${draft.outlet_id}`, items }));
+    }
+    staff = cached?.items || [];
+  }
+  return { staff, subtitle: draft.title || "" };
+}
+
+async function renderReview(uuid) {
+  const draft = await get("drafts", uuid);
+  const version = await get("checklists", draft.checklist_version_id);
+  const { missing, score } = missingItems(version, draft);
+  const queued = draft.submit_requested && draft.status !== "submitted";
+  show(h("div", { class: "scorebar" }, h("button", { type: "button", class: "link", onclick: () => { location.hash = `#/inspect/${uuid}`; } }, `‹ ${t("back")}`),
+    h("span", { class: "live" }, `${score.percent}% · ${score.grade}`)),
+  h("h1", {}, t("review")),
+  missing.length ? h("section", { class: "card missing" }, h("h2", {}, t("missing")), h("ul", {}, missing.map(([item, why]) =>
+    h("li", {}, h("a", { href: `#/inspect/${uuid}`, onclick: () => setTimeout(() => document.getElementById(`item-${item.key}`)?.scrollIntoView(), 50) }, label(item.label)), ` — ${why}`))))
+    : h("p", { class: "ok" }, t("complete")),
+  draft.error ? h("p", { class: "error" }, draft.error) : null,
+  queued ? h("p", { class: "muted", id: "queued" }, t("queued")) : null,
+  h("button", { type: "button", class: "primary big", id: "submit", disabled: missing.length || queued ? true : null, onclick: async () => {
+    await update("drafts", uuid, (d) => ({ ...d, submit_requested: new Date().toISOString(), error: null }));
+    await syncNow();
+    const fresh = await get("drafts", uuid);
+    location.hash = fresh.status === "submitted" ? `#/receipt/${uuid}` : `#/review/${uuid}`;
+    if (fresh.status !== "submitted") renderReview(uuid);
+  } }, t("submit")));
+}
+
+async function renderReceipt(uuid) {
+  const draft = await get("drafts", uuid);
+  const r = draft.receipt;
+  if (!r) return renderReview(uuid);
+  show(h("section", { class: "card receipt", id: "receipt" }, h("h1", {}, `✓ ${t("receipt")}`),
+    h("p", { class: "big" }, `${r.percent}% · ${t("grade")} ${r.grade}`),
+    h("p", {}, `${t("score")} ${r.score} / ${r.max_score} · ${t("findings")} ${r.findings.length} · ${t("photos")} ${r.photos}`),
+    h("p", { class: "muted hash" }, `${t("hash")} ${r.content_hash}`),
+    h("p", { class: "muted" }, `${t("server_time")} ${when(r.server_time)}`),
+    h("button", { type: "button", class: "primary", onclick: () => { location.hash = "#/"; } }, t("home"))));
+}
+
+async function route() {
+  const user = await meta("user");
+  const token = await meta("token");
+  document.documentElement.lang = getLanguage() === "en" ? "en" : "zh-CN";
+  if (!token || !user) return renderLogin();
+  document.getElementById("top").replaceChildren(header(user), statusLine());
+  refreshIndicator();
+  const [, screen, arg] = location.hash.split("/");
+  if (screen === "inspect" && arg) {
+    const draft = await get("drafts", arg);
+    if (!draft) { location.hash = "#/"; return; }
+    return renderInspection(arg, await inspectionContext(draft));
+  }
+  if (screen === "review" && arg) return renderReview(arg);
+  if (screen === "receipt" && arg) return renderReceipt(arg);
+  if (screen === "new") return renderNew();
+  return renderHome();
+}
+
+window.addEventListener("hashchange", route);
+window.addEventListener("online", () => { refreshIndicator(); syncNow(); });
+window.addEventListener("offline", refreshIndicator);
+document.addEventListener("change", () => scheduleSync());
+document.addEventListener("click", (event) => { if (event.target.closest(".choice, .save-signature")) scheduleSync(); });
+
+if ("serviceWorker" in navigator) {
+  navigator.serviceWorker.register("/app/sw.js", { scope: "/app/", type: "module" }).catch((error) => console.warn(error));
+  navigator.serviceWorker.addEventListener("message", (event) => { if (event.data === "outbox-flushed") refreshIndicator(); });
+}
+
+route().then(() => { if (navigator.onLine) syncNow(); });
+setInterval(() => { if (navigator.onLine) syncNow(); }, 60000);

@@ -1,0 +1,55 @@
+// Chinese first, English on request.
+const STRINGS = {
+  app: ["网点服务检查", "Outlet Service Inspection"],
+  username: ["用户名", "Username"], password: ["密码", "Password"], login: ["登录", "Log in"],
+  logout: ["退出", "Log out"], lang: ["English", "中文"],
+  overdue: ["已逾期", "Overdue"], due: ["今日待办", "Due now"], upcoming: ["即将开始", "Upcoming"],
+  done: ["已完成", "Done"], my_drafts: ["本机记录", "On this device"], none: ["暂无", "Nothing here"],
+  start: ["开始", "Start"], continue: ["继续", "Continue"], view: ["查看", "View"],
+  window: ["时间窗口", "Window"], sync_now: ["立即同步", "Sync now"],
+  unsent: ["%n 项未发送，最早于 %t", "%n not yet sent, oldest at %t"], all_sent: ["全部已发送", "All sent"],
+  offline: ["离线", "Offline"], online: ["在线", "Online"],
+  pass: ["合格", "Pass"], fail: ["不合格", "Fail"], na: ["不适用", "N/A"],
+  note: ["备注", "Note"], staff: ["涉及员工", "Staff member"], staff_desc: ["员工描述（岗位、外貌、窗口）",
+    "Describe the person (role, appearance, window)"],
+  add_photo: ["拍照", "Take photo"], photos: ["照片", "Photos"], sign_here: ["请在此签名", "Sign here"],
+  clear: ["清除", "Clear"], save_signature: ["确认签名", "Save signature"], signed: ["已签名", "Signed"],
+  timer_start: ["开始计时", "Start timer"], timer_stop: ["停止计时", "Stop timer"], seconds: ["秒", "s"],
+  review: ["检查并提交", "Review and submit"], submit: ["提交", "Submit"], back: ["返回", "Back"],
+  missing: ["尚未完成", "Still to do"], complete: ["全部完成，可以提交", "Complete, ready to submit"],
+  queued: ["已排队，联网后自动提交", "Queued; it will be sent when online"],
+  receipt: ["提交回执", "Receipt"], score: ["得分", "Score"], grade: ["等级", "Grade"],
+  findings: ["问题", "Findings"], hash: ["内容哈希", "Content hash"], server_time: ["服务器时间", "Server time"],
+  home: ["首页", "Home"], narrative: ["暗访经过", "Narrative"], needs_answer: ["需作答", "needs an answer"],
+  needs_photo: ["需拍照", "needs a photo"], needs_staff: ["需指明员工", "needs the staff member"],
+  logout_warn: ["还有 %n 项未发送。退出后它们仍保存在本机，重新登录后会继续发送。确定退出？",
+    "%n items are not sent yet. They stay on this device and are sent after you log in again. Log out?"],
+  error: ["出错", "Error"], choose: ["请选择", "Choose"], live_score: ["当前得分", "Live score"],
+  new_inspection: ["新建检查", "New inspection"], checklist: ["检查表", "Checklist"], outlet: ["网点", "Outlet"],
+  create: ["创建", "Create"], submitted: ["已提交", "Submitted"], draft: ["草稿", "Draft"],
+  login_failed: ["登录失败", "Login failed"], need_online_login: ["首次登录需要联网", "The first login needs a network"],
+  kind_onsite: ["月度现场检查", "Monthly on-site"], kind_7s: ["7S检查", "7S audit"],
+  kind_remote: ["实时非现场检查", "Remote real-time"], kind_mystery: ["神秘客暗访", "Mystery visit"],
+};
+
+let language = localStorage.getItem("osi-lang") || "zh";
+
+export function t(key, values = {}) {
+  const entry = STRINGS[key];
+  let text = entry ? entry[language === "en" ? 1 : 0] : key;
+  for (const [name, value] of Object.entries(values)) text = text.replace(`%${name}`, value);
+  return text;
+}
+
+export function label(text) {
+  if (!text) return "";
+  return (language === "en" ? text.en || text.zh : text.zh || text.en) || "";
+}
+
+export function getLanguage() { return language; }
+
+export function toggleLanguage() {
+  language = language === "en" ? "zh" : "en";
+  localStorage.setItem("osi-lang", language);
+  document.documentElement.lang = language === "en" ? "en" : "zh-CN";
+}

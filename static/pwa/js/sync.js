@@ -1,0 +1,115 @@
+// The outbox: what is on the device but not yet on the server, and the flush that sends it.
+// Every call of the sync API is idempotent, so a flush interrupted anywhere can simply run again.
+import { api, ApiError, NetworkError } from "./api.js";
+import { all, byIndex, get, meta, put, update } from "./db.js";
+
+export function draftBody(draft) {
+  return {
+    checklist_version_id: draft.checklist_version_id,
+    outlet_id: draft.outlet_id,
+    assignment_id: draft.assignment_id ?? null,
+    staff_id: draft.staff_id ?? null,
+    started_at: draft.started_at || null,
+    narrative: draft.narrative || "",
+    location: draft.location || null,
+    answers: Object.values(draft.answers || {}).map((a) => ({
+      item_key: a.item_key, value: a.value ?? null, note: a.note || "", staff_id: a.staff_id ?? null,
+      staff_description: a.staff_description || "", photo_ids: a.photo_ids || [], updated_at: a.updated_at,
+    })),
+  };
+}
+
+async function ownDrafts() {
+  const user = await meta("user");
+  if (!user) return [];
+  return (await all("drafts")).filter((d) => d.user === user.id);
+}
+
+export async function pending() {
+  const items = [];
+  for (const draft of await ownDrafts()) {
+    if (draft.status === "submitted") continue;
+    if ((draft.rev || 0) > (draft.synced_rev || 0)) items.push({ kind: "draft", at: draft.changed_at });
+    for (const photo of await byIndex("photos", "inspection", draft.uuid)) {
+      if (!photo.uploaded) items.push({ kind: "photo", at: photo.created_at });
+    }
+    if (draft.submit_requested) items.push({ kind: "submit", at: draft.submit_requested });
+  }
+  const oldest = items.reduce((min, item) => (!min || item.at < min ? item.at : min), null);
+  return { count: items.length, oldest };
+}
+
+async function sendDraft(draft) {
+  const rev = draft.rev || 0;
+  const held = await api(`/inspections/${draft.uuid}`, { method: "PUT", json: draftBody(draft) });
+  await update("drafts", draft.uuid, (current) => {
+    if (!current) return undefined;
+    current.synced_rev = Math.max(current.synced_rev || 0, rev);
+    current.server = { status: held.status, photos_received: held.photos_received };
+    current.error = null;
+    return current;
+  });
+}
+
+async function sendPhoto(photo) {
+  await api(`/inspections/${photo.inspection}/photos/${photo.uuid}`, {
+    method: "PUT", body: photo.blob,
+    headers: { "Content-Type": photo.blob.type || "image/jpeg", "X-Content-SHA256": photo.sha256 },
+  });
+  await update("photos", photo.uuid, (current) => current && { ...current, uploaded: true });
+}
+
+async function sendSubmit(draft) {
+  try {
+    const receipt = await api(`/inspections/${draft.uuid}/submit`, { method: "POST" });
+    await update("drafts", draft.uuid, (current) => current && {
+      ...current, status: "submitted", receipt, submit_requested: null, error: null,
+    });
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 409 && error.body.errors?.missing_photos) {
+      // The server lost track of a photo we think we sent: send it again.
+      for (const id of error.body.errors.missing_photos) {
+        await update("photos", id, (current) => current && { ...current, uploaded: false });
+      }
+    }
+    throw error;
+  }
+}
+
+async function flushDraft(draft) {
+  if ((draft.rev || 0) > (draft.synced_rev || 0) || !draft.server) await sendDraft(draft);
+  for (const photo of await byIndex("photos", "inspection", draft.uuid)) {
+    if (!photo.uploaded && photo.blob) await sendPhoto(photo);
+  }
+  const fresh = await get("drafts", draft.uuid);
+  if (fresh.submit_requested && fresh.status !== "submitted") await sendSubmit(fresh);
+}
+
+async function flushAll() {
+  let sent = 0;
+  for (const draft of await ownDrafts()) {
+    if (draft.status === "submitted") continue;
+    try {
+      await flushDraft(draft);
+      sent += 1;
+    } catch (error) {
+      if (error instanceof NetworkError || (error instanceof ApiError && error.status >= 500)) throw error;
+      // The server refused this draft (e.g. a required answer is missing): show it, go on with the rest.
+      const message = error.body?.errors ? `${error.message} ${JSON.stringify(error.body.errors)}` : error.message;
+      await update("drafts", draft.uuid, (current) => current && {
+        ...current, error: message, submit_requested: error.status === 409 ? current.submit_requested : null,
+      });
+    }
+  }
+  await put("meta", new Date().toISOString(), "last_sync");
+  return sent;
+}
+
+// One flush at a time across the page and the service worker.
+export async function flush() {
+  if (!(await meta("token"))) return 0;
+  if (self.navigator?.locks) {
+    return navigator.locks.request("osi-outbox", () => flushAll());
+  }
+  return flushAll();
+}
