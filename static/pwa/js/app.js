@@ -71,7 +71,7 @@ function header(user) {
 
 function statusLine() {
   return h("div", { class: "status" },
-    h("span", { id: "network" }, ""), h("span", { id: "outbox", "data-count": "0" }, ""),
+    h("span", { id: "network" }, ""), h("span", { id: "outbox", "data-count": "0" }, ""), h("span", { id: "live-top" }, ""),
     h("button", { type: "button", id: "sync-now", onclick: syncNow }, t("sync_now")));
 }
 

@@ -15,10 +15,16 @@ export function h(tag, attributes = {}, ...children) {
   return element;
 }
 
+let shownRoute = null;
+
+// Replaces the screen; the scroll position is kept when the same screen is drawn again.
 export function show(...children) {
   const root = document.getElementById("screen");
+  const sameScreen = shownRoute === location.hash;
+  const y = window.scrollY;
   root.replaceChildren(...children.flat().filter(Boolean));
-  window.scrollTo(0, 0);
+  window.scrollTo(0, sameScreen ? y : 0);
+  shownRoute = location.hash;
 }
 
 export function when(iso) {

@@ -105,7 +105,7 @@ async function photoStrip(uuid, item, answer, rerender) {
       for (const file of input.files) await addPhoto(uuid, item.key, await shrink(file));
       rerender();
     } });
-  const pick = h("label", { class: "photo-button" }, input, `📷 ${t("add_photo")}`);
+  const pick = h("label", { class: "photo-button" }, input, `＋ ${t("add_photo")}`);
   return h("div", { class: "photos" }, thumbs, pick);
 }
 
@@ -171,7 +171,7 @@ export async function renderInspection(uuid, context) {
           onchange: () => saveAnswer(uuid, item.key, { note: note.value }) });
         parts.push(note);
       }
-      items.push(h("div", { class: `item ${failed ? "failed" : ""}`, id: `item-${item.key}`, dataset: { key: item.key } }, parts));
+      items.push(h("div", { class: `item ${failed ? "failed" : ""}`, id: `item-${item.key}`, dataset: { key: item.key, type: item.type } }, parts));
     }
     sections.push(h("section", { class: "section" }, h("h2", {}, label(section.label)), items));
   }
@@ -180,6 +180,8 @@ export async function renderInspection(uuid, context) {
     h("span", { class: "live", id: "live-score" }, `${t("live_score")} ${score.percent}% · ${score.grade}`),
     h("button", { type: "button", class: "primary", id: "to-review", onclick: () => { location.hash = `#/review/${uuid}`; } }, t("review")));
   const fieldset = h("fieldset", { disabled: readOnly ? true : null }, sections);
+  const top = document.getElementById("live-top");
+  if (top) top.textContent = `${score.percent}% · ${score.grade}`;
   show(bar, h("h1", {}, label(version.name)), h("p", { class: "muted" }, context.subtitle || ""), fieldset);
 }
 
