@@ -94,7 +94,7 @@ def _diff(before: dict | None, after: dict | None) -> dict:
     return {
         key: {"before": _brief(before.get(key)), "after": _brief(after.get(key))}
         for key in keys
-        if before.get(key) != after.get(key) and key not in ("updated_at",)
+        if before.get(key) != after.get(key) and key not in ("updated_at", *SECRET_FIELDS)
     }
 
 

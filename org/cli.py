@@ -4,8 +4,6 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    import org.seed  # noqa: F401  (registers the organisation's demo step)
-
     @app.cli.command("purge-login-attempts")
     def purge_login_attempts():
         """Forget login attempts older than 30 days."""

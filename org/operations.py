@@ -52,15 +52,17 @@ def _check_references(model, data: dict, current=None) -> None:
     outlet_id = data.get("outlet_id", getattr(current, "outlet_id", None))
     if data.get("outlet_id") is not None and db.session.get(Outlet, data["outlet_id"]) is None:
         errors["outlet_id"] = ["No such outlet."]
-    if data.get("counter_id") is not None:
-        counter = db.session.get(Counter, data["counter_id"])
+    counter_id = data.get("counter_id", getattr(current, "counter_id", None))
+    if counter_id is not None and ("counter_id" in data or "outlet_id" in data):
+        counter = db.session.get(Counter, counter_id)
         if counter is None or counter.outlet_id != outlet_id:
             errors["counter_id"] = ["No such counter in this outlet."]
     if data.get("vendor_id") is not None and db.session.get(Vendor, data["vendor_id"]) is None:
         errors["vendor_id"] = ["No such vendor."]
-    if model is Counter and "number" in data:
+    if model is Counter and ("number" in data or "outlet_id" in data):
+        number = data.get("number", getattr(current, "number", None))
         clash = db.session.execute(
-            select(Counter).where(Counter.outlet_id == outlet_id, Counter.number == data["number"])
+            select(Counter).where(Counter.outlet_id == outlet_id, Counter.number == number)
         ).scalar()
         if clash is not None and clash is not current:
             errors["number"] = ["This outlet already has a counter with this number."]
@@ -121,20 +123,30 @@ def create_user(data: dict, actor) -> User:
 
 
 def update_user(user: User, data: dict, actor) -> User:
-    data = dict(data)
+    data = _scoped_user_data(dict(data), current=user)
     password = data.pop("password", None)
     if password:
         validate_password(password)
         data["password_hash"] = hash_password(password)
         data["session_epoch"] = user.session_epoch + 1
         revoke_all_tokens(user)
-    return update(user, _scoped_user_data(data), actor)
+    return update(user, data, actor)
 
 
-def _scoped_user_data(data: dict) -> dict:
-    """Only the scope the role needs is kept, so a changed role never keeps a stale binding."""
-    role = data.get("role")
+def _scoped_user_data(data: dict, current: User | None = None) -> dict:
+    """Only the scope the role needs is kept, so a changed role never keeps a stale binding,
+    and a change that leaves an outlet manager or shopper unbound is refused (a PATCH may name
+    only the binding, so the user's current role and binding count too)."""
+    role = data.get("role", getattr(current, "role", None))
     if role is not None:
-        data["outlet_id"] = data.get("outlet_id") if role == "outlet_manager" else None
-        data["vendor_id"] = data.get("vendor_id") if role == "mystery_shopper" else None
+        data["outlet_id"] = data.get("outlet_id", getattr(current, "outlet_id", None)) \
+            if role == "outlet_manager" else None
+        data["vendor_id"] = data.get("vendor_id", getattr(current, "vendor_id", None)) \
+            if role == "mystery_shopper" else None
+        if role == "outlet_manager" and data["outlet_id"] is None:
+            raise OperationError("An outlet manager must be bound to an outlet.",
+                                 {"outlet_id": ["An outlet manager must be bound to an outlet."]})
+        if role == "mystery_shopper" and data["vendor_id"] is None:
+            raise OperationError("A mystery shopper must be bound to a vendor.",
+                                 {"vendor_id": ["A mystery shopper must be bound to a vendor."]})
     return data

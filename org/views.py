@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import Blueprint, Flask, abort, flash, redirect, render_template, request, session, url_for
-from flask_babel import gettext as _, lazy_gettext as _l
+from flask_babel import get_locale, gettext as _, lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
 from marshmallow import Schema, ValidationError
 from sqlalchemy import select
@@ -59,7 +59,9 @@ def login():
             user = accounts.authenticate(request.form.get("username", ""), request.form.get("password", ""))
         except OperationError as failure:
             error = failure.message
-            return render_template("org/login.html", error=error), failure.status
+            retry_after = getattr(failure, "retry_after", None)
+            headers = {"Retry-After": str(retry_after)} if retry_after else {}
+            return render_template("org/login.html", error=error), failure.status, headers
         login_user(user)
         session.permanent = True
         target = request.args.get("next", "")
@@ -216,4 +218,5 @@ def init_app(app: Flask) -> None:
     def _template_globals():
         return {"choice_label": lambda value: str(forms.CHOICE_LABELS.get(value, value)),
                 "field_label": lambda name: str(forms.LABELS.get(name, name)),
-                "config_resources": lambda: RESOURCES}
+                "config_resources": lambda: RESOURCES,
+                "get_locale": get_locale}

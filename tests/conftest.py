@@ -13,6 +13,7 @@ from app import create_app
 from core.extensions import db as _db
 from core.security import hash_password
 from org.models import Branch, Counter, Outlet, Staff, User, Vendor
+from tests.support import fresh_request_globals  # noqa: F401  (autouse: every request gets a fresh g)
 
 PASSWORD = "test-pass-2026"
 ROOT = Path(__file__).resolve().parent.parent

@@ -1,0 +1,80 @@
+"""`flask seed-demo`: the demo bank, one user per role, and nothing new the second time."""
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import select
+
+from core.audit import AuditEntry
+from org.models import Branch, Counter, Outlet, Staff, User, Vendor
+from tests.conftest import PASSWORD
+from tests.support import row_counts
+
+DEMO_ROLES = {"admin": "admin", "inspector": "inspector", "monitor": "remote_monitor",
+              "shopper": "mystery_shopper", "outlet": "outlet_manager", "viewer": "viewer"}
+HAN = re.compile(r"^[\u4e00-\u9fff]{2,4}$")
+
+
+def _seed(runner):
+    result = runner.invoke(args=["seed-demo"])
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def test_seed_builds_the_demo_bank(runner, db):
+    output = _seed(runner)
+    assert PASSWORD in output  # the demo password is shown to whoever runs it
+    db.session.expire_all()
+    (branch,) = db.session.execute(select(Branch)).scalars().all()
+    assert branch.name == "相城支行"
+    outlets = db.session.execute(select(Outlet).order_by(Outlet.code)).scalars().all()
+    assert len(outlets) == 8
+    assert all(o.branch_id == branch.id and o.active and o.latitude and o.longitude for o in outlets)
+    staff = db.session.execute(select(Staff).where(Staff.active.is_(True))).scalars().all()
+    assert len(staff) >= 60
+    assert all(HAN.match(s.name) for s in staff), [s.name for s in staff if not HAN.match(s.name)]
+    assert {s.outlet_id for s in staff} == {o.id for o in outlets}
+    tellers = [s for s in staff if s.position == "teller"]
+    assert tellers and all(s.counter_id is not None for s in tellers)
+    counters = {c.id: c.outlet_id for c in db.session.execute(select(Counter)).scalars()}
+    assert all(counters[s.counter_id] == s.outlet_id for s in tellers)
+    (vendor,) = db.session.execute(select(Vendor)).scalars().all()
+
+    users = {u.username: u for u in db.session.execute(select(User)).scalars()}
+    assert {name: u.role for name, u in users.items()} == DEMO_ROLES
+    assert users["outlet"].outlet_id == outlets[0].id
+    assert users["shopper"].vendor_id == vendor.id
+    assert all(u.active for u in users.values())
+    assert all(u.outlet_id is None for name, u in users.items() if name != "outlet")
+    assert all(u.vendor_id is None for name, u in users.items() if name != "shopper")
+    assert len(db.session.execute(select(AuditEntry).where(AuditEntry.action == "demo.seed")).scalars().all()) == 1
+
+
+def test_every_demo_user_can_log_in_with_the_demo_password(runner, client, db):
+    _seed(runner)
+    for username, role in DEMO_ROLES.items():
+        response = client.post("/api/v1/auth/tokens", json={"username": username, "password": PASSWORD})
+        assert response.status_code == 201, (username, response.get_json())
+        assert response.get_json()["user"]["role"] == role
+    wrong = client.post("/api/v1/auth/tokens", json={"username": "admin", "password": "demo-wrong-1"})
+    assert wrong.status_code == 401
+
+
+def test_seeding_again_changes_nothing(runner, db):
+    _seed(runner)
+    first = row_counts()
+    names = {s.employee_no: s.name for s in db.session.execute(select(Staff)).scalars()}
+    _seed(runner)
+    assert row_counts() == first
+    assert {s.employee_no: s.name for s in db.session.execute(select(Staff)).scalars()} == names
+
+
+def test_seeding_next_to_existing_data_only_adds_what_is_missing(runner, db, org):
+    org.user("admin")  # an admin already exists (with the test password)
+    before = row_counts()
+    _seed(runner)
+    after = row_counts()
+    db.session.expire_all()
+    assert after["user_account"] == before["user_account"] + 5
+    assert after["branch"] == before["branch"]  # the fixture's branch has the demo code XC
+    assert db.session.execute(select(User).filter_by(username="admin")).scalar_one().role == "admin"

@@ -1,0 +1,36 @@
+"""Helpers shared by the org and core tests."""
+from __future__ import annotations
+
+import re
+
+import pytest
+from flask import g, request_started
+from sqlalchemy import func, select
+
+from core.extensions import db as _db
+
+
+def row_counts() -> dict[str, int]:
+    """Rows in every table, read fresh from the database."""
+    _db.session.expire_all()
+    return {table.name: _db.session.execute(select(func.count()).select_from(table)).scalar_one()
+            for table in _db.metadata.sorted_tables}
+
+
+def csrf_token_of(page: bytes) -> str:
+    return re.search(rb'name="csrf_token" value="([^"]+)"', page).group(1).decode()
+
+
+@pytest.fixture(autouse=True)
+def fresh_request_globals(app):
+    """The `db` fixture keeps one app context open for the whole test, and Flask reuses an open app
+    context for each test request, so `g` (Flask-Login's loaded user, Flask-Babel's locale,
+    Flask-WTF's CSRF token) would leak from one request into the next. In production every request
+    gets a fresh `g`; this restores that."""
+
+    def clear(sender, **extra):
+        g.__dict__.clear()
+
+    request_started.connect(clear, app)
+    yield
+    request_started.disconnect(clear, app)
