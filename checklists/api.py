@@ -25,7 +25,8 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _version(ident: int, action: str = "checklist.use") -> ChecklistVersion:
-    authorize("checklist.list")
+    # Management is by role: a non-admin gets 403 whether or not the version exists or is visible to them.
+    authorize("checklist.list" if action == "checklist.use" else action)
     version = get_or_404(ChecklistVersion, ident, "Checklist version")
     authorize(action, version, conceal=True)
     return version

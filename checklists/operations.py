@@ -25,6 +25,8 @@ def _validated(data: dict) -> definition.Checklist:
 
 def read_upload(filename: str, content: bytes) -> dict:
     name = (filename or "").lower()
+    if len(content) > textio.MAX_TEXT_BYTES:  # every format, the workbook (a zip) included
+        raise OperationError("The checklist file is larger than 1 MB.", status=413)
     if name.endswith(".xlsx"):
         return xlsx_io.read(content)
     if name.endswith((".yaml", ".yml")):

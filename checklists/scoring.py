@@ -202,7 +202,7 @@ def score(checklist: Checklist, answers: dict) -> ScoreResult:
         total_max += section_max
     if zero_all:
         total = 0.0
-    percent = round(total / total_max * 100, 2) if total_max else 100.0
+    percent = 0.0 if zero_all else round(total / total_max * 100, 2) if total_max else 100.0
     grade, capped = _grade(compiled.grades, percent, caps)
     return ScoreResult(items, tuple(sections), round(total, 4), total_max, percent, grade, capped, zero_all,
                        tuple(critical_failures), tuple(failed_items))

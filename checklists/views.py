@@ -56,7 +56,7 @@ def import_file():
 @blp.get("/versions/<int:ident>")
 @login_required
 def version(ident: int):
-    version = _version(ident, "checklist.use" if current_user.role != "admin" else "checklist.manage")
+    version = _version(ident)
     return render_template("checklists/version.html", version=version, checklist=checklist_of(version),
                            item_types=ITEM_TYPES)
 

@@ -75,6 +75,10 @@ def export(data: dict) -> bytes:
         for grade in data["grades"]:
             grades.append([grade["grade"], grade["min"], grade["label"]["zh"], grade["label"]["en"]])
     for sheet in book.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, str) and cell.value.startswith("="):
+                    cell.data_type = "s"  # text that starts with '=' stays text, never a formula
         for cell in sheet[1]:
             cell.font = Font(bold=True)
         sheet.freeze_panes = "A2"

@@ -1,0 +1,61 @@
+"""Fixtures for the checklist tests: the default documents, fast bearer headers, uploads, row counts."""
+from __future__ import annotations
+
+import copy
+import io
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+from werkzeug.datastructures import FileStorage
+from werkzeug.test import encode_multipart
+
+from checklists import textio
+from checklists.models import ChecklistTemplate, ChecklistVersion
+from org import accounts
+from tests.support import fresh_request_globals  # noqa: F401  (autouse)
+
+DEFAULTS_DIR = Path(__file__).resolve().parents[2] / "checklists" / "defaults"
+DEFAULT_FILES = ("onsite.yaml", "7s.yaml", "remote.yaml", "mystery.yaml")
+_documents = {name: textio.load((DEFAULTS_DIR / name).read_bytes(), "yaml") for name in DEFAULT_FILES}
+
+
+@pytest.fixture
+def default_doc():
+    """A fresh copy of a default checklist document, by file name ('onsite.yaml' ...)."""
+    return lambda name: copy.deepcopy(_documents[name])
+
+
+@pytest.fixture
+def bearer(app):
+    """Bearer headers minted directly; the token endpoint itself is used by `token_for` in a few tests."""
+
+    def mint(user) -> dict:
+        return {"Authorization": f"Bearer {accounts.issue_token(user).token}"}
+
+    return mint
+
+
+@pytest.fixture
+def admin_headers(users, bearer):
+    return bearer(users["admin"])
+
+
+@pytest.fixture
+def api_upload(client):
+    """POST a file to the import endpoint: api_upload(headers, content, filename)."""
+
+    def post(headers: dict, content: bytes, filename: str):
+        # Encoded here, in memory: the test client would spool a body over 500 KB to a temporary file
+        # that nothing closes (a ResourceWarning, and warnings are errors).
+        boundary, body = encode_multipart({"file": FileStorage(io.BytesIO(content), filename)})
+        return client.post("/api/v1/checklist-templates/import", headers=headers, data=body,
+                           content_type=f"multipart/form-data; boundary={boundary}")
+
+    return post
+
+
+def checklist_counts(db) -> tuple[int, int]:
+    db.session.expire_all()
+    return (db.session.execute(select(func.count()).select_from(ChecklistTemplate)).scalar_one(),
+            db.session.execute(select(func.count()).select_from(ChecklistVersion)).scalar_one())
