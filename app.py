@@ -38,6 +38,8 @@ def _register_domains(app: Flask) -> None:
     import core.audit_views
     import inspections.policies  # noqa: F401  (permission rules)
     import org.policies  # noqa: F401  (permission rules)
+    import rectification.operations  # noqa: F401  (issues a notice when findings are published)
+    import rectification.policies  # noqa: F401  (permission rules)
     import org.seed  # noqa: F401, I001  (demo steps: imported in the order they run)
     import checklists.seed  # noqa: F401, E402
     import inspections.seed  # noqa: F401, E402
@@ -45,11 +47,13 @@ def _register_domains(app: Flask) -> None:
     from core import docs, pwa
     from inspections import api as inspections_api, cli as inspections_cli, desk, views as inspections_views
     from org import api as org_api, auth_api, cli as org_cli, views as org_views
+    from rectification import api as rectification_api, cli as rectification_cli, views as rectification_views
 
     app.register_blueprint(health.blp)
     app.register_blueprint(docs.blp)
     app.register_blueprint(pwa.blp)
-    for blueprint in (auth_api.blp, *org_api.BLUEPRINTS, checklists_api.blp, inspections_api.blp):
+    for blueprint in (auth_api.blp, *org_api.BLUEPRINTS, checklists_api.blp, inspections_api.blp,
+                      rectification_api.blp):
         api.register_blueprint(blueprint)
         csrf.exempt(blueprint)
     app.register_blueprint(org_views.blp)
@@ -57,7 +61,9 @@ def _register_domains(app: Flask) -> None:
     app.register_blueprint(checklists_views.blp)
     app.register_blueprint(inspections_views.blp)
     app.register_blueprint(desk.blp)
+    app.register_blueprint(rectification_views.blp)
     org_views.init_app(app)
     org_cli.init_app(app)
     inspections_cli.init_app(app)
+    rectification_cli.init_app(app)
     seeding.init_app(app)

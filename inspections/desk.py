@@ -4,14 +4,14 @@ from __future__ import annotations
 import uuid as uuid_module
 from datetime import date
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from checklists.store import checklist_of, current_versions
 from core.errors import OperationError
 from core.extensions import db
-from core.permissions import authorize
+from core.permissions import authorize, can
 from inspections import operations, submission
 from inspections.models import Assignment
 from inspections.scheduling import remote_queue
@@ -32,7 +32,7 @@ def _form_answers(checklist, form, photo_ids: list[str]) -> list[dict]:
                 value = float(raw) if "." in raw else int(raw)
             except ValueError:
                 value = raw
-        answers.append({"item_key": item.key, "value": value, "note": note,
+        answers.append({"item_key": item.key, "value": value, "note": note, "staff_id": None, "staff_description": "",
                         "photo_ids": photo_ids if value == "fail" and item.photo_on_fail else []})
     return answers
 
@@ -51,6 +51,9 @@ def desk():
     checklist = checklist_of(version)
     chosen = request.values.get("assignment", type=int)
     assignment = db.session.get(Assignment, chosen) if chosen else (due[0] if due else None)
+    if chosen and (assignment is None or assignment.kind != "remote"
+                   or not can(current_user, "assignment.fill", assignment)):
+        abort(404)  # never show another monitor's, or a secret mystery, assignment
     errors: dict = {}
     if request.method == "POST" and assignment is not None:
         inspection_uuid = request.form.get("inspection_uuid") or str(uuid_module.uuid4())

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
 import pillow_heif
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
 
 from core.errors import OperationError
 
@@ -57,6 +57,9 @@ def sha256_hex(data: bytes) -> str:
 def _open(data: bytes, max_pixels: int) -> Image.Image:
     try:
         with warnings.catch_warnings():
+            # Pillow reports damaged metadata (e.g. corrupt EXIF) as a UserWarning while opening; such
+            # metadata is ignored, and must not fail the upload where warnings are raised as errors.
+            warnings.simplefilter("ignore", UserWarning)
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             image = Image.open(io.BytesIO(data))
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
@@ -78,10 +81,12 @@ def _open(data: bytes, max_pixels: int) -> Image.Image:
 def _exif_facts(image: Image.Image, local_tz: timezone) -> tuple[int, datetime | None, float | None, float | None]:
     """Orientation, capture time and GPS; damaged EXIF yields nothing rather than an error."""
     try:
-        exif = image.getexif()
-        orientation = int(exif.get(TAG_ORIENTATION, 1) or 1)
-        details = exif.get_ifd(TAG_EXIF_IFD)
-        gps = exif.get_ifd(TAG_GPS_IFD)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)  # a damaged sub-IFD: skip it, keep the rest
+            exif = image.getexif()
+            orientation = int(exif.get(TAG_ORIENTATION, 1) or 1)
+            details = exif.get_ifd(TAG_EXIF_IFD)
+            gps = exif.get_ifd(TAG_GPS_IFD)
     except Exception:  # a damaged EXIF block may fail in many ways; it is not evidence then
         return 1, None, None, None
     return orientation, _capture_time(details, exif, local_tz), *_gps(gps)
@@ -128,6 +133,9 @@ def _decoded(image: Image.Image) -> Image.Image:
         ratio = DISPLAY_EDGE / max(image.size)
         if ratio < 1:
             image.draft("RGB", (max(1, int(image.width * ratio)), max(1, int(image.height * ratio))))
+    # WeasyPrint (imported for the PDF notices) sets this process-wide flag to True, which makes Pillow
+    # silently grey-fill a truncated or damaged image; evidence must be whole, so it is turned back off.
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
     try:
         image.load()
     except (OSError, ValueError, SyntaxError, Image.DecompressionBombError) as error:

@@ -19,6 +19,11 @@ def photo_response(uuid: str, photo_uuid: str, variant: str, user):
     inspection = load(uuid, user)
     photo = db.session.execute(select(Photo).where(Photo.uuid == photo_uuid.lower(),
                                                    Photo.inspection_id == inspection.id)).scalar()
+    return send_photo(photo, variant)
+
+
+def send_photo(photo: Photo | None, variant: str):
+    """The caller has checked that the user may see this photo."""
     if photo is None or variant not in VARIANTS:
         raise NotFound("No such photo.")
     data = storage().get(getattr(photo, VARIANTS[variant]))

@@ -158,6 +158,9 @@ class Photo(Model):
     longitude: Mapped[float | None]
     received_at: Mapped[datetime] = mapped_column(default=utcnow)
     uploaded_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    # "evidence" (taken during the inspection) or "after" (an outlet's proof of rectification).
+    purpose: Mapped[str] = mapped_column(String(10), default="evidence", server_default="evidence")
+    finding_id: Mapped[int | None] = mapped_column(ForeignKey("finding.id"), index=True)
     # Difference hash (64-bit, hex) for spotting the same picture reused across reports.
     dhash: Mapped[str | None] = mapped_column(String(16), index=True)
 
@@ -198,6 +201,8 @@ class Finding(TimestampMixin, Model):
     status: Mapped[str] = mapped_column(String(12), default="open", index=True)
     due_date: Mapped[date | None] = mapped_column(Date)
     published: Mapped[bool] = mapped_column(default=True)
+    responded_at: Mapped[datetime | None]
+    closed_at: Mapped[datetime | None]
 
     inspection = relationship("Inspection")
     outlet = relationship("Outlet")

@@ -190,11 +190,14 @@ def add_photo(uuid: str, photo_uuid: str, data: bytes, declared_sha256: str | No
         raise Conflict(f"Photo {photo_uuid} already exists with other content; give new bytes a new UUID.")
     if inspection.status != DRAFT:
         raise Conflict("This inspection is already submitted and takes no new photos.")
+    inspection_id, inspection_uuid = inspection.id, inspection.uuid
+    # Nothing is written yet: end the transaction so that image processing holds no database lock.
+    db.session.rollback()
     config = current_app.config
     processed = evidence.process(data, max_bytes=config["PHOTO_MAX_BYTES"], max_pixels=config["PHOTO_MAX_PIXELS"],
                                  local_tz=local_zone())
     media = storage()
-    prefix = f"photos/{inspection.uuid[:2]}"
+    prefix = f"photos/{inspection_uuid[:2]}"
     keys = {"original": new_key(prefix, evidence.EXTENSIONS[processed.format]),
             "display": new_key(prefix, ".jpg"), "thumb": new_key(prefix, ".jpg")}
     written = []
@@ -203,13 +206,13 @@ def add_photo(uuid: str, photo_uuid: str, data: bytes, declared_sha256: str | No
                               ("thumb", processed.thumbnail)):
             media.put(keys[name], payload)
             written.append(keys[name])
-        photo = Photo(uuid=photo_uuid, inspection_id=inspection.id, sha256=digest, mime_type=processed.mime_type,
+        photo = Photo(uuid=photo_uuid, inspection_id=inspection_id, sha256=digest, mime_type=processed.mime_type,
                       byte_size=len(data), width=processed.width, height=processed.height,
                       original_key=keys["original"], display_key=keys["display"], thumb_key=keys["thumb"],
                       captured_at=processed.captured_at, latitude=processed.latitude,
                       longitude=processed.longitude, uploaded_by_id=actor.id, dhash=processed.dhash)
         db.session.add(photo)
-        audit.record("photo.upload", photo, actor=actor, details={"inspection": inspection.uuid, "sha256": digest})
+        audit.record("photo.upload", photo, actor=actor, details={"inspection": inspection_uuid, "sha256": digest})
         db.session.commit()
     except IntegrityError:
         db.session.rollback()

@@ -58,7 +58,8 @@ def save_plan(plan: Plan | None, form, actor) -> Plan:
     plan.name, plan.template_id, plan.kind, plan.cadence = name, template.id, template.kind, cadence
     plan.visits_per_period, plan.cycle_days, plan.window_days = visits, cycle_days, window_days
     plan.assignee_id, plan.vendor_id = assignee_id, vendor_id
-    plan.active = form.get("active", "yes") in ("yes", "on", "1", "true")
+    # An unticked checkbox sends nothing, so a missing "active" means inactive.
+    plan.active = form.get("active") in ("yes", "on", "1", "true")
     audit.record("plan.save", plan, actor=actor, before=before, after=audit.snapshot(plan))
     db.session.commit()
     return plan

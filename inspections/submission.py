@@ -14,6 +14,7 @@ from core.db import utcnow
 from core.errors import Conflict, OperationError
 from core.extensions import db
 from core.permissions import authorize
+from inspections.events import findings_published
 from inspections.models import DONE, DRAFT, Assignment, Finding, Inspection, SectionScore
 from inspections.operations import load, local_zone
 
@@ -107,6 +108,9 @@ def submit(uuid: str, actor) -> dict:
     inspection.content_hash = _content_hash(inspection, version.content_hash)
     findings = [] if inspection.kind == "mystery" else _findings(inspection, checklist, result, submitted_at)
     db.session.add_all(findings)
+    db.session.flush()
+    if findings:
+        findings_published.send(inspection, findings=findings, actor=actor)
     if inspection.assignment_id:
         assignment = db.session.get(Assignment, inspection.assignment_id)
         assignment.status = DONE

@@ -15,7 +15,7 @@ LABELS = {
     "latitude": _l("Latitude"), "longitude": _l("Longitude"), "branch_id": _l("Branch"),
     "outlet_id": _l("Outlet"), "number": _l("Number"), "kind": _l("Kind"), "label": _l("Label"),
     "employee_no": _l("Employee number"), "position": _l("Position"), "counter_id": _l("Counter"),
-    "contact": _l("Contact"), "username": _l("Username"), "display_name": _l("Display name"),
+    "contact": _l("Contact"), "username": _l("Username"), "display_name": _l("Display name"), "email": _l("Email"),
     "role": _l("Role"), "vendor_id": _l("Vendor"), "locale": _l("Language"), "password": _l("Password"),
     "active": _l("Active"), "notice_prefix": _l("Notice prefix"),
 }

@@ -70,6 +70,8 @@ class UserSchema(StrictSchema):
     username = Text(required=True, validate=validate.Regexp(
         r"^[A-Za-z0-9_.-]{3,40}$", error="Use 3-40 letters, digits, '.', '-' or '_'."))
     display_name = Text(load_default="", validate=validate.Length(0, 60))
+    email = Text(load_default="", validate=[validate.Length(0, 120), validate.Regexp(
+        r"^$|^[^@\s]+@[^@\s]+\.[^@\s]+$", error="Not a valid email address.")])
     role = fields.String(required=True, validate=validate.OneOf(ALL_ROLES))
     outlet_id = fields.Integer(load_default=None, allow_none=True, strict=True)
     vendor_id = fields.Integer(load_default=None, allow_none=True, strict=True)

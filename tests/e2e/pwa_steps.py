@@ -29,13 +29,29 @@ def open_assignment(page, kind: str = "onsite") -> str:
     return page.evaluate("location.hash.split('/')[2]")
 
 
+def settle(page) -> None:
+    """Wait until the inspection screen has finished drawing, so a click never lands mid-redraw."""
+    page.wait_for_function("() => !document.body.dataset.rendering")
+
+
+def renders(page) -> int:
+    return int(page.evaluate("Number(document.body.dataset.renders || 0)"))
+
+
+def redrawn_since(page, count: int) -> None:
+    """Each change is saved, then the screen is drawn again: wait for that drawing to finish."""
+    page.wait_for_function(f"() => Number(document.body.dataset.renders || 0) > {count} && !document.body.dataset.rendering")
+
+
 def answer_everything(page, fail_keys=()) -> None:
     for _ in range(300):
+        settle(page)
         key = page.evaluate(FIND_UNANSWERED)
         if key is None:
             return
         item = page.locator(f'.item[data-key="{key}"]')
         kind = item.get_attribute("data-type")
+        count = renders(page)
         if kind == "check":
             item.locator(f'button[data-value="{"fail" if key in fail_keys else "pass"}"]').click()
         elif kind == "scale":
@@ -51,26 +67,39 @@ def answer_everything(page, fail_keys=()) -> None:
         elif kind == "text":
             item.locator("textarea").fill("无其他问题")
             item.locator("textarea").dispatch_event("change")
-        page.wait_for_function(f"""() => {{ const el = document.querySelector('.item[data-key="{key}"]');
-            return !el || el.querySelector('.choice.on') || (el.querySelector('input.num') || {{}}).value
-                || (el.querySelector('textarea') || {{}}).value; }}""")
+        redrawn_since(page, count)
+        try:
+            page.wait_for_function(f"""() => {{ const el = document.querySelector('.item[data-key="{key}"]');
+                return !el || el.querySelector('.choice.on') || (el.querySelector('input.num') || {{}}).value
+                    || (el.querySelector('textarea') || {{}}).value; }}""", timeout=10000)
+        except Exception:
+            raise AssertionError(f"{key} ({kind}) was not answered: "
+                                 + page.evaluate(f"document.querySelector('.item[data-key=\"{key}\"]')?.outerHTML || 'gone'")[:600]
+                                 + " errors: " + "; ".join(page.errors)) from None
     raise AssertionError("items kept appearing")
 
 
 def attach_photo(page, key: str, seed: int) -> None:
+    settle(page)
+    count = renders(page)
     before = page.locator(f'.item[data-key="{key}"] img.thumb').count()
     page.set_input_files(f'input.file[data-item="{key}"]',
                          files=[{"name": f"p{seed}.jpg", "mimeType": "image/jpeg", "buffer": jpeg(seed)}])
+    redrawn_since(page, count)
     page.wait_for_function(f"""() => document.querySelectorAll('.item[data-key="{key}"] img.thumb').length > {before}""")
 
 
 def pick_staff(page, key: str) -> None:
+    settle(page)
     select = page.locator(f'.item[data-key="{key}"] select.staff')
+    count = renders(page)
     select.select_option(index=1)
+    redrawn_since(page, count)
     page.wait_for_function(f"""() => document.querySelector('.item[data-key="{key}"] select.staff').value !== ''""")
 
 
 def sign(page, key: str) -> None:
+    settle(page)
     canvas = page.locator(f'.item[data-key="{key}"] canvas.signature')
     canvas.scroll_into_view_if_needed()
     box = canvas.bounding_box()
@@ -79,7 +108,9 @@ def sign(page, key: str) -> None:
     for step in range(1, 12):
         page.mouse.move(box["x"] + 20 + step * 25, box["y"] + 40 + (step % 3) * 25)
     page.mouse.up()
+    count = renders(page)
     page.locator(f'.item[data-key="{key}"] .save-signature').click()
+    redrawn_since(page, count)
     page.wait_for_selector(f'.item[data-key="{key}"] p.ok')
 
 

@@ -139,7 +139,12 @@ function staffBlock(uuid, item, answer, context, rerender) {
   return select;
 }
 
+let renderCount = 0;
+
 export async function renderInspection(uuid, context) {
+  // Renders are async; only the newest may draw, so a slow older one never shows stale answers.
+  const mine = ++renderCount;
+  document.body.dataset.rendering = "1";
   const draft = await get("drafts", uuid);
   const version = await get("checklists", draft.checklist_version_id);
   const rerender = () => renderInspection(uuid, context);
@@ -180,9 +185,12 @@ export async function renderInspection(uuid, context) {
     h("span", { class: "live", id: "live-score" }, `${t("live_score")} ${score.percent}% · ${score.grade}`),
     h("button", { type: "button", class: "primary", id: "to-review", onclick: () => { location.hash = `#/review/${uuid}`; } }, t("review")));
   const fieldset = h("fieldset", { disabled: readOnly ? true : null }, sections);
+  if (mine !== renderCount) return;
   const top = document.getElementById("live-top");
   if (top) top.textContent = `${score.percent}% · ${score.grade}`;
   show(bar, h("h1", {}, label(version.name)), h("p", { class: "muted" }, context.subtitle || ""), fieldset);
+  delete document.body.dataset.rendering;
+  document.body.dataset.renders = String(Number(document.body.dataset.renders || 0) + 1);
 }
 
 export function missingItems(version, draft) {

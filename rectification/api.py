@@ -1,0 +1,138 @@
+"""Findings, responses, verifications and notices under /api/v1 (the PWA's outlet mode uses these)."""
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from flask import Response as FlaskResponse, request
+from flask_login import current_user
+from flask_smorest import Blueprint
+from sqlalchemy import select
+
+from checklists.store import checklist_of
+from core.errors import OperationError
+from core.extensions import db
+from core.permissions import authorize, can
+from inspections.media import send_photo
+from inspections.models import Finding
+from inspections.operations import load as load_inspection
+from rectification import notices, operations, presenting
+from rectification.models import Notice
+from rectification.policies import visible_findings
+from rectification.schemas import (FindingDetailSchema, FindingListArgs, FindingSchema, NoticeSchema,
+                                   ResponseInSchema, ResponseOutSchema, VerificationInSchema, VerificationOutSchema)
+
+blp = Blueprint("rectification", __name__, url_prefix="/api/v1",
+                description="The rectification loop: findings, outlet responses, verification, notices (PDF).")
+UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+
+
+def _uuid(value: str) -> str:
+    if not UUID.match(value.lower()):
+        raise OperationError("Not a UUID.", {"uuid": ["Not a UUID."]})
+    return value.lower()
+
+
+def pdf_response(data: bytes, filename: str) -> FlaskResponse:
+    response = FlaskResponse(data, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f"inline; filename*=UTF-8''{filename}"
+    response.headers["Cache-Control"] = "private, no-cache"
+    return response
+
+
+@blp.route("/findings")
+@blp.arguments(FindingListArgs, location="query")
+@blp.response(200, FindingSchema(many=True))
+def list_findings(args):
+    """Findings the caller may see: an outlet manager only the outlet's published ones."""
+    authorize("finding.list")
+    query = visible_findings(current_user, select(Finding))
+    if args.get("status"):
+        query = query.where(Finding.status == args["status"])
+    if args.get("outlet_id"):
+        query = query.where(Finding.outlet_id == args["outlet_id"])
+    if args.get("overdue"):
+        query = query.where(Finding.status != "closed", Finding.due_date < date.today())
+    rows = db.session.execute(query.order_by(Finding.due_date, Finding.id).limit(args["limit"])).scalars().all()
+    return [presenting.with_overdue(f) for f in rows]
+
+
+@blp.route("/findings/<int:ident>")
+@blp.response(200, FindingDetailSchema)
+def get_finding(ident):
+    """One finding with its responses and verifications."""
+    authorize("finding.list")
+    return presenting.detail(operations.load_finding(ident, current_user))
+
+
+@blp.route("/findings/<int:ident>/photos/<photo_uuid>", methods=["PUT"])
+@blp.response(200, description="Stored before (same bytes).")
+@blp.alt_response(201, description="Stored.")
+def put_after_photo(ident, photo_uuid):
+    """Upload a photo taken after the fix (raw bytes or multipart `file`, X-Content-SHA256 optional)."""
+    authorize("finding.list")
+    data = request.files["file"].read() if request.mimetype == "multipart/form-data" and "file" in request.files \
+        else request.get_data(cache=False)
+    photo, created = operations.add_after_photo(ident, _uuid(photo_uuid), data,
+                                                request.headers.get("X-Content-SHA256"), current_user)
+    return {"uuid": photo.uuid, "sha256": photo.sha256}, 201 if created else 200
+
+
+@blp.route("/findings/<int:ident>/photos/<photo_uuid>", methods=["GET"])
+@blp.response(200, description="The image: ?variant=display (default), thumb or original")
+def get_finding_photo(ident, photo_uuid):
+    """A before or after photo of a finding, for those who may see the finding."""
+    authorize("finding.list")
+    finding = operations.load_finding(ident, current_user)
+    return send_photo(presenting.finding_photo(finding, _uuid(photo_uuid)), request.args.get("variant", "display"))
+
+
+@blp.route("/findings/<int:ident>/responses", methods=["POST"])
+@blp.arguments(ResponseInSchema)
+@blp.response(201, ResponseOutSchema)
+def respond(data, ident):
+    """The outlet says what it did, naming its uploaded after-photos."""
+    authorize("finding.list")
+    return operations.respond(ident, data["text"], data["photo_ids"], current_user)
+
+
+@blp.route("/findings/<int:ident>/verification", methods=["POST"])
+@blp.arguments(VerificationInSchema)
+@blp.response(201, VerificationOutSchema)
+def verify(data, ident):
+    """An inspector accepts the fix (closed) or rejects it with a reason (open again)."""
+    authorize("finding.list")
+    return operations.verify(ident, data["accepted"], data["reason"], current_user)
+
+
+@blp.route("/inspections/<uuid>/notice.pdf")
+@blp.response(200, description="整改通知书 (PDF)")
+def notice_pdf(uuid):
+    """The rectification notice of an inspection's findings."""
+    inspection = load_inspection(_uuid(uuid), current_user)
+    notice = notices.notice_of(inspection)
+    data, edition = notices.current_pdf(notice)
+    return pdf_response(data, f"notice-{notice.year}-{notice.sequence:04d}-e{edition.edition}.pdf")
+
+
+@blp.route("/inspections/<uuid>/report.pdf")
+@blp.response(200, description="The full inspection report (PDF)")
+def report_pdf(uuid):
+    """Every section and answer of a submitted inspection."""
+    inspection = load_inspection(_uuid(uuid), current_user)
+    if inspection.status == "draft":
+        raise OperationError("A draft has no report yet.", status=409)
+    return pdf_response(notices.report_pdf(inspection, checklist_of(inspection.checklist_version)),
+                        f"report-{inspection.uuid[:8]}.pdf")
+
+
+@blp.route("/notices")
+@blp.response(200, NoticeSchema(many=True))
+def list_notices():
+    """Notices the caller may see."""
+    authorize("finding.list")
+    query = select(Notice).order_by(Notice.issued_at.desc()).limit(500)
+    if current_user.role == "outlet_manager":
+        query = query.where(Notice.outlet_id == current_user.outlet_id)
+    rows = db.session.execute(query).scalars().all()
+    return [n for n in rows if can(current_user, "inspection.view", n.inspection)]

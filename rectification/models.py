@@ -1,0 +1,77 @@
+"""Notices sent to outlets, their printed editions, outlets' responses and inspectors' verifications."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from core.db import Model, utcnow
+
+
+class Notice(Model):
+    """整改通知书: one per inspection with findings, numbered per branch and year."""
+
+    __tablename__ = "notice"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    inspection_id: Mapped[int] = mapped_column(ForeignKey("inspection.id"), unique=True)
+    outlet_id: Mapped[int] = mapped_column(ForeignKey("outlet.id"), index=True)
+    branch_id: Mapped[int] = mapped_column(ForeignKey("branch.id"))
+    year: Mapped[int]
+    sequence: Mapped[int]
+    number: Mapped[str] = mapped_column(String(80), unique=True)
+    issued_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    inspection = relationship("Inspection")
+    outlet = relationship("Outlet")
+    editions: Mapped[list[NoticeEdition]] = relationship(order_by="NoticeEdition.edition")
+
+    __table_args__ = (UniqueConstraint("branch_id", "year", "sequence"),)
+
+
+class NoticeEdition(Model):
+    """A printed state of a notice. Its content hash is in its QR code; the file's hash is kept so
+    that any copy can be checked byte for byte."""
+
+    __tablename__ = "notice_edition"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    notice_id: Mapped[int] = mapped_column(ForeignKey("notice.id"), index=True)
+    edition: Mapped[int]
+    content_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    file_sha256: Mapped[str] = mapped_column(String(64), index=True)
+    pdf_key: Mapped[str] = mapped_column(String(200))
+    byte_size: Mapped[int]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    notice: Mapped[Notice] = relationship(back_populates="editions")
+
+    __table_args__ = (UniqueConstraint("notice_id", "edition"),)
+
+
+class Response(Model):
+    __tablename__ = "finding_response"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    finding_id: Mapped[int] = mapped_column(ForeignKey("finding.id"), index=True)
+    author_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    text: Mapped[str] = mapped_column(Text)
+    photo_ids: Mapped[list] = mapped_column(JSON, default=list)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    author = relationship("User")
+
+
+class Verification(Model):
+    __tablename__ = "finding_verification"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    finding_id: Mapped[int] = mapped_column(ForeignKey("finding.id"), index=True)
+    response_id: Mapped[int] = mapped_column(ForeignKey("finding_response.id"))
+    inspector_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    accepted: Mapped[bool]
+    reason: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    inspector = relationship("User")

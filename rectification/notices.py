@@ -1,0 +1,190 @@
+"""整改通知书: numbering, the printed content, its QR-coded verification, and caching of editions."""
+from __future__ import annotations
+
+import io
+from datetime import datetime
+
+import segno
+from flask import current_app, render_template, request, url_for
+from PIL import Image
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from core.audit import content_hash
+from core.errors import NotFound
+from core.extensions import db
+from core.pdf import ProjectOnlyFetcher, render_pdf
+from core.storage import new_key, storage
+from inspections.evidence import sha256_hex
+from inspections.models import Finding, Inspection, Photo
+from inspections.operations import local_zone
+from org.models import Branch, Outlet, Staff
+from rectification.models import Notice, NoticeEdition, Response
+
+PRINT_EDGE = 600  # 44 mm wide at about 300 dpi
+KIND_NAMES = {"onsite": "月度现场服务检查", "7s": "7S现场管理检查", "remote": "实时非现场检查", "mystery": "神秘客暗访"}
+SEVERITY_NAMES = {"critical": "严重", "major": "一般", "minor": "轻微"}
+STATUS_NAMES = {"open": "待整改", "responded": "待验证", "closed": "已整改验证"}
+
+
+def _number(prefix: str, year: int, sequence: int) -> str:
+    return f"{prefix}〔{year}〕第{sequence:04d}号"
+
+
+def issue(inspection: Inspection) -> Notice:
+    """Give the inspection its numbered notice, inside the caller's transaction."""
+    existing = db.session.execute(select(Notice).where(Notice.inspection_id == inspection.id)).scalar()
+    if existing is not None:
+        return existing
+    outlet = db.session.get(Outlet, inspection.outlet_id)
+    branch = outlet.branch
+    year = (inspection.submitted_at or datetime.now(local_zone())).astimezone(local_zone()).year
+    # Locking the branch row makes numbering strictly sequential under concurrent submits.
+    db.session.execute(select(Branch).where(Branch.id == branch.id).with_for_update())
+    sequence = (db.session.execute(
+        select(func.max(Notice.sequence)).where(Notice.branch_id == branch.id, Notice.year == year)
+    ).scalar() or 0) + 1
+    notice = Notice(inspection_id=inspection.id, outlet_id=outlet.id, branch_id=branch.id, year=year,
+                    sequence=sequence, number=_number(branch.notice_prefix or f"{branch.name}服务整改", year, sequence))
+    db.session.add(notice)
+    return notice
+
+
+def print_copy(photo: Photo) -> str:
+    """A print-size JPEG of a photo, made once and kept beside its display copy."""
+    key = f"{photo.display_key}.print.jpg"
+    media = storage()
+    if not media.exists(key):
+        image = Image.open(io.BytesIO(media.get(photo.display_key)))
+        image.thumbnail((PRINT_EDGE, PRINT_EDGE), Image.Resampling.BICUBIC)
+        buffer = io.BytesIO()
+        image.save(buffer, "JPEG", quality=72)
+        media.put(key, buffer.getvalue())
+    return key
+
+
+def _photos(uuids: list[str]) -> list[Photo]:
+    if not uuids:
+        return []
+    found = {p.uuid: p for p in db.session.execute(select(Photo).where(Photo.uuid.in_(uuids))).scalars()}
+    return [found[u] for u in uuids if u in found]
+
+
+def _responsible(outlet_id: int) -> str:
+    manager = db.session.execute(
+        select(Staff.name).where(Staff.outlet_id == outlet_id, Staff.position == "outlet_manager",
+                                 Staff.active.is_(True)).order_by(Staff.employee_no)).scalar()
+    return manager or "网点负责人"
+
+
+def _latest_response(finding: Finding) -> Response | None:
+    return db.session.execute(select(Response).where(Response.finding_id == finding.id)
+                              .order_by(Response.id.desc()).limit(1)).scalar()
+
+
+def notice_content(notice: Notice) -> dict:
+    """Everything the printed notice says; its hash is what the QR code vouches for."""
+    inspection = notice.inspection
+    zone = local_zone()
+    findings = db.session.execute(select(Finding).where(Finding.inspection_id == inspection.id,
+                                                        Finding.published.is_(True))
+                                  .order_by(Finding.id)).scalars().all()
+    responsible = _responsible(inspection.outlet_id)
+    rows = []
+    for index, finding in enumerate(findings, start=1):
+        before = [p for p in _photos(finding.photo_ids)]
+        response = _latest_response(finding) if finding.status == "closed" else None
+        after = _photos(response.photo_ids) if response else []
+        rows.append({
+            "index": index, "title": finding.title, "requirement": finding.requirement, "note": finding.note,
+            "severity": SEVERITY_NAMES[finding.severity], "status": STATUS_NAMES.get(finding.status, finding.status),
+            "staff": finding.staff.name if finding.staff else "", "deadline": finding.due_date.isoformat(),
+            "responsible": responsible, "response": response.text if response else "",
+            "before": [{"key": print_copy(p), "sha256": p.sha256} for p in before],
+            "after": [{"key": print_copy(p), "sha256": p.sha256} for p in after],
+        })
+    inspectors = inspection.inspector.display_name or inspection.inspector.username
+    return {
+        "number": notice.number, "branch": notice.outlet.branch.name, "outlet": notice.outlet.name,
+        "outlet_code": notice.outlet.code, "kind": KIND_NAMES.get(inspection.kind, inspection.kind),
+        "date": inspection.submitted_at.astimezone(zone).date().isoformat(), "inspectors": inspectors,
+        "percent": inspection.percent, "grade": inspection.grade, "score": inspection.score,
+        "max_score": inspection.max_score, "inspection_hash": inspection.content_hash,
+        "issued": notice.issued_at.astimezone(zone).date().isoformat(), "findings": rows,
+    }
+
+
+def verification_url(content_digest: str) -> str:
+    base = current_app.config.get("PUBLIC_BASE_URL") or (request.host_url if request else "http://localhost/")
+    return base.rstrip("/") + url_for("rectification_pages.verify", digest=content_digest)
+
+
+def _qr_svg(url: str) -> str:
+    return segno.make(url, error="m").svg_data_uri(scale=3, border=2)
+
+
+def _render(template: str, content: dict, digest: str) -> tuple[bytes, ProjectOnlyFetcher]:
+    url = verification_url(digest)
+    html = render_template(template, c=content, digest=digest, verify_url=url, qr=_qr_svg(url))
+    fetcher = ProjectOnlyFetcher(storage())
+    return render_pdf(html, fetcher=fetcher), fetcher
+
+
+def current_pdf(notice: Notice) -> tuple[bytes, NoticeEdition]:
+    """The notice as it stands now; a new edition is printed only when its content changed."""
+    content = notice_content(notice)
+    digest = content_hash(content)
+    edition = db.session.execute(select(NoticeEdition).where(NoticeEdition.content_hash == digest)).scalar()
+    media = storage()
+    if edition is not None:
+        return media.get(edition.pdf_key), edition
+    pdf, _ = _render("pdf/notice.html", content, digest)
+    key = new_key("notices", ".pdf")
+    media.put(key, pdf)
+    number = (max((e.edition for e in notice.editions), default=0)) + 1
+    edition = NoticeEdition(notice_id=notice.id, edition=number, content_hash=digest, file_sha256=sha256_hex(pdf),
+                            pdf_key=key, byte_size=len(pdf))
+    db.session.add(edition)
+    try:
+        db.session.commit()
+    except IntegrityError:
+        # The same edition was printed by a parallel request; serve that one.
+        db.session.rollback()
+        media.delete(key)
+        edition = db.session.execute(select(NoticeEdition).where(NoticeEdition.content_hash == digest)).scalar_one()
+        return media.get(edition.pdf_key), edition
+    return pdf, edition
+
+
+def notice_of(inspection: Inspection) -> Notice:
+    notice = db.session.execute(select(Notice).where(Notice.inspection_id == inspection.id)).scalar()
+    if notice is None:
+        raise NotFound("This inspection has no rectification notice (no published findings).")
+    return notice
+
+
+def report_pdf(inspection: Inspection, checklist) -> bytes:
+    """The full inspection report: every section and item with its answer and photos."""
+    answers = {a.item_key: a for a in inspection.answers}
+    photos = {p.uuid: p for p in inspection.photos}
+    sections = []
+    for section, scored in zip(checklist.sections, inspection.section_scores or [None] * len(checklist.sections)):
+        items = []
+        for item in section.items:
+            answer = answers.get(item.key)
+            if answer is None:
+                continue
+            items.append({"label": item.label.zh, "value": answer.value, "note": answer.note, "failed": answer.failed,
+                          "score": answer.score, "max": answer.max_score,
+                          "photos": [print_copy(photos[p]) for p in answer.photo_ids if p in photos]})
+        sections.append({"label": section.label.zh, "score": scored.score if scored else None,
+                         "max": scored.max_score if scored else None, "entries": items})
+    zone = local_zone()
+    content = {"title": checklist.name.zh, "outlet": inspection.outlet.name, "kind": KIND_NAMES.get(inspection.kind),
+               "date": (inspection.submitted_at or inspection.created_at).astimezone(zone).strftime("%Y-%m-%d %H:%M"),
+               "inspector": inspection.inspector.display_name or inspection.inspector.username,
+               "staff": inspection.staff.name if inspection.staff and inspection.kind != "mystery" else "",
+               "percent": inspection.percent, "grade": inspection.grade, "score": inspection.score,
+               "max_score": inspection.max_score, "hash": inspection.content_hash, "sections": sections}
+    html = render_template("pdf/report.html", c=content)
+    return render_pdf(html)

@@ -1,0 +1,129 @@
+"""The rectification loop's state changes: an outlet responds, an inspector accepts or rejects.
+
+Findings move open → responded → closed, or back to open with the reason when rejected.
+"""
+from __future__ import annotations
+
+from flask import current_app
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from core import audit
+from core.db import utcnow
+from core.errors import Conflict, NotFound, OperationError
+from core.extensions import db
+from core.permissions import authorize
+from core.storage import new_key, storage
+from inspections import evidence
+from inspections.events import findings_published
+from inspections.models import Finding, Photo
+from inspections.operations import local_zone
+from rectification.models import Response, Verification
+from rectification.notices import issue
+
+
+@findings_published.connect
+def _issue_notice(inspection, findings=(), actor=None) -> None:
+    """A numbered notice for every inspection whose findings reach the outlet (same transaction)."""
+    notice = issue(inspection)
+    db.session.flush()
+    audit.record("notice.issue", notice, actor=actor, details={"number": notice.number, "findings": len(findings)})
+
+
+def load_finding(ident: int, actor, action: str = "finding.view") -> Finding:
+    finding = db.session.get(Finding, ident)
+    if finding is None:
+        raise NotFound(f"No finding {ident}.")
+    authorize("finding.view", finding, conceal=True, user=actor)
+    if action != "finding.view":
+        authorize(action, finding, user=actor)
+    return finding
+
+
+def add_after_photo(finding_id: int, photo_uuid: str, data: bytes, declared_sha256: str | None, actor):
+    """An outlet's proof of rectification; stored exactly once per UUID, like inspection photos."""
+    finding = load_finding(finding_id, actor, "finding.respond")
+    digest = evidence.sha256_hex(data)
+    if declared_sha256 and declared_sha256.strip().lower() != digest:
+        raise OperationError("The bytes do not match X-Content-SHA256: the upload was damaged; send it again.")
+    existing = db.session.execute(select(Photo).where(Photo.uuid == photo_uuid)).scalar()
+    if existing is not None:
+        if existing.sha256 == digest and existing.finding_id == finding.id:
+            return existing, False
+        raise Conflict(f"Photo {photo_uuid} already exists with other content; give new bytes a new UUID.")
+    if finding.status == "closed":
+        raise Conflict("This finding is closed.")
+    finding_key, inspection_id = finding.id, finding.inspection_id
+    db.session.rollback()  # no lock held while the image is processed
+    config = current_app.config
+    processed = evidence.process(data, max_bytes=config["PHOTO_MAX_BYTES"], max_pixels=config["PHOTO_MAX_PIXELS"],
+                                 local_tz=local_zone())
+    media, written = storage(), []
+    keys = [new_key("after", evidence.EXTENSIONS[processed.format]), new_key("after", ".jpg"), new_key("after", ".jpg")]
+    try:
+        for key, payload in zip(keys, (processed.original, processed.display, processed.thumbnail)):
+            media.put(key, payload)
+            written.append(key)
+        photo = Photo(uuid=photo_uuid, inspection_id=inspection_id, finding_id=finding_key, purpose="after",
+                      sha256=digest, mime_type=processed.mime_type, byte_size=len(data), width=processed.width,
+                      height=processed.height, original_key=keys[0], display_key=keys[1], thumb_key=keys[2],
+                      captured_at=processed.captured_at, latitude=processed.latitude, longitude=processed.longitude,
+                      uploaded_by_id=actor.id, dhash=processed.dhash)
+        db.session.add(photo)
+        audit.record("finding.after_photo", photo, actor=actor, details={"finding": finding_key, "sha256": digest})
+        db.session.commit()
+    except BaseException as error:
+        db.session.rollback()
+        for key in written:
+            media.delete(key)
+        if isinstance(error, IntegrityError):
+            raise Conflict(f"Photo {photo_uuid} arrived twice at once; send it again.") from None
+        raise
+    return photo, True
+
+
+def respond(finding_id: int, text: str, photo_ids: list[str], actor) -> Response:
+    finding = load_finding(finding_id, actor, "finding.respond")
+    if finding.status != "open":
+        raise Conflict("Only an open finding takes a response; this one is "
+                       f"{'waiting for verification' if finding.status == 'responded' else 'closed'}.")
+    text = (text or "").strip()
+    if not text:
+        raise OperationError("Say what was done.", {"text": ["required"]})
+    uploaded = set(db.session.execute(select(Photo.uuid).where(Photo.finding_id == finding.id,
+                                                                Photo.purpose == "after")).scalars())
+    missing = [p for p in photo_ids if p not in uploaded]
+    if missing:
+        raise Conflict(f"{len(missing)} after-photo(s) not uploaded yet.", {"missing_photos": missing})
+    if not photo_ids:
+        raise OperationError("Add at least one photo taken after the fix.", {"photo_ids": ["at least one"]})
+    before = audit.snapshot(finding)
+    response = Response(finding_id=finding.id, author_id=actor.id, text=text[:4000], photo_ids=list(photo_ids))
+    db.session.add(response)
+    finding.status, finding.responded_at = "responded", utcnow()
+    audit.record("finding.respond", finding, actor=actor, before=before, after=audit.snapshot(finding))
+    db.session.commit()
+    return response
+
+
+def verify(finding_id: int, accepted: bool, reason: str, actor) -> Verification:
+    finding = load_finding(finding_id, actor, "finding.verify")
+    if finding.status != "responded":
+        raise Conflict("Only a responded finding can be verified.")
+    reason = (reason or "").strip()
+    if not accepted and not reason:
+        raise OperationError("Say why the fix is not accepted.", {"reason": ["required when rejecting"]})
+    response = db.session.execute(select(Response).where(Response.finding_id == finding.id)
+                                  .order_by(Response.id.desc()).limit(1)).scalar_one()
+    before = audit.snapshot(finding)
+    verification = Verification(finding_id=finding.id, response_id=response.id, inspector_id=actor.id,
+                                accepted=accepted, reason=reason[:2000])
+    db.session.add(verification)
+    if accepted:
+        finding.status, finding.closed_at = "closed", utcnow()
+    else:
+        finding.status = "open"
+    audit.record("finding.accept" if accepted else "finding.reject", finding, actor=actor, before=before,
+                 after=audit.snapshot(finding), details={"reason": reason[:200]} if reason else None)
+    db.session.commit()
+    return verification

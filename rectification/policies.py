@@ -1,0 +1,50 @@
+"""Who may see findings and notices, answer them, and verify the answers."""
+from __future__ import annotations
+
+from sqlalchemy import Select, false
+
+from core.permissions import Role, rule
+from inspections.models import Finding
+
+BANK_READERS = {Role.ADMIN.value, Role.VIEWER.value, Role.INSPECTOR.value, Role.REMOTE_MONITOR.value}
+
+
+@rule("finding.list")
+def _may_list(user, obj=None) -> bool:
+    return user.role in BANK_READERS or user.role == Role.OUTLET_MANAGER.value
+
+
+@rule("finding.view")
+def _may_view(user, finding: Finding | None = None) -> bool:
+    if finding is None:
+        return False
+    if not finding.published:
+        return user.role == Role.ADMIN.value
+    if user.role in BANK_READERS:
+        return True
+    return user.role == Role.OUTLET_MANAGER.value and finding.outlet_id == user.outlet_id
+
+
+@rule("finding.respond")
+def _may_respond(user, finding: Finding | None = None) -> bool:
+    if finding is None or not finding.published:
+        return False
+    if user.role == Role.ADMIN.value:
+        return True
+    return user.role == Role.OUTLET_MANAGER.value and finding.outlet_id == user.outlet_id
+
+
+@rule("finding.verify")
+def _may_verify(user, finding: Finding | None = None) -> bool:
+    return finding is not None and finding.published and user.role in (Role.ADMIN.value, Role.INSPECTOR.value)
+
+
+def visible_findings(user, query: Select) -> Select:
+    if user.role == Role.ADMIN.value:
+        return query
+    query = query.where(Finding.published.is_(True))
+    if user.role in BANK_READERS:
+        return query
+    if user.role == Role.OUTLET_MANAGER.value:
+        return query.where(Finding.outlet_id == user.outlet_id)
+    return query.where(false())

@@ -1,0 +1,38 @@
+"""Findings with their history, for the API and the pages."""
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import select
+
+from core.extensions import db
+from inspections.models import Finding, Photo
+from rectification.models import Response, Verification
+
+
+def is_overdue(finding: Finding, today: date | None = None) -> bool:
+    return finding.status != "closed" and finding.due_date is not None and finding.due_date < (today or date.today())
+
+
+def with_overdue(finding: Finding) -> Finding:
+    finding.overdue = is_overdue(finding)
+    return finding
+
+
+def detail(finding: Finding) -> Finding:
+    with_overdue(finding)
+    finding.responses = db.session.execute(select(Response).where(Response.finding_id == finding.id)
+                                           .order_by(Response.id)).scalars().all()
+    finding.verifications = db.session.execute(select(Verification).where(Verification.finding_id == finding.id)
+                                               .order_by(Verification.id)).scalars().all()
+    finding.after_photo_ids = db.session.execute(select(Photo.uuid).where(Photo.finding_id == finding.id)
+                                                 .order_by(Photo.id)).scalars().all()
+    return finding
+
+
+def finding_photo(finding: Finding, photo_uuid: str) -> Photo | None:
+    """A photo belonging to this finding: its evidence or an after-photo."""
+    photo = db.session.execute(select(Photo).where(Photo.uuid == photo_uuid.lower())).scalar()
+    if photo is not None and photo.finding_id != finding.id and photo.uuid not in finding.photo_ids:
+        return None
+    return photo

@@ -1,0 +1,139 @@
+"""HTML pages of the rectification loop: findings, responding, verifying, notices, the public check."""
+from __future__ import annotations
+
+import uuid as uuid_module
+from datetime import date
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from core.errors import OperationError
+from core.extensions import db
+from core.permissions import authorize, can
+from inspections.evidence import sha256_hex
+from inspections.media import send_photo
+from inspections.models import Finding, Photo
+from inspections.operations import load as load_inspection
+from org.models import Outlet
+from rectification import notices, operations, presenting
+from rectification.api import pdf_response
+from rectification.models import Notice, NoticeEdition
+from rectification.policies import visible_findings
+from rectification.tracking import closure_by_outlet_month
+
+blp = Blueprint("rectification_pages", __name__)
+
+
+@blp.get("/findings/")
+@login_required
+def finding_list():
+    authorize("finding.list")
+    status = request.args.get("status") or None
+    query = visible_findings(current_user, select(Finding))
+    if status in ("open", "responded", "closed"):
+        query = query.where(Finding.status == status)
+    if request.args.get("overdue"):
+        query = query.where(Finding.status != "closed", Finding.due_date < date.today())
+    findings = [presenting.with_overdue(f) for f in
+                db.session.execute(query.order_by(Finding.due_date, Finding.id).limit(500)).scalars()]
+    figures = []
+    if current_user.role in ("admin", "viewer", "inspector"):
+        outlets = {o.id: o.name for o in db.session.execute(select(Outlet)).scalars()}
+        figures = [(outlets.get(f.outlet_id, "?"), f) for f in closure_by_outlet_month()][-60:]
+    return render_template("rectification/findings.html", findings=findings, status=status, figures=figures)
+
+
+@blp.route("/findings/<int:ident>", methods=["GET", "POST"])
+@login_required
+def finding_page(ident: int):
+    authorize("finding.list")
+    finding = operations.load_finding(ident, current_user)
+    errors = []
+    if request.method == "POST":
+        try:
+            if request.form.get("action") == "respond":
+                photo_ids = []
+                for upload in request.files.getlist("photos"):
+                    if upload and upload.filename:
+                        photo_id = str(uuid_module.uuid4())
+                        operations.add_after_photo(ident, photo_id, upload.read(), None, current_user)
+                        photo_ids.append(photo_id)
+                operations.respond(ident, request.form.get("text", ""), photo_ids, current_user)
+                flash(_("Response sent for verification."), "ok")
+            elif request.form.get("action") in ("accept", "reject"):
+                operations.verify(ident, request.form["action"] == "accept", request.form.get("reason", ""),
+                                  current_user)
+                flash(_("Verification saved."), "ok")
+            return redirect(url_for(".finding_page", ident=ident))
+        except OperationError as failure:
+            db.session.rollback()
+            errors = [failure.message] + [f"{k}: {' '.join(map(str, v))}" for k, v in failure.errors.items()]
+            finding = operations.load_finding(ident, current_user)
+    finding = presenting.detail(finding)
+    photos = {p.uuid: p for p in db.session.execute(
+        select(Photo).where(Photo.uuid.in_(list(finding.photo_ids) + list(finding.after_photo_ids)))).scalars()}
+    return render_template("rectification/finding.html", finding=finding, photos=photos, errors=errors,
+                           may_respond=can(current_user, "finding.respond", finding) and finding.status == "open",
+                           may_verify=can(current_user, "finding.verify", finding) and finding.status == "responded"), \
+        422 if errors else 200
+
+
+@blp.get("/findings/<int:ident>/photos/<photo_uuid>")
+@login_required
+def finding_photo(ident: int, photo_uuid: str):
+    finding = operations.load_finding(ident, current_user)
+    return send_photo(presenting.finding_photo(finding, photo_uuid), request.args.get("variant", "display"))
+
+
+@blp.get("/inspections/<uuid>/notice.pdf")
+@login_required
+def notice_download(uuid: str):
+    notice = notices.notice_of(load_inspection(uuid, current_user))
+    data, edition = notices.current_pdf(notice)
+    return pdf_response(data, f"notice-{notice.year}-{notice.sequence:04d}-e{edition.edition}.pdf")
+
+
+@blp.route("/verify/<digest>", methods=["GET", "POST"])
+def verify(digest: str):
+    """Public: anyone holding a printed or forwarded notice can check that it is genuine."""
+    edition = db.session.execute(select(NoticeEdition).where(NoticeEdition.content_hash == digest.lower())).scalar()
+    notice = edition.notice if edition else None
+    file_check = None
+    status = 200 if edition else 404
+    if request.method == "POST" and edition is not None:
+        upload = request.files.get("file")
+        data = upload.read() if upload else b""
+        digest_of_file = sha256_hex(data)
+        match = db.session.execute(select(NoticeEdition).where(NoticeEdition.notice_id == notice.id,
+                                                               NoticeEdition.file_sha256 == digest_of_file)).scalar()
+        file_check = {"sha256": digest_of_file, "match": match}
+    return render_template("rectification/verify.html", edition=edition, notice=notice, file_check=file_check,
+                           digest=digest), status
+
+
+@blp.get("/notices/")
+@login_required
+def notice_list():
+    authorize("finding.list")
+    query = select(Notice).order_by(Notice.issued_at.desc()).limit(300)
+    if current_user.role == "outlet_manager":
+        query = query.where(Notice.outlet_id == current_user.outlet_id)
+    rows = [n for n in db.session.execute(query).scalars() if can(current_user, "inspection.view", n.inspection)]
+    return render_template("rectification/notices.html", notices=rows)
+
+
+STATUS = {"open": ("待整改", "Open"), "responded": ("待验证", "Responded"), "closed": ("已关闭", "Closed")}
+SEVERITY = {"critical": ("严重", "Critical"), "major": ("一般", "Major"), "minor": ("轻微", "Minor")}
+
+
+@blp.app_context_processor
+def _labels():
+    from flask_babel import get_locale
+
+    def pick(table: dict, key: str) -> str:
+        zh, en = table.get(key, (key, key))
+        return en if str(get_locale()) == "en" else zh
+
+    return {"finding_status": lambda s: pick(STATUS, s), "severity_label": lambda s: pick(SEVERITY, s)}

@@ -1,0 +1,71 @@
+"""Many phones at once: 32 clients submitting different inspections through a real HTTP server."""
+from __future__ import annotations
+
+import json
+import threading
+
+from inspections.models import Finding, Inspection, Photo
+from tests.inspections.helpers import count, draft_body, full_answers, http_request, jpeg, new_uuid, rows, sha256
+
+CLIENTS = 32
+
+
+def test_32_clients_submit_different_inspections_at_once(org, custom, bearer, live_server):
+    inspectors = [org.user("inspector", f"inspector{n}") for n in range(4)]
+    tokens = [bearer(user) for user in inspectors]
+    jobs = []
+    for index in range(CLIENTS):
+        uuid, photo_uuid = new_uuid(), new_uuid()
+        outlet = org.outlet_a if index % 2 else org.outlet_b
+        answers = full_answers(custom, tidy={"value": "fail", "note": f"#{index}", "photo_ids": [photo_uuid]},
+                               waiting=index % 11)  # 0..10: all passing
+        jobs.append({"uuid": uuid, "photo_uuid": photo_uuid, "photo": jpeg(), "headers": tokens[index % 4],
+                     "body": json.dumps(draft_body(custom, outlet, answers)).encode()})
+    org.db.session.commit()  # read everything above first; the test holds no transaction from here on
+
+    results: list[list] = [[] for _ in range(CLIENTS)]
+    receipts: list = [None] * CLIENTS
+    start = threading.Barrier(CLIENTS)
+
+    def phone(index: int) -> None:
+        job = jobs[index]
+        try:
+            start.wait(timeout=30)
+            json_headers = {**job["headers"], "Content-Type": "application/json"}
+            status, body, _ = http_request(live_server, "PUT", f"/api/v1/inspections/{job['uuid']}",
+                                           body=job["body"], headers=json_headers)
+            results[index].append(("draft", status, body[:300]))
+            photo_headers = {**job["headers"], "Content-Type": "image/jpeg", "X-Content-SHA256": sha256(job["photo"])}
+            status, body, _ = http_request(live_server, "PUT",
+                                           f"/api/v1/inspections/{job['uuid']}/photos/{job['photo_uuid']}",
+                                           body=job["photo"], headers=photo_headers)
+            results[index].append(("photo", status, body[:300]))
+            status, body, _ = http_request(live_server, "POST", f"/api/v1/inspections/{job['uuid']}/submit",
+                                           headers=job["headers"])
+            results[index].append(("submit", status, body[:300]))
+            if status == 200:
+                receipts[index] = json.loads(body)
+        except Exception as error:  # noqa: BLE001  (reported as a failed step below)
+            results[index].append(("exception", repr(error), b""))
+
+    threads = [threading.Thread(target=phone, args=(index,)) for index in range(CLIENTS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert not any(thread.is_alive() for thread in threads)
+
+    expected = [("draft", 201), ("photo", 201), ("submit", 200)]
+    errors = [(index, steps) for index, steps in enumerate(results)
+              if [(step, status) for step, status, _ in steps] != expected]
+    assert errors == []
+    assert count(Inspection) == CLIENTS
+    assert count(Inspection, Inspection.status == "submitted") == CLIENTS
+    assert count(Photo) == CLIENTS
+    assert count(Finding) == CLIENTS
+    assert len({json.dumps(receipt, sort_keys=True) for receipt in receipts}) == CLIENTS
+    assert len({receipt["content_hash"] for receipt in receipts}) == CLIENTS
+    assert {receipt["inspection"] for receipt in receipts} == {job["uuid"] for job in jobs}
+    for inspection in rows(Inspection):
+        assert [photo.uuid for photo in inspection.photos] == [
+            job["photo_uuid"] for job in jobs if job["uuid"] == inspection.uuid]
