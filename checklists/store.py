@@ -20,6 +20,19 @@ def checklist_of(version: ChecklistVersion) -> definition.Checklist:
     return parsed
 
 
+def published_checklist(version_id: int) -> tuple[definition.Checklist, str]:
+    """A published version by id with its content hash; only the hash is read from the database
+    when the parsed checklist is already in this process."""
+    row = db.session.execute(select(ChecklistVersion.content_hash, ChecklistVersion.status)
+                             .where(ChecklistVersion.id == version_id)).first()
+    if row is None or row.status != PUBLISHED:
+        raise LookupError(f"checklist version {version_id} is not published")
+    parsed = _published_cache.get((version_id, row.content_hash))
+    if parsed is None:
+        parsed = checklist_of(db.session.get(ChecklistVersion, version_id))
+    return parsed, row.content_hash
+
+
 def current_versions(kinds: tuple[str, ...] | None = None) -> list[ChecklistVersion]:
     """The newest published version of each active template."""
     newest = (

@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 from sqlalchemy.exc import IntegrityError
 
 from checklists.models import ChecklistVersion
@@ -39,10 +40,12 @@ def local_zone() -> tzinfo:
         return timezone(timedelta(hours=8))
 
 
-def load(uuid: str, actor, *, for_update: bool = False) -> Inspection:
+def load(uuid: str, actor, *, for_update: bool = False, with_answers: bool = False) -> Inspection:
     query = select(Inspection).where(Inspection.uuid == uuid.lower())
     if for_update:
-        query = query.with_for_update()
+        query = query.with_for_update(of=Inspection)
+    if with_answers:
+        query = query.options(selectinload(Inspection.answers), selectinload(Inspection.photos))
     inspection = db.session.execute(query).scalar()
     if inspection is None:
         raise NotFound(f"No inspection {uuid}.")

@@ -33,18 +33,15 @@ def _number(prefix: str, year: int, sequence: int) -> str:
 
 def issue(inspection: Inspection) -> Notice:
     """Give the inspection its numbered notice, inside the caller's transaction."""
-    existing = db.session.execute(select(Notice).where(Notice.inspection_id == inspection.id)).scalar()
-    if existing is not None:
-        return existing
-    outlet = db.session.get(Outlet, inspection.outlet_id)
-    branch = outlet.branch
-    year = (inspection.submitted_at or datetime.now(local_zone())).astimezone(local_zone()).year
     # Locking the branch row makes numbering strictly sequential under concurrent submits.
-    db.session.execute(select(Branch).where(Branch.id == branch.id).with_for_update())
+    branch = db.session.execute(
+        select(Branch).join(Outlet, Outlet.branch_id == Branch.id).where(Outlet.id == inspection.outlet_id)
+        .with_for_update(of=Branch)).scalar_one()
+    year = (inspection.submitted_at or datetime.now(local_zone())).astimezone(local_zone()).year
     sequence = (db.session.execute(
         select(func.max(Notice.sequence)).where(Notice.branch_id == branch.id, Notice.year == year)
     ).scalar() or 0) + 1
-    notice = Notice(inspection_id=inspection.id, outlet_id=outlet.id, branch_id=branch.id, year=year,
+    notice = Notice(inspection_id=inspection.id, outlet_id=inspection.outlet_id, branch_id=branch.id, year=year,
                     sequence=sequence, number=_number(branch.notice_prefix or f"{branch.name}服务整改", year, sequence))
     db.session.add(notice)
     return notice
