@@ -45,14 +45,15 @@ def _register_domains(app: Flask) -> None:
     import inspections.seed  # noqa: F401, E402
     from checklists import api as checklists_api, views as checklists_views
     from core import docs, pwa
-    from inspections import api as inspections_api, cli as inspections_cli, desk, views as inspections_views
+    from inspections import api as inspections_api, cli as inspections_cli, desk, mystery_api, mystery_views
+    from inspections import views as inspections_views
     from org import api as org_api, auth_api, cli as org_cli, views as org_views
     from rectification import api as rectification_api, cli as rectification_cli, views as rectification_views
 
     app.register_blueprint(health.blp)
     app.register_blueprint(docs.blp)
     app.register_blueprint(pwa.blp)
-    for blueprint in (auth_api.blp, *org_api.BLUEPRINTS, checklists_api.blp, inspections_api.blp,
+    for blueprint in (auth_api.blp, *org_api.BLUEPRINTS, checklists_api.blp, inspections_api.blp, mystery_api.blp,
                       rectification_api.blp):
         api.register_blueprint(blueprint)
         csrf.exempt(blueprint)
@@ -61,6 +62,7 @@ def _register_domains(app: Flask) -> None:
     app.register_blueprint(checklists_views.blp)
     app.register_blueprint(inspections_views.blp)
     app.register_blueprint(desk.blp)
+    app.register_blueprint(mystery_views.blp)
     app.register_blueprint(rectification_views.blp)
     org_views.init_app(app)
     org_cli.init_app(app)

@@ -73,4 +73,7 @@ def load_config(environ: dict[str, str] | None = None) -> dict:
             "minor": int(env.get("DEADLINE_MINOR_DAYS", "15")),
         },
         "REMOTE_CYCLE_EPOCH": env.get("REMOTE_CYCLE_EPOCH", "2026-01-01"),
+        "MYSTERY_MAX_DISTANCE_M": int(env.get("MYSTERY_MAX_DISTANCE_M", "500")),
+        "MYSTERY_MAX_FILING_HOURS": int(env.get("MYSTERY_MAX_FILING_HOURS", "48")),
+        "MYSTERY_PHOTO_TIME_SLACK_MIN": int(env.get("MYSTERY_PHOTO_TIME_SLACK_MIN", "30")),
     }

@@ -8,8 +8,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.db import Model, TimestampMixin, utcnow
 
-DRAFT, SUBMITTED, REVIEWED, PUBLISHED = "draft", "submitted", "reviewed", "published"
-INSPECTION_STATES = (DRAFT, SUBMITTED, REVIEWED, PUBLISHED)
+DRAFT, SUBMITTED, REVIEWED, PUBLISHED, REJECTED = "draft", "submitted", "reviewed", "published", "rejected"
+INSPECTION_STATES = (DRAFT, SUBMITTED, REVIEWED, PUBLISHED, REJECTED)
 OPEN, DONE, CANCELLED = "open", "done", "cancelled"
 
 
@@ -98,6 +98,13 @@ class Inspection(TimestampMixin, Model):
     critical_failed: Mapped[bool] = mapped_column(default=False)
     content_hash: Mapped[str | None] = mapped_column(String(64))
     receipt: Mapped[dict | None] = mapped_column(JSON)
+    # Mystery visits: validation flags found at submit, the reviewer's request, and publication.
+    flags: Mapped[list] = mapped_column(JSON, default=list)
+    revision_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
+    reviewed_at: Mapped[datetime | None]
+    published_at: Mapped[datetime | None]
+    # Whether an admin confirmed that this one visit may put a person on the black list.
+    blacklist_confirmed: Mapped[bool] = mapped_column(default=False, server_default="0")
 
     checklist_version = relationship("ChecklistVersion")
     outlet = relationship("Outlet")
@@ -110,7 +117,7 @@ class Inspection(TimestampMixin, Model):
     section_scores: Mapped[list[SectionScore]] = relationship(order_by="SectionScore.position")
 
     __table_args__ = (
-        CheckConstraint("status IN ('draft', 'submitted', 'reviewed', 'published')", name="status"),
+        CheckConstraint("status IN ('draft', 'submitted', 'reviewed', 'published', 'rejected')", name="status"),
         Index("ix_inspection_outlet_submitted", "outlet_id", "submitted_at"),
     )
 
@@ -213,3 +220,21 @@ class Finding(TimestampMixin, Model):
         CheckConstraint("severity IN ('minor', 'major', 'critical')", name="severity"),
         CheckConstraint("status IN ('open', 'responded', 'closed')", name="status"),
     )
+
+
+class MysteryReview(Model):
+    """The bank's QA decision on a mystery visit report: accept, request a revision, or reject."""
+
+    __tablename__ = "mystery_review"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    inspection_id: Mapped[int] = mapped_column(ForeignKey("inspection.id"), index=True)
+    reviewer_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    decision: Mapped[str] = mapped_column(String(10))
+    reason: Mapped[str] = mapped_column(Text, default="")
+    flags_seen: Mapped[list] = mapped_column(JSON, default=list)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    reviewer = relationship("User")
+
+    __table_args__ = (CheckConstraint("decision IN ('accept', 'revise', 'reject', 'publish')", name="decision"),)

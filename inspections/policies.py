@@ -20,6 +20,17 @@ rule("plan.manage")(roles(Role.ADMIN))
 rule("assignment.list")(roles(Role.ADMIN, Role.VIEWER, Role.INSPECTOR, Role.REMOTE_MONITOR, Role.MYSTERY_SHOPPER))
 rule("remote.desk")(roles(Role.ADMIN, Role.REMOTE_MONITOR))
 rule("inspection.list")(lambda user, obj=None: True)
+rule("mystery.review")(roles(Role.ADMIN))
+rule("mystery.performance")(roles(Role.ADMIN))
+
+
+@rule("mystery.coordinate")
+def _may_coordinate(user, assignment: Assignment | None = None) -> bool:
+    if user.role == ADMIN:
+        return True
+    if user.role != SHOPPER or not user.is_coordinator:
+        return False
+    return assignment is None or assignment.vendor_id == user.vendor_id
 
 
 def _mystery_visible(user, inspection: Inspection) -> bool:
@@ -91,8 +102,10 @@ def visible_assignments(user, query: Select) -> Select:
     if user.role == ADMIN:
         return query
     if user.role == SHOPPER:
-        return query.where(Assignment.kind == "mystery", Assignment.vendor_id == user.vendor_id,
-                           or_(Assignment.assignee_id.is_(None), Assignment.assignee_id == user.id))
+        query = query.where(Assignment.kind == "mystery", Assignment.vendor_id == user.vendor_id)
+        if user.is_coordinator:
+            return query
+        return query.where(or_(Assignment.assignee_id.is_(None), Assignment.assignee_id == user.id))
     if user.role == VIEWER:
         return query.where(Assignment.kind != "mystery")
     if user.role in (INSPECTOR, MONITOR):

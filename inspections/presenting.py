@@ -32,7 +32,7 @@ def assignment_rows(query: Select, today: date, horizon_days: int = 45) -> list[
             "staff_label": f"{staff.name} · {staff.counter.number}号窗口" if staff and staff.counter else
             (staff.name if staff else None),
             "period": a.period, "window_start": a.window_start, "window_end": a.window_end, "status": a.status,
-            "due_state": due_state(a, today), "instructions": a.instructions,
+            "due_state": due_state(a, today), "instructions": a.instructions, "assignee_id": a.assignee_id,
             "inspection_uuid": inspections.get(a.id),
         })
     rows.sort(key=lambda r: (STATE_ORDER.get(r["due_state"], 9), r["window_end"]))

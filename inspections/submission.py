@@ -16,6 +16,7 @@ from core.errors import Conflict, OperationError
 from core.extensions import db
 from core.permissions import authorize
 from inspections.events import findings_published
+from inspections.fraud import flags_for
 from inspections.models import DONE, DRAFT, Answer, Assignment, Finding, Inspection, Photo, SectionScore
 from inspections.operations import load, local_zone
 
@@ -55,25 +56,29 @@ def _content_hash(inspection: Inspection, rows, photos: dict, checklist_hash: st
     })
 
 
-def _findings(inspection: Inspection, rows, checklist: Checklist, result, submitted_at) -> list[Finding]:
-    """A finding per failed item, inserted in one statement."""
-    if not result.failed_items:
-        return []
+def finding_rows(inspection: Inspection, answers, checklist: Checklist, failed_keys, moment, *,
+                 published: bool) -> list[dict]:
+    """The findings of the failed items, as rows for one bulk insert; deadlines by severity."""
     deadlines = current_app.config["FINDING_DEADLINE_DAYS"]
-    local_day = submitted_at.astimezone(local_zone()).date()
-    held = {answer.item_key: answer for answer in rows}
-    values = []
-    for key in result.failed_items:
+    local_day = moment.astimezone(local_zone()).date()
+    sections = {item.key: section.key for section in checklist.sections for item in section.items}
+    held = {answer.item_key: answer for answer in answers}
+    rows = []
+    for key in failed_keys:
         item, answer = checklist.item(key), held[key]
-        values.append(dict(
+        rows.append(dict(
             inspection_id=inspection.id, outlet_id=inspection.outlet_id, item_key=key,
-            section_key=result.items[key].section, severity=item.severity, title=item.label.zh[:300],
+            section_key=sections[key], severity=item.severity, title=item.label.zh[:300],
             requirement=(item.guidance.zh if item.guidance and item.guidance.zh else item.label.zh),
             note=answer.note, staff_id=answer.staff_id or (inspection.staff_id if item.attribute_to_staff else None),
             photo_ids=list(answer.photo_ids), due_date=local_day + timedelta(days=deadlines[item.severity]),
-            published=inspection.kind != "mystery", status="open", created_at=submitted_at, updated_at=submitted_at,
+            published=published, status="open", created_at=moment, updated_at=moment,
         ))
-    return list(db.session.scalars(insert(Finding).returning(Finding), values))
+    return rows
+
+
+def insert_findings(rows: list[dict]) -> list[Finding]:
+    return list(db.session.scalars(insert(Finding).returning(Finding), rows)) if rows else []
 
 
 def submit(uuid: str, actor) -> dict:
@@ -117,13 +122,18 @@ def _freeze(inspection: Inspection, actor) -> dict:
         for position, section in enumerate(result.sections)])
     if inspection.assignment_id:
         db.session.execute(update(Assignment).where(Assignment.id == inspection.assignment_id).values(status=DONE))
-    findings = [] if inspection.kind == "mystery" else _findings(inspection, held, checklist, result, submitted_at)
+    # Mystery findings wait for the bank's review: they are created when the visit is published.
+    findings = [] if inspection.kind == "mystery" else insert_findings(
+        finding_rows(inspection, held, checklist, result.failed_items, submitted_at, published=True))
     # The inspection's own row is changed only now, so that it is written once, at the end.
     inspection.score, inspection.max_score, inspection.percent = result.score, result.max, result.percent
     inspection.grade, inspection.critical_failed = result.grade, bool(result.critical_failures)
     inspection.status, inspection.submitted_at = "submitted", submitted_at
     inspection.finished_at = inspection.finished_at or submitted_at
     inspection.content_hash = _content_hash(inspection, held, photo_hashes, checklist_hash)
+    if inspection.kind == "mystery":
+        inspection.flags = flags_for(inspection)
+        inspection.revision_reason = ""
     receipt = inspection.receipt = {
         "inspection": inspection.uuid, "status": inspection.status, "score": result.score,
         "max_score": result.max, "percent": result.percent, "grade": result.grade,

@@ -126,6 +126,8 @@ class User(TimestampMixin, Model):
     vendor_id: Mapped[int | None] = mapped_column(ForeignKey("vendor.id"), index=True)
     active: Mapped[bool] = mapped_column(default=True)
     locale: Mapped[str] = mapped_column(String(10), default="zh")
+    # A vendor's coordinator hands the vendor's mystery visits to its shoppers.
+    is_coordinator: Mapped[bool] = mapped_column(default=False, server_default="0")
     # Bumped on password change so that every existing browser session stops working.
     session_epoch: Mapped[int] = mapped_column(default=0)
 

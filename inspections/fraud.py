@@ -1,0 +1,151 @@
+"""Validation flags on a mystery visit report, each with the evidence a reviewer needs to judge it.
+
+Flags never block a submit; they tell the bank's reviewer where to look before accepting.
+"""
+from __future__ import annotations
+
+import difflib
+import math
+from datetime import timedelta
+
+from flask import current_app
+from sqlalchemy import select
+
+from core.extensions import db
+from inspections.evidence import hash_distance
+from inspections.models import Answer, Inspection, Photo
+from inspections.operations import local_zone
+
+NEAR_DUPLICATE_BITS = 6
+COPIED_TEXT_RATIO = 0.85
+MIN_COMPARED_TEXT = 20
+
+
+def distance_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance in metres (haversine)."""
+    radius = 6371000.0
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * radius * math.asin(math.sqrt(a))
+
+
+def _flag(code: str, message: str, **evidence) -> dict:
+    return {"code": code, "message": message, "evidence": evidence}
+
+
+def _window_flags(inspection: Inspection) -> list[dict]:
+    assignment = inspection.assignment
+    if assignment is None:
+        return []
+    zone = local_zone()
+    flags = []
+    for label, moment in (("arrival", inspection.started_at), ("departure", inspection.finished_at)):
+        if moment is None:
+            continue
+        day = moment.astimezone(zone).date()
+        if not assignment.window_start <= day <= assignment.window_end:
+            flags.append(_flag("outside_window", f"The {label} ({day}) is outside the visit window "
+                               f"{assignment.window_start} – {assignment.window_end}.",
+                               moment=moment.isoformat(), window=[assignment.window_start.isoformat(),
+                                                                  assignment.window_end.isoformat()]))
+    return flags
+
+
+def _distance_flags(inspection: Inspection, photos: list[Photo]) -> list[dict]:
+    outlet = inspection.outlet
+    if outlet.latitude is None or outlet.longitude is None:
+        return []
+    limit = current_app.config["MYSTERY_MAX_DISTANCE_M"]
+    flags = []
+    if inspection.latitude is not None and inspection.longitude is not None:
+        metres = distance_m(inspection.latitude, inspection.longitude, outlet.latitude, outlet.longitude)
+        if metres > limit:
+            flags.append(_flag("far_from_outlet", f"The phone reported a position {metres:.0f} m from the outlet.",
+                               metres=round(metres), limit=limit, source="phone"))
+    for photo in photos:
+        if photo.latitude is None or photo.longitude is None:
+            continue
+        metres = distance_m(photo.latitude, photo.longitude, outlet.latitude, outlet.longitude)
+        if metres > limit:
+            flags.append(_flag("photo_far_from_outlet", f"Photo {photo.uuid[:8]} was taken {metres:.0f} m "
+                               "from the outlet.", metres=round(metres), limit=limit, photo=photo.uuid))
+    return flags
+
+
+def _photo_time_flags(inspection: Inspection, photos: list[Photo]) -> list[dict]:
+    start, end = inspection.started_at, inspection.finished_at or inspection.submitted_at
+    if start is None or end is None:
+        return []
+    slack = timedelta(minutes=current_app.config["MYSTERY_PHOTO_TIME_SLACK_MIN"])
+    return [
+        _flag("photo_time_outside_visit", f"Photo {photo.uuid[:8]} was taken at {photo.captured_at.isoformat()}, "
+              "outside the visit.", photo=photo.uuid, captured_at=photo.captured_at.isoformat(),
+              visit=[start.isoformat(), end.isoformat()])
+        for photo in photos
+        if photo.captured_at is not None and not (start - slack <= photo.captured_at <= end + slack)
+    ]
+
+
+def _reused_photo_flags(inspection: Inspection, photos: list[Photo]) -> list[dict]:
+    flags = []
+    for photo in photos:
+        others = db.session.execute(
+            select(Photo.uuid, Photo.sha256, Photo.dhash, Inspection.uuid).join(Inspection)
+            .where(Photo.inspection_id != inspection.id, Photo.purpose == "evidence",
+                   Inspection.kind == "mystery")).all()
+        for other_photo, sha256, dhash, other_inspection in others:
+            same = sha256 == photo.sha256
+            if same or (dhash and photo.dhash and hash_distance(dhash, photo.dhash) <= NEAR_DUPLICATE_BITS):
+                flags.append(_flag("reused_photo", f"Photo {photo.uuid[:8]} is {'identical' if same else 'nearly identical'}"
+                                   f" to one in report {other_inspection[:8]}.", photo=photo.uuid,
+                                   other_photo=other_photo, other_inspection=other_inspection))
+                break
+    return flags
+
+
+def _late_filing_flags(inspection: Inspection) -> list[dict]:
+    visit_end = inspection.finished_at or inspection.started_at
+    if visit_end is None or inspection.submitted_at is None:
+        return []
+    hours = (inspection.submitted_at - visit_end).total_seconds() / 3600
+    limit = current_app.config["MYSTERY_MAX_FILING_HOURS"]
+    if hours > limit:
+        return [_flag("filed_late", f"Filed {hours:.0f} hours after the visit.", hours=round(hours, 1), limit=limit)]
+    return []
+
+
+def _copied_text_flags(inspection: Inspection) -> list[dict]:
+    mine = {"narrative": inspection.narrative or ""}
+    for note in db.session.execute(select(Answer.item_key, Answer.note).where(
+            Answer.inspection_id == inspection.id, Answer.note != "")).all():
+        mine[f"note:{note.item_key}"] = note.note
+    texts = {k: v.strip() for k, v in mine.items() if len(v.strip()) >= MIN_COMPARED_TEXT}
+    if not texts:
+        return []
+    others = db.session.execute(
+        select(Inspection.uuid, Inspection.narrative).where(
+            Inspection.kind == "mystery", Inspection.id != inspection.id, Inspection.status != "draft")).all()
+    other_notes = db.session.execute(
+        select(Inspection.uuid, Answer.note).join(Answer, Answer.inspection_id == Inspection.id).where(
+            Inspection.kind == "mystery", Inspection.id != inspection.id, Answer.note != "")).all()
+    corpus = [(u, t) for u, t in others if t and len(t) >= MIN_COMPARED_TEXT] + \
+             [(u, t) for u, t in other_notes if len(t) >= MIN_COMPARED_TEXT]
+    flags = []
+    for where, text in texts.items():
+        for other_uuid, other_text in corpus:
+            ratio = difflib.SequenceMatcher(None, text, other_text).ratio()
+            if ratio >= COPIED_TEXT_RATIO:
+                flags.append(_flag("copied_text", f"The {where.split(':')[0]} is {ratio:.0%} the same as text in "
+                                   f"report {other_uuid[:8]}.", field=where, other_inspection=other_uuid,
+                                   similarity=round(ratio, 2)))
+                break
+    return flags
+
+
+def flags_for(inspection: Inspection) -> list[dict]:
+    photos = db.session.execute(select(Photo).where(Photo.inspection_id == inspection.id,
+                                                    Photo.purpose == "evidence")).scalars().all()
+    return (_window_flags(inspection) + _distance_flags(inspection, photos) + _photo_time_flags(inspection, photos)
+            + _reused_photo_flags(inspection, photos) + _late_filing_flags(inspection)
+            + _copied_text_flags(inspection))

@@ -1,0 +1,134 @@
+"""The mystery-shopper flow after a visit is filed: the vendor's coordinator hands out visits, the
+bank's admin reviews each report (accept, ask for a revision, or reject), maps the people the
+shopper described to real staff, and publishes it. Only then does the outlet see anything."""
+from __future__ import annotations
+
+from sqlalchemy import delete, select, update
+
+from checklists.store import published_checklist
+from core import audit
+from core.db import utcnow
+from core.errors import Conflict, NotFound, OperationError
+from core.extensions import db
+from core.permissions import authorize
+from inspections.events import findings_published
+from inspections.models import (DONE, DRAFT, OPEN, PUBLISHED, REJECTED, REVIEWED, SUBMITTED, Answer, Assignment,
+                                Inspection, MysteryReview, SectionScore)
+from inspections.submission import finding_rows, insert_findings
+from org.models import Staff, User
+
+
+def _report(uuid: str, actor) -> Inspection:
+    inspection = db.session.execute(select(Inspection).where(Inspection.uuid == uuid.lower(),
+                                                             Inspection.kind == "mystery").with_for_update()).scalar()
+    if inspection is None:
+        raise NotFound(f"No mystery report {uuid}.")
+    authorize("mystery.review", inspection, user=actor)
+    return inspection
+
+
+def assign_shopper(assignment_id: int, shopper_id: int | None, actor) -> Assignment:
+    assignment = db.session.get(Assignment, assignment_id)
+    if assignment is None or assignment.kind != "mystery":
+        raise NotFound(f"No mystery assignment {assignment_id}.")
+    authorize("mystery.coordinate", assignment, conceal=True, user=actor)
+    if assignment.status != OPEN:
+        raise Conflict("Only an open visit can be handed to a shopper.")
+    if shopper_id is not None:
+        shopper = db.session.get(User, shopper_id)
+        if shopper is None or shopper.role != "mystery_shopper" or shopper.vendor_id != assignment.vendor_id \
+                or not shopper.active:
+            raise OperationError("Choose an active shopper of this vendor.", {"shopper_id": ["not a shopper of this vendor"]})
+    before = audit.snapshot(assignment)
+    assignment.assignee_id = shopper_id
+    audit.record("mystery.assign", assignment, actor=actor, before=before, after=audit.snapshot(assignment))
+    db.session.commit()
+    return assignment
+
+
+def _record_review(inspection: Inspection, decision: str, reason: str, actor) -> MysteryReview:
+    review = MysteryReview(inspection_id=inspection.id, reviewer_id=actor.id, decision=decision, reason=reason,
+                           flags_seen=list(inspection.flags or []))
+    db.session.add(review)
+    return review
+
+
+def review(uuid: str, decision: str, reason: str, actor) -> Inspection:
+    inspection = _report(uuid, actor)
+    if inspection.status != SUBMITTED:
+        raise Conflict(f"Only a submitted report can be reviewed; this one is {inspection.status}.")
+    reason = (reason or "").strip()
+    if decision in ("revise", "reject") and not reason:
+        raise OperationError("Give the shopper a reason.", {"reason": ["required"]})
+    before = audit.snapshot(inspection)
+    if decision == "accept":
+        inspection.status, inspection.reviewed_at = REVIEWED, utcnow()
+    elif decision == "revise":
+        # Back to the shopper: the next submit scores it afresh.
+        db.session.execute(delete(SectionScore).where(SectionScore.inspection_id == inspection.id))
+        db.session.execute(update(Answer).where(Answer.inspection_id == inspection.id)
+                           .values(score=None, max_score=None, failed=False, state=None))
+        inspection.status, inspection.revision_reason, inspection.receipt = DRAFT, reason, None
+        inspection.score = inspection.max_score = inspection.percent = inspection.grade = None
+        inspection.submitted_at = None
+    elif decision == "reject":
+        inspection.status = REJECTED
+    else:
+        raise OperationError("Decide accept, revise or reject.", {"decision": ["accept, revise or reject"]})
+    if decision in ("revise", "reject") and inspection.assignment_id:
+        db.session.execute(update(Assignment).where(Assignment.id == inspection.assignment_id).values(
+            status=OPEN if decision == "reject" else DONE))
+    _record_review(inspection, decision, reason, actor)
+    audit.record(f"mystery.{decision}", inspection, actor=actor, before=before, after=audit.snapshot(inspection),
+                 details={"reason": reason[:200]} if reason else None)
+    db.session.commit()
+    return inspection
+
+
+def attribute(uuid: str, staff_by_item: dict[str, int | None], actor) -> Inspection:
+    """Map the people the shopper described ("the teller at window 2") to real staff."""
+    inspection = _report(uuid, actor)
+    if inspection.status != REVIEWED:
+        raise Conflict("Attribute staff after accepting the report and before publishing it.")
+    staff_ids = set(db.session.execute(select(Staff.id).where(Staff.outlet_id == inspection.outlet_id)).scalars())
+    answers = {a.item_key: a for a in db.session.execute(
+        select(Answer).where(Answer.inspection_id == inspection.id)).scalars()}
+    errors = {key: ["no such answer"] for key in staff_by_item if key not in answers}
+    errors.update({key: ["not a staff member of this outlet"] for key, staff in staff_by_item.items()
+                   if staff is not None and staff not in staff_ids})
+    if errors:
+        raise OperationError("Some attributions are not valid.", errors)
+    changes = {}
+    for key, staff in staff_by_item.items():
+        if answers[key].staff_id != staff:
+            changes[key] = [answers[key].staff_id, staff]
+            answers[key].staff_id = staff
+    audit.record("mystery.attribute", inspection, actor=actor, details={"changes": changes})
+    db.session.commit()
+    return inspection
+
+
+def publish(uuid: str, blacklist_confirmed: bool, actor) -> Inspection:
+    """The outlet sees the visit from now on: findings are created and the notice is issued."""
+    inspection = _report(uuid, actor)
+    if inspection.status != REVIEWED:
+        raise Conflict("Only an accepted report can be published.")
+    before = audit.snapshot(inspection)
+    checklist, _ = published_checklist(inspection.checklist_version_id)
+    held = db.session.execute(select(Answer).where(Answer.inspection_id == inspection.id)
+                              .order_by(Answer.id)).scalars().all()
+    now = utcnow()
+    inspection.status, inspection.published_at = PUBLISHED, now
+    inspection.blacklist_confirmed = bool(blacklist_confirmed)
+    findings = insert_findings(
+        finding_rows(inspection, held, checklist, [a.item_key for a in held if a.failed], now, published=True))
+    if inspection.assignment_id:
+        db.session.execute(update(Assignment).where(Assignment.id == inspection.assignment_id).values(status=DONE))
+    _record_review(inspection, "publish", "", actor)
+    db.session.flush()
+    if findings:
+        findings_published.send(inspection, findings=findings, actor=actor)
+    audit.record("mystery.publish", inspection, actor=actor, before=before, after=audit.snapshot(inspection),
+                 details={"findings": len(findings), "blacklist_confirmed": bool(blacklist_confirmed)})
+    db.session.commit()
+    return inspection

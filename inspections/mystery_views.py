@@ -1,0 +1,90 @@
+"""Pages of the mystery flow: the bank's review queue and report page, the vendor coordinator's page."""
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from checklists.store import published_checklist
+from core.errors import OperationError
+from core.extensions import db
+from core.permissions import authorize
+from inspections import mystery, vendor_stats
+from inspections.models import Assignment, Inspection
+from inspections.policies import visible_assignments
+from inspections.presenting import assignment_rows
+from org.models import Staff, User
+
+blp = Blueprint("mystery_pages", __name__)
+
+
+@blp.get("/admin/mystery/")
+@login_required
+def queue():
+    authorize("mystery.review")
+    reports = db.session.execute(select(Inspection).where(Inspection.kind == "mystery", Inspection.status != "draft")
+                                 .order_by(Inspection.submitted_at.desc())).scalars().all()
+    return render_template("inspections/mystery_queue.html", reports=reports,
+                           performance=vendor_stats.performance())
+
+
+@blp.route("/admin/mystery/<uuid>", methods=["GET", "POST"])
+@login_required
+def report(uuid: str):
+    authorize("mystery.review")
+    inspection = db.session.execute(select(Inspection).where(Inspection.uuid == uuid.lower(),
+                                                             Inspection.kind == "mystery")).scalar()
+    if inspection is None:
+        return render_template("errors/error.html", status=404, name="Not Found", message=_("No such report.")), 404
+    errors = []
+    if request.method == "POST":
+        action = request.form.get("action", "")
+        try:
+            if action in ("accept", "revise", "reject"):
+                mystery.review(uuid, action, request.form.get("reason", ""), current_user)
+            elif action == "attribute":
+                mapping = {key[len("staff_"):]: (int(value) if value else None)
+                           for key, value in request.form.items() if key.startswith("staff_")}
+                mystery.attribute(uuid, mapping, current_user)
+            elif action == "publish":
+                mystery.publish(uuid, request.form.get("blacklist_confirmed") == "yes", current_user)
+            flash(_("Saved."), "ok")
+            return redirect(url_for(".report", uuid=uuid))
+        except (OperationError, ValueError) as failure:
+            db.session.rollback()
+            errors = [getattr(failure, "message", str(failure))] + [
+                f"{k}: {' '.join(map(str, v))}" for k, v in getattr(failure, "errors", {}).items()]
+    checklist, _hash = published_checklist(inspection.checklist_version_id)
+    answers = {a.item_key: a for a in inspection.answers}
+    staff = db.session.execute(select(Staff).where(Staff.outlet_id == inspection.outlet_id, Staff.active.is_(True))
+                               .order_by(Staff.employee_no)).scalars().all()
+    return render_template("inspections/mystery_report.html", inspection=inspection, checklist=checklist,
+                           answers=answers, staff=staff, errors=errors), 422 if errors else 200
+
+
+@blp.route("/vendor/", methods=["GET", "POST"])
+@login_required
+def coordinator():
+    authorize("mystery.coordinate")
+    errors = []
+    if request.method == "POST":
+        try:
+            shopper = request.form.get("shopper_id") or None
+            mystery.assign_shopper(int(request.form.get("assignment_id", "0")), int(shopper) if shopper else None,
+                                   current_user)
+            flash(_("Saved."), "ok")
+            return redirect(url_for(".coordinator"))
+        except (OperationError, ValueError) as failure:
+            db.session.rollback()
+            errors = [getattr(failure, "message", str(failure))]
+    rows = assignment_rows(visible_assignments(current_user, select(Assignment).where(Assignment.kind == "mystery")),
+                           date.today(), horizon_days=120)
+    shoppers_query = select(User).where(User.role == "mystery_shopper", User.active.is_(True))
+    if current_user.role != "admin":
+        shoppers_query = shoppers_query.where(User.vendor_id == current_user.vendor_id)
+    shoppers = db.session.execute(shoppers_query.order_by(User.username)).scalars().all()
+    return render_template("inspections/vendor.html", rows=rows, shoppers=shoppers, errors=errors), \
+        422 if errors else 200
