@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import re
-from datetime import date
 
 from flask import Response as FlaskResponse, request
 from flask_login import current_user
@@ -52,7 +51,7 @@ def list_findings(args):
     if args.get("outlet_id"):
         query = query.where(Finding.outlet_id == args["outlet_id"])
     if args.get("overdue"):
-        query = query.where(Finding.status != "closed", Finding.due_date < date.today())
+        query = query.where(Finding.status != "closed", Finding.due_date < presenting.local_today())
     rows = db.session.execute(query.order_by(Finding.due_date, Finding.id).limit(args["limit"])).scalars().all()
     return [presenting.with_overdue(f) for f in rows]
 

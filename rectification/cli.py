@@ -4,6 +4,7 @@ from datetime import date
 import click
 from flask import Flask
 
+from rectification.presenting import local_today
 from rectification.tracking import overdue_by_outlet, send_reminders
 
 
@@ -13,7 +14,7 @@ def init_app(app: Flask) -> None:
     @click.option("--mail/--no-mail", default=True, help="send reminders when SMTP_URL is set")
     def overdue_findings(day, mail):
         """List overdue findings per outlet and mail each outlet's managers."""
-        today = date.fromisoformat(day) if day else date.today()
+        today = date.fromisoformat(day) if day else local_today()
         overdue = overdue_by_outlet(today)
         for outlet, findings in overdue.items():
             click.echo(f"{outlet.code} {outlet.name}: {len(findings)} overdue")

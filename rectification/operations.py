@@ -82,14 +82,25 @@ def add_after_photo(finding_id: int, photo_uuid: str, data: bytes, declared_sha2
     return photo, True
 
 
-def respond(finding_id: int, text: str, photo_ids: list[str], actor) -> Response:
-    finding = load_finding(finding_id, actor, "finding.respond")
+def _refuse_response(finding: Finding, text: str) -> None:
     if finding.status != "open":
         raise Conflict("Only an open finding takes a response; this one is "
                        f"{'waiting for verification' if finding.status == 'responded' else 'closed'}.")
-    text = (text or "").strip()
-    if not text:
+    if not (text or "").strip():
         raise OperationError("Say what was done.", {"text": ["required"]})
+
+
+def check_response(finding_id: int, text: str, actor) -> None:
+    """Refuse a response before its photos are stored (the page sends both in one form), so that a
+    refused response leaves no orphaned after-photo behind."""
+    _refuse_response(load_finding(finding_id, actor, "finding.respond"), text)
+
+
+def respond(finding_id: int, text: str, photo_ids: list[str], actor) -> Response:
+    finding = load_finding(finding_id, actor, "finding.respond")
+    _refuse_response(finding, text)
+    text = text.strip()
+    photo_ids = [p.lower() for p in photo_ids]  # stored lower-case, as add_after_photo's caller gives them
     uploaded = set(db.session.execute(select(Photo.uuid).where(Photo.finding_id == finding.id,
                                                                 Photo.purpose == "after")).scalars())
     missing = [p for p in photo_ids if p not in uploaded]

@@ -1,17 +1,23 @@
 """Findings with their history, for the API and the pages."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import select
 
 from core.extensions import db
 from inspections.models import Finding, Photo
+from inspections.operations import local_zone
 from rectification.models import Response, Verification
 
 
+def local_today() -> date:
+    """Today in the configured zone: deadlines are local days, whatever zone the server's clock is in."""
+    return datetime.now(local_zone()).date()
+
+
 def is_overdue(finding: Finding, today: date | None = None) -> bool:
-    return finding.status != "closed" and finding.due_date is not None and finding.due_date < (today or date.today())
+    return finding.status != "closed" and finding.due_date is not None and finding.due_date < (today or local_today())
 
 
 def with_overdue(finding: Finding) -> Finding:

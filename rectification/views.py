@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import uuid as uuid_module
-from datetime import date
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -35,7 +34,7 @@ def finding_list():
     if status in ("open", "responded", "closed"):
         query = query.where(Finding.status == status)
     if request.args.get("overdue"):
-        query = query.where(Finding.status != "closed", Finding.due_date < date.today())
+        query = query.where(Finding.status != "closed", Finding.due_date < presenting.local_today())
     findings = [presenting.with_overdue(f) for f in
                 db.session.execute(query.order_by(Finding.due_date, Finding.id).limit(500)).scalars()]
     figures = []
@@ -54,6 +53,7 @@ def finding_page(ident: int):
     if request.method == "POST":
         try:
             if request.form.get("action") == "respond":
+                operations.check_response(ident, request.form.get("text", ""), current_user)
                 photo_ids = []
                 for upload in request.files.getlist("photos"):
                     if upload and upload.filename:

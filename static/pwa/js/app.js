@@ -4,6 +4,7 @@ import { all, get, meta, put, setMeta, update } from "./db.js";
 import { h, show, when } from "./dom.js";
 import { missingItems, renderInspection } from "./form.js";
 import { getLanguage, label, t, toggleLanguage } from "./i18n.js";
+import { renderFinding, renderFindings } from "./outlet.js";
 import { flush, pending } from "./sync.js";
 
 const KIND_ORDER = ["onsite", "7s", "remote", "mystery"];
@@ -41,8 +42,20 @@ export function scheduleSync(delay = 1200) {
   flushTimer = setTimeout(() => { if (navigator.onLine) syncNow(); }, delay);
 }
 
+async function refreshRevisions() {
+  // A report the bank sent back for revision becomes an editable draft again on the phone.
+  const returned = await api("/inspections?kind=mystery&status=draft");
+  for (const held of returned) {
+    if (!held.revision_reason) continue;
+    await update("drafts", held.uuid, (draft) => draft && draft.status === "submitted" ? {
+      ...draft, status: "draft", receipt: null, submit_requested: null, revision_reason: held.revision_reason } : undefined);
+  }
+}
+
 async function refreshData() {
   const user = await meta("user");
+  if (user.role === "outlet_manager") return;
+  if (user.role === "mystery_shopper") await refreshRevisions().catch(() => {});
   const assignments = await api("/assignments");
   await setMeta("assignments", assignments);
   const versions = await api("/checklists");
@@ -114,7 +127,8 @@ async function startDraft(assignment) {
   if (existing) return existing.uuid;
   const uuid = crypto.randomUUID();
   const now = new Date().toISOString();
-  await put("drafts", { uuid, user: user.id, checklist_version_id: assignment.checklist_version_id,
+  const location = assignment.kind === "mystery" ? await here() : null;
+  await put("drafts", { uuid, user: user.id, checklist_version_id: assignment.checklist_version_id, location,
     outlet_id: assignment.outlet_id, assignment_id: assignment.id, staff_id: assignment.staff_id, answers: {},
     status: "draft", rev: 1, synced_rev: 0, started_at: now, changed_at: now,
     title: `${assignment.outlet_name}${assignment.staff_label ? ` · ${assignment.staff_label}` : ""}` });
@@ -123,6 +137,14 @@ async function startDraft(assignment) {
 }
 
 function kindLabel(kind) { return t(`kind_${kind}`); }
+
+function here() {
+  // Where the phone is when a visit starts; the bank compares it with the outlet's position.
+  if (!navigator.geolocation) return Promise.resolve(null);
+  return new Promise((resolve) => navigator.geolocation.getCurrentPosition(
+    (p) => resolve({ latitude: p.coords.latitude, longitude: p.coords.longitude, accuracy: p.coords.accuracy }),
+    () => resolve(null), { timeout: 8000, maximumAge: 60000 }));
+}
 
 async function renderHome() {
   const user = await meta("user");
@@ -245,6 +267,8 @@ async function route() {
   if (screen === "review" && arg) return renderReview(arg);
   if (screen === "receipt" && arg) return renderReceipt(arg);
   if (screen === "new") return renderNew();
+  if (screen === "finding" && arg) return renderFinding(arg, scheduleSync);
+  if (user.role === "outlet_manager") return renderFindings();
   return renderHome();
 }
 
@@ -252,7 +276,7 @@ window.addEventListener("hashchange", route);
 window.addEventListener("online", () => { refreshIndicator(); syncNow(); });
 window.addEventListener("offline", refreshIndicator);
 document.addEventListener("change", () => scheduleSync());
-document.addEventListener("click", (event) => { if (event.target.closest(".choice, .save-signature")) scheduleSync(); });
+document.addEventListener("click", (event) => { if (event.target.closest(".choice, .save-signature, #arrive, #leave")) scheduleSync(); });
 
 if ("serviceWorker" in navigator) {
   navigator.serviceWorker.register("/app/sw.js", { scope: "/app/", type: "module" }).catch((error) => console.warn(error));

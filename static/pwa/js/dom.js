@@ -22,9 +22,28 @@ export function show(...children) {
   const root = document.getElementById("screen");
   const sameScreen = shownRoute === location.hash;
   const y = window.scrollY;
+  const typing = sameScreen ? typingState() : null;
   root.replaceChildren(...children.flat().filter(Boolean));
   window.scrollTo(0, sameScreen ? y : 0);
+  if (typing) restoreTyping(typing);
   shownRoute = location.hash;
+}
+
+// What the person is typing into when the screen is drawn again, so that no keystroke is lost.
+function typingState() {
+  const active = document.activeElement;
+  const owner = active?.closest?.("[data-key]");
+  if (!owner || !["INPUT", "TEXTAREA"].includes(active.tagName) || active.type === "file") return null;
+  return { key: owner.dataset.key, tag: active.tagName.toLowerCase(), cls: active.classList[0] || "",
+    value: active.value };
+}
+
+function restoreTyping({ key, tag, cls, value }) {
+  const selector = `[data-key="${key}"] ${tag}${cls ? `.${cls}` : ""}`;
+  const target = document.querySelector(selector);
+  if (!target) return;
+  target.value = value;
+  target.focus({ preventScroll: true });
 }
 
 export function when(iso) {

@@ -17,6 +17,26 @@ export async function saveAnswer(uuid, key, change) {
   });
 }
 
+async function saveDraftField(uuid, change) {
+  const now = new Date().toISOString();
+  return update("drafts", uuid, (draft) => ({ ...draft, ...change, rev: (draft.rev || 0) + 1,
+    changed_at: draft.rev > (draft.synced_rev || 0) ? draft.changed_at : now }));
+}
+
+function visitBlock(uuid, draft, rerender) {
+  // A mystery visit records when the shopper arrived and left, and their own account of it.
+  const stamp = (field) => async () => { await saveDraftField(uuid, { [field]: new Date().toISOString() }); rerender(); };
+  const time = (iso) => (iso ? new Date(iso).toLocaleTimeString() : "—");
+  const narrative = h("textarea", { rows: 4, id: "narrative", onchange: () => saveDraftField(uuid, { narrative: narrative.value }) });
+  narrative.value = draft.narrative || "";
+  return h("section", { class: "card visit" },
+    h("div", { class: "row" },
+      h("button", { type: "button", id: "arrive", onclick: stamp("started_at") }, t("arrive")), `${t("arrived_at")} ${time(draft.started_at)}`),
+    h("div", { class: "row" },
+      h("button", { type: "button", id: "leave", onclick: stamp("finished_at") }, t("leave")), `${t("left_at")} ${time(draft.finished_at)}`),
+    h("label", {}, t("narrative"), narrative));
+}
+
 export async function addPhoto(uuid, key, blob) {
   const id = crypto.randomUUID();
   await put("photos", { uuid: id, inspection: uuid, item_key: key, blob, sha256: await sha256(blob),
@@ -184,11 +204,14 @@ export async function renderInspection(uuid, context) {
     h("button", { type: "button", class: "link", onclick: () => { location.hash = "#/"; } }, `‹ ${t("home")}`),
     h("span", { class: "live", id: "live-score" }, `${t("live_score")} ${score.percent}% · ${score.grade}`),
     h("button", { type: "button", class: "primary", id: "to-review", onclick: () => { location.hash = `#/review/${uuid}`; } }, t("review")));
-  const fieldset = h("fieldset", { disabled: readOnly ? true : null }, sections);
+  const mystery = version.kind === "mystery";
+  const fieldset = h("fieldset", { disabled: readOnly ? true : null },
+    mystery ? visitBlock(uuid, draft, rerender) : null, sections);
   if (mine !== renderCount) return;
   const top = document.getElementById("live-top");
   if (top) top.textContent = `${score.percent}% · ${score.grade}`;
-  show(bar, h("h1", {}, label(version.name)), h("p", { class: "muted" }, context.subtitle || ""), fieldset);
+  const revision = draft.revision_reason ? h("p", { class: "error", id: "revision" }, `${t("revision")}: ${draft.revision_reason}`) : null;
+  show(bar, h("h1", {}, label(version.name)), h("p", { class: "muted" }, context.subtitle || ""), revision, fieldset);
   delete document.body.dataset.rendering;
   document.body.dataset.renders = String(Number(document.body.dataset.renders || 0) + 1);
 }

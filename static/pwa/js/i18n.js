@@ -29,6 +29,10 @@ const STRINGS = {
   create: ["创建", "Create"], submitted: ["已提交", "Submitted"], draft: ["草稿", "Draft"],
   login_failed: ["登录失败", "Login failed"], need_online_login: ["首次登录需要联网", "The first login needs a network"],
   kind_onsite: ["月度现场检查", "Monthly on-site"], kind_7s: ["7S检查", "7S audit"],
+  deadline: ["整改期限", "Deadline"], respond: ["反馈整改情况", "Respond"],
+  what_was_done: ["整改措施及完成情况", "What was done"], download_notice: ["下载整改通知书", "Download the notice"],
+  arrive: ["到店", "Arrived"], leave: ["离店", "Leaving"], arrived_at: ["到店时间", "Arrived at"],
+  left_at: ["离店时间", "Left at"], revision: ["退回修改", "Returned for revision"],
   kind_remote: ["实时非现场检查", "Remote real-time"], kind_mystery: ["神秘客暗访", "Mystery visit"],
 };
 

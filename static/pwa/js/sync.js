@@ -2,6 +2,7 @@
 // Every call of the sync API is idempotent, so a flush interrupted anywhere can simply run again.
 import { api, ApiError, NetworkError } from "./api.js";
 import { all, byIndex, get, meta, put, update } from "./db.js";
+import { flushResponses, pendingResponses } from "./responses.js";
 
 export function draftBody(draft) {
   return {
@@ -10,6 +11,7 @@ export function draftBody(draft) {
     assignment_id: draft.assignment_id ?? null,
     staff_id: draft.staff_id ?? null,
     started_at: draft.started_at || null,
+    finished_at: draft.finished_at || null,
     narrative: draft.narrative || "",
     location: draft.location || null,
     answers: Object.values(draft.answers || {}).map((a) => ({
@@ -35,6 +37,7 @@ export async function pending() {
     }
     if (draft.submit_requested) items.push({ kind: "submit", at: draft.submit_requested });
   }
+  items.push(...(await pendingResponses()));
   const oldest = items.reduce((min, item) => (!min || item.at < min ? item.at : min), null);
   return { count: items.length, oldest };
 }
@@ -101,6 +104,7 @@ async function flushAll() {
       });
     }
   }
+  await flushResponses();
   await put("meta", new Date().toISOString(), "last_sync");
   return sent;
 }
