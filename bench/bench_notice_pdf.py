@@ -11,8 +11,6 @@ from common import phone_jpeg, scratch_app
 
 def main(runs: int = 7) -> None:
     app, _ = scratch_app(TESTING=True)
-    from checklists.seed import default_documents
-    from checklists import operations as checklist_operations
     from core.audit import content_hash
     from core.seeding import run_all
     from rectification import notices

@@ -5,7 +5,6 @@ Every call is idempotent, so a phone on a weak network may repeat any of them sa
 from __future__ import annotations
 
 import re
-from datetime import date
 
 from flask import request
 from flask_login import current_user
@@ -22,6 +21,7 @@ from inspections.policies import visible_assignments, visible_inspections
 from inspections.presenting import assignment_rows
 from inspections.schemas import (AssignmentSchema, DraftSchema, InspectionListArgs, InspectionSchema,
                                  PhotoReceiptSchema, ReceiptSchema)
+from inspections.operations import local_today
 
 blp = Blueprint("inspections", __name__, url_prefix="/api/v1",
                 description="Inspections, photos and assignments: the sync protocol used by the app.")
@@ -132,6 +132,6 @@ def submit_inspection(uuid):
 def list_assignments():
     """The caller's assignments: overdue, due now and upcoming, with done ones of the last 30 days."""
     authorize("assignment.list")
-    today = date.today()
+    today = local_today()
     query = visible_assignments(current_user, select(Assignment))
     return assignment_rows(query, today)

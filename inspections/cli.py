@@ -4,6 +4,7 @@ from datetime import date, timedelta
 import click
 from flask import Flask
 
+from inspections.operations import local_today
 from inspections.scheduling import generate_all
 
 
@@ -13,7 +14,7 @@ def init_app(app: Flask) -> None:
     @click.option("--ahead", default=2, show_default=True, help="also cover the period this many days ahead")
     def generate_assignments(day, ahead):
         """Create the assignments of every active plan for the current (and coming) period."""
-        first = date.fromisoformat(day) if day else date.today()
+        first = date.fromisoformat(day) if day else local_today()
         for moment in sorted({first, first + timedelta(days=ahead)}):
             for plan, created in generate_all(moment).items():
                 click.echo(f"{moment.isoformat()} {plan}: {created} new")

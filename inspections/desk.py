@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import uuid as uuid_module
-from datetime import date
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -14,6 +13,7 @@ from core.extensions import db
 from core.permissions import authorize, can
 from inspections import operations, submission
 from inspections.models import Assignment
+from inspections.operations import local_today
 from inspections.scheduling import remote_queue
 
 blp = Blueprint("remote_desk", __name__, url_prefix="/remote")
@@ -41,7 +41,7 @@ def _form_answers(checklist, form, photo_ids: list[str]) -> list[dict]:
 @login_required
 def desk():
     authorize("remote.desk")
-    today = date.today()
+    today = local_today()
     due, coverage, cycle = remote_queue(today, None if current_user.role == "admin" else current_user.id)
     versions = current_versions(("remote",))
     if not versions:

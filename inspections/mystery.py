@@ -10,10 +10,22 @@ from core import audit
 from core.db import utcnow
 from core.errors import Conflict, NotFound, OperationError
 from core.extensions import db
-from core.permissions import authorize
+from core.permissions import authorize, can
 from inspections.events import findings_published
-from inspections.models import (DONE, DRAFT, OPEN, PUBLISHED, REJECTED, REVIEWED, SUBMITTED, Answer, Assignment,
-                                Inspection, MysteryReview, SectionScore)
+from inspections.models import (
+    DONE,
+    DRAFT,
+    OPEN,
+    PUBLISHED,
+    REJECTED,
+    REVIEWED,
+    SUBMITTED,
+    Answer,
+    Assignment,
+    Inspection,
+    MysteryReview,
+    SectionScore,
+)
 from inspections.submission import finding_rows, insert_findings
 from org.models import Staff, User
 
@@ -29,9 +41,9 @@ def _report(uuid: str, actor) -> Inspection:
 
 def assign_shopper(assignment_id: int, shopper_id: int | None, actor) -> Assignment:
     assignment = db.session.get(Assignment, assignment_id)
-    if assignment is None or assignment.kind != "mystery":
+    # Another vendor's visit is answered exactly like a missing one: its existence is secret.
+    if assignment is None or assignment.kind != "mystery" or not can(actor, "mystery.coordinate", assignment):
         raise NotFound(f"No mystery assignment {assignment_id}.")
-    authorize("mystery.coordinate", assignment, conceal=True, user=actor)
     if assignment.status != OPEN:
         raise Conflict("Only an open visit can be handed to a shopper.")
     if shopper_id is not None:

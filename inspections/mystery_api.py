@@ -1,7 +1,6 @@
 """The mystery-shopper flow under /api/v1/mystery: hand out visits, review, attribute, publish."""
 from __future__ import annotations
 
-from datetime import date
 
 from flask_login import current_user
 from flask_smorest import Blueprint
@@ -11,10 +10,18 @@ from core.extensions import db
 from core.permissions import authorize
 from inspections import mystery, vendor_stats
 from inspections.models import Assignment, Inspection
+from inspections.operations import local_today
 from inspections.policies import visible_assignments
 from inspections.presenting import assignment_rows
-from inspections.schemas import (AssignmentSchema, AttributionInSchema, MysteryReportSchema, PublishInSchema,
-                                 ReviewInSchema, ShopperInSchema, VendorPerformanceSchema)
+from inspections.schemas import (
+    AssignmentSchema,
+    AttributionInSchema,
+    MysteryReportSchema,
+    PublishInSchema,
+    ReviewInSchema,
+    ShopperInSchema,
+    VendorPerformanceSchema,
+)
 
 blp = Blueprint("mystery", __name__, url_prefix="/api/v1/mystery",
                 description="Mystery visits: the vendor's coordinator hands them out; the bank reviews and "
@@ -27,7 +34,7 @@ def vendor_assignments():
     """The vendor's visits (a coordinator) or all of them (admin)."""
     authorize("mystery.coordinate")
     query = visible_assignments(current_user, select(Assignment).where(Assignment.kind == "mystery"))
-    return assignment_rows(query, date.today())
+    return assignment_rows(query, local_today())
 
 
 @blp.route("/assignments/<int:ident>/shopper", methods=["POST"])
@@ -37,7 +44,7 @@ def assign(data, ident):
     """Hand a visit to one of the vendor's shoppers (null hands it back to the pool)."""
     authorize("mystery.coordinate")
     assignment = mystery.assign_shopper(ident, data["shopper_id"], current_user)
-    return next(r for r in assignment_rows(select(Assignment).where(Assignment.id == assignment.id), date.today()))
+    return next(r for r in assignment_rows(select(Assignment).where(Assignment.id == assignment.id), local_today()))
 
 
 @blp.route("/reports")

@@ -1,8 +1,6 @@
 """Pages of the mystery flow: the bank's review queue and report page, the vendor coordinator's page."""
 from __future__ import annotations
 
-from datetime import date
-
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -14,6 +12,7 @@ from core.extensions import db
 from core.permissions import authorize
 from inspections import mystery, vendor_stats
 from inspections.models import Assignment, Inspection
+from inspections.operations import local_today
 from inspections.policies import visible_assignments
 from inspections.presenting import assignment_rows
 from org.models import Staff, User
@@ -81,7 +80,7 @@ def coordinator():
             db.session.rollback()
             errors = [getattr(failure, "message", str(failure))]
     rows = assignment_rows(visible_assignments(current_user, select(Assignment).where(Assignment.kind == "mystery")),
-                           date.today(), horizon_days=120)
+                           local_today(), horizon_days=120)
     shoppers_query = select(User).where(User.role == "mystery_shopper", User.active.is_(True))
     if current_user.role != "admin":
         shoppers_query = shoppers_query.where(User.vendor_id == current_user.vendor_id)

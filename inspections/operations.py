@@ -7,8 +7,8 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 
 from checklists.models import ChecklistVersion
 from checklists.store import checklist_of
@@ -38,6 +38,13 @@ def local_zone() -> tzinfo:
         return ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE", "Asia/Shanghai"))
     except Exception:  # an unknown zone name in the configuration: fall back to China time
         return timezone(timedelta(hours=8))
+
+
+def local_today():
+    """Today in the configured zone: windows and deadlines are local days, whatever the server's clock zone."""
+    from datetime import datetime
+
+    return datetime.now(local_zone()).date()
 
 
 def load(uuid: str, actor, *, for_update: bool = False, with_answers: bool = False) -> Inspection:
@@ -109,6 +116,7 @@ def _merge_answers(inspection: Inspection, answers: list[dict]) -> int:
     changed = 0
     now = utcnow()
     for incoming in answers:
+        incoming["photo_ids"] = [p.lower() for p in incoming.get("photo_ids") or []]
         stamp = incoming.get("updated_at") or now
         answer = held.get(incoming["item_key"])
         if answer is None:

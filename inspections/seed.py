@@ -1,14 +1,13 @@
 """Demo step: the plan's four cadences, and this period's assignments."""
 from __future__ import annotations
 
-from datetime import date
-
 from sqlalchemy import select
 
 from checklists.models import ChecklistTemplate
 from core.extensions import db
 from core.seeding import step
 from inspections.models import Plan
+from inspections.operations import local_today
 from inspections.scheduling import generate_all
 from org.models import User, Vendor
 
@@ -37,7 +36,7 @@ def seed_plans(password: str) -> str | None:
                             vendor_id=vendor.id if vendor else None, window_days=7 if cadence == "quarterly" else 7))
         created += 1
     db.session.commit()
-    generated = sum(generate_all(date.today()).values())
+    generated = sum(generate_all(local_today()).values())
     if not created and not generated:
         return None
     return f"{created} plans, {generated} assignments"

@@ -15,10 +15,10 @@ from core.errors import OperationError
 from core.extensions import db
 from core.permissions import authorize
 from inspections import plans, scheduling
-from inspections.models import Assignment, Inspection, Plan
-from inspections.policies import visible_inspections
 from inspections.media import photo_response
-from inspections.operations import load
+from inspections.models import Assignment, Inspection, Plan
+from inspections.operations import load, local_today
+from inspections.policies import visible_inspections
 from org.models import User, Vendor
 
 blp = Blueprint("inspections_pages", __name__)
@@ -62,7 +62,7 @@ def plan_form(ident: int | None = None):
 @login_required
 def plan_generate():
     authorize("plan.manage")
-    created = scheduling.generate_all(date.today(), current_user)
+    created = scheduling.generate_all(local_today(), current_user)
     flash(_("%(count)d new assignments.", count=sum(created.values())), "ok")
     return redirect(url_for(".plan_list"))
 
@@ -71,7 +71,7 @@ def plan_generate():
 @login_required
 def assignment_calendar():
     authorize("plan.manage")
-    today = date.today()
+    today = local_today()
     try:
         year, month = (int(x) for x in request.args.get("month", f"{today.year}-{today.month}").split("-"))
         first = date(year, month, 1)

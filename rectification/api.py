@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import re
 
-from flask import Response as FlaskResponse, request
+from flask import Response as FlaskResponse
+from flask import request
 from flask_login import current_user
 from flask_smorest import Blueprint
 from sqlalchemy import select
@@ -18,8 +19,16 @@ from inspections.operations import load as load_inspection
 from rectification import notices, operations, presenting
 from rectification.models import Notice
 from rectification.policies import visible_findings
-from rectification.schemas import (FindingDetailSchema, FindingListArgs, FindingSchema, NoticeSchema,
-                                   ResponseInSchema, ResponseOutSchema, VerificationInSchema, VerificationOutSchema)
+from rectification.schemas import (
+    FindingDetailSchema,
+    FindingListArgs,
+    FindingSchema,
+    NoticeSchema,
+    ResponseInSchema,
+    ResponseOutSchema,
+    VerificationInSchema,
+    VerificationOutSchema,
+)
 
 blp = Blueprint("rectification", __name__, url_prefix="/api/v1",
                 description="The rectification loop: findings, outlet responses, verification, notices (PDF).")

@@ -1,19 +1,14 @@
 """Findings with their history, for the API and the pages."""
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 
 from sqlalchemy import select
 
 from core.extensions import db
 from inspections.models import Finding, Photo
-from inspections.operations import local_zone
+from inspections.operations import local_today, local_zone  # noqa: F401  (local_today re-exported)
 from rectification.models import Response, Verification
-
-
-def local_today() -> date:
-    """Today in the configured zone: deadlines are local days, whatever zone the server's clock is in."""
-    return datetime.now(local_zone()).date()
 
 
 def is_overdue(finding: Finding, today: date | None = None) -> bool:

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from core.audit import AuditEntry
 from org.models import Counter, Outlet, Staff, User, Vendor
 from tests.conftest import PASSWORD
-from tests.support import csrf_token_of, row_counts
+from tests.support import row_counts
 
 
 @pytest.fixture
