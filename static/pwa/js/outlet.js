@@ -7,11 +7,15 @@ import { t } from "./i18n.js";
 import { sha256, shrink } from "./photos.js";
 
 const STATUS = { open: ["待整改", "Open"], responded: ["待验证", "Awaiting check"], closed: ["已关闭", "Closed"] };
+const SEVERITY = { critical: ["严重", "Critical"], major: ["一般", "Major"], minor: ["轻微", "Minor"] };
 
-function statusLabel(status) {
-  const entry = STATUS[status] || [status, status];
+function pick(table, key) {
+  const entry = table[key] || [key, key];
   return document.documentElement.lang === "en" ? entry[1] : entry[0];
 }
+
+const statusLabel = (status) => pick(STATUS, status);
+const severityLabel = (severity) => pick(SEVERITY, severity);
 
 async function authorizedBlob(path) {
   const token = await meta("token");
@@ -31,7 +35,7 @@ export async function renderFindings() {
   const queued = new Set((await all("responses")).filter((r) => !r.sent).map((r) => r.finding_id));
   const rows = findings.map((f) => h("article", { class: `assignment finding ${f.overdue ? "overdue" : ""}`, dataset: { id: f.id } },
     h("div", {}, h("b", {}, f.title)),
-    h("div", { class: "muted" }, `${f.severity} · ${t("deadline")} ${f.due_date}${f.overdue ? ` · ${t("overdue")}` : ""}`),
+    h("div", { class: "muted" }, `${severityLabel(f.severity)} · ${t("deadline")} ${f.due_date}${f.overdue ? ` · ${t("overdue")}` : ""}`),
     h("div", {}, queued.has(f.id) ? t("queued") : statusLabel(f.status)),
     h("button", { type: "button", class: "primary open-finding", onclick: () => { location.hash = `#/finding/${f.id}`; } }, t("view"))));
   show(h("h1", {}, t("findings")), rows.length ? rows : h("p", { class: "muted" }, t("none")));
@@ -78,7 +82,7 @@ export async function renderFinding(id, scheduleSync) {
   } }, t("download_notice"));
   show(h("button", { type: "button", class: "link", onclick: () => { location.hash = "#/"; } }, `‹ ${t("home")}`),
     h("h1", {}, finding.title),
-    h("p", { class: "muted" }, `${finding.severity} · ${t("deadline")} ${finding.due_date} · ${statusLabel(finding.status)}`),
+    h("p", { class: "muted" }, `${severityLabel(finding.severity)} · ${t("deadline")} ${finding.due_date} · ${statusLabel(finding.status)}`),
     h("section", { class: "card" }, h("p", {}, finding.requirement), finding.note ? h("p", { class: "muted" }, finding.note) : null, photos, notice),
     pending ? h("p", { class: "muted" }, t("queued")) : form);
 }
