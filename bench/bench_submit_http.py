@@ -53,10 +53,20 @@ def prepare(app) -> tuple[str, list[list[str]]]:
     for _ in range(RUNS):
         uuids = []
         for _ in range(PER_RUN):
+            # A realistic visit: most items pass, about one in twenty check items fails (findings and a
+            # notice follow); the failures carry no photo requirement in this checklist.
             answers = random_answers(checklist, rng)
-            for key, value in answers.items():
-                if value == "fail":
-                    answers[key] = "pass"  # no photos needed, so every submit is a pure scoring submit
+            for item in checklist.all_items():
+                if item.type == "check":
+                    answers[item.key] = "fail" if rng.random() < 0.05 else "pass"
+                elif item.type == "scale":
+                    answers[item.key] = 4
+                elif item.type == "choice":
+                    answers[item.key] = "good"
+                elif item.type == "number":
+                    answers[item.key] = rng.randint(0, 10)
+                elif item.type == "duration":
+                    answers[item.key] = rng.randint(60, 600)
             body = {"checklist_version_id": version_id, "outlet_id": 1,
                     "answers": [{"item_key": k, "value": v} for k, v in answers.items()]}
             inspection = str(uuid.uuid4())
