@@ -4,7 +4,6 @@ Every call is idempotent, so a phone on a weak network may repeat any of them sa
 """
 from __future__ import annotations
 
-import re
 
 from flask import request
 from flask_login import current_user
@@ -19,14 +18,13 @@ from inspections.media import photo_response
 from inspections.models import Assignment, Inspection
 from inspections.policies import visible_assignments, visible_inspections
 from inspections.presenting import assignment_rows
-from inspections.schemas import (AssignmentSchema, DraftSchema, InspectionListArgs, InspectionSchema,
+from inspections.schemas import (AssignmentSchema, DraftSchema, InspectionListArgs, InspectionSchema, path_uuid,
                                  PhotoReceiptSchema, ReceiptSchema)
 from inspections.operations import local_today
 
 blp = Blueprint("inspections", __name__, url_prefix="/api/v1",
                 description="Inspections, photos and assignments: the sync protocol used by the app.")
 
-UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 DRAFT_EXAMPLE = {
     "checklist_version_id": 3, "outlet_id": 1, "started_at": "2026-11-29T09:05:00+08:00",
     "answers": [
@@ -38,14 +36,6 @@ DRAFT_EXAMPLE = {
 }
 
 
-def _uuid(value: str, name: str) -> str:
-    value = value.lower()
-    if not UUID.match(value):
-        raise OperationError(f"{name} must be a UUID such as 6f1c2a9e-2b1d-4c55-9a57-0c7d1e2f3a4b.",
-                             {name: ["Not a UUID."]})
-    return value
-
-
 @blp.route("/inspections/<uuid>", methods=["PUT"])
 @blp.arguments(DraftSchema, example=DRAFT_EXAMPLE)
 @blp.response(200, InspectionSchema, description="Updated, or unchanged: the body is what the server now holds.")
@@ -55,7 +45,7 @@ def _uuid(value: str, name: str) -> str:
 def put_inspection(data, uuid):
     """Create or update a draft. Answers merge per item; the later `updated_at` wins."""
     authorize("inspection.create")
-    result = operations.save_draft(_uuid(uuid, "uuid"), data, current_user)
+    result = operations.save_draft(path_uuid(uuid, "uuid"), data, current_user)
     return result.inspection, 201 if result.created else 200
 
 
@@ -63,7 +53,7 @@ def put_inspection(data, uuid):
 @blp.response(200, InspectionSchema)
 def get_inspection(uuid):
     """What the server holds for this inspection."""
-    return operations.load(_uuid(uuid, "uuid"), current_user)
+    return operations.load(path_uuid(uuid, "uuid"), current_user)
 
 
 @blp.route("/inspections", methods=["GET"])
@@ -104,7 +94,7 @@ def put_photo(uuid, photo_uuid):
         data = upload.read()
     else:
         data = request.get_data(cache=False)
-    photo, created = operations.add_photo(_uuid(uuid, "uuid"), _uuid(photo_uuid, "photo_uuid"), data,
+    photo, created = operations.add_photo(path_uuid(uuid, "uuid"), path_uuid(photo_uuid, "photo_uuid"), data,
                                           request.headers.get("X-Content-SHA256"), current_user)
     return photo, 201 if created else 200
 
@@ -113,7 +103,7 @@ def put_photo(uuid, photo_uuid):
 @blp.response(200, description="The image: ?variant=display (default), thumb or original")
 def get_photo(uuid, photo_uuid):
     """A photo, only to those who may see its inspection."""
-    return photo_response(_uuid(uuid, "uuid"), _uuid(photo_uuid, "photo_uuid"),
+    return photo_response(path_uuid(uuid, "uuid"), path_uuid(photo_uuid, "photo_uuid"),
                           request.args.get("variant", "display"), current_user)
 
 
@@ -124,7 +114,7 @@ def get_photo(uuid, photo_uuid):
 def submit_inspection(uuid):
     """Score and freeze. Repeating it returns the same receipt."""
     authorize("inspection.create")
-    return submission.submit(_uuid(uuid, "uuid"), current_user)
+    return submission.submit(path_uuid(uuid, "uuid"), current_user)
 
 
 @blp.route("/assignments", methods=["GET"])

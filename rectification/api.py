@@ -1,7 +1,6 @@
 """Findings, responses, verifications and notices under /api/v1 (the PWA's outlet mode uses these)."""
 from __future__ import annotations
 
-import re
 
 from flask import Response as FlaskResponse
 from flask import request
@@ -16,6 +15,7 @@ from core.permissions import authorize, can
 from inspections.media import send_photo
 from inspections.models import Finding
 from inspections.operations import load as load_inspection
+from inspections.schemas import path_uuid
 from rectification import notices, operations, presenting
 from rectification.models import Notice
 from rectification.policies import visible_findings
@@ -32,13 +32,6 @@ from rectification.schemas import (
 
 blp = Blueprint("rectification", __name__, url_prefix="/api/v1",
                 description="The rectification loop: findings, outlet responses, verification, notices (PDF).")
-UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
-
-
-def _uuid(value: str) -> str:
-    if not UUID.match(value.lower()):
-        raise OperationError("Not a UUID.", {"uuid": ["Not a UUID."]})
-    return value.lower()
 
 
 def pdf_response(data: bytes, filename: str) -> FlaskResponse:
@@ -81,7 +74,7 @@ def put_after_photo(ident, photo_uuid):
     authorize("finding.list")
     data = request.files["file"].read() if request.mimetype == "multipart/form-data" and "file" in request.files \
         else request.get_data(cache=False)
-    photo, created = operations.add_after_photo(ident, _uuid(photo_uuid), data,
+    photo, created = operations.add_after_photo(ident, path_uuid(photo_uuid), data,
                                                 request.headers.get("X-Content-SHA256"), current_user)
     return {"uuid": photo.uuid, "sha256": photo.sha256}, 201 if created else 200
 
@@ -92,7 +85,7 @@ def get_finding_photo(ident, photo_uuid):
     """A before or after photo of a finding, for those who may see the finding."""
     authorize("finding.list")
     finding = operations.load_finding(ident, current_user)
-    return send_photo(presenting.finding_photo(finding, _uuid(photo_uuid)), request.args.get("variant", "display"))
+    return send_photo(presenting.finding_photo(finding, path_uuid(photo_uuid)), request.args.get("variant", "display"))
 
 
 @blp.route("/findings/<int:ident>/responses", methods=["POST"])
@@ -117,7 +110,7 @@ def verify(data, ident):
 @blp.response(200, description="整改通知书 (PDF)")
 def notice_pdf(uuid):
     """The rectification notice of an inspection's findings."""
-    inspection = load_inspection(_uuid(uuid), current_user)
+    inspection = load_inspection(path_uuid(uuid), current_user)
     notice = notices.notice_of(inspection)
     data, edition = notices.current_pdf(notice)
     return pdf_response(data, f"notice-{notice.year}-{notice.sequence:04d}-e{edition.edition}.pdf")
@@ -127,7 +120,7 @@ def notice_pdf(uuid):
 @blp.response(200, description="The full inspection report (PDF)")
 def report_pdf(uuid):
     """Every section and answer of a submitted inspection."""
-    inspection = load_inspection(_uuid(uuid), current_user)
+    inspection = load_inspection(path_uuid(uuid), current_user)
     if inspection.status == "draft":
         raise OperationError("A draft has no report yet.", status=409)
     return pdf_response(notices.report_pdf(inspection, checklist_of(inspection.checklist_version)),
