@@ -79,6 +79,14 @@ def test_offline_draft_survives_reload_and_arrives_once(live_server, phone, demo
     review_and_submit(page)
     page.wait_for_selector("#queued")
     screenshot(page, "06-offline-queued")
+
+    # Logging out with unsent work asks first; saying no keeps everything as it was.
+    dialogs = []
+    page.once("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    page.click("#logout")
+    page.wait_for_timeout(300)
+    assert dialogs and ("未发送" in dialogs[0] or "not sent" in dialogs[0])
+    assert page.locator("#logout").count() == 1
     assert _count(db, Inspection) == 0
 
     page.context.set_offline(False)
