@@ -53,6 +53,10 @@ def can(user, action: str, obj=None) -> bool:
     return bool(check(user, obj))
 
 
+# The same words whether an object is missing or hidden, so that neither can be told from the other.
+CONCEALED = "No such object, or it is not yours to see."
+
+
 def require_login(user=None) -> None:
     user = current_user if user is None else user
     if not getattr(user, "is_authenticated", False):
@@ -65,5 +69,5 @@ def authorize(action: str, obj=None, *, conceal: bool = False, user=None) -> Non
     require_login(user)
     if not can(user, action, obj):
         if conceal:
-            abort(404, description="No such object, or it is not yours to see.")
+            abort(404, description=CONCEALED)
         abort(403, description="Your role may not do this.")

@@ -9,8 +9,9 @@ import math
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import func, select
 
+from core.audit import AuditEntry
 from core.extensions import db
 from inspections.evidence import hash_distance
 from inspections.models import Answer, Inspection, Photo
@@ -108,7 +109,13 @@ def _late_filing_flags(inspection: Inspection) -> list[dict]:
     visit_end = inspection.finished_at or inspection.started_at
     if visit_end is None or inspection.submitted_at is None:
         return []
-    hours = (inspection.submitted_at - visit_end).total_seconds() / 3600
+    # A resubmission after a requested revision counts from the first filing: the time the bank
+    # took to review is not the shopper's delay.
+    first_filed = db.session.execute(select(func.min(AuditEntry.at)).where(
+        AuditEntry.action == "inspection.submit", AuditEntry.object_type == Inspection.__tablename__,
+        AuditEntry.object_id == str(inspection.id))).scalar()
+    filed = min(first_filed, inspection.submitted_at) if first_filed else inspection.submitted_at
+    hours = (filed - visit_end).total_seconds() / 3600
     limit = current_app.config["MYSTERY_MAX_FILING_HOURS"]
     if hours > limit:
         return [_flag("filed_late", f"Filed {hours:.0f} hours after the visit.", hours=round(hours, 1), limit=limit)]

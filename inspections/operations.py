@@ -17,7 +17,7 @@ from core.audit import content_hash
 from core.db import utcnow
 from core.errors import Conflict, NotFound, OperationError
 from core.extensions import db
-from core.permissions import authorize, can
+from core.permissions import CONCEALED, authorize, can, require_login
 from core.storage import new_key, storage
 from inspections import evidence
 from inspections.models import DRAFT, Answer, Assignment, Inspection, Photo
@@ -53,9 +53,10 @@ def load(uuid: str, actor, *, for_update: bool = False, with_answers: bool = Fal
         query = query.with_for_update(of=Inspection)
     if with_answers:
         query = query.options(selectinload(Inspection.answers), selectinload(Inspection.photos))
+    require_login(actor)  # before the lookup: an anonymous caller learns nothing about which ids exist
     inspection = db.session.execute(query).scalar()
     if inspection is None:
-        raise NotFound(f"No inspection {uuid}.")
+        raise NotFound(CONCEALED)
     authorize("inspection.view", inspection, conceal=True, user=actor)
     return inspection
 

@@ -19,9 +19,11 @@ def assignment_rows(query: Select, today: date, horizon_days: int = 45) -> list[
                         (Assignment.status != DONE) | (Assignment.window_end >= today - timedelta(days=30)))
     assignments = db.session.execute(query.order_by(Assignment.window_end, Assignment.id)).scalars().all()
     versions = {v.template_id: v.id for v in current_versions()}
+    # The latest report of each assignment (a rejected visit is reopened and filed again).
     inspections = dict(db.session.execute(
         select(Inspection.assignment_id, Inspection.uuid)
-        .where(Inspection.assignment_id.in_([a.id for a in assignments]))).all()) if assignments else {}
+        .where(Inspection.assignment_id.in_([a.id for a in assignments])).order_by(Inspection.id)).all()) \
+        if assignments else {}
     rows = []
     for a in assignments:
         staff = a.staff

@@ -109,7 +109,8 @@ def verify(data, ident):
 @blp.route("/inspections/<uuid>/notice.pdf")
 @blp.response(200, description="整改通知书 (PDF)")
 def notice_pdf(uuid):
-    """The rectification notice of an inspection's findings."""
+    """The rectification notice of an inspection's findings (for the bank and the outlet)."""
+    authorize("finding.list")
     inspection = load_inspection(path_uuid(uuid), current_user)
     notice = notices.notice_of(inspection)
     data, edition = notices.current_pdf(notice)

@@ -100,7 +100,9 @@ def notice_content(notice: Notice) -> dict:
             "before": [{"key": print_copy(p), "sha256": p.sha256} for p in before],
             "after": [{"key": print_copy(p), "sha256": p.sha256} for p in after],
         })
-    inspectors = inspection.inspector.display_name or inspection.inspector.username
+    # The outlet must not learn who the mystery shopper was (they would know them next time).
+    inspectors = "第三方神秘客" if inspection.kind == "mystery" else \
+        inspection.inspector.display_name or inspection.inspector.username
     return {
         "number": notice.number, "branch": notice.outlet.branch.name, "outlet": notice.outlet.name,
         "outlet_code": notice.outlet.code, "kind": KIND_NAMES.get(inspection.kind, inspection.kind),
@@ -179,7 +181,8 @@ def report_pdf(inspection: Inspection, checklist) -> bytes:
     zone = local_zone()
     content = {"title": checklist.name.zh, "outlet": inspection.outlet.name, "kind": KIND_NAMES.get(inspection.kind),
                "date": (inspection.submitted_at or inspection.created_at).astimezone(zone).strftime("%Y-%m-%d %H:%M"),
-               "inspector": inspection.inspector.display_name or inspection.inspector.username,
+               "inspector": "第三方神秘客" if inspection.kind == "mystery" else
+               inspection.inspector.display_name or inspection.inspector.username,
                "staff": inspection.staff.name if inspection.staff and inspection.kind != "mystery" else "",
                "percent": inspection.percent, "grade": inspection.grade, "score": inspection.score,
                "max_score": inspection.max_score, "hash": inspection.content_hash, "sections": sections}

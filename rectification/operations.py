@@ -12,7 +12,7 @@ from core import audit
 from core.db import utcnow
 from core.errors import Conflict, NotFound, OperationError
 from core.extensions import db
-from core.permissions import authorize
+from core.permissions import CONCEALED, authorize, require_login
 from core.storage import new_key, storage
 from inspections import evidence
 from inspections.events import findings_published
@@ -31,9 +31,10 @@ def _issue_notice(inspection, findings=(), actor=None) -> None:
 
 
 def load_finding(ident: int, actor, action: str = "finding.view") -> Finding:
+    require_login(actor)
     finding = db.session.get(Finding, ident)
     if finding is None:
-        raise NotFound(f"No finding {ident}.")
+        raise NotFound(CONCEALED)
     authorize("finding.view", finding, conceal=True, user=actor)
     if action != "finding.view":
         authorize(action, finding, user=actor)

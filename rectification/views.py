@@ -90,6 +90,7 @@ def finding_photo(ident: int, photo_uuid: str):
 @blp.get("/inspections/<uuid>/notice.pdf")
 @login_required
 def notice_download(uuid: str):
+    authorize("finding.list")
     notice = notices.notice_of(load_inspection(uuid, current_user))
     data, edition = notices.current_pdf(notice)
     return pdf_response(data, f"notice-{notice.year}-{notice.sequence:04d}-e{edition.edition}.pdf")

@@ -1,0 +1,440 @@
+"""The bank's QA review of mystery visit reports, and the vendor coordinator handing out visits.
+
+submitted → accept → reviewed → (attribute) → publish → published; revise sends a report back to
+the shopper as a draft with the reason, and the next submit scores and flags it afresh; reject is
+final and reopens the visit. Only the bank's admin reviews; only a vendor's coordinator (or the
+admin) hands that vendor's visits to its shoppers."""
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+
+from checklists.store import checklist_of
+from core.audit import AuditEntry
+from inspections.models import Answer, Assignment, Finding, Inspection, MysteryReview, SectionScore
+from rectification.models import Notice
+from tests.inspections.helpers import count, rows
+from tests.mystery.helpers import AT_OUTLET, FAILING_ITEM, FAR_AWAY, codes, utc_now
+from tests.rectification.helpers import browser
+from tests.support import csrf_token_of
+
+SECOND_FAILING = "mys_lobby_greeting"
+DESCRIBED = {FAILING_ITEM: "2号窗口戴眼镜的女柜员", SECOND_FAILING: "穿灰色马甲的大堂经理"}
+NARRATIVE = "进门后无人问候，等候十八分钟后在2号窗口办理存款，柜员没有使用规范服务用语。"
+
+
+def _visit_times():
+    now = utc_now()
+    return {"started_at": now - timedelta(minutes=50), "finished_at": now - timedelta(minutes=20)}
+
+
+@pytest.fixture
+def visit(desk, shopper):
+    """The shopper's open visit to outlet A (window around today)."""
+    return desk.assignment(assignee=shopper)
+
+
+@pytest.fixture
+def submitted(desk, shopper, visit):
+    """A submitted report failing two staff items: the Filed record."""
+    return desk.file(shopper, visit, failing=DESCRIBED, narrative=NARRATIVE, **_visit_times())
+
+
+def _inspection(uuid) -> Inspection:
+    [inspection] = rows(Inspection, uuid=uuid)
+    return inspection
+
+
+def _audit_actions(inspection_id: int) -> list[str]:
+    return [e.action for e in rows(AuditEntry, object_type="inspection", object_id=str(inspection_id))]
+
+
+def _error_keys(response) -> set[str]:
+    return set((response.get_json() or {}).get("errors", {}))
+
+
+# --- accept → attribute → publish ----------------------------------------------------------------
+
+def test_accept_attribute_publish(desk, submitted, org, client, bearer, users):
+    uuid = submitted.uuid
+    assert count(Finding) == 0 and count(Notice) == 0
+
+    accepted = desk.review(uuid, "accept")
+    assert accepted.status_code == 200, accepted.get_json()
+    assert accepted.get_json()["status"] == "reviewed" and _inspection(uuid).reviewed_at is not None
+
+    # Attribution takes only staff of the visited outlet, and only items of this report.
+    staff_a = {s.name: s.id for s in org.outlet_a.staff}
+    staff_b = {s.name: s.id for s in org.outlet_b.staff}
+    wrong_outlet = desk.attribute(uuid, {FAILING_ITEM: staff_b["王晓燕"]})
+    assert wrong_outlet.status_code == 422 and _error_keys(wrong_outlet) == {FAILING_ITEM}
+    unknown_item = desk.attribute(uuid, {"no_such_item": staff_a["王晓燕"]})
+    assert unknown_item.status_code == 422 and _error_keys(unknown_item) == {"no_such_item"}
+    assert [a.staff_id for a in rows(Answer, inspection_id=_inspection(uuid).id) if a.staff_id] == []
+
+    attributed = desk.attribute(uuid, {FAILING_ITEM: staff_a["李志强"], SECOND_FAILING: staff_a["张文静"]})
+    assert attributed.status_code == 200, attributed.get_json()
+    assert attributed.get_json()["status"] == "reviewed"
+    assert count(Finding) == 0 and count(Notice) == 0  # nothing reaches the outlet before publication
+
+    published = desk.publish(uuid)
+    assert published.status_code == 200, published.get_json()
+    assert published.get_json()["status"] == "published"
+
+    inspection = _inspection(uuid)
+    assert inspection.status == "published" and inspection.published_at is not None
+    failed = {a.item_key for a in rows(Answer, inspection_id=inspection.id) if a.failed}
+    assert failed == {FAILING_ITEM, SECOND_FAILING}
+    findings = {f.item_key: f for f in rows(Finding, inspection_id=inspection.id)}
+    assert set(findings) == failed
+    assert all(f.published and f.status == "open" and f.outlet_id == org.outlet_a.id for f in findings.values())
+    assert findings[FAILING_ITEM].staff_id == staff_a["李志强"]
+    assert findings[SECOND_FAILING].staff_id == staff_a["张文静"]
+    assert count(Notice, Notice.inspection_id == inspection.id) == 1
+    assert rows(Assignment, id=inspection.assignment_id)[0].status == "done"
+
+    actions = _audit_actions(inspection.id)
+    for action in ("mystery.accept", "mystery.attribute", "mystery.publish"):
+        assert actions.count(action) == 1, actions
+    assert actions.index("mystery.accept") < actions.index("mystery.attribute") < actions.index("mystery.publish")
+    [attribution] = rows(AuditEntry, action="mystery.attribute")
+    assert attribution.changes["_details"]["changes"] == {FAILING_ITEM: [None, staff_a["李志强"]],
+                                                          SECOND_FAILING: [None, staff_a["张文静"]]}
+    assert [r.decision for r in rows(MysteryReview, inspection_id=inspection.id)] == ["accept", "publish"]
+
+    # The outlet now sees its findings; the report is final.
+    manager = bearer(users["outlet_manager"])
+    seen = client.get("/api/v1/findings", headers=manager).get_json()
+    assert {f["item_key"] for f in seen} == failed
+    for response in (desk.review(uuid, "accept"), desk.review(uuid, "reject", "too late"),
+                     desk.attribute(uuid, {FAILING_ITEM: None}), desk.publish(uuid)):
+        assert response.status_code == 409, response.get_json()
+    assert count(Finding) == 2 and count(Notice) == 1
+
+
+@pytest.mark.parametrize("given", [True, False, None])
+def test_blacklist_confirmed_is_stored_as_given(desk, submitted, given):
+    assert desk.review(submitted.uuid, "accept").status_code == 200
+    published = desk.publish(submitted.uuid, given)
+    assert published.status_code == 200
+    assert published.get_json()["blacklist_confirmed"] is bool(given)
+    assert _inspection(submitted.uuid).blacklist_confirmed is bool(given)
+    [entry] = rows(AuditEntry, action="mystery.publish")
+    assert entry.changes["_details"]["blacklist_confirmed"] is bool(given)
+
+
+# --- revise → the shopper edits and resubmits ----------------------------------------------------
+
+def test_revise_round_trips(desk, shopper, visit, client, bearer, sync):
+    times = _visit_times()
+    filed = desk.file(shopper, visit, failing=DESCRIBED, narrative=NARRATIVE, location=FAR_AWAY, **times)
+    uuid, headers = filed.uuid, bearer(shopper)
+    first = _inspection(uuid)
+    sections = [s.key for s in checklist_of(desk.version).sections]
+    assert codes(first.flags) == ["far_from_outlet"]
+    assert count(SectionScore, SectionScore.inspection_id == first.id) == len(sections)
+    first_percent = first.percent
+
+    missing = desk.review(uuid, "revise")
+    assert missing.status_code == 422 and _error_keys(missing) == {"reason"}
+    blank = desk.review(uuid, "revise", "   ")
+    assert blank.status_code == 422
+    assert _inspection(uuid).status == "submitted"
+
+    reasons = ["位置与网点不符，请核对定位后重新提交", "请补充对大堂经理的外貌描述"]
+    for round_number, reason in enumerate(reasons, start=1):
+        revised = desk.review(uuid, "revise", reason)
+        assert revised.status_code == 200, revised.get_json()
+        assert revised.get_json()["status"] == "draft"
+
+        # Back with the shopper: the reason is shown, the scores are gone until the next submit.
+        shown = sync.get(uuid, headers)
+        assert shown.status_code == 200
+        assert shown.get_json()["status"] == "draft" and shown.get_json()["revision_reason"] == reason
+        assert count(SectionScore, SectionScore.inspection_id == first.id) == 0
+        assert uuid not in {r["uuid"] for r in client.get("/api/v1/mystery/reports",
+                                                          headers=desk.admin_headers).get_json()}
+
+        # The shopper fixes the location and, in the first round, withdraws one failure.
+        fixes = {SECOND_FAILING: {"value": "pass"}} if round_number == 1 else {}
+        body = desk.body(visit, failing={FAILING_ITEM: DESCRIBED[FAILING_ITEM] + f"（第{round_number}次修改）"},
+                         narrative=NARRATIVE, location=AT_OUTLET, **times, **fixes)
+        edited = sync.put(uuid, body, headers)
+        assert edited.status_code == 200, edited.get_json()
+        resubmitted = sync.submit(uuid, headers)
+        assert resubmitted.status_code == 200, resubmitted.get_json()
+
+        inspection = _inspection(uuid)
+        assert inspection.status == "submitted" and inspection.revision_reason == ""
+        assert inspection.flags == []  # recomputed: the phone is at the outlet now
+        scores = rows(SectionScore, inspection_id=inspection.id)
+        assert sorted(s.section_key for s in scores) == sorted(sections)  # one row per section, no duplicates
+        assert inspection.percent > first_percent  # re-scored: one failure fewer
+        assert resubmitted.get_json()["percent"] == inspection.percent
+        failed = {a.item_key for a in rows(Answer, inspection_id=inspection.id) if a.failed}
+        assert failed == {FAILING_ITEM}
+        assert desk.report(uuid)["status"] == "submitted"
+
+    assert [r.decision for r in rows(MysteryReview, inspection_id=first.id)] == ["revise", "revise"]
+    assert [r.reason for r in rows(MysteryReview, inspection_id=first.id)] == reasons
+    assert desk.review(uuid, "accept").status_code == 200
+    assert desk.publish(uuid).status_code == 200
+    assert {f.item_key for f in rows(Finding, inspection_id=first.id)} == {FAILING_ITEM}
+
+
+def test_a_resubmission_is_not_filed_late_for_the_time_the_bank_took_to_review(desk, submitted, shopper, sync,
+                                                                              bearer, monkeypatch, visit):
+    # Filed twenty minutes after the visit; the bank asks for a revision three days later.
+    assert desk.flags(submitted.uuid) == []
+    assert desk.review(submitted.uuid, "revise", "请补充等候时间的说明").status_code == 200
+    later = utc_now() + timedelta(days=3)
+    monkeypatch.setattr("inspections.submission.utcnow", lambda: later)
+    body = desk.body(visit, failing=DESCRIBED, narrative=NARRATIVE + "取号后等候十八分钟。", **_visit_times())
+    assert sync.put(submitted.uuid, body, bearer(shopper)).status_code == 200
+    assert sync.submit(submitted.uuid, bearer(shopper)).status_code == 200
+    inspection = _inspection(submitted.uuid)
+    assert inspection.submitted_at == later  # the clock did move on
+    assert codes(inspection.flags) == []  # the report was filed promptly; the bank's delay is not the shopper's
+
+
+# --- reject --------------------------------------------------------------------------------------
+
+def test_reject_needs_a_reason_is_final_and_reopens_the_visit(desk, submitted, visit, shopper, client, bearer):
+    uuid = submitted.uuid
+    assert rows(Assignment, id=visit.id)[0].status == "done"
+    missing = desk.review(uuid, "reject")
+    assert missing.status_code == 422 and _error_keys(missing) == {"reason"}
+    assert _inspection(uuid).status == "submitted"
+
+    rejected = desk.review(uuid, "reject", "照片与网点不符")
+    assert rejected.status_code == 200 and rejected.get_json()["status"] == "rejected"
+    for response in (desk.review(uuid, "accept"), desk.review(uuid, "revise", "again"),
+                     desk.review(uuid, "reject", "again"), desk.attribute(uuid, {FAILING_ITEM: None}),
+                     desk.publish(uuid)):
+        assert response.status_code == 409, response.get_json()
+    assert _inspection(uuid).status == "rejected"
+    assert count(Finding) == 0 and count(Notice) == 0
+    assert "mystery.reject" in _audit_actions(_inspection(uuid).id)
+
+    # The visit is open again: the shopper sees it and can file a new report for it.
+    assert rows(Assignment, id=visit.id)[0].status == "open"
+    listed = {a["id"]: a for a in client.get("/api/v1/assignments", headers=bearer(shopper)).get_json()}
+    assert listed[visit.id]["status"] == "open" and listed[visit.id]["due_state"] != "done"
+    again = desk.file(shopper, visit, narrative="第二次暗访：大堂经理主动问候并引导取号，等候五分钟。", **_visit_times())
+    assert desk.report(again.uuid)["status"] == "submitted"
+    listed = {a["id"]: a for a in client.get("/api/v1/assignments", headers=bearer(shopper)).get_json()}
+    assert listed[visit.id]["inspection_uuid"] == again.uuid  # the new report, not the rejected one
+
+
+# --- states that cannot be reviewed --------------------------------------------------------------
+
+def test_a_draft_or_a_published_report_cannot_be_reviewed_and_publishing_needs_acceptance(desk, shopper, submitted):
+    draft = desk.file(shopper, desk.assignment(assignee=shopper), submit=False, narrative=NARRATIVE, **_visit_times())
+    for decision, reason in (("accept", ""), ("revise", "x"), ("reject", "x")):
+        assert desk.review(draft.uuid, decision, reason).status_code == 409
+    assert desk.publish(draft.uuid).status_code == 409
+    assert _inspection(draft.uuid).status == "draft"
+
+    # Submitted but not accepted: neither attributed nor published.
+    assert desk.publish(submitted.uuid).status_code == 409
+    assert desk.attribute(submitted.uuid, {FAILING_ITEM: None}).status_code == 409
+    assert _inspection(submitted.uuid).status == "submitted" and count(Finding) == 0
+
+    assert desk.review(submitted.uuid, "accept").status_code == 200
+    assert desk.publish(submitted.uuid).status_code == 200
+    for decision, reason in (("accept", ""), ("revise", "x"), ("reject", "x")):
+        assert desk.review(submitted.uuid, decision, reason).status_code == 409
+    assert _inspection(submitted.uuid).status == "published"
+
+    unknown = desk.review("00000000-0000-4000-8000-000000000000", "accept")
+    assert unknown.status_code == 404
+
+
+# --- who may review ------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("who", ["inspector", "remote_monitor", "viewer", "outlet_manager", "mystery_shopper",
+                                 "coordinator", "anonymous"])
+def test_only_the_admin_reviews_attributes_and_publishes(app, who, desk, submitted, users, coordinator, bearer,
+                                                        org):
+    user = coordinator if who == "coordinator" else users.get(who)
+    headers = bearer(user) if user else {}
+    expected = 401 if user is None else 403
+    uuid = submitted.uuid
+    staff_id = org.outlet_a.staff[0].id
+    assert desk.review(uuid, "accept", headers=headers).status_code == expected
+    assert desk.review(uuid, "reject", "no", headers=headers).status_code == expected
+    assert _inspection(uuid).status == "submitted"
+    assert desk.review(uuid, "accept").status_code == 200  # the admin may
+    assert desk.attribute(uuid, {FAILING_ITEM: staff_id}, headers=headers).status_code == expected
+    assert desk.publish(uuid, True, headers=headers).status_code == expected
+    inspection = _inspection(uuid)
+    assert inspection.status == "reviewed" and not inspection.blacklist_confirmed
+    assert [a.staff_id for a in rows(Answer, inspection_id=inspection.id) if a.staff_id] == []
+    assert count(Finding) == 0
+    if user is not None:
+        page = browser(app, user)
+        assert page.get("/admin/mystery/").status_code == 403
+        assert page.get(f"/admin/mystery/{uuid}").status_code == 403
+        assert page.get("/api/v1/mystery/reports").status_code == 401  # cookies never ride on the API
+    assert app.test_client().get("/api/v1/mystery/reports", headers=headers).status_code == expected
+    assert app.test_client().get("/api/v1/mystery/vendor-performance", headers=headers).status_code == expected
+
+
+# --- the vendor's coordinator hands out visits ---------------------------------------------------
+
+def _assign(client, headers, assignment_id, shopper_id):
+    return client.post(f"/api/v1/mystery/assignments/{assignment_id}/shopper", json={"shopper_id": shopper_id},
+                       headers=headers)
+
+
+def _listed(client, headers) -> set[int]:
+    response = client.get("/api/v1/assignments", headers=headers)
+    assert response.status_code == 200
+    return {a["id"] for a in response.get_json()}
+
+
+def test_the_coordinator_hands_a_visit_to_another_shopper_of_the_vendor(desk, shopper, colleague, coordinator,
+                                                                       client, bearer, visit):
+    coordinating = bearer(coordinator)
+    assert visit.id in {a["id"] for a in client.get("/api/v1/mystery/assignments", headers=coordinating).get_json()}
+    assert visit.id in _listed(client, bearer(shopper)) and visit.id not in _listed(client, bearer(colleague))
+
+    handed = _assign(client, coordinating, visit.id, colleague.id)
+    assert handed.status_code == 200, handed.get_json()
+    assert handed.get_json()["assignee_id"] == colleague.id
+    assert rows(Assignment, id=visit.id)[0].assignee_id == colleague.id
+    assert visit.id in _listed(client, bearer(colleague))
+    assert visit.id not in _listed(client, bearer(shopper))
+    # ...and the former shopper can no longer start a report for it.
+    refused = desk.sync.put("11111111-1111-4111-8111-111111111111", desk.body(visit, narrative=NARRATIVE),
+                            bearer(shopper))
+    assert refused.status_code == 422 and "assignment_id" in refused.get_json()["errors"]
+
+    pooled = _assign(client, coordinating, visit.id, None)
+    assert pooled.status_code == 200 and pooled.get_json()["assignee_id"] is None
+    assert visit.id in _listed(client, bearer(shopper)) and visit.id in _listed(client, bearer(colleague))
+    assert [e.action for e in rows(AuditEntry, object_type="assignment")] == ["mystery.assign", "mystery.assign"]
+
+
+def test_a_visit_goes_only_to_an_active_shopper_of_the_same_vendor(org, coordinator, colleague, users, client,
+                                                                  bearer, visit, rival_coordinator, other_vendor):
+    coordinating = bearer(coordinator)
+    rival_shopper = org.user("mystery_shopper", "rival_shopper", vendor=other_vendor)
+    for candidate in (rival_shopper.id, users["inspector"].id, users["admin"].id, 987654):
+        refused = _assign(client, coordinating, visit.id, candidate)
+        assert refused.status_code == 422, (candidate, refused.get_json())
+        assert "shopper_id" in refused.get_json()["errors"]
+    colleague.active = False
+    org.db.session.commit()
+    assert _assign(client, coordinating, visit.id, colleague.id).status_code == 422
+    assert rows(Assignment, id=visit.id)[0].assignee_id == users["mystery_shopper"].id
+    assert count(AuditEntry, AuditEntry.action == "mystery.assign") == 0
+
+
+def test_only_the_vendors_coordinator_hands_out_its_visits(desk, shopper, colleague, coordinator, rival_coordinator,
+                                                         client, bearer, visit, users):
+    # A plain shopper is no coordinator.
+    plain = _assign(client, bearer(shopper), visit.id, colleague.id)
+    assert plain.status_code == 403
+    assert client.get("/api/v1/mystery/assignments", headers=bearer(shopper)).status_code == 403
+    for role in ("inspector", "outlet_manager", "viewer", "remote_monitor"):
+        assert _assign(client, bearer(users[role]), visit.id, colleague.id).status_code == 403, role
+
+    # Another vendor's coordinator cannot even tell that this visit exists.
+    rival = bearer(rival_coordinator)
+    foreign = _assign(client, rival, visit.id, colleague.id)
+    missing_id = visit.id + 1000
+    missing = _assign(client, rival, missing_id, colleague.id)
+    assert foreign.status_code == missing.status_code == 404
+    assert foreign.get_json()["message"].replace(str(visit.id), "N") == \
+        missing.get_json()["message"].replace(str(missing_id), "N")
+    assert visit.id not in {a["id"] for a in client.get("/api/v1/mystery/assignments", headers=rival).get_json()}
+    assert rows(Assignment, id=visit.id)[0].assignee_id == shopper.id
+
+    # The admin may hand out any visit; only open visits can be handed out.
+    assert _assign(client, desk.admin_headers, visit.id, colleague.id).status_code == 200
+    desk.file(colleague, visit, narrative=NARRATIVE, **_visit_times())
+    assert rows(Assignment, id=visit.id)[0].status == "done"
+    assert _assign(client, bearer(coordinator), visit.id, None).status_code == 409
+
+
+# --- the pages -----------------------------------------------------------------------------------
+
+def _form_post(page, path, **fields):
+    token = csrf_token_of(page.get(path).data)
+    return page.post(path, data={"csrf_token": token, **fields})
+
+
+def test_the_admin_reviews_attributes_and_publishes_on_the_report_page(app, desk, submitted, users, org):
+    uuid, path = submitted.uuid, f"/admin/mystery/{submitted.uuid}"
+    page = browser(app, users["admin"])
+    shown = page.get(path)
+    assert shown.status_code == 200
+    html = shown.get_data(as_text=True)
+    assert DESCRIBED[FAILING_ITEM] in html and NARRATIVE in html
+    assert 'value="accept"' in html and 'value="publish"' not in html
+
+    # Without the CSRF token nothing happens.
+    assert page.post(path, data={"action": "accept"}).status_code == 400
+    assert _inspection(uuid).status == "submitted"
+    # A revision without a reason is refused on the page too.
+    refused = _form_post(page, path, action="revise", reason="")
+    assert refused.status_code == 422 and "reason" in refused.get_data(as_text=True)
+    assert _inspection(uuid).status == "submitted"
+
+    accepted = _form_post(page, path, action="accept")
+    assert accepted.status_code == 302
+    assert _inspection(uuid).status == "reviewed"
+
+    # The attribution form offers the staff of the visited outlet only.
+    html = page.get(path).get_data(as_text=True)
+    select_html = re.search(rf'<select name="staff_{FAILING_ITEM}">(.*?)</select>', html, re.DOTALL).group(1)
+    offered = {int(v) for v in re.findall(r'<option value="(\d+)"', select_html)}
+    assert offered == {s.id for s in org.outlet_a.staff}
+    teller = next(s for s in org.outlet_a.staff if s.name == "王晓燕")
+    wrong = _form_post(page, path, action="attribute", **{f"staff_{FAILING_ITEM}": str(org.outlet_b.staff[0].id)})
+    assert wrong.status_code == 422
+    attributed = _form_post(page, path, action="attribute", **{f"staff_{FAILING_ITEM}": str(teller.id),
+                                                               f"staff_{SECOND_FAILING}": ""})
+    assert attributed.status_code == 302
+    answers = {a.item_key: a.staff_id for a in rows(Answer, inspection_id=_inspection(uuid).id)}
+    assert answers[FAILING_ITEM] == teller.id and answers[SECOND_FAILING] is None
+
+    published = _form_post(page, path, action="publish", blacklist_confirmed="yes")
+    assert published.status_code == 302
+    inspection = _inspection(uuid)
+    assert inspection.status == "published" and inspection.blacklist_confirmed is True
+    findings = {f.item_key: f.staff_id for f in rows(Finding, inspection_id=inspection.id)}
+    assert findings == {FAILING_ITEM: teller.id, SECOND_FAILING: None}
+    assert count(Notice, Notice.inspection_id == inspection.id) == 1
+    final = page.get(path).get_data(as_text=True)
+    assert 'value="accept"' not in final and 'value="publish"' not in final
+
+
+def test_the_coordinator_hands_out_visits_on_the_vendor_page(app, org, coordinator, colleague, shopper, visit,
+                                                            rival_coordinator, other_vendor):
+    rival_shopper = org.user("mystery_shopper", "rival_shopper", vendor=other_vendor)
+    page = browser(app, coordinator)
+    shown = page.get("/vendor/")
+    assert shown.status_code == 200
+    html = shown.get_data(as_text=True)
+    assert f'name="assignment_id" value="{visit.id}"' in html and org.outlet_a.name in html
+    offered = {int(v) for v in re.findall(r'<option value="(\d+)"', html)}
+    assert {shopper.id, colleague.id} <= offered and rival_shopper.id not in offered
+
+    assert page.post("/vendor/", data={"assignment_id": visit.id, "shopper_id": colleague.id}).status_code == 400
+    assert rows(Assignment, id=visit.id)[0].assignee_id == shopper.id
+    handed = _form_post(page, "/vendor/", assignment_id=str(visit.id), shopper_id=str(colleague.id))
+    assert handed.status_code == 302
+    assert rows(Assignment, id=visit.id)[0].assignee_id == colleague.id
+    refused = _form_post(page, "/vendor/", assignment_id=str(visit.id), shopper_id=str(rival_shopper.id))
+    assert refused.status_code == 422
+    assert rows(Assignment, id=visit.id)[0].assignee_id == colleague.id
+
+    # Another vendor's coordinator sees none of it, and a plain shopper has no vendor page.
+    rival_page = browser(app, rival_coordinator)
+    rival_html = rival_page.get("/vendor/").get_data(as_text=True)
+    assert f'value="{visit.id}"' not in rival_html and org.outlet_a.name not in rival_html
+    assert browser(app, shopper).get("/vendor/").status_code == 403
