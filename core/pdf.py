@@ -3,9 +3,11 @@ media storage, through a fetcher that refuses every other URL (no file:, no netw
 users can never make the renderer read a local file or call a host."""
 from __future__ import annotations
 
+import base64
 import logging
 import mimetypes
 from pathlib import Path
+from urllib.parse import unquote
 
 from flask import current_app
 from weasyprint import HTML
@@ -61,9 +63,6 @@ class ProjectOnlyFetcher(URLFetcher):
         header, _, payload = url.partition(",")
         if not header.startswith("data:image/svg+xml") and not header.startswith("data:image/png"):
             return self._refuse(url)
-        import base64
-        from urllib.parse import unquote
-
         body = base64.b64decode(payload) if header.endswith(";base64") else unquote(payload).encode()
         return URLFetcherResponse(url, body, {"Content-Type": header[5:].split(";")[0]})
 

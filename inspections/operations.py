@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta, timezone, tzinfo
+from datetime import datetime, timedelta, timezone, tzinfo
 from zoneinfo import ZoneInfo
 
 from flask import current_app
@@ -42,8 +42,6 @@ def local_zone() -> tzinfo:
 
 def local_today():
     """Today in the configured zone: windows and deadlines are local days, whatever the server's clock zone."""
-    from datetime import datetime
-
     return datetime.now(local_zone()).date()
 
 
