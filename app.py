@@ -49,6 +49,7 @@ def _register_domains(app: Flask) -> None:
     from inspections import views as inspections_views
     from org import api as org_api, auth_api, cli as org_cli, views as org_views
     from rectification import api as rectification_api, cli as rectification_cli, views as rectification_views
+    import reports  # noqa: I001  (registers its own blueprints, commands and demo step)
 
     app.register_blueprint(health.blp)
     app.register_blueprint(docs.blp)
@@ -69,3 +70,4 @@ def _register_domains(app: Flask) -> None:
     inspections_cli.init_app(app)
     rectification_cli.init_app(app)
     seeding.init_app(app)
+    reports.init_app(app)

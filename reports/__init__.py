@@ -1,0 +1,15 @@
+"""Reports: scorecards, red/black lists, league tables, BSC export, dashboards and the quarterly analysis."""
+from __future__ import annotations
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    from core.extensions import api, csrf
+    from reports import api as reports_api
+    from reports import cli, history, policies, views  # noqa: F401  (the seed-demo step, the permission rules)
+
+    api.register_blueprint(reports_api.blp)
+    csrf.exempt(reports_api.blp)
+    app.register_blueprint(views.blp)
+    cli.init_app(app)

@@ -1,0 +1,141 @@
+"""The quarterly service-quality analysis (领导小组每季度召开服务质量分析会): figures, charts and the PDF."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import render_template
+from flask_babel import force_locale
+from sqlalchemy import and_, case, func, select
+
+from core.extensions import db
+from core.pdf import render_pdf
+from inspections.models import Answer, Finding, Inspection
+from org.models import Branch
+from reports import charts, dashboards, rules
+from reports.counting import counted_finding, counted_inspection, plan_each_query, seconds_between, submitted_in
+from reports.models import PUBLISHED, ServiceList
+from reports.periods import Period, local_today
+from reports.rankings import league
+
+SEVERITIES = ("critical", "major", "minor")
+
+
+@dataclass(frozen=True)
+class KindFigures:
+    kind: str
+    inspections: int
+    average: float | None
+
+
+@dataclass(frozen=True)
+class FrequentFinding:
+    item_key: str
+    kind: str
+    title: str
+    findings: int
+    answered: int
+    failed: int
+
+    @property
+    def failure_rate(self) -> float | None:
+        return round(self.failed / self.answered * 100, 1) if self.answered else None
+
+
+@dataclass(frozen=True)
+class FindingFigures:
+    by_severity: dict[str, int]
+    closed: int
+    overdue: int
+    average_days_to_close: float | None
+
+    @property
+    def total(self) -> int:
+        return sum(self.by_severity.values())
+
+    @property
+    def closure_rate(self) -> float | None:
+        return round(self.closed / self.total * 100, 1) if self.total else None
+
+
+def kind_figures(period: Period) -> list[KindFigures]:
+    rows = {kind: (count, average) for kind, count, average in db.session.execute(
+        select(Inspection.kind, func.count(), func.avg(Inspection.percent))
+        .where(counted_inspection(), submitted_in(period)).group_by(Inspection.kind))}
+    return [KindFigures(kind, rows.get(kind, (0, None))[0],
+                        round(float(rows[kind][1]), 1) if kind in rows and rows[kind][1] is not None else None)
+            for kind in rules.KINDS]
+
+
+def finding_figures(period: Period, today=None) -> FindingFigures:
+    today = today or local_today()
+    is_closed = and_(Finding.status == "closed", Finding.closed_at.isnot(None))
+    is_overdue = and_(Finding.status != "closed", Finding.due_date < today)
+    by_severity = dict.fromkeys(SEVERITIES, 0)
+    closed = overdue = 0
+    seconds_total, closed_with_time = 0.0, 0
+    for severity, count, closed_count, overdue_count, seconds in db.session.execute(
+            select(Finding.severity, func.count(), func.sum(case((is_closed, 1), else_=0)),
+                   func.sum(case((is_overdue, 1), else_=0)),
+                   func.sum(case((is_closed, seconds_between(Finding.created_at, Finding.closed_at)), else_=None)))
+            .where(Finding.published.is_(True), Finding.created_at >= period.start, Finding.created_at < period.end)
+            .group_by(Finding.severity)):
+        by_severity[severity] = count
+        closed += closed_count or 0
+        overdue += overdue_count or 0
+        if seconds is not None:
+            seconds_total += float(seconds)
+            closed_with_time += closed_count or 0
+    average = round(seconds_total / closed_with_time / 86400, 1) if closed_with_time else None
+    return FindingFigures(by_severity, closed, overdue, average)
+
+
+def frequent_findings(period: Period, limit: int = 10) -> list[FrequentFinding]:
+    """The items that failed most often, with how often they fail when they are answered."""
+    top = db.session.execute(
+        select(Finding.item_key, Inspection.kind, func.max(Finding.title), func.count().label("n"))
+        .join(Inspection, Inspection.id == Finding.inspection_id)
+        .where(counted_finding(), submitted_in(period))
+        .group_by(Finding.item_key, Inspection.kind)
+        .order_by(func.count().desc(), Finding.item_key).limit(limit)).all()
+    if not top:
+        return []
+    rates = {(key, kind): (answered, failed) for key, kind, answered, failed in db.session.execute(
+        select(Answer.item_key, Inspection.kind, func.count(), func.sum(case((Answer.failed.is_(True), 1), else_=0)))
+        .join(Inspection, Inspection.id == Answer.inspection_id)
+        .where(counted_inspection(), submitted_in(period), Answer.state == "answered",
+               Answer.item_key.in_({key for key, _, _, _ in top}))
+        .group_by(Answer.item_key, Inspection.kind))}
+    return [FrequentFinding(key, kind, title, count, *rates.get((key, kind), (0, 0))) for key, kind, title, count in top]
+
+
+def published_lists(period: Period) -> list[ServiceList]:
+    months = [month.label for month in period.months()]
+    return db.session.execute(select(ServiceList).where(ServiceList.month.in_(months), ServiceList.status == PUBLISHED)
+                              .order_by(ServiceList.month, ServiceList.scope_key)).scalars().all()
+
+
+def content(quarter: Period) -> dict:
+    plan_each_query()
+    values = rules.current()
+    frequent = frequent_findings(quarter)
+    months = dashboards.trailing_months(quarter, 6)
+    by_outlet, by_kind = dashboards.trend_charts(months, values)
+    branch = db.session.execute(select(Branch).order_by(Branch.id).limit(1)).scalar()
+    return {
+        "quarter": quarter, "title": dashboards.month_label(quarter), "branch": branch.name if branch else "",
+        "generated": local_today(), "kinds": kind_figures(quarter), "findings": finding_figures(quarter),
+        "league": league(quarter, values=values), "frequent": frequent, "rules": values,
+        "trend_by_outlet": by_outlet, "trend_by_kind": by_kind,
+        "heat_onsite": dashboards.heat_map(quarter, "onsite"), "heat_remote": dashboards.heat_map(quarter, "remote"),
+        "radars": dashboards.radars_7s(quarter, size=210),
+        "frequent_chart": charts.bar_chart([f.title for f in frequent], [f.findings for f in frequent],
+                                           title="问题频次（件）") if frequent else None,
+        "lists": published_lists(quarter),
+    }
+
+
+def pdf(quarter: Period) -> bytes:
+    """The meeting's document, always in Chinese."""
+    with force_locale("zh"):
+        html = render_template("pdf/analysis.html", c=content(quarter), kind_label=dashboards.kind_label)
+    return render_pdf(html)

@@ -1,0 +1,67 @@
+"""What counts in a report, as SQL: submitted inspections (mystery visits only once published), published
+findings, and the few expressions that differ between SQLite and PostgreSQL."""
+from __future__ import annotations
+
+from sqlalchemy import Float, and_, case, literal, or_, text
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.expression import ColumnElement, FunctionElement
+
+from core.extensions import db
+from inspections.models import DRAFT, PUBLISHED, Finding, Inspection
+from reports.periods import Cycle, Period
+
+
+def plan_each_query() -> None:
+    """Plan report queries for their own date bounds for the rest of the transaction. psycopg prepares a
+    statement after five runs, and PostgreSQL's generic plan for it cannot see how narrow a month is:
+    on a year of 300 outlets it turned a 70 ms query into 2 s."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
+
+
+def counted_inspection() -> ColumnElement[bool]:
+    return or_(and_(Inspection.kind != "mystery", Inspection.status != DRAFT),
+               and_(Inspection.kind == "mystery", Inspection.status == PUBLISHED))
+
+
+def counted_finding() -> ColumnElement[bool]:
+    """For a query that joins Finding to its Inspection."""
+    return and_(Finding.published.is_(True), counted_inspection())
+
+
+def submitted_in(period: Period) -> ColumnElement[bool]:
+    return and_(Inspection.submitted_at >= period.start, Inspection.submitted_at < period.end)
+
+
+def cycle_number(column, cycles: list[Cycle]) -> ColumnElement:
+    """The index of the cycle a timestamp falls in, or NULL outside the cycles."""
+    if not cycles:
+        return literal(None)
+    return case(*[(and_(column >= cycle.start, column < cycle.end), cycle.index) for cycle in cycles],
+                else_=literal(None))
+
+
+def within_cycles(column, cycles: list[Cycle]) -> ColumnElement[bool]:
+    if not cycles:
+        return literal(False)
+    return and_(column >= cycles[0].start, column < cycles[-1].end)
+
+
+class seconds_between(FunctionElement):
+    """Seconds from the first timestamp to the second."""
+
+    type = Float()
+    inherit_cache = True
+
+
+@compiles(seconds_between, "postgresql")
+def _seconds_between_postgresql(element, compiler, **kw):
+    first, second = list(element.clauses)
+    return f"EXTRACT(EPOCH FROM ({compiler.process(second, **kw)} - {compiler.process(first, **kw)}))"
+
+
+@compiles(seconds_between)
+def _seconds_between_sqlite(element, compiler, **kw):
+    first, second = list(element.clauses)
+    return (f"((julianday({compiler.process(second, **kw)}) - julianday({compiler.process(first, **kw)}))"
+            " * 86400.0)")

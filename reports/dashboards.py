@@ -1,0 +1,150 @@
+"""The figures behind the dashboard and the quarterly report: monthly trends, section averages per outlet
+(the heat map and the 7S radar), read from the stored inspection and section score rows."""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from checklists.store import checklist_of, current_versions
+from core.extensions import db
+from inspections.models import Inspection, SectionScore
+from reports import charts, rules
+from reports.counting import counted_inspection, plan_each_query, submitted_in
+from reports.periods import Period
+from reports.rankings import league_outlets, weighted_score
+
+KIND_LABELS = {"onsite": ("现场检查", "On-site"), "7s": ("7S检查", "7S"), "remote": ("远程检查", "Remote"),
+               "mystery": ("神秘人暗访", "Mystery")}
+
+
+def english() -> bool:
+    return str(get_locale()) == "en"
+
+
+def kind_label(kind: str) -> str:
+    zh, en = KIND_LABELS.get(kind, (kind, kind))
+    return en if english() else zh
+
+
+def month_label(period: Period) -> str:
+    if period.kind == "quarter":
+        return f"{period.year} Q{period.number}" if english() else f"{period.year}年第{period.number}季度"
+    return f"{period.year}-{period.number:02d}" if english() else f"{period.year}年{period.number}月"
+
+
+def trailing_months(last: Period, count: int = 6) -> list[Period]:
+    months = [last.months()[-1]]
+    while len(months) < count:
+        months.insert(0, months[0].previous())
+    return months
+
+
+def kind_averages(period: Period, outlet_ids) -> dict[int, dict[str, tuple[float, int]]]:
+    plan_each_query()
+    rows = db.session.execute(
+        select(Inspection.outlet_id, Inspection.kind, func.avg(Inspection.percent), func.count())
+        .where(counted_inspection(), submitted_in(period), Inspection.percent.isnot(None),
+               Inspection.outlet_id.in_(outlet_ids))
+        .group_by(Inspection.outlet_id, Inspection.kind))
+    result: dict[int, dict] = defaultdict(dict)
+    for outlet_id, kind, average, count in rows:
+        result[outlet_id][kind] = (round(float(average), 2), count)
+    return result
+
+
+@dataclass
+class Trend:
+    months: list[Period]
+    outlets: list[tuple[int, str, str]]
+    by_outlet: dict[int, list[float | None]]
+    by_kind: dict[str, list[float | None]]
+
+
+def trend(months: list[Period], values=None) -> Trend:
+    values = values or rules.current()
+    weights = rules.kind_weights(values)
+    outlets = league_outlets()
+    ids = [outlet_id for outlet_id, _, _ in outlets]
+    by_outlet: dict[int, list] = {outlet_id: [] for outlet_id in ids}
+    by_kind: dict[str, list] = {kind: [] for kind in rules.KINDS}
+    for month in months:
+        averages = kind_averages(month, ids)
+        for outlet_id in ids:
+            by_outlet[outlet_id].append(weighted_score(averages.get(outlet_id, {}), weights))
+        for kind in rules.KINDS:
+            pairs = [per_kind[kind] for per_kind in averages.values() if kind in per_kind]
+            count = sum(n for _, n in pairs)
+            by_kind[kind].append(round(sum(a * n for a, n in pairs) / count, 2) if count else None)
+    return Trend(months, outlets, by_outlet, by_kind)
+
+
+def section_labels(kind: str) -> list[tuple[str, str]]:
+    """(key, label) of the sections of the newest published checklist of a kind, in checklist order."""
+    labels: list[tuple[str, str]] = []
+    for version in current_versions((kind,)):
+        for section in checklist_of(version).sections:
+            if all(key != section.key for key, _ in labels):
+                labels.append((section.key, section.label.get("en" if english() else "zh")))
+    return labels
+
+
+def section_averages(period: Period, kind: str) -> dict[int, dict[str, float]]:
+    plan_each_query()
+    rows = db.session.execute(
+        select(Inspection.outlet_id, SectionScore.section_key, func.avg(SectionScore.percent))
+        .join(Inspection, Inspection.id == SectionScore.inspection_id)
+        .where(Inspection.kind == kind, counted_inspection(), submitted_in(period), SectionScore.percent.isnot(None))
+        .group_by(Inspection.outlet_id, SectionScore.section_key))
+    result: dict[int, dict[str, float]] = defaultdict(dict)
+    for outlet_id, key, average in rows:
+        result[outlet_id][key] = round(float(average), 1)
+    return result
+
+
+def _columns(kind: str, averages: dict[int, dict[str, float]]) -> list[tuple[str, str]]:
+    seen = {key for per_outlet in averages.values() for key in per_outlet}
+    known = [(key, label) for key, label in section_labels(kind) if key in seen]
+    return known + [(key, key) for key in sorted(seen - {key for key, _ in known})]
+
+
+def heat_map(period: Period, kind: str):
+    averages = section_averages(period, kind)
+    columns = _columns(kind, averages)
+    outlets = [o for o in league_outlets() if o[0] in averages]
+    if not columns or not outlets:
+        return None
+    values = [[averages[outlet_id].get(key) for key, _ in columns] for outlet_id, _, _ in outlets]
+    title = _("%(kind)s by outlet and section, %(period)s (%%)", kind=kind_label(kind), period=month_label(period))
+    return charts.heat_map([name for _, _, name in outlets], [label for _, label in columns], values, title=title)
+
+
+def radars_7s(period: Period, size: int = 250) -> list:
+    """A radar of the 7S sections per outlet, against the branch average."""
+    averages = section_averages(period, "7s")
+    columns = _columns("7s", averages)
+    if not columns:
+        return []
+    branch = []
+    for key, _label in columns:
+        present = [per[key] for per in averages.values() if key in per]
+        branch.append(round(sum(present) / len(present), 1) if present else None)
+    low, _high = charts.percent_range(v for per in averages.values() for v in per.values())
+    return [charts.radar_chart([label for _, label in columns],
+                               [(name, [averages[outlet_id].get(key) for key, _ in columns]),
+                                (_("Branch average"), branch)],
+                               title=name, size=size, low=low)
+            for outlet_id, _code, name in league_outlets() if outlet_id in averages]
+
+
+def trend_charts(months: list[Period], values=None) -> tuple:
+    data = trend(months, values)
+    categories = [f"{m.year % 100:02d}/{m.number:02d}" for m in months]
+    by_outlet = charts.line_chart(categories, [(name, data.by_outlet[outlet_id]) for outlet_id, _, name in data.outlets],
+                                  title=_("Outlet score by month"))
+    by_kind = charts.line_chart(categories, [(kind_label(kind), data.by_kind[kind]) for kind in rules.KINDS],
+                                title=_("Average score by inspection kind"))
+    return by_outlet, by_kind

@@ -1,0 +1,234 @@
+"""Demo step: six months of history for the demo bank, so that dashboards, lists and PDFs are full on a
+newcomer's first look. Monthly on-site and 7S visits per outlet, a remote check of every teller in
+(nearly) every two-day cycle, two published mystery visits per outlet and quarter; answers scored by
+the checklists' engine, findings responded to, verified and closed (some rejected first, some overdue),
+and their notices. Every inspection has a UUID derived from what it is, so a second run adds nothing."""
+from __future__ import annotations
+
+import random
+import uuid as uuid_module
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+
+from flask import current_app
+from sqlalchemy import insert, select
+
+from checklists import scoring
+from checklists.store import checklist_of, current_versions
+from core import audit
+from core.extensions import db
+from core.seeding import step
+from inspections.models import Answer, Inspection, SectionScore
+from inspections.operations import local_zone
+from org.models import Outlet, Staff, User
+from org.seed import OUTLETS
+from reports import history_answers as answering
+from reports import history_rectification as rectification
+from reports import operations
+from reports.models import ServiceList
+from reports.periods import Period, cycles, last_complete_month, local_today, quarter_period
+
+NAMESPACE = uuid_module.UUID("6c0f3f55-2f55-4a8e-9d8a-7a1e6b2f0c11")
+MONTHS = 6
+# Per demo outlet, in order: failure rate per item, and its change per month (negative: improving).
+QUALITY = [(0.020, -0.06), (0.030, -0.03), (0.045, -0.05), (0.025, 0.00),
+           (0.065, 0.06), (0.035, -0.04), (0.050, -0.02), (0.040, -0.07)]
+
+
+@dataclass(frozen=True)
+class Visit:
+    uuid: str
+    kind: str
+    outlet: Outlet
+    staff_id: int | None
+    at: datetime
+    month_index: int
+
+
+def _at(day: date, minutes: int) -> datetime:
+    return datetime.combine(day, time(9, 0), tzinfo=local_zone()).astimezone(UTC) + timedelta(minutes=minutes)
+
+
+def _months(today: date) -> list[Period]:
+    months = [last_complete_month(today)]
+    while len(months) < MONTHS:
+        months.insert(0, months[0].previous())
+    return months
+
+
+def _visits(outlets: list[Outlet], staff: dict, months: list[Period], today: date):
+    first, last = months[0].first, months[-1].last
+    for index, month in enumerate(months):
+        for outlet in outlets:
+            rng = random.Random(f"visit:{outlet.code}:{month.label}")
+            day, minutes = month.first + timedelta(days=rng.randint(3, 24)), rng.randint(20, 140)
+            yield Visit(str(uuid_module.uuid5(NAMESPACE, f"onsite:{outlet.code}:{month.label}")), "onsite", outlet,
+                        None, _at(day, minutes), index)
+            yield Visit(str(uuid_module.uuid5(NAMESPACE, f"7s:{outlet.code}:{month.label}")), "7s", outlet, None,
+                        _at(day, minutes + 45), index)
+        for cycle in cycles(month, today):
+            for outlet in outlets:
+                for teller in staff[outlet.id].get("teller_rows", []):
+                    rng = random.Random(f"remote:{teller.employee_no}:{cycle.first}")
+                    if rng.random() < 0.05:
+                        continue  # a missed check: coverage is high, not perfect
+                    day = min(cycle.first + timedelta(days=rng.randint(0, (cycle.last - cycle.first).days)), last)
+                    yield Visit(str(uuid_module.uuid5(NAMESPACE, f"remote:{teller.employee_no}:{cycle.first}")),
+                                "remote", outlet, teller.id, _at(day, rng.randint(0, 450)), index)
+    quarters = {(m.year, (m.number - 1) // 3 + 1) for m in months}
+    for year, number in sorted(quarters):
+        quarter = quarter_period(year, number)
+        for outlet in outlets:
+            for visit in range(2):
+                rng = random.Random(f"mystery:{outlet.code}:{quarter.label}:{visit}")
+                day = quarter.first + timedelta(days=visit * 45 + rng.randint(2, 40))
+                if first <= day <= last:
+                    index = next(i for i, m in enumerate(months) if m.first <= day <= m.last)
+                    yield Visit(str(uuid_module.uuid5(NAMESPACE, f"mystery:{outlet.code}:{quarter.label}:{visit}")),
+                                "mystery", outlet, None, _at(day, rng.randint(30, 360)), index)
+
+
+def _context():
+    codes = [code for code, *_ in OUTLETS]
+    outlets = db.session.execute(select(Outlet).where(Outlet.code.in_(codes)).order_by(Outlet.code)).scalars().all()
+    users = {u.username: u for u in db.session.execute(
+        select(User).where(User.username.in_(["admin", "inspector", "monitor", "shopper", "outlet"]))).scalars()}
+    versions = {v.template.kind: v for v in current_versions()}
+    if not outlets or len(users) < 5 or set(versions) < {"onsite", "7s", "remote", "mystery"}:
+        return None
+    staff: dict[int, dict] = {outlet.id: {} for outlet in outlets}
+    for person in db.session.execute(select(Staff).where(Staff.outlet_id.in_(staff), Staff.active.is_(True))
+                                     .order_by(Staff.employee_no)).scalars():
+        staff[person.outlet_id].setdefault(person.position, []).append(person.id)
+        if person.position == "teller":
+            staff[person.outlet_id].setdefault("teller_rows", []).append(person)
+    return outlets, staff, users, versions
+
+
+def _existing(uuids: list[str]) -> set[str]:
+    found: set[str] = set()
+    for start in range(0, len(uuids), 500):
+        found |= set(db.session.execute(select(Inspection.uuid).where(Inspection.uuid.in_(uuids[start:start + 500])))
+                     .scalars())
+    return found
+
+
+@step("history")
+def seed_history(password: str) -> str | None:
+    context = _context()
+    if context is None:
+        return None
+    outlets, staff, users, versions = context
+    today = local_today()
+    months = _months(today)
+    visits = list(_visits(outlets, staff, months, today))
+    done = _existing([v.uuid for v in visits])
+    todo = [v for v in visits if v.uuid not in done]
+    summary = []
+    if todo:
+        counts = _write(todo, outlets, staff, users, versions, today)
+        audit.record("demo.history", actor=None, object_type="inspection", details=counts)
+        db.session.commit()
+        summary.append(f"{counts['inspections']} inspections, {counts['answers']} answers, "
+                       f"{counts['findings']} findings ({months[0].label} to {months[-1].label})")
+    lists = _lists(months, outlets, users["admin"])
+    if lists:
+        summary.append(f"{lists} red/black lists")
+    return "; ".join(summary) or None
+
+
+def _lists(months: list[Period], outlets: list[Outlet], admin) -> int:
+    """The branch's list of every month, signed off but for the latest, which waits as a draft; and each
+    outlet's list of the month before it, published."""
+    made = 0
+    for index, month in enumerate(months):
+        scopes = [("branch", None)] + ([("outlet", o.id) for o in outlets] if index == len(months) - 2 else [])
+        for scope, outlet_id in scopes:
+            exists = db.session.execute(select(ServiceList.id).where(
+                ServiceList.month == month.label, ServiceList.scope == scope,
+                ServiceList.outlet_id == outlet_id if outlet_id else ServiceList.branch_id == outlets[0].branch_id
+            )).scalar()
+            if exists:
+                continue
+            service_list, _ = operations.prepare_list(month.label, scope, outlet_id, outlets[0].branch_id, admin)
+            if index < len(months) - 1:
+                operations.publish_list(service_list.id, admin)
+            made += 1
+    return made
+
+
+def _score(visit: Visit, version, rate: float, staff: dict, inspector_id: int) -> dict:
+    """One visit answered, scored by the engine, as the rows a submit would have stored."""
+    checklist = checklist_of(version)
+    rng = random.Random(visit.uuid)
+    if visit.staff_id is not None:
+        teller_rng = random.Random(f"teller:{visit.staff_id}")
+        rate *= 2.5 if teller_rng.random() < 0.15 else 0.4 + teller_rng.random() * 1.2
+    answers, sections = {}, {}
+    for section in checklist.sections:
+        for item in section.items:
+            answers[item.key] = answering.value_for(item, answering.fails(item, visit.kind, rate, rng), rng)
+            sections[item.key] = section.key
+    result = scoring.score(checklist, answers)
+    owners = {key: answering.owner(checklist.item(key), sections[key], visit.kind, visit.staff_id, staff, rng)
+              for key in result.failed_items}
+    notes = {key: answering.note_for(visit.kind, rng) for key in result.failed_items}
+    published = visit.at + timedelta(days=rng.randint(3, 8)) if visit.kind == "mystery" else None
+    status = "published" if published else "submitted"
+    inspection = {
+        "uuid": visit.uuid, "kind": visit.kind, "checklist_version_id": version.id, "outlet_id": visit.outlet.id,
+        "inspector_id": inspector_id, "staff_id": visit.staff_id, "status": status,
+        "started_at": visit.at - timedelta(minutes=4 if visit.kind == "remote" else 25), "finished_at": visit.at,
+        "submitted_at": visit.at, "score": result.score, "max_score": result.max, "percent": result.percent,
+        "grade": result.grade, "critical_failed": bool(result.critical_failures), "created_at": visit.at,
+        "updated_at": published or visit.at, "published_at": published,
+        "reviewed_at": published - timedelta(days=1) if published else None,
+        "blacklist_confirmed": bool(published) and rng.random() < 0.5,
+        "content_hash": audit.content_hash({"inspection": visit.uuid, "answers": answers}),
+        "receipt": {"inspection": visit.uuid, "status": status, "score": result.score, "max_score": result.max,
+                    "percent": result.percent, "grade": result.grade, "server_time": visit.at.isoformat()}}
+    answer_rows = [{"item_key": key, "value": value, "note": notes.get(key, ""), "staff_id": owners.get(key),
+                    "staff_description": "", "photo_ids": [], "client_updated_at": visit.at,
+                    "score": result.items[key].score, "max_score": result.items[key].max,
+                    "failed": result.items[key].failed, "state": result.items[key].state}
+                   for key, value in answers.items()]
+    section_rows = [{"position": position, "section_key": s.key, "score": s.score, "max_score": s.max,
+                     "percent": s.percent, "zeroed": s.zeroed} for position, s in enumerate(result.sections)]
+    raised = published or visit.at
+    deadlines = current_app.config["FINDING_DEADLINE_DAYS"]
+    finding_rows = []
+    for key in result.failed_items:
+        item = checklist.item(key)
+        finding_rows.append({
+            "outlet_id": visit.outlet.id, "item_key": key, "section_key": sections[key], "severity": item.severity,
+            "title": item.label.zh[:300], "note": notes[key],
+            "requirement": item.guidance.zh if item.guidance and item.guidance.zh else item.label.zh,
+            "staff_id": owners[key] or (visit.staff_id if item.attribute_to_staff else None), "photo_ids": [],
+            "published": True, "created_at": raised,
+            "due_date": raised.astimezone(local_zone()).date() + timedelta(days=deadlines[item.severity])})
+    return {"inspection": inspection, "answers": answer_rows, "sections": section_rows, "findings": finding_rows}
+
+
+def _write(todo: list[Visit], outlets, staff, users, versions, today: date) -> dict:
+    rates = {outlet.id: QUALITY[index % len(QUALITY)] for index, outlet in enumerate(outlets)}
+    inspector_of = {"onsite": users["inspector"].id, "7s": users["inspector"].id, "remote": users["monitor"].id,
+                    "mystery": users["shopper"].id}
+    scored = []
+    for visit in todo:
+        base, slope = rates[visit.outlet.id]
+        rate = base * max(0.3, 1 + slope * (visit.month_index - 2.5) * 2)
+        scored.append(_score(visit, versions[visit.kind], rate, staff[visit.outlet.id], inspector_of[visit.kind]))
+    table = Inspection.__table__
+    ids = db.session.execute(insert(table).returning(table.c.id, sort_by_parameter_order=True),
+                             [s["inspection"] for s in scored]).scalars().all()
+    answers, sections, findings = [], [], []
+    for inspection_id, rows in zip(ids, scored):
+        answers += [{**row, "inspection_id": inspection_id} for row in rows["answers"]]
+        sections += [{**row, "inspection_id": inspection_id} for row in rows["sections"]]
+        findings += [{**row, "inspection_id": inspection_id} for row in rows["findings"]]
+    db.session.execute(insert(Answer.__table__), answers)
+    db.session.execute(insert(SectionScore.__table__), sections)
+    if findings:
+        rectification.write(findings, users, today)
+        rectification.issue_notices(findings, dict(zip(ids, (s["inspection"] for s in scored))))
+    return {"inspections": len(ids), "answers": len(answers), "findings": len(findings)}

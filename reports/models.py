@@ -1,0 +1,144 @@
+"""The reports' own records: the rule set, red/black lists with their sign-off, and admins'
+confirmations of mystery-visit evidence. Scores themselves are never stored here: reports read the
+score rows the inspections wrote."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, event, select
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from core.db import Model, utcnow
+from inspections.models import Finding, Inspection
+
+DRAFT, PUBLISHED = "draft", "published"
+RED, BLACK, HELD = "red", "black", "held"
+
+
+class ReportRule(Model):
+    """One changed rule of the report rule set (rules.RULES holds the defaults)."""
+
+    __tablename__ = "report_rule"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(40), unique=True)
+    value: Mapped[float]
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+
+
+class ServiceList(Model):
+    """服务红黑榜 of one month, for one outlet or a whole branch; frozen once an admin signs it off."""
+
+    __tablename__ = "service_list"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    month: Mapped[str] = mapped_column(String(7))
+    scope: Mapped[str] = mapped_column(String(10))
+    branch_id: Mapped[int] = mapped_column(ForeignKey("branch.id"), index=True)
+    outlet_id: Mapped[int | None] = mapped_column(ForeignKey("outlet.id"), index=True)
+    # "branch:<id>" or "outlet:<id>": unique per month even where NULLs would not be.
+    scope_key: Mapped[str] = mapped_column(String(30))
+    status: Mapped[str] = mapped_column(String(10), default=DRAFT)
+    appeal_note: Mapped[str] = mapped_column(Text, default="")
+    rules: Mapped[dict] = mapped_column(JSON, default=dict)
+    computed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    published_at: Mapped[datetime | None]
+    published_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+
+    branch = relationship("Branch")
+    outlet = relationship("Outlet")
+    published_by = relationship("User", foreign_keys=[published_by_id])
+    entries: Mapped[list[ServiceListEntry]] = relationship(
+        back_populates="service_list", order_by="ServiceListEntry.position", cascade="all, delete-orphan")
+
+    __table_args__ = (
+        UniqueConstraint("month", "scope_key"),
+        CheckConstraint("status IN ('draft', 'published')", name="status"),
+        CheckConstraint("scope IN ('branch', 'outlet')", name="scope"),
+        CheckConstraint("scope = 'branch' OR outlet_id IS NOT NULL", name="outlet_scope"),
+    )
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == PUBLISHED
+
+
+class ServiceListEntry(Model):
+    __tablename__ = "service_list_entry"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    list_id: Mapped[int] = mapped_column(ForeignKey("service_list.id"), index=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id"), index=True)
+    colour: Mapped[str] = mapped_column(String(5))
+    position: Mapped[int]
+    rank: Mapped[int | None]
+    points: Mapped[float]
+    reasons: Mapped[list] = mapped_column(JSON, default=list)
+    appeal_note: Mapped[str] = mapped_column(Text, default="")
+    # An upheld appeal takes the person off the list while keeping the record of it.
+    withdrawn: Mapped[bool] = mapped_column(default=False)
+
+    service_list: Mapped[ServiceList] = relationship(back_populates="entries")
+    staff = relationship("Staff")
+
+    __table_args__ = (
+        UniqueConstraint("list_id", "staff_id"),
+        CheckConstraint("colour IN ('red', 'black', 'held')", name="colour"),
+    )
+
+
+class MysteryConfirmation(Model):
+    """An admin's confirmation that a published mystery visit's findings about a person stand on their
+    own, so that the visit alone may put the person on the black list."""
+
+    __tablename__ = "mystery_confirmation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    inspection_id: Mapped[int] = mapped_column(ForeignKey("inspection.id"), index=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id"), index=True)
+    note: Mapped[str] = mapped_column(Text, default="")
+    confirmed_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    confirmed_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    inspection = relationship("Inspection")
+    staff = relationship("Staff")
+    confirmed_by = relationship("User")
+
+    __table_args__ = (UniqueConstraint("inspection_id", "staff_id"),)
+
+
+# Read-side indexes the reports need on the inspections' tables: on PostgreSQL a month of score rows is
+# read from the index alone, and findings are grouped by the month they were raised in.
+Index("ix_inspection_report_window", Inspection.submitted_at,
+      postgresql_include=["kind", "status", "outlet_id", "staff_id", "percent"])
+Index("ix_finding_created_at", Finding.created_at)
+
+
+class PublishedListFrozen(RuntimeError):
+    pass
+
+
+@event.listens_for(ServiceList, "before_update")
+def _published_lists_are_frozen(mapper, connection, target: ServiceList) -> None:
+    stored = connection.execute(select(ServiceList.status).where(ServiceList.id == target.id)).scalar()
+    if stored == PUBLISHED:
+        raise PublishedListFrozen("a published red/black list never changes")
+
+
+@event.listens_for(ServiceList, "before_delete")
+def _published_lists_stay(mapper, connection, target: ServiceList) -> None:
+    stored = connection.execute(select(ServiceList.status).where(ServiceList.id == target.id)).scalar()
+    if stored == PUBLISHED:
+        raise PublishedListFrozen("a published red/black list is never deleted")
+
+
+@event.listens_for(ServiceListEntry, "before_insert")
+@event.listens_for(ServiceListEntry, "before_update")
+@event.listens_for(ServiceListEntry, "before_delete")
+def _entries_of_published_lists_are_frozen(mapper, connection, target: ServiceListEntry) -> None:
+    stored = connection.execute(select(ServiceList.status).where(ServiceList.id == target.list_id)).scalar()
+    if stored == PUBLISHED:
+        raise PublishedListFrozen("the entries of a published red/black list never change")

@@ -1,0 +1,217 @@
+"""The reports' state changes, one transaction each: the rule set, red/black lists from draft to
+sign-off, and admins' confirmations of mystery-visit evidence."""
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from core import audit
+from core.db import utcnow
+from core.errors import Conflict, NotFound, OperationError
+from core.extensions import db
+from core.permissions import authorize
+from inspections.models import PUBLISHED as INSPECTION_PUBLISHED
+from inspections.models import Finding, Inspection
+from org.models import Branch, Outlet, Staff
+from reports import periods, rules, service_lists
+from reports.models import DRAFT, PUBLISHED, MysteryConfirmation, ReportRule, ServiceList, ServiceListEntry
+
+LIST_RULES = ("outlet_red_count", "outlet_black_count", "branch_red_count", "branch_black_count",
+              "critical_means_black", "mystery_black_needs_confirmation", "base_points", "remote_pass_points",
+              "deduct_minor", "deduct_major", "deduct_critical", "clean_cycle_bonus")
+
+
+def update_rules(changes: dict, actor) -> dict[str, float]:
+    authorize("report.rules.manage", user=actor)
+    errors = rules.validation_errors(changes)
+    if errors:
+        raise OperationError("Some rules are not valid; nothing was changed.", errors)
+    before = rules.current()
+    after = {**before, **{key: float(value) for key, value in changes.items()}}
+    if sum(rules.kind_weights(after).values()) <= 0:
+        raise OperationError("At least one inspection kind needs a weight above 0.",
+                             {f"weight_{kind}": ["all weights are 0"] for kind in rules.KINDS})
+    stored = {row.key: row for row in db.session.execute(select(ReportRule)).scalars()}
+    for key, value in changes.items():
+        row = stored.get(key) or ReportRule(key=key)
+        row.value, row.updated_by_id = float(value), actor.id
+        db.session.add(row)
+    audit.record("report.rules.update", actor=actor, object_type="report_rule", object_id="rules",
+                 before=before, after=after)
+    db.session.commit()
+    return after
+
+
+def load_list(list_id: int, actor) -> ServiceList:
+    service_list = db.session.get(ServiceList, list_id)
+    if service_list is None:
+        raise NotFound(f"No red/black list {list_id}.")
+    authorize("report.list.view", service_list, conceal=True, user=actor)
+    return service_list
+
+
+def _scope(scope: str, outlet_id: int | None, branch_id: int | None) -> tuple[str, int, int | None]:
+    if scope == "outlet":
+        outlet = db.session.get(Outlet, outlet_id) if outlet_id else None
+        if outlet is None or not outlet.active:
+            raise OperationError("Name an active outlet for an outlet's list.", {"outlet_id": ["no such active outlet"]})
+        return f"outlet:{outlet.id}", outlet.branch_id, outlet.id
+    if scope != "branch":
+        raise OperationError("A list is for an outlet or a branch.", {"scope": ["expected outlet or branch"]})
+    if branch_id is None:
+        branches = db.session.execute(select(Branch.id).limit(2)).scalars().all()
+        if len(branches) != 1:
+            raise OperationError("Name the branch.", {"branch_id": ["required when there is more than one branch"]})
+        branch_id = branches[0]
+    if db.session.get(Branch, branch_id) is None:
+        raise OperationError("No such branch.", {"branch_id": ["no such branch"]})
+    return f"branch:{branch_id}", branch_id, None
+
+
+def _fill(service_list: ServiceList) -> None:
+    values = rules.current()
+    month = periods.parse(service_list.month, default=None, quarters=False, field="month")
+    if service_list.scope == "outlet":
+        outlet_ids = [service_list.outlet_id]
+        red, black = values["outlet_red_count"], values["outlet_black_count"]
+    else:
+        outlet_ids = list(db.session.execute(select(Outlet.id).where(Outlet.branch_id == service_list.branch_id,
+                                                                     Outlet.active.is_(True))).scalars())
+        red, black = values["branch_red_count"], values["branch_black_count"]
+    kept = {entry.staff_id: (entry.appeal_note, entry.withdrawn) for entry in service_list.entries}
+    service_list.entries.clear()
+    db.session.flush()  # the old rows go before new ones for the same people arrive
+    for position, candidate in enumerate(service_lists.compute(month, outlet_ids, int(red), int(black), values)):
+        appeal_note, withdrawn = kept.get(candidate.summary.staff_id, ("", False))
+        service_list.entries.append(ServiceListEntry(
+            staff_id=candidate.summary.staff_id, colour=candidate.colour, position=position, rank=candidate.rank,
+            points=candidate.points, reasons=candidate.reasons, appeal_note=appeal_note, withdrawn=withdrawn))
+    service_list.rules = {key: values[key] for key in LIST_RULES}
+    service_list.computed_at = utcnow()
+
+
+def _prepare(month_text: str, scope: str, outlet_id: int | None, branch_id: int | None, actor
+             ) -> tuple[ServiceList, bool]:
+    month = periods.parse(month_text, default=None, quarters=False, field="month") if month_text else None
+    if month is None:
+        raise OperationError("Name the month.", {"month": ["required, YYYY-MM"]})
+    if month.first > periods.local_today():
+        raise OperationError("That month has not begun.", {"month": ["in the future"]})
+    scope_key, branch_id, outlet_id = _scope(scope, outlet_id, branch_id)
+    service_list = db.session.execute(select(ServiceList).where(ServiceList.month == month.label,
+                                                                ServiceList.scope_key == scope_key)).scalar()
+    created = service_list is None
+    if created:
+        service_list = ServiceList(month=month.label, scope=scope, scope_key=scope_key, branch_id=branch_id,
+                                   outlet_id=outlet_id, status=DRAFT, created_by_id=actor.id)
+        db.session.add(service_list)
+    elif service_list.is_published:
+        raise Conflict("This list is signed off and published; it no longer changes.")
+    _fill(service_list)
+    audit.record("service_list.prepare" if created else "service_list.refresh", service_list, actor=actor,
+                 after=audit.snapshot(service_list),
+                 details={"entries": [[e.staff_id, e.colour] for e in service_list.entries]})
+    return service_list, created
+
+
+def prepare_list(month_text: str, scope: str, outlet_id: int | None, branch_id: int | None, actor
+                 ) -> tuple[ServiceList, bool]:
+    """A month's draft list, computed now; an existing draft is computed again. Returns (list, created)."""
+    authorize("report.lists.manage", user=actor)
+    result = _prepare(month_text, scope, outlet_id, branch_id, actor)
+    db.session.commit()
+    return result
+
+
+def _draft(list_id: int, actor) -> ServiceList:
+    authorize("report.lists.manage", user=actor)
+    service_list = load_list(list_id, actor)
+    if service_list.is_published:
+        raise Conflict("This list is signed off and published; it no longer changes.")
+    return service_list
+
+
+def refresh_list(list_id: int, actor) -> ServiceList:
+    service_list = _draft(list_id, actor)
+    _prepare(service_list.month, service_list.scope, service_list.outlet_id, service_list.branch_id, actor)
+    db.session.commit()
+    return service_list
+
+
+def set_appeal_note(list_id: int, note: str, actor) -> ServiceList:
+    service_list = _draft(list_id, actor)
+    before = audit.snapshot(service_list)
+    service_list.appeal_note = (note or "").strip()[:4000]
+    audit.record("service_list.appeal_note", service_list, actor=actor, before=before,
+                 after=audit.snapshot(service_list))
+    db.session.commit()
+    return service_list
+
+
+def set_entry_appeal(list_id: int, entry_id: int, note: str, withdrawn: bool, actor) -> ServiceListEntry:
+    """Record a person's appeal; an upheld appeal (withdrawn) takes them off the list when it is published."""
+    service_list = _draft(list_id, actor)
+    entry = next((e for e in service_list.entries if e.id == entry_id), None)
+    if entry is None:
+        raise NotFound(f"No entry {entry_id} on this list.")
+    note = (note or "").strip()
+    if withdrawn and not note:
+        raise OperationError("Say why the appeal is upheld.", {"appeal_note": ["required when withdrawing"]})
+    before = audit.snapshot(entry)
+    entry.appeal_note, entry.withdrawn = note[:2000], bool(withdrawn)
+    audit.record("service_list.appeal", entry, actor=actor, before=before, after=audit.snapshot(entry),
+                 details={"list": service_list.id})
+    db.session.commit()
+    return entry
+
+
+def publish_list(list_id: int, actor) -> ServiceList:
+    """The admin's sign-off: the list is published as it stands and frozen from then on."""
+    service_list = _draft(list_id, actor)
+    month = periods.parse(service_list.month, default=None, quarters=False)
+    if not month.is_over(periods.local_today()):
+        raise Conflict("The month is not over yet; sign the list off once it is.")
+    before = audit.snapshot(service_list)
+    service_list.status, service_list.published_at, service_list.published_by_id = PUBLISHED, utcnow(), actor.id
+    audit.record("service_list.publish", service_list, actor=actor, before=before, after=audit.snapshot(service_list),
+                 details={"entries": [[e.staff_id, e.colour, e.withdrawn] for e in service_list.entries]})
+    db.session.commit()
+    return service_list
+
+
+def _confirm(inspection_uuid: str, staff_id: int, note: str, actor) -> tuple[MysteryConfirmation, bool]:
+    inspection = db.session.execute(select(Inspection).where(Inspection.uuid == inspection_uuid.lower())).scalar()
+    if inspection is None or inspection.kind != "mystery" or inspection.status != INSPECTION_PUBLISHED:
+        raise NotFound("No published mystery visit with that id.")
+    named = db.session.execute(select(Finding.id).where(Finding.inspection_id == inspection.id,
+                                                        Finding.staff_id == staff_id,
+                                                        Finding.published.is_(True)).limit(1)).scalar()
+    if named is None or db.session.get(Staff, staff_id) is None:
+        raise OperationError("This visit's published findings do not name that person.",
+                             {"staff_id": ["not named by the visit"]})
+    existing = db.session.execute(select(MysteryConfirmation).where(
+        MysteryConfirmation.inspection_id == inspection.id, MysteryConfirmation.staff_id == staff_id)).scalar()
+    if existing is not None:
+        return existing, False
+    confirmation = MysteryConfirmation(inspection_id=inspection.id, staff_id=staff_id, note=(note or "").strip()[:2000],
+                                       confirmed_by_id=actor.id)
+    db.session.add(confirmation)
+    audit.record("mystery.confirm", confirmation, actor=actor, after=audit.snapshot(confirmation))
+    return confirmation, True
+
+
+def confirm_mystery(inspection_uuid: str, staff_id: int, note: str, actor) -> tuple[MysteryConfirmation, bool]:
+    """An admin vouches for a published mystery visit's findings about one person. Returns (row, created)."""
+    authorize("report.mystery.confirm", user=actor)
+    result = _confirm(inspection_uuid, staff_id, note, actor)
+    db.session.commit()
+    return result
+
+
+def confirm_mystery_on_list(list_id: int, inspection_uuid: str, staff_id: int, note: str, actor) -> ServiceList:
+    """Confirm a held person's mystery visit from a draft list, and compute the draft again with it."""
+    authorize("report.mystery.confirm", user=actor)
+    service_list = _draft(list_id, actor)
+    _confirm(inspection_uuid, staff_id, note, actor)
+    _prepare(service_list.month, service_list.scope, service_list.outlet_id, service_list.branch_id, actor)
+    db.session.commit()
+    return service_list

@@ -1,0 +1,182 @@
+"""The outlet league table of a month or quarter: score, rank, trend, gap to the target rank, remote-cycle
+coverage, and rectification closure.
+
+An outlet's score is the weighted mean, over the inspection kinds it had, of the kind's average stored
+percent (weights from the rule set); outlets without a counted inspection are listed unranked.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import and_, case, func, select
+
+from core.extensions import db
+from inspections.models import Finding, Inspection
+from org.models import Outlet, Staff
+from reports import rules
+from reports.counting import counted_inspection, cycle_number, plan_each_query, seconds_between, within_cycles
+from reports.periods import Period
+from reports.periods import cycles as period_cycles
+from reports.service_lists import competition_ranks
+
+
+@dataclass(frozen=True)
+class Coverage:
+    tellers: int
+    cycles: int
+    covered: int
+
+    @property
+    def expected(self) -> int:
+        return self.tellers * self.cycles
+
+    @property
+    def percent(self) -> float | None:
+        return round(min(self.covered, self.expected) / self.expected * 100, 1) if self.expected else None
+
+
+@dataclass(frozen=True)
+class Closure:
+    total: int = 0
+    closed: int = 0
+    average_days: float | None = None
+
+    @property
+    def rate(self) -> float | None:
+        return round(self.closed / self.total * 100, 1) if self.total else None
+
+
+@dataclass
+class LeagueRow:
+    outlet_id: int
+    code: str
+    name: str
+    by_kind: dict[str, tuple[float, int]] = field(default_factory=dict)
+    score: float | None = None
+    previous_score: float | None = None
+    rank: int | None = None
+    previous_rank: int | None = None
+    target_rank: int = 0
+    gap_points: float | None = None
+    places_to_target: int | None = None
+    coverage: Coverage = Coverage(0, 0, 0)
+    closure: Closure = Closure()
+
+    @property
+    def inspections(self) -> int:
+        return sum(count for _, count in self.by_kind.values())
+
+    @property
+    def rank_change(self) -> int | None:
+        """Places gained since the previous period (negative: places lost)."""
+        if self.rank is None or self.previous_rank is None:
+            return None
+        return self.previous_rank - self.rank
+
+    @property
+    def score_change(self) -> float | None:
+        if self.score is None or self.previous_score is None:
+            return None
+        return round(self.score - self.previous_score, 2)
+
+
+def weighted_score(by_kind: dict[str, tuple[float, int]], weights: dict[str, float]) -> float | None:
+    used = {kind: weights.get(kind, 0) for kind in by_kind if weights.get(kind, 0) > 0}
+    if not used:
+        return None
+    return round(sum(by_kind[kind][0] * weight for kind, weight in used.items()) / sum(used.values()), 2)
+
+
+def _kind_averages(period: Period, outlet_ids) -> tuple[dict, dict]:
+    """{outlet: {kind: (average percent, count)}} for the period and for the one before it."""
+    previous = period.previous()
+    is_current = case((Inspection.submitted_at >= period.start, 1), else_=0).label("is_current")
+    rows = db.session.execute(
+        select(Inspection.outlet_id, Inspection.kind, is_current, func.avg(Inspection.percent), func.count())
+        .where(counted_inspection(), Inspection.percent.isnot(None), Inspection.outlet_id.in_(outlet_ids),
+               Inspection.submitted_at >= previous.start, Inspection.submitted_at < period.end)
+        .group_by(Inspection.outlet_id, Inspection.kind, is_current))
+    current: dict[int, dict] = {}
+    before: dict[int, dict] = {}
+    for outlet_id, kind, flag, average, count in rows:
+        (current if flag else before).setdefault(outlet_id, {})[kind] = (round(float(average), 2), count)
+    return current, before
+
+
+def coverage(period: Period, outlet_ids) -> dict[int, Coverage]:
+    """Per outlet: active tellers × remote cycles of the period, and how many of those were checked."""
+    plan_each_query()
+    cycles = period_cycles(period)
+    tellers = dict(db.session.execute(
+        select(Staff.outlet_id, func.count()).where(Staff.position == "teller", Staff.active.is_(True),
+                                                   Staff.outlet_id.in_(outlet_ids)).group_by(Staff.outlet_id)).all())
+    covered = {}
+    if cycles:
+        cycle = cycle_number(Inspection.submitted_at, cycles).label("cycle")
+        # A teller's checks count for the outlet the teller works at now.
+        checked = (
+            select(Staff.outlet_id, Inspection.staff_id, cycle)
+            .join(Staff, Staff.id == Inspection.staff_id)
+            .where(Inspection.kind == "remote", counted_inspection(), within_cycles(Inspection.submitted_at, cycles),
+                   Staff.position == "teller", Staff.active.is_(True), Staff.outlet_id.in_(outlet_ids))
+            .group_by(Staff.outlet_id, Inspection.staff_id, cycle)).subquery()
+        covered = dict(db.session.execute(
+            select(checked.c.outlet_id, func.count()).group_by(checked.c.outlet_id)).all())
+    return {outlet_id: Coverage(tellers.get(outlet_id, 0), len(cycles), covered.get(outlet_id, 0))
+            for outlet_id in outlet_ids}
+
+
+def closure(period: Period, outlet_ids) -> dict[int, Closure]:
+    """Per outlet: published findings raised in the period, how many are closed, mean days to close."""
+    is_closed = and_(Finding.status == "closed", Finding.closed_at.isnot(None))
+    rows = db.session.execute(
+        select(Finding.outlet_id, func.count(), func.sum(case((is_closed, 1), else_=0)),
+               func.avg(case((is_closed, seconds_between(Finding.created_at, Finding.closed_at)), else_=None)))
+        .where(Finding.published.is_(True), Finding.created_at >= period.start, Finding.created_at < period.end,
+               Finding.outlet_id.in_(outlet_ids))
+        .group_by(Finding.outlet_id))
+    return {outlet_id: Closure(total, closed or 0, round(float(seconds) / 86400, 1) if seconds is not None else None)
+            for outlet_id, total, closed, seconds in rows}
+
+
+def league_outlets(branch_id: int | None = None) -> list[tuple[int, str, str]]:
+    query = select(Outlet.id, Outlet.code, Outlet.name).where(Outlet.active.is_(True)).order_by(Outlet.code)
+    if branch_id is not None:
+        query = query.where(Outlet.branch_id == branch_id)
+    return [tuple(row) for row in db.session.execute(query)]
+
+
+def league(period: Period, *, branch_id: int | None = None, values=None) -> list[LeagueRow]:
+    plan_each_query()
+    values = values or rules.current()
+    weights = rules.kind_weights(values)
+    outlets = league_outlets(branch_id)
+    ids = [outlet_id for outlet_id, _, _ in outlets]
+    current, before = _kind_averages(period, ids)
+    covered, closed = coverage(period, ids), closure(period, ids)
+    target = int(values["target_rank"])
+    rows = [LeagueRow(outlet_id, code, name, current.get(outlet_id, {}),
+                      weighted_score(current.get(outlet_id, {}), weights),
+                      weighted_score(before.get(outlet_id, {}), weights), target_rank=target,
+                      coverage=covered[outlet_id], closure=closed.get(outlet_id, Closure()))
+            for outlet_id, code, name in outlets]
+    _rank(rows, "score", "rank")
+    _rank(rows, "previous_score", "previous_rank")
+    ranked_scores = sorted((row.score for row in rows if row.score is not None), reverse=True)
+    for row in rows:
+        if row.rank is None:
+            continue
+        if row.rank <= target or len(ranked_scores) < target:
+            row.gap_points, row.places_to_target = 0.0, 0
+        else:
+            row.gap_points = round(ranked_scores[target - 1] - row.score, 2)
+            row.places_to_target = row.rank - target
+    return sorted(rows, key=lambda r: (r.rank is None, r.rank or 0, r.code))
+
+
+def _rank(rows: list[LeagueRow], score_field: str, rank_field: str) -> None:
+    scored = [row for row in rows if getattr(row, score_field) is not None]
+    ranks = competition_ranks(scored, lambda row: getattr(row, score_field), best_first=True,
+                              ident=lambda row: row.outlet_id)
+    for row in scored:
+        setattr(row, rank_field, ranks[row.outlet_id])

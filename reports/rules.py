@@ -1,0 +1,83 @@
+"""The configurable rule set behind scorecards, red/black lists, league tables and BSC points.
+
+Every rule has a default here; a row in report_rule overrides it once an admin changes it.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from core.extensions import db
+from reports.models import ReportRule
+
+
+@dataclass(frozen=True)
+class RuleSpec:
+    key: str
+    default: float
+    low: float
+    high: float
+    integer: bool
+    group: str
+    label: object
+
+
+RULES: tuple[RuleSpec, ...] = (
+    RuleSpec("base_points", 100, 0, 1000, True, "scorecard", _l("Base points of every scorecard each month")),
+    RuleSpec("remote_pass_points", 1, 0, 100, False, "scorecard", _l("Points for each passed remote check")),
+    RuleSpec("deduct_minor", 1, 0, 100, False, "scorecard", _l("Points deducted per minor finding")),
+    RuleSpec("deduct_major", 3, 0, 100, False, "scorecard", _l("Points deducted per major finding")),
+    RuleSpec("deduct_critical", 10, 0, 100, False, "scorecard", _l("Points deducted per critical finding")),
+    RuleSpec("clean_cycle_bonus", 5, 0, 100, False, "scorecard",
+             _l("Bonus for a clean month: checked in every remote cycle, no finding")),
+    RuleSpec("outlet_red_count", 1, 0, 50, True, "lists", _l("Red list places per outlet (top N)")),
+    RuleSpec("outlet_black_count", 1, 0, 50, True, "lists", _l("Black list places per outlet (bottom N)")),
+    RuleSpec("branch_red_count", 5, 0, 500, True, "lists", _l("Red list places branch-wide (top N)")),
+    RuleSpec("branch_black_count", 5, 0, 500, True, "lists", _l("Black list places branch-wide (bottom N)")),
+    RuleSpec("critical_means_black", 1, 0, 1, True, "lists", _l("Any critical finding puts the person on the black list (1 = yes)")),
+    RuleSpec("mystery_black_needs_confirmation", 1, 0, 1, True, "lists",
+             _l("A single mystery visit needs an admin's confirmation before it can black-list anyone (1 = yes)")),
+    RuleSpec("target_rank", 3, 1, 1000, True, "league", _l("Target rank of every outlet in the league table")),
+    RuleSpec("weight_onsite", 35, 0, 100, False, "league", _l("Weight of on-site inspections in the outlet score")),
+    RuleSpec("weight_7s", 20, 0, 100, False, "league", _l("Weight of 7S inspections in the outlet score")),
+    RuleSpec("weight_remote", 25, 0, 100, False, "league", _l("Weight of remote checks in the outlet score")),
+    RuleSpec("weight_mystery", 20, 0, 100, False, "league", _l("Weight of mystery visits in the outlet score")),
+    RuleSpec("bsc_points_per_deduction", 0.1, 0, 4, False, "bsc",
+             _l("BSC points a staff member loses per scorecard point deducted (of 4)")),
+    RuleSpec("bsc_outlet_closure_weight", 0.2, 0, 1, False, "bsc",
+             _l("Share of an outlet's BSC points that comes from its rectification closure rate")),
+)
+SPECS = {spec.key: spec for spec in RULES}
+GROUPS = ("scorecard", "lists", "league", "bsc")
+KINDS = ("onsite", "7s", "remote", "mystery")
+
+
+def current() -> dict[str, float]:
+    """Every rule's value now: the stored ones over the defaults."""
+    values = {spec.key: float(spec.default) for spec in RULES}
+    for key, value in db.session.execute(select(ReportRule.key, ReportRule.value)):
+        if key in values:
+            values[key] = float(value)
+    return values
+
+
+def kind_weights(values: dict[str, float]) -> dict[str, float]:
+    return {kind: values[f"weight_{kind}"] for kind in KINDS}
+
+
+def validation_errors(changes: dict) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    for key, value in changes.items():
+        spec = SPECS.get(key)
+        if spec is None:
+            errors[key] = ["no such rule"]
+            continue
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            errors[key] = ["must be a number"]
+        elif not spec.low <= value <= spec.high:
+            errors[key] = [f"must be between {spec.low:g} and {spec.high:g}"]
+        elif spec.integer and float(value) != int(value):
+            errors[key] = ["must be a whole number"]
+    return errors

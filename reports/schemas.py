@@ -1,0 +1,250 @@
+"""Shapes of the reports API."""
+from __future__ import annotations
+
+from flask import url_for
+from marshmallow import Schema, fields, validate
+
+from inspections.schemas import UUID_TEXT
+
+PERIOD_HELP = "YYYY-MM (a month) or YYYYQn (a quarter); default: the last complete one"
+MONTH_HELP = "YYYY-MM; default: the last complete month"
+
+
+class PeriodArgs(Schema):
+    period = fields.String(load_default=None, metadata={"description": PERIOD_HELP})
+    branch_id = fields.Integer(load_default=None)
+
+
+class MonthArgs(Schema):
+    month = fields.String(load_default=None, metadata={"description": MONTH_HELP})
+    outlet_id = fields.Integer(load_default=None)
+
+
+class ListQueryArgs(Schema):
+    month = fields.String(load_default=None, metadata={"description": "YYYY-MM; default: every month"})
+
+
+class RuleSchema(Schema):
+    key = fields.String()
+    value = fields.Float()
+    default = fields.Float()
+    low = fields.Float()
+    high = fields.Float()
+    integer = fields.Boolean()
+    group = fields.String(metadata={"description": "scorecard, lists, league or bsc"})
+    label = fields.String()
+
+
+class RulesUpdateSchema(Schema):
+    values = fields.Dict(keys=fields.String(), values=fields.Raw(), required=True,
+                         metadata={"description": "rule key → new value; rules not named keep theirs",
+                                   "example": {"deduct_major": 4, "branch_black_count": 3}})
+
+
+class SummarySchema(Schema):
+    staff_id = fields.Integer()
+    name = fields.String()
+    employee_no = fields.String()
+    position = fields.String()
+    outlet_id = fields.Integer()
+    outlet_code = fields.String()
+    outlet_name = fields.String()
+    evaluated = fields.Boolean()
+    remote_checks = fields.Integer()
+    remote_passed = fields.Integer()
+    cycles_total = fields.Integer()
+    cycles_covered = fields.Integer()
+    cycle_failures = fields.Integer()
+    findings = fields.Dict(keys=fields.String(), values=fields.Integer())
+    pass_points = fields.Float()
+    bonus = fields.Float()
+    deductions = fields.Float()
+    total = fields.Float()
+
+
+class ScorecardListSchema(Schema):
+    month = fields.String()
+    base_points = fields.Float()
+    staff = fields.List(fields.Nested(SummarySchema))
+
+
+class LineSchema(Schema):
+    at = fields.DateTime(allow_none=True)
+    kind = fields.String(metadata={"description": "remote_pass, remote_fail, finding or bonus"})
+    points = fields.Float()
+    inspection_uuid = fields.String(allow_none=True)
+    inspection_kind = fields.String(allow_none=True)
+    inspection_url = fields.Method("_inspection_url")
+    finding_id = fields.Integer(allow_none=True)
+    finding_url = fields.Method("_finding_url")
+    title = fields.String()
+    severity = fields.String(allow_none=True)
+    finding_status = fields.String(allow_none=True)
+    photos = fields.Integer()
+    mystery_confirmed = fields.Boolean(allow_none=True)
+
+    def _inspection_url(self, line):
+        return url_for("inspections_pages.inspection_page", uuid=line.inspection_uuid) if line.inspection_uuid else None
+
+    def _finding_url(self, line):
+        return url_for("rectification_pages.finding_page", ident=line.finding_id) if line.finding_id else None
+
+
+class ScorecardSchema(Schema):
+    month = fields.String()
+    base_points = fields.Float(attribute="base")
+    total = fields.Float()
+    staff = fields.Nested(SummarySchema, attribute="summary")
+    lines = fields.List(fields.Nested(LineSchema))
+
+
+class CoverageSchema(Schema):
+    tellers = fields.Integer()
+    cycles = fields.Integer()
+    covered = fields.Integer()
+    expected = fields.Integer()
+    percent = fields.Float(allow_none=True)
+
+
+class ClosureSchema(Schema):
+    total = fields.Integer()
+    closed = fields.Integer()
+    rate = fields.Float(allow_none=True)
+    average_days = fields.Float(allow_none=True)
+
+
+class KindAverageSchema(Schema):
+    average = fields.Float()
+    inspections = fields.Integer()
+
+
+class LeagueRowSchema(Schema):
+    outlet_id = fields.Integer()
+    code = fields.String()
+    name = fields.String()
+    score = fields.Float(allow_none=True)
+    rank = fields.Integer(allow_none=True)
+    previous_score = fields.Float(allow_none=True)
+    previous_rank = fields.Integer(allow_none=True)
+    rank_change = fields.Integer(allow_none=True, metadata={"description": "places gained since the previous period"})
+    score_change = fields.Float(allow_none=True)
+    target_rank = fields.Integer()
+    gap_points = fields.Float(allow_none=True, metadata={"description": "score points to the target rank's score"})
+    places_to_target = fields.Integer(allow_none=True)
+    inspections = fields.Integer()
+    by_kind = fields.Method("_by_kind")
+    coverage = fields.Nested(CoverageSchema)
+    closure = fields.Nested(ClosureSchema)
+
+    def _by_kind(self, row):
+        return {kind: {"average": average, "inspections": count} for kind, (average, count) in row.by_kind.items()}
+
+
+class LeagueSchema(Schema):
+    period = fields.String()
+    previous_period = fields.String()
+    target_rank = fields.Integer()
+    rows = fields.List(fields.Nested(LeagueRowSchema))
+
+
+class CoverageRowSchema(CoverageSchema):
+    outlet_id = fields.Integer()
+    code = fields.String()
+    name = fields.String()
+
+
+class CoverageListSchema(Schema):
+    month = fields.String()
+    rows = fields.List(fields.Nested(CoverageRowSchema))
+
+
+class EntrySchema(Schema):
+    id = fields.Integer()
+    staff_id = fields.Integer()
+    staff_name = fields.String(attribute="staff.name")
+    employee_no = fields.String(attribute="staff.employee_no")
+    outlet_name = fields.String(attribute="staff.outlet.name")
+    colour = fields.String(metadata={"description": "red, black, or held (awaiting an admin's confirmation)"})
+    rank = fields.Integer(allow_none=True)
+    points = fields.Float()
+    reasons = fields.List(fields.String())
+    appeal_note = fields.String()
+    withdrawn = fields.Boolean()
+
+
+class ServiceListSchema(Schema):
+    id = fields.Integer()
+    month = fields.String()
+    scope = fields.String()
+    branch_id = fields.Integer()
+    outlet_id = fields.Integer(allow_none=True)
+    outlet_name = fields.String(attribute="outlet.name", allow_none=True)
+    status = fields.String()
+    appeal_note = fields.String()
+    rules = fields.Dict()
+    computed_at = fields.DateTime()
+    published_at = fields.DateTime(allow_none=True)
+    published_by = fields.String(attribute="published_by.display_name", allow_none=True)
+    entries = fields.List(fields.Nested(EntrySchema))
+
+
+class ListCreateSchema(Schema):
+    month = fields.String(required=True, metadata={"description": "YYYY-MM"})
+    scope = fields.String(required=True, validate=validate.OneOf(["branch", "outlet"]))
+    outlet_id = fields.Integer(load_default=None)
+    branch_id = fields.Integer(load_default=None)
+
+
+class ListPatchSchema(Schema):
+    appeal_note = fields.String(required=True, validate=validate.Length(0, 4000))
+
+
+class EntryPatchSchema(Schema):
+    appeal_note = fields.String(required=True, validate=validate.Length(0, 2000))
+    withdrawn = fields.Boolean(load_default=False, metadata={"description": "the appeal is upheld"})
+
+
+class ConfirmationInSchema(Schema):
+    inspection_uuid = fields.String(required=True, validate=UUID_TEXT)
+    staff_id = fields.Integer(required=True, strict=True)
+    note = fields.String(load_default="", validate=validate.Length(0, 2000))
+
+
+class ConfirmationSchema(Schema):
+    id = fields.Integer()
+    inspection_uuid = fields.String(attribute="inspection.uuid")
+    staff_id = fields.Integer()
+    note = fields.String()
+    confirmed_by = fields.String(attribute="confirmed_by.display_name")
+    confirmed_at = fields.DateTime()
+
+
+class BscStaffSchema(Schema):
+    staff_id = fields.Integer(attribute="summary.staff_id")
+    employee_no = fields.String(attribute="summary.employee_no")
+    name = fields.String(attribute="summary.name")
+    outlet_code = fields.String(attribute="summary.outlet_code")
+    deductions = fields.Float(attribute="summary.deductions")
+    points = fields.Float()
+
+
+class BscOutletSchema(Schema):
+    outlet_id = fields.Integer(attribute="row.outlet_id")
+    code = fields.String(attribute="row.code")
+    name = fields.String(attribute="row.name")
+    score = fields.Float(attribute="row.score", allow_none=True)
+    closure_rate = fields.Float()
+    points = fields.Float(allow_none=True)
+
+
+class BscSchema(Schema):
+    period = fields.String()
+    max_points = fields.Float()
+    staff = fields.List(fields.Nested(BscStaffSchema))
+    outlets = fields.List(fields.Nested(BscOutletSchema))
+
+
+class BscFileArgs(Schema):
+    period = fields.String(load_default=None, metadata={"description": PERIOD_HELP})
+    scope = fields.String(load_default="staff", validate=validate.OneOf(["staff", "outlet"]),
+                          metadata={"description": "CSV only: staff or outlet rows"})

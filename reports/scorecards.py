@@ -1,0 +1,253 @@
+"""员工文优服务记分卡: each person's points in a period, from the stored score rows.
+
+points = base + passed remote checks × remote_pass_points + clean-month bonus − Σ findings × deduction
+of their severity. A finding counts for the person it is attributed to; a remote check for the teller
+it watched; a mystery visit only once published. The clean-month bonus needs a check in every remote
+cycle that started in the period, none of them failed, and no finding at all.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import and_, case, exists, func, or_, select
+
+from core.extensions import db
+from inspections.models import Finding, Inspection
+from org.models import Outlet, Staff
+from reports import rules
+from reports.counting import (
+    counted_finding,
+    counted_inspection,
+    cycle_number,
+    plan_each_query,
+    submitted_in,
+    within_cycles,
+)
+from reports.models import MysteryConfirmation
+from reports.periods import Period
+from reports.periods import cycles as period_cycles
+
+SEVERITIES = ("critical", "major", "minor")
+
+
+@dataclass(slots=True)
+class Summary:
+    staff_id: int
+    name: str
+    employee_no: str
+    position: str
+    outlet_id: int
+    outlet_code: str
+    outlet_name: str
+    cycles_total: int = 0
+    remote_checks: int = 0
+    remote_passed: int = 0
+    cycles_covered: int = 0
+    cycle_failures: int = 0
+    critical: int = 0
+    major: int = 0
+    minor: int = 0
+    pass_points: float = 0.0
+    bonus: float = 0.0
+    deductions: float = 0.0
+    total: float = 0.0
+
+    @property
+    def findings(self) -> dict[str, int]:
+        return {"critical": self.critical, "major": self.major, "minor": self.minor}
+
+    @property
+    def finding_count(self) -> int:
+        return self.critical + self.major + self.minor
+
+    @property
+    def evaluated(self) -> bool:
+        return bool(self.remote_checks or self.cycles_covered or self.finding_count)
+
+
+def deduction(severity: str, values: dict[str, float]) -> float:
+    return values[f"deduct_{severity}"]
+
+
+def _settle(summary: Summary, values: dict[str, float]) -> Summary:
+    summary.pass_points = summary.remote_passed * values["remote_pass_points"]
+    summary.deductions = (summary.critical * values["deduct_critical"] + summary.major * values["deduct_major"]
+                          + summary.minor * values["deduct_minor"])
+    clean = (summary.cycles_total > 0 and summary.cycles_covered >= summary.cycles_total
+             and summary.cycle_failures == 0 and summary.finding_count == 0)
+    summary.bonus = values["clean_cycle_bonus"] if clean else 0.0
+    summary.total = round(values["base_points"] + summary.pass_points + summary.bonus - summary.deductions, 2)
+    return summary
+
+
+def _staff_filter(column, outlet_ids, staff_ids):
+    conditions = []
+    if outlet_ids is not None:
+        conditions.append(column.in_(select(Staff.id).where(Staff.outlet_id.in_(outlet_ids))))
+    if staff_ids is not None:
+        conditions.append(column.in_(staff_ids))
+    return conditions
+
+
+def _count_if(condition):
+    return func.sum(case((condition, 1), else_=0))
+
+
+def _remote_counts(period: Period, cycles, conditions):
+    """Per teller: checks in the period, passed ones, cycles covered, failed checks in those cycles."""
+    window_start = min([period.start] + [c.start for c in cycles[:1]])
+    window_end = max([period.end] + [c.end for c in cycles[-1:]])
+    # Findings are raised at or after submission, so those of the window's checks are all raised since
+    # its start: a small set to join against instead of a probe per check.
+    with_findings = select(Finding.inspection_id).where(Finding.created_at >= window_start).distinct().subquery()
+    in_period = submitted_in(period)
+    clean = with_findings.c.inspection_id.is_(None)
+    in_cycles = within_cycles(Inspection.submitted_at, cycles)
+    cycle = cycle_number(Inspection.submitted_at, cycles).label("cycle")
+    # Per person and cycle first, then per person: two hash aggregates instead of a sort for COUNT(DISTINCT).
+    per_cycle = (
+        select(Inspection.staff_id, cycle, _count_if(in_period).label("checks"),
+               _count_if(and_(in_period, clean)).label("passed"), _count_if(and_(in_cycles, ~clean)).label("failures"))
+        .outerjoin(with_findings, with_findings.c.inspection_id == Inspection.id)
+        .where(Inspection.kind == "remote", counted_inspection(), Inspection.staff_id.isnot(None),
+               Inspection.submitted_at >= window_start, Inspection.submitted_at < window_end, *conditions)
+        .group_by(Inspection.staff_id, cycle)).subquery()
+    return (select(per_cycle.c.staff_id, func.sum(per_cycle.c.checks).label("checks"),
+                   func.sum(per_cycle.c.passed).label("passed"), func.count(per_cycle.c.cycle).label("covered"),
+                   func.sum(per_cycle.c.failures).label("failures"))
+            .group_by(per_cycle.c.staff_id).subquery())
+
+
+def _finding_counts(period: Period, conditions):
+    """Per person: the period's counted findings by severity."""
+    return (select(Finding.staff_id, *[_count_if(Finding.severity == severity).label(severity)
+                                       for severity in SEVERITIES])
+            .join(Inspection, Inspection.id == Finding.inspection_id)
+            # Findings are raised at or after submission: the second bound lets the index narrow the scan.
+            .where(Finding.staff_id.isnot(None), counted_finding(), submitted_in(period),
+                   Finding.created_at >= period.start, *conditions)
+            .group_by(Finding.staff_id).subquery())
+
+
+def summaries(period: Period, *, outlet_ids=None, staff_ids=None, values=None) -> list[Summary]:
+    """Every active staff member in scope (and anyone else with points in the period), settled."""
+    plan_each_query()
+    values = values or rules.current()
+    cycles = period_cycles(period)
+    remote = _remote_counts(period, cycles, _staff_filter(Inspection.staff_id, outlet_ids, staff_ids))
+    found = _finding_counts(period, _staff_filter(Finding.staff_id, outlet_ids, staff_ids))
+    # One row per person, counts joined in the database: a few thousand result rows rather than three
+    # sets of them, which also keeps Python's garbage collector out of the way.
+    rows = db.session.execute(
+        select(Staff.id, Staff.name, Staff.employee_no, Staff.position, Staff.outlet_id, Outlet.code, Outlet.name,
+               func.coalesce(remote.c.checks, 0), func.coalesce(remote.c.passed, 0),
+               func.coalesce(remote.c.covered, 0), func.coalesce(remote.c.failures, 0),
+               *[func.coalesce(getattr(found.c, severity), 0) for severity in SEVERITIES])
+        .join(Outlet, Outlet.id == Staff.outlet_id)
+        .outerjoin(remote, remote.c.staff_id == Staff.id)
+        .outerjoin(found, found.c.staff_id == Staff.id)
+        .where(or_(Staff.active.is_(True), remote.c.staff_id.isnot(None), found.c.staff_id.isnot(None)),
+               *_staff_filter(Staff.id, outlet_ids, staff_ids))
+        .order_by(Outlet.code, Staff.employee_no))
+    total_cycles = len(cycles)
+    return [_settle(Summary(*row[:7], total_cycles, *(int(n) for n in row[7:])), values) for row in rows]
+
+
+@dataclass
+class Line:
+    """One scored event of a person's scorecard, pointing at the inspection and finding behind it."""
+
+    at: datetime | None
+    kind: str  # remote_pass, remote_fail, finding, bonus
+    points: float
+    inspection_uuid: str | None = None
+    inspection_kind: str | None = None
+    finding_id: int | None = None
+    title: str = ""
+    severity: str | None = None
+    finding_status: str | None = None
+    photos: int = 0
+    mystery_confirmed: bool | None = None
+
+
+@dataclass
+class Card:
+    summary: Summary
+    base: float
+    lines: list[Line]
+
+    @property
+    def total(self) -> float:
+        return round(self.base + sum(line.points for line in self.lines), 2)
+
+
+def card(staff: Staff, period: Period, values=None) -> Card:
+    values = values or rules.current()
+    (summary,) = summaries(period, staff_ids=[staff.id], values=values)
+    lines: list[Line] = []
+    has_findings = exists().where(Finding.inspection_id == Inspection.id).label("failed")
+    for uuid, submitted_at, failed in db.session.execute(
+            select(Inspection.uuid, Inspection.submitted_at, has_findings)
+            .where(Inspection.kind == "remote", Inspection.staff_id == staff.id, counted_inspection(),
+                   submitted_in(period))):
+        lines.append(Line(submitted_at, "remote_fail" if failed else "remote_pass",
+                          0.0 if failed else values["remote_pass_points"], uuid, "remote"))
+    rows = db.session.execute(
+        select(Finding, Inspection.uuid, Inspection.kind, Inspection.submitted_at, Inspection.blacklist_confirmed)
+        .join(Inspection, Inspection.id == Finding.inspection_id)
+        .where(Finding.staff_id == staff.id, counted_finding(), submitted_in(period))).all()
+    confirmed_later = _confirmed_pairs({row[0].inspection_id for row in rows if row[2] == "mystery"})
+    for finding, uuid, kind, submitted_at, confirmed in rows:
+        mystery_confirmed = None
+        if kind == "mystery":
+            mystery_confirmed = bool(confirmed) or (staff.id, finding.inspection_id) in confirmed_later
+        lines.append(Line(submitted_at, "finding", -deduction(finding.severity, values), uuid, kind, finding.id,
+                          finding.title, finding.severity, finding.status, len(finding.photo_ids or []),
+                          mystery_confirmed))
+    lines.sort(key=lambda line: (line.at, line.finding_id or 0))
+    if summary.bonus:
+        lines.append(Line(None, "bonus", summary.bonus))
+    return Card(summary, values["base_points"], lines)
+
+
+@dataclass
+class MysteryVisit:
+    inspection_id: int
+    uuid: str
+    deduction: float
+    criticals: int
+    confirmed: bool
+
+
+def mystery_evidence(period: Period, staff_ids, values) -> dict[int, list[MysteryVisit]]:
+    """Per person, the published mystery visits of the period whose findings name them; a visit is
+    confirmed when the admin said so at publication or has confirmed it for that person since."""
+    visits: dict[tuple[int, int], MysteryVisit] = {}
+    rows = db.session.execute(
+        select(Finding.staff_id, Inspection.id, Inspection.uuid, Inspection.blacklist_confirmed, Finding.severity,
+               func.count())
+        .join(Inspection, Inspection.id == Finding.inspection_id)
+        .where(Inspection.kind == "mystery", counted_finding(), submitted_in(period),
+               Finding.staff_id.in_(staff_ids))
+        .group_by(Finding.staff_id, Inspection.id, Inspection.uuid, Inspection.blacklist_confirmed, Finding.severity))
+    for staff_id, inspection_id, uuid, confirmed, severity, count in rows:
+        visit = visits.setdefault((staff_id, inspection_id), MysteryVisit(inspection_id, uuid, 0.0, 0, bool(confirmed)))
+        visit.deduction += count * deduction(severity, values)
+        visit.criticals += count if severity == "critical" else 0
+    for key in _confirmed_pairs({inspection_id for _, inspection_id in visits}) & set(visits):
+        visits[key].confirmed = True
+    result: dict[int, list[MysteryVisit]] = defaultdict(list)
+    for (staff_id, _), visit in sorted(visits.items()):
+        result[staff_id].append(visit)
+    return result
+
+
+def _confirmed_pairs(inspection_ids) -> set[tuple[int, int]]:
+    """(staff, inspection) pairs an admin confirmed after publication."""
+    if not inspection_ids:
+        return set()
+    return {(staff_id, inspection_id) for inspection_id, staff_id in db.session.execute(
+        select(MysteryConfirmation.inspection_id, MysteryConfirmation.staff_id)
+        .where(MysteryConfirmation.inspection_id.in_(inspection_ids)))}
