@@ -50,7 +50,7 @@ def upload(client, org, login):
 
 def _imports(db, kind):
     db.session.expire_all()
-    return db.session.execute(select(AuditEntry).where(AuditEntry.action == f"{kind}.import")).scalars().all()
+    return db.session.execute(select(AuditEntry).where(AuditEntry.action == f"{kind}.import").order_by(AuditEntry.id)).scalars().all()
 
 
 def _rows_named(page: str) -> list[str]:
