@@ -92,6 +92,11 @@ def full_answers(version, **values) -> list[dict]:
     return answers
 
 
+def by_key(body: dict) -> dict:
+    """The answers of an inspection document, by item key."""
+    return {answer["item_key"]: answer for answer in body["answers"]}
+
+
 def draft_body(version, outlet, answers=None, **extra) -> dict:
     return {"checklist_version_id": version.id, "outlet_id": outlet.id,
             "answers": [] if answers is None else answers, **extra}
