@@ -7,7 +7,7 @@ from flask import Flask
 
 from core import errors, health, seeding, storage
 from core.config import load_config
-from core.db import render_migration_item
+from core.db import configure_engine, render_migration_item
 from core.extensions import api, babel, csrf, db, login_manager, migrate
 from core.i18n import select_locale
 
@@ -19,6 +19,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.update(load_config())
     if config:
         app.config.update(config)
+    configure_engine(app.config)
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(MIGRATIONS), render_as_batch=True,

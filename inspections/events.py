@@ -3,6 +3,6 @@ from blinker import Namespace
 
 _signals = Namespace()
 
-# sent(inspection, findings=[...]) when findings become visible to the outlet: at submit for
+# sent(inspection, finding_ids=[...]) when findings become visible to the outlet: at submit for
 # ordinary inspections, at publication for mystery visits.
 findings_published = _signals.signal("findings-published")

@@ -83,6 +83,7 @@ def review(uuid: str, decision: str, reason: str, actor) -> Inspection:
         inspection.status, inspection.revision_reason, inspection.receipt = DRAFT, reason, None
         inspection.score = inspection.max_score = inspection.percent = inspection.grade = None
         inspection.submitted_at = None
+        inspection.revision += 1
     elif decision == "reject":
         inspection.status = REJECTED
     else:
@@ -132,15 +133,15 @@ def publish(uuid: str, blacklist_confirmed: bool, actor) -> Inspection:
     now = utcnow()
     inspection.status, inspection.published_at = PUBLISHED, now
     inspection.blacklist_confirmed = bool(blacklist_confirmed)
-    findings = insert_findings(
+    finding_ids = insert_findings(
         finding_rows(inspection, held, checklist, [a.item_key for a in held if a.failed], now, published=True))
     if inspection.assignment_id:
         db.session.execute(update(Assignment).where(Assignment.id == inspection.assignment_id).values(status=DONE))
     _record_review(inspection, "publish", "", actor)
     db.session.flush()
-    if findings:
-        findings_published.send(inspection, findings=findings, actor=actor)
+    if finding_ids:
+        findings_published.send(inspection, finding_ids=finding_ids, actor=actor)
     audit.record("mystery.publish", inspection, actor=actor, before=before, after=audit.snapshot(inspection),
-                 details={"findings": len(findings), "blacklist_confirmed": bool(blacklist_confirmed)})
+                 details={"findings": len(finding_ids), "blacklist_confirmed": bool(blacklist_confirmed)})
     db.session.commit()
     return inspection

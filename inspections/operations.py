@@ -6,7 +6,7 @@ from datetime import datetime, timedelta, timezone, tzinfo
 from zoneinfo import ZoneInfo
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -170,6 +170,8 @@ def save_draft(uuid: str, data: dict, actor) -> SaveResult:
         inspection.narrative = data["narrative"]
     if data.get("location"):
         inspection.latitude, inspection.longitude = data["location"]["latitude"], data["location"]["longitude"]
+    if not created and (changed or db.session.is_modified(inspection)):
+        inspection.revision += 1
     if created or changed:
         audit.record("inspection.create" if created else "inspection.save", inspection, actor=actor,
                      before=before, details={"answers_changed": changed})
@@ -222,6 +224,12 @@ def add_photo(uuid: str, photo_uuid: str, data: bytes, declared_sha256: str | No
                       captured_at=processed.captured_at, latitude=processed.latitude,
                       longitude=processed.longitude, uploaded_by_id=actor.id, dhash=processed.dhash)
         db.session.add(photo)
+        # Counting the change also proves the draft is still open: a submit may have won the race.
+        still_draft = db.session.execute(
+            update(Inspection).where(Inspection.id == inspection_id, Inspection.status == DRAFT)
+            .values(revision=Inspection.revision + 1).execution_options(synchronize_session=False)).rowcount
+        if not still_draft:
+            raise Conflict("This inspection is already submitted and takes no new photos.")
         audit.record("photo.upload", photo, actor=actor, details={"inspection": inspection_uuid, "sha256": digest})
         db.session.commit()
     except IntegrityError:

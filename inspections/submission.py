@@ -1,17 +1,19 @@
 """Submit: check completeness, score with the engine, freeze, store score rows and findings."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import insert, select, update
+from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy.orm.attributes import set_committed_value
 
 from checklists import scoring
 from checklists.definition import Checklist
 from checklists.store import published_checklist
 from core import audit
 from core.audit import content_hash
-from core.db import utcnow
+from core.db import end_read_transaction, reading, utcnow
 from core.errors import Conflict, OperationError
 from core.extensions import db
 from core.permissions import authorize
@@ -19,6 +21,28 @@ from inspections.events import findings_published
 from inspections.fraud import flags_for
 from inspections.models import DONE, DRAFT, Answer, Assignment, Finding, Inspection, Photo, SectionScore
 from inspections.operations import load, local_zone
+
+# The statements of the submit are built once: building a statement costs several times what
+# executing it does, and a submit runs about a dozen of them.
+_answers, _inspections = Answer.__table__, Inspection.__table__
+READ_ANSWERS = select(_answers.c.id, _answers.c.item_key, _answers.c.value, _answers.c.note, _answers.c.staff_id,
+                      _answers.c.staff_description, _answers.c.photo_ids) \
+    .where(_answers.c.inspection_id == bindparam("inspection")).order_by(_answers.c.id)
+READ_PHOTO_HASHES = select(Photo.__table__.c.uuid, Photo.__table__.c.sha256) \
+    .where(Photo.__table__.c.inspection_id == bindparam("inspection"))
+FROZEN_FIELDS = ("status", "submitted_at", "finished_at", "score", "max_score", "percent", "grade", "critical_failed",
+                 "content_hash", "flags", "revision_reason")
+FREEZE_IF_UNCHANGED = update(_inspections).where(
+    _inspections.c.id == bindparam("inspection"), _inspections.c.status == DRAFT,
+    _inspections.c.revision == bindparam("seen_revision")).values({name: bindparam(name) for name in FROZEN_FIELDS})
+STORE_RECEIPT = update(_inspections).where(_inspections.c.id == bindparam("inspection")).values(
+    receipt=bindparam("receipt"))
+SCORE_ANSWER = update(_answers).where(_answers.c.id == bindparam("answer_id")).values(
+    score=bindparam("score"), max_score=bindparam("max_score"), failed=bindparam("failed"), state=bindparam("state"))
+INSERT_SECTION_SCORES = insert(SectionScore.__table__)
+CLOSE_ASSIGNMENT = update(Assignment.__table__).where(Assignment.__table__.c.id == bindparam("assignment")) \
+    .values(status=DONE)
+INSERT_FINDINGS = insert(Finding.__table__).returning(Finding.__table__.c.id, sort_by_parameter_order=True)
 
 
 def _completeness_errors(checklist: Checklist, inspection: Inspection, rows, answers: dict, result) -> dict:
@@ -77,78 +101,127 @@ def finding_rows(inspection: Inspection, answers, checklist: Checklist, failed_k
     return rows
 
 
-def insert_findings(rows: list[dict]) -> list[Finding]:
-    return list(db.session.scalars(insert(Finding).returning(Finding), rows)) if rows else []
+def insert_findings(rows: list[dict]) -> list[int]:
+    """The findings in one statement; their ids in the order of the rows."""
+    return list(db.session.execute(INSERT_FINDINGS, rows).scalars()) if rows else []
 
 
-def submit(uuid: str, actor) -> dict:
-    # No autoflush: everything is written in three bulk statements and one flush, which keeps a
-    # 60-item submit to a few milliseconds of database work.
-    with db.session.no_autoflush:
-        inspection = load(uuid, actor, for_update=True)
-        authorize("inspection.edit", inspection, conceal=True, user=actor)
-        if inspection.status != DRAFT:
-            return inspection.receipt
-        return _freeze(inspection, actor)
+@dataclass
+class Frozen:
+    """Everything a submit writes, worked out from the draft as it was read (at `revision`)."""
+    inspection_id: int
+    revision: int
+    values: dict
+    answer_scores: list[dict]
+    section_rows: list[dict]
+    finding_rows: list[dict]
+    assignment_id: int | None
+    receipt: dict
 
 
-def _freeze(inspection: Inspection, actor) -> dict:
+def _freeze(inspection: Inspection) -> Frozen:
+    """Score and check the draft; raises when it cannot be submitted yet. Writes nothing."""
     checklist, checklist_hash = published_checklist(inspection.checklist_version_id)
     # Plain rows, not ORM objects: the answers are only read here, then updated in bulk.
-    held = db.session.execute(
-        select(Answer.id, Answer.item_key, Answer.value, Answer.note, Answer.staff_id, Answer.staff_description,
-               Answer.photo_ids).where(Answer.inspection_id == inspection.id).order_by(Answer.id)).all()
-    photo_hashes = dict(db.session.execute(
-        select(Photo.uuid, Photo.sha256).where(Photo.inspection_id == inspection.id)).all())
+    held = db.session.execute(READ_ANSWERS, {"inspection": inspection.id}).all()
+    photo_hashes = dict(db.session.execute(READ_PHOTO_HASHES, {"inspection": inspection.id}).all())
     answers = {a.item_key: a.value for a in held if a.value is not None}
     result = scoring.score(checklist, answers)
     errors = _completeness_errors(checklist, inspection, held, answers, result)
     if errors:
         raise OperationError("The inspection is not complete yet.", errors)
-    received = set(photo_hashes)
-    named = [p for a in held for p in a.photo_ids]
-    missing = sorted({p for p in named if p not in received})
+    missing = sorted({p for a in held for p in a.photo_ids if p not in photo_hashes})
     if missing:
         raise Conflict(f"{len(missing)} photo(s) not uploaded yet: upload them, then submit again.",
                        {"missing_photos": missing})
     submitted_at = utcnow()
-    scored = [(answer, result.items.get(answer.item_key)) for answer in held]
-    db.session.execute(update(Answer).execution_options(synchronize_session=False), [
-        {"id": answer.id, "score": r.score, "max_score": r.max, "failed": r.failed, "state": r.state}
-        for answer, r in scored if r is not None])
-    db.session.execute(insert(SectionScore), [
-        {"inspection_id": inspection.id, "position": position, "section_key": section.key, "score": section.score,
-         "max_score": section.max, "percent": section.percent, "zeroed": section.zeroed}
-        for position, section in enumerate(result.sections)])
-    if inspection.assignment_id:
-        db.session.execute(update(Assignment).where(Assignment.id == inspection.assignment_id).values(status=DONE))
-    # Mystery findings wait for the bank's review: they are created when the visit is published.
-    findings = [] if inspection.kind == "mystery" else insert_findings(
-        finding_rows(inspection, held, checklist, result.failed_items, submitted_at, published=True))
-    # The inspection's own row is changed only now, so that it is written once, at the end.
-    inspection.score, inspection.max_score, inspection.percent = result.score, result.max, result.percent
-    inspection.grade, inspection.critical_failed = result.grade, bool(result.critical_failures)
-    inspection.status, inspection.submitted_at = "submitted", submitted_at
-    inspection.finished_at = inspection.finished_at or submitted_at
-    inspection.content_hash = _content_hash(inspection, held, photo_hashes, checklist_hash)
+    values = {
+        "status": "submitted", "submitted_at": submitted_at, "finished_at": inspection.finished_at or submitted_at,
+        "score": result.score, "max_score": result.max, "percent": result.percent, "grade": result.grade,
+        "critical_failed": bool(result.critical_failures),
+        "content_hash": _content_hash(inspection, held, photo_hashes, checklist_hash),
+    }
     if inspection.kind == "mystery":
-        inspection.flags = flags_for(inspection)
-        inspection.revision_reason = ""
-    receipt = inspection.receipt = {
-        "inspection": inspection.uuid, "status": inspection.status, "score": result.score,
+        # The checks read the visit's times as they will be stored (nothing is written here).
+        set_committed_value(inspection, "submitted_at", submitted_at)
+        set_committed_value(inspection, "finished_at", values["finished_at"])
+        values.update(flags=flags_for(inspection), revision_reason="")
+    else:
+        values.update(flags=inspection.flags, revision_reason=inspection.revision_reason)
+    receipt = {
+        "inspection": inspection.uuid, "status": "submitted", "score": result.score,
         "max_score": result.max, "percent": result.percent, "grade": result.grade,
         "critical_failures": list(result.critical_failures),
         "sections": [{"key": s.key, "score": s.score, "max_score": s.max, "percent": s.percent}
                      for s in result.sections],
-        "findings": [{"id": f.id, "item_key": f.item_key, "severity": f.severity, "staff_id": f.staff_id,
-                      "due_date": f.due_date.isoformat()} for f in findings],
-        "photos": len(received), "content_hash": inspection.content_hash,
+        "findings": [], "photos": len(photo_hashes), "content_hash": values["content_hash"],
         "server_time": submitted_at.isoformat(),
     }
-    if findings:
-        findings_published.send(inspection, findings=findings, actor=actor)
-    audit.record("inspection.submit", inspection, actor=actor,
-                 details={"score": result.score, "percent": result.percent, "findings": len(findings),
-                          "content_hash": inspection.content_hash})
+    return Frozen(
+        inspection_id=inspection.id, revision=inspection.revision, values=values, receipt=receipt,
+        answer_scores=[{"answer_id": a.id, "score": r.score, "max_score": r.max, "failed": r.failed, "state": r.state}
+                       for a in held if (r := result.items.get(a.item_key)) is not None],
+        section_rows=[{"inspection_id": inspection.id, "position": position, "section_key": section.key,
+                       "score": section.score, "max_score": section.max, "percent": section.percent,
+                       "zeroed": section.zeroed} for position, section in enumerate(result.sections)],
+        # Mystery findings wait for the bank's review: they are created when the visit is published.
+        finding_rows=[] if inspection.kind == "mystery" else
+        finding_rows(inspection, held, checklist, result.failed_items, submitted_at, published=True),
+        assignment_id=inspection.assignment_id,
+    )
+
+
+def submit(uuid: str, actor) -> dict:
+    # The draft is read, scored and checked in a read-only transaction; the write lock (SQLite has
+    # one per database) is then held only for the writes, so submits from many phones queue for a
+    # millisecond or two each instead of for the whole request.
+    with db.session.no_autoflush:
+        with reading():
+            authorize("inspection.create", user=actor)
+            inspection = load(uuid, actor)
+            authorize("inspection.edit", inspection, conceal=True, user=actor)
+            frozen = _freeze(inspection) if inspection.status == DRAFT else None
+            receipt = inspection.receipt
+            end_read_transaction()
+        if frozen is None:
+            return receipt
+        if _write(inspection, frozen, actor):
+            return frozen.receipt
+        # The draft changed after it was read (another device's edit or photo landed in between),
+        # or another request submitted it: start again, holding the write lock throughout.
+        db.session.rollback()
+        inspection = load(uuid, actor, for_update=True)
+        if inspection.status != DRAFT:
+            return inspection.receipt
+        frozen = _freeze(inspection)
+        _write(inspection, frozen, actor)
+        return frozen.receipt
+
+
+def _write(inspection: Inspection, frozen: Frozen, actor) -> bool:
+    """Write what was frozen, unless the draft changed since it was read: then write nothing."""
+    values = frozen.values
+    guarded = db.session.execute(FREEZE_IF_UNCHANGED,
+                                 {"inspection": frozen.inspection_id, "seen_revision": frozen.revision, **values})
+    if guarded.rowcount != 1:
+        return False
+    # The loaded object now says what the row says, without being marked for another write.
+    for name, value in values.items():
+        set_committed_value(inspection, name, value)
+    db.session.execute(SCORE_ANSWER, frozen.answer_scores)
+    db.session.execute(INSERT_SECTION_SCORES, frozen.section_rows)
+    if frozen.assignment_id:
+        db.session.execute(CLOSE_ASSIGNMENT, {"assignment": frozen.assignment_id})
+    finding_ids = insert_findings(frozen.finding_rows)
+    frozen.receipt["findings"] = [
+        {"id": ident, "item_key": row["item_key"], "severity": row["severity"], "staff_id": row["staff_id"],
+         "due_date": row["due_date"].isoformat()} for ident, row in zip(finding_ids, frozen.finding_rows)]
+    db.session.execute(STORE_RECEIPT, {"inspection": frozen.inspection_id, "receipt": frozen.receipt})
+    set_committed_value(inspection, "receipt", frozen.receipt)
+    if finding_ids:
+        findings_published.send(inspection, finding_ids=finding_ids, actor=actor)
+    audit.record("inspection.submit", object_type="inspection", object_id=str(frozen.inspection_id), actor=actor,
+                 details={"score": values["score"], "percent": values["percent"], "findings": len(finding_ids),
+                          "content_hash": values["content_hash"]})
     db.session.commit()
-    return receipt
+    return True

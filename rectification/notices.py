@@ -7,10 +7,11 @@ from datetime import datetime
 import segno
 from flask import current_app, render_template, request, url_for
 from PIL import Image
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from core.audit import content_hash
+from core.db import utcnow
 from core.errors import NotFound
 from core.extensions import db
 from core.pdf import ProjectOnlyFetcher, render_pdf
@@ -31,20 +32,27 @@ def _number(prefix: str, year: int, sequence: int) -> str:
     return f"{prefix}〔{year}〕第{sequence:04d}号"
 
 
-def issue(inspection: Inspection) -> Notice:
-    """Give the inspection its numbered notice, inside the caller's transaction."""
+_notices = Notice.__table__
+# Built once: the numbering runs inside every submit that has findings.
+LOCK_BRANCH = (select(Branch.__table__.c.id, Branch.__table__.c.name, Branch.__table__.c.notice_prefix)
+               .join(Outlet.__table__, Outlet.__table__.c.branch_id == Branch.__table__.c.id)
+               .where(Outlet.__table__.c.id == bindparam("outlet")).with_for_update(of=Branch.__table__))
+LAST_SEQUENCE = select(func.max(_notices.c.sequence)).where(_notices.c.branch_id == bindparam("branch"),
+                                                            _notices.c.year == bindparam("year"))
+INSERT_NOTICE = insert(_notices).returning(_notices.c.id)
+
+
+def issue(inspection: Inspection) -> tuple[int, str]:
+    """Give the inspection its numbered notice, inside the caller's transaction: (notice id, number)."""
     # Locking the branch row makes numbering strictly sequential under concurrent submits.
-    branch = db.session.execute(
-        select(Branch).join(Outlet, Outlet.branch_id == Branch.id).where(Outlet.id == inspection.outlet_id)
-        .with_for_update(of=Branch)).scalar_one()
+    branch = db.session.execute(LOCK_BRANCH, {"outlet": inspection.outlet_id}).one()
     year = (inspection.submitted_at or datetime.now(local_zone())).astimezone(local_zone()).year
-    sequence = (db.session.execute(
-        select(func.max(Notice.sequence)).where(Notice.branch_id == branch.id, Notice.year == year)
-    ).scalar() or 0) + 1
-    notice = Notice(inspection_id=inspection.id, outlet_id=inspection.outlet_id, branch_id=branch.id, year=year,
-                    sequence=sequence, number=_number(branch.notice_prefix or f"{branch.name}服务整改", year, sequence))
-    db.session.add(notice)
-    return notice
+    sequence = (db.session.execute(LAST_SEQUENCE, {"branch": branch.id, "year": year}).scalar() or 0) + 1
+    number = _number(branch.notice_prefix or f"{branch.name}服务整改", year, sequence)
+    notice_id = db.session.execute(INSERT_NOTICE, {
+        "inspection_id": inspection.id, "outlet_id": inspection.outlet_id, "branch_id": branch.id, "year": year,
+        "sequence": sequence, "number": number, "issued_at": utcnow()}).scalar_one()
+    return notice_id, number
 
 
 def print_copy(photo: Photo) -> str:

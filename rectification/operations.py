@@ -23,11 +23,11 @@ from rectification.notices import issue
 
 
 @findings_published.connect
-def _issue_notice(inspection, findings=(), actor=None) -> None:
+def _issue_notice(inspection, finding_ids=(), actor=None) -> None:
     """A numbered notice for every inspection whose findings reach the outlet (same transaction)."""
-    notice = issue(inspection)
-    db.session.flush()
-    audit.record("notice.issue", notice, actor=actor, details={"number": notice.number, "findings": len(findings)})
+    notice_id, number = issue(inspection)
+    audit.record("notice.issue", object_type="notice", object_id=str(notice_id), actor=actor,
+                 details={"number": number, "findings": len(finding_ids)})
 
 
 def load_finding(ident: int, actor, action: str = "finding.view") -> Finding:

@@ -1,0 +1,71 @@
+"""SQLite's write lock: writers queue on a lock file beside the database, readers in `reading()` take
+no write lock at all. These run on their own SQLite file whatever database the suite uses."""
+from __future__ import annotations
+
+import sqlite3
+import threading
+import time
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from core.db import QueuedConnection, reading
+
+
+@pytest.fixture
+def engine(tmp_path):
+    engine = create_engine(f"sqlite:///{tmp_path / 'queue.db'}", connect_args={"factory": QueuedConnection})
+    with engine.begin() as connection:
+        connection.execute(text("CREATE TABLE counter (id INTEGER PRIMARY KEY, n INTEGER)"))
+        connection.execute(text("INSERT INTO counter VALUES (1, 0)"))
+    yield engine
+    engine.dispose()
+
+
+def test_a_write_transaction_holds_the_queue_until_it_ends(engine, tmp_path):
+    checked_out = engine.raw_connection()  # held, so that the pool hands out another connection below
+    other: QueuedConnection = checked_out.dbapi_connection
+    with engine.connect() as connection:
+        connection.begin()
+        assert (tmp_path / "queue.db-writers").exists()
+        with pytest.raises(sqlite3.OperationalError, match="database is locked"):
+            other.acquire_writer(timeout=0.05)
+        connection.commit()
+    other.acquire_writer(timeout=0.05)
+    other.release_writer()
+    with engine.connect() as connection:
+        connection.begin()
+        connection.rollback()  # a rollback frees the queue too
+    other.acquire_writer(timeout=0.05)
+    other.release_writer()
+    checked_out.close()
+
+
+def test_writers_in_many_threads_take_turns_and_lose_nothing(engine):
+    def add_one_hundred():
+        for _ in range(100):
+            with engine.begin() as connection:
+                n = connection.execute(text("SELECT n FROM counter WHERE id = 1")).scalar_one()
+                connection.execute(text("UPDATE counter SET n = :n WHERE id = 1"), {"n": n + 1})
+
+    threads = [threading.Thread(target=add_one_hundred) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT n FROM counter")).scalar_one() == 400
+
+
+def test_a_reader_does_not_wait_for_a_writer(engine):
+    with engine.connect() as writer:
+        writer.begin()
+        writer.execute(text("UPDATE counter SET n = 99"))
+        started = time.monotonic()
+        with reading(), engine.connect() as reader:
+            reader.begin()
+            # The reader sees the last committed state, at once.
+            assert reader.execute(text("SELECT n FROM counter")).scalar_one() == 0
+            reader.commit()
+        assert time.monotonic() - started < 1
+        writer.commit()
