@@ -1,7 +1,7 @@
 """Loading checklist versions as parsed Checklists; published ones are parsed once per process."""
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 
 from checklists import definition
 from checklists.models import PUBLISHED, ChecklistTemplate, ChecklistVersion
@@ -20,11 +20,15 @@ def checklist_of(version: ChecklistVersion) -> definition.Checklist:
     return parsed
 
 
+_versions = ChecklistVersion.__table__
+# Built once: every submit asks it.
+VERSION_HASH = select(_versions.c.content_hash, _versions.c.status).where(_versions.c.id == bindparam("version"))
+
+
 def published_checklist(version_id: int) -> tuple[definition.Checklist, str]:
     """A published version by id with its content hash; only the hash is read from the database
     when the parsed checklist is already in this process."""
-    row = db.session.execute(select(ChecklistVersion.content_hash, ChecklistVersion.status)
-                             .where(ChecklistVersion.id == version_id)).first()
+    row = db.session.execute(VERSION_HASH, {"version": version_id}).first()
     if row is None or row.status != PUBLISHED:
         raise LookupError(f"checklist version {version_id} is not published")
     parsed = _published_cache.get((version_id, row.content_hash))

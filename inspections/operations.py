@@ -6,7 +6,7 @@ from datetime import datetime, timedelta, timezone, tzinfo
 from zoneinfo import ZoneInfo
 
 from flask import current_app
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -45,14 +45,17 @@ def local_today():
     return datetime.now(local_zone()).date()
 
 
+# Built once: every sync request loads its inspection.
+BY_UUID = select(Inspection).where(Inspection.uuid == bindparam("uuid"))
+BY_UUID_FOR_UPDATE = BY_UUID.with_for_update(of=Inspection)
+
+
 def load(uuid: str, actor, *, for_update: bool = False, with_answers: bool = False) -> Inspection:
-    query = select(Inspection).where(Inspection.uuid == uuid.lower())
-    if for_update:
-        query = query.with_for_update(of=Inspection)
+    query = BY_UUID_FOR_UPDATE if for_update else BY_UUID
     if with_answers:
         query = query.options(selectinload(Inspection.answers), selectinload(Inspection.photos))
     require_login(actor)  # before the lookup: an anonymous caller learns nothing about which ids exist
-    inspection = db.session.execute(query).scalar()
+    inspection = db.session.execute(query, {"uuid": uuid.lower()}).scalar()
     if inspection is None:
         raise NotFound(CONCEALED)
     authorize("inspection.view", inspection, conceal=True, user=actor)

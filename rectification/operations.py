@@ -26,8 +26,8 @@ from rectification.notices import issue
 def _issue_notice(inspection, finding_ids=(), actor=None) -> None:
     """A numbered notice for every inspection whose findings reach the outlet (same transaction)."""
     notice_id, number = issue(inspection)
-    audit.record("notice.issue", object_type="notice", object_id=str(notice_id), actor=actor,
-                 details={"number": number, "findings": len(finding_ids)})
+    audit.record_now("notice.issue", object_type="notice", object_id=str(notice_id), actor=actor,
+                     details={"number": number, "findings": len(finding_ids)})
 
 
 def load_finding(ident: int, actor, action: str = "finding.view") -> Finding:
