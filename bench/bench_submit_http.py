@@ -19,8 +19,8 @@ from bench_scoring import random_answers, sixty_item_checklist
 from common import ROOT, scratch_app
 
 CLIENTS = 8
-PER_RUN = 300
-TRIVIAL_PER_RUN = 900
+PER_RUN = 600
+TRIVIAL_PER_RUN = 1500
 RUNS = 5
 WORKERS = 3
 
