@@ -67,6 +67,9 @@ def load_config(environ: dict[str, str] | None = None) -> dict:
         "WTF_CSRF_TIME_LIMIT": None,
         "PHOTO_MAX_BYTES": int(env.get("PHOTO_MAX_MB", "20")) * 1024 * 1024,
         "PHOTO_MAX_PIXELS": int(env.get("PHOTO_MAX_MEGAPIXELS", "60")) * 1_000_000,
+        # Pictures above this size that are not JPEG (HEIC, PNG, WebP) get their display copy and
+        # thumbnail after the upload's response rather than during it.
+        "PHOTO_INLINE_PIXELS": int(env.get("PHOTO_INLINE_MEGAPIXELS", "4")) * 1_000_000,
         "FINDING_DEADLINE_DAYS": {
             "critical": int(env.get("DEADLINE_CRITICAL_DAYS", "3")),
             "major": int(env.get("DEADLINE_MAJOR_DAYS", "7")),

@@ -80,7 +80,7 @@ def list_inspections(args):
                 "description": "hex SHA-256 of the bytes; a mismatch is refused"}])
 @blp.response(200, PhotoReceiptSchema, description="The same bytes were already stored.")
 @blp.alt_response(201, schema=PhotoReceiptSchema, description="Stored.")
-@blp.alt_response(409, description="This photo UUID already holds other bytes.")
+@blp.alt_response(409, description="This photo UUID already holds other bytes, or the inspection is submitted.")
 @blp.alt_response(413, description="Too many bytes or pixels.")
 @blp.alt_response(415, description="Not a JPEG, PNG, WebP or HEIC image.")
 @blp.alt_response(422, description="Empty, damaged, or not matching X-Content-SHA256.")
@@ -109,7 +109,8 @@ def get_photo(uuid, photo_uuid):
 
 @blp.route("/inspections/<uuid>/submit", methods=["POST"])
 @blp.response(200, ReceiptSchema)
-@blp.alt_response(409, description="Photos named by answers are not uploaded yet (listed in errors).")
+@blp.alt_response(409, description="Photos named by answers are not uploaded yet (errors.missing_photos), or "
+                                   "are still being processed (errors.processing_photos): submit again.")
 @blp.alt_response(422, description="Required answers or photos are missing (listed per item).")
 def submit_inspection(uuid):
     """Score and freeze. Repeating it returns the same receipt."""

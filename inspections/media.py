@@ -11,6 +11,7 @@ from core.extensions import db
 from core.storage import storage
 from inspections.models import Photo
 from inspections.operations import load
+from inspections.photostore import ensure_derivatives
 
 VARIANTS = {"display": "display_key", "thumb": "thumb_key", "original": "original_key"}
 
@@ -26,6 +27,8 @@ def send_photo(photo: Photo | None, variant: str):
     """The caller has checked that the user may see this photo."""
     if photo is None or variant not in VARIANTS:
         raise NotFound("No such photo.")
+    if variant != "original":
+        ensure_derivatives(photo)  # not made yet (a large HEIC just uploaded): made now
     data = storage().get(getattr(photo, VARIANTS[variant]))
     mimetype = photo.mime_type if variant == "original" else "image/jpeg"
     response = send_file(io.BytesIO(data), mimetype=mimetype)

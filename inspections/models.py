@@ -161,8 +161,12 @@ class Photo(Model):
     width: Mapped[int]
     height: Mapped[int]
     original_key: Mapped[str] = mapped_column(String(200))
-    display_key: Mapped[str] = mapped_column(String(200))
-    thumb_key: Mapped[str] = mapped_column(String(200))
+    # The display copy and thumbnail; empty until they are made, which for a large HEIC is after
+    # the upload's response (see inspections.photostore).
+    display_key: Mapped[str | None] = mapped_column(String(200))
+    thumb_key: Mapped[str | None] = mapped_column(String(200))
+    # Why no display copy could be made: the file passed the checks on upload but would not decode.
+    unreadable: Mapped[str | None] = mapped_column(String(300))
     captured_at: Mapped[datetime | None]
     latitude: Mapped[float | None]
     longitude: Mapped[float | None]

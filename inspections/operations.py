@@ -18,8 +18,7 @@ from core.db import utcnow
 from core.errors import Conflict, NotFound, OperationError
 from core.extensions import db
 from core.permissions import CONCEALED, authorize, can, require_login
-from core.storage import new_key, storage
-from inspections import evidence
+from inspections import evidence, photostore
 from inspections.models import DRAFT, Answer, Assignment, Inspection, Photo
 from inspections.validation import answer_errors
 from org.models import Outlet, Staff
@@ -208,24 +207,9 @@ def add_photo(uuid: str, photo_uuid: str, data: bytes, declared_sha256: str | No
     inspection_id, inspection_uuid = inspection.id, inspection.uuid
     # Nothing is written yet: end the transaction so that image processing holds no database lock.
     db.session.rollback()
-    config = current_app.config
-    processed = evidence.process(data, max_bytes=config["PHOTO_MAX_BYTES"], max_pixels=config["PHOTO_MAX_PIXELS"],
-                                 local_tz=local_zone())
-    media = storage()
-    prefix = f"photos/{inspection_uuid[:2]}"
-    keys = {"original": new_key(prefix, evidence.EXTENSIONS[processed.format]),
-            "display": new_key(prefix, ".jpg"), "thumb": new_key(prefix, ".jpg")}
-    written = []
+    stored = photostore.store(data, f"photos/{inspection_uuid[:2]}", local_zone())
     try:
-        for name, payload in (("original", processed.original), ("display", processed.display),
-                              ("thumb", processed.thumbnail)):
-            media.put(keys[name], payload)
-            written.append(keys[name])
-        photo = Photo(uuid=photo_uuid, inspection_id=inspection_id, sha256=digest, mime_type=processed.mime_type,
-                      byte_size=len(data), width=processed.width, height=processed.height,
-                      original_key=keys["original"], display_key=keys["display"], thumb_key=keys["thumb"],
-                      captured_at=processed.captured_at, latitude=processed.latitude,
-                      longitude=processed.longitude, uploaded_by_id=actor.id, dhash=processed.dhash)
+        photo = Photo(uuid=photo_uuid, inspection_id=inspection_id, uploaded_by_id=actor.id, **stored.columns())
         db.session.add(photo)
         # Counting the change also proves the draft is still open: a submit may have won the race.
         still_draft = db.session.execute(
@@ -237,8 +221,7 @@ def add_photo(uuid: str, photo_uuid: str, data: bytes, declared_sha256: str | No
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
-        for key in written:
-            media.delete(key)
+        stored.discard()
         # The same photo UUID arrived twice at once; the other request stored it.
         winner = db.session.execute(select(Photo).where(Photo.uuid == photo_uuid)).scalar()
         if winner is not None and winner.sha256 == digest:
@@ -246,7 +229,7 @@ def add_photo(uuid: str, photo_uuid: str, data: bytes, declared_sha256: str | No
         raise Conflict(f"Photo {photo_uuid} already exists with other content.") from None
     except BaseException:
         db.session.rollback()
-        for key in written:
-            media.delete(key)
+        stored.discard()
         raise
+    photostore.derive_later(photo)
     return photo, True

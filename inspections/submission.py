@@ -20,9 +20,11 @@ from core.errors import Conflict, OperationError
 from core.extensions import db
 from core.permissions import authorize
 from inspections.events import findings_published
+from inspections.evidence import EvidenceError
 from inspections.fraud import flags_for
 from inspections.models import DONE, DRAFT, Answer, Assignment, Finding, Inspection, Photo, SectionScore
 from inspections.operations import load, local_zone
+from inspections.photostore import ensure_derivatives
 
 # The statements of the submit are built once: building a statement costs several times what
 # executing it does, and a submit runs about a dozen of them.
@@ -30,8 +32,9 @@ _answers, _inspections = Answer.__table__, Inspection.__table__
 READ_ANSWERS = select(_answers.c.id, _answers.c.item_key, _answers.c.value, _answers.c.note, _answers.c.staff_id,
                       _answers.c.staff_description, _answers.c.photo_ids) \
     .where(_answers.c.inspection_id == bindparam("inspection")).order_by(_answers.c.id)
-READ_PHOTO_HASHES = select(Photo.__table__.c.uuid, Photo.__table__.c.sha256) \
-    .where(Photo.__table__.c.inspection_id == bindparam("inspection"))
+_photos = Photo.__table__
+READ_PHOTOS = select(_photos.c.uuid, _photos.c.sha256, _photos.c.display_key, _photos.c.unreadable) \
+    .where(_photos.c.inspection_id == bindparam("inspection"))
 FROZEN_FIELDS = ("status", "submitted_at", "finished_at", "score", "max_score", "percent", "grade", "critical_failed",
                  "content_hash", "flags", "revision_reason")
 FREEZE_IF_UNCHANGED = update(_inspections).where(
@@ -137,10 +140,19 @@ def _freeze(inspection: Inspection) -> Frozen:
     checklist, checklist_hash = published_checklist(inspection.checklist_version_id)
     # Plain rows, not ORM objects: the answers are only read here, then updated in bulk.
     held = [HeldAnswer._make(row) for row in db.session.execute(READ_ANSWERS, {"inspection": inspection.id})]
-    photo_hashes = dict(db.session.execute(READ_PHOTO_HASHES, {"inspection": inspection.id}).all())
+    photos = db.session.execute(READ_PHOTOS, {"inspection": inspection.id}).all()
+    pending = [p.uuid for p in photos if p.display_key is None and p.unreadable is None]
+    if pending:
+        raise DerivativesPending(pending)
+    photo_hashes = {p.uuid: p.sha256 for p in photos}
+    unreadable = {p.uuid: p.unreadable for p in photos if p.unreadable}
     answers = {a.item_key: a.value for a in held if a.value is not None}
     result = scoring.score(checklist, answers)
     errors = _completeness_errors(checklist, inspection, held, answers, result)
+    for answer in held:
+        for photo_uuid in answer.photo_ids:
+            if photo_uuid in unreadable:
+                errors.setdefault(answer.item_key, []).append(f"{unreadable[photo_uuid]}; take it again")
     if errors:
         raise OperationError("The inspection is not complete yet.", errors)
     missing = sorted({p for a in held for p in a.photo_ids if p not in photo_hashes})
@@ -184,7 +196,31 @@ def _freeze(inspection: Inspection) -> Frozen:
     )
 
 
+class DerivativesPending(Conflict):
+    """Photos whose display copies are still being made (the submit makes them and tries again)."""
+
+    def __init__(self, photo_uuids: list[str]):
+        super().__init__("Some photos are still being processed: submit again in a moment.",
+                         {"processing_photos": photo_uuids})
+        self.photo_uuids = photo_uuids
+
+
 def submit(uuid: str, actor) -> dict:
+    try:
+        return _submit(uuid, actor)
+    except DerivativesPending as pending:
+        # The photos' derivatives were not made yet (their job is behind or was lost): made now,
+        # because the checks and the notice use them.
+        db.session.rollback()
+        for photo in db.session.execute(select(Photo).where(Photo.uuid.in_(pending.photo_uuids))).scalars():
+            try:
+                ensure_derivatives(photo)
+            except EvidenceError:
+                pass  # the submit names the picture that cannot be read
+        return _submit(uuid, actor)
+
+
+def _submit(uuid: str, actor) -> dict:
     # The draft is read, scored and checked in a read-only transaction; the write lock (SQLite has
     # one per database) is then held only for the writes, so submits from many phones queue for a
     # millisecond or two each instead of for the whole request.

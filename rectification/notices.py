@@ -19,6 +19,7 @@ from core.storage import new_key, storage
 from inspections.evidence import sha256_hex
 from inspections.models import Finding, Inspection, Photo
 from inspections.operations import local_zone
+from inspections.photostore import ensure_derivatives
 from org.models import Branch, Outlet, Staff
 from rectification.models import Notice, NoticeEdition, Response
 
@@ -57,6 +58,7 @@ def issue(inspection: Inspection) -> tuple[int, str]:
 
 def print_copy(photo: Photo) -> str:
     """A print-size JPEG of a photo, made once and kept beside its display copy."""
+    ensure_derivatives(photo)
     key = f"{photo.display_key}.print.jpg"
     media = storage()
     if not media.exists(key):

@@ -4,7 +4,6 @@ Findings move open → responded → closed, or back to open with the reason whe
 """
 from __future__ import annotations
 
-from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -13,8 +12,7 @@ from core.db import utcnow
 from core.errors import Conflict, NotFound, OperationError
 from core.extensions import db
 from core.permissions import CONCEALED, authorize, require_login
-from core.storage import new_key, storage
-from inspections import evidence
+from inspections import evidence, photostore
 from inspections.events import findings_published
 from inspections.models import Finding, Photo
 from inspections.operations import local_zone
@@ -56,30 +54,20 @@ def add_after_photo(finding_id: int, photo_uuid: str, data: bytes, declared_sha2
         raise Conflict("This finding is closed.")
     finding_key, inspection_id = finding.id, finding.inspection_id
     db.session.rollback()  # no lock held while the image is processed
-    config = current_app.config
-    processed = evidence.process(data, max_bytes=config["PHOTO_MAX_BYTES"], max_pixels=config["PHOTO_MAX_PIXELS"],
-                                 local_tz=local_zone())
-    media, written = storage(), []
-    keys = [new_key("after", evidence.EXTENSIONS[processed.format]), new_key("after", ".jpg"), new_key("after", ".jpg")]
+    stored = photostore.store(data, "after", local_zone())
     try:
-        for key, payload in zip(keys, (processed.original, processed.display, processed.thumbnail)):
-            media.put(key, payload)
-            written.append(key)
         photo = Photo(uuid=photo_uuid, inspection_id=inspection_id, finding_id=finding_key, purpose="after",
-                      sha256=digest, mime_type=processed.mime_type, byte_size=len(data), width=processed.width,
-                      height=processed.height, original_key=keys[0], display_key=keys[1], thumb_key=keys[2],
-                      captured_at=processed.captured_at, latitude=processed.latitude, longitude=processed.longitude,
-                      uploaded_by_id=actor.id, dhash=processed.dhash)
+                      uploaded_by_id=actor.id, **stored.columns())
         db.session.add(photo)
         audit.record("finding.after_photo", photo, actor=actor, details={"finding": finding_key, "sha256": digest})
         db.session.commit()
     except BaseException as error:
         db.session.rollback()
-        for key in written:
-            media.delete(key)
+        stored.discard()
         if isinstance(error, IntegrityError):
             raise Conflict(f"Photo {photo_uuid} arrived twice at once; send it again.") from None
         raise
+    photostore.derive_later(photo)
     return photo, True
 
 

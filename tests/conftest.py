@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 import pytest
+from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from sqlalchemy import create_engine, text
 
@@ -47,12 +48,28 @@ def _database_url(tmp_path_factory) -> str:
     return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
 
 
+class ClosingClient(FlaskClient):
+    """Ends each request as a server does: the request's database session is finished, then the
+    response is closed, which runs the work the request left for after its response (jobs.enqueue).
+    (Test requests share the test's app context, and with it its session.)"""
+
+    def open(self, *args, **kwargs):
+        kwargs["buffered"] = False
+        response = super().open(*args, **kwargs)
+        response.get_data()
+        _db.session.rollback()
+        response.close()
+        return response
+
+
 @pytest.fixture(scope="session")
 def app(tmp_path_factory):
     data_dir = tmp_path_factory.mktemp("data")
     os.environ["DATA_DIR"] = str(data_dir)
     os.environ["DATABASE_URL"] = _database_url(tmp_path_factory)
-    application = create_app({"TESTING": True, "DEMO_PASSWORD": PASSWORD, "SERVER_NAME": None})
+    # Jobs run after each response in the test process; the tests that use Redis say so themselves.
+    application = create_app({"TESTING": True, "DEMO_PASSWORD": PASSWORD, "SERVER_NAME": None, "REDIS_URL": ""})
+    application.test_client_class = ClosingClient
     with application.app_context():
         upgrade(directory=str(Path(__file__).resolve().parent.parent / "migrations"))
     return application

@@ -8,7 +8,7 @@ from sqlalchemy import select, update
 from checklists import scoring
 from checklists.store import checklist_of
 from core.extensions import db
-from inspections import operations, submission
+from inspections import photostore, submission
 from inspections.models import Answer, Finding, Inspection, Photo, SectionScore
 from tests.inspections.helpers import count, draft_body, full_answers, jpeg, media_files, new_uuid
 
@@ -93,15 +93,15 @@ def test_a_photo_arriving_as_the_draft_is_submitted_is_refused_and_leaves_nothin
                                                                                   monkeypatch):
     uuid, photo_uuid = new_uuid(), new_uuid()
     assert sync.put(uuid, draft_body(custom, org.outlet_a, full_answers(custom)), auth).status_code == 201
-    original = operations.evidence.process
+    original = photostore.store
 
-    def process_while_submitted(*args, **kwargs):
-        processed = original(*args, **kwargs)
+    def store_while_submitted(*args, **kwargs):
+        stored = original(*args, **kwargs)
         # The submit wins the race while the picture is being processed.
         assert sync.submit(uuid, auth).status_code == 200
-        return processed
+        return stored
 
-    monkeypatch.setattr(operations.evidence, "process", process_while_submitted)
+    monkeypatch.setattr(photostore, "store", store_while_submitted)
     files_before = media_files(app)
     response = sync.photo(uuid, photo_uuid, jpeg(), auth)
     assert response.status_code == 409, response.get_json()
