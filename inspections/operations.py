@@ -108,6 +108,14 @@ def _differs(inspection: Inspection, data: dict) -> bool:
             continue
         if any(incoming.get(name) != getattr(answer, name) for name in ANSWER_FIELDS):
             return True
+    for name in ("started_at", "finished_at"):
+        if data.get(name) is not None and data[name] != getattr(inspection, name):
+            return True
+    location = data.get("location")
+    if location and (inspection.latitude is None or inspection.longitude is None or
+                     abs(location["latitude"] - inspection.latitude) > 1e-7 or
+                     abs(location["longitude"] - inspection.longitude) > 1e-7):
+        return True
     return bool(data.get("narrative")) and data["narrative"] != inspection.narrative
 
 

@@ -216,6 +216,22 @@ def test_after_submit_a_differing_put_is_refused_and_an_identical_one_accepted(o
     assert by_key(held)["greet"]["value"] == "pass"
 
 
+def test_after_submit_the_visit_times_and_place_are_frozen_too(org, custom, sync, auth):
+    uuid = new_uuid()
+    body = draft_body(custom, org.outlet_a, full_answers(custom), started_at="2026-11-28T09:00:00+08:00",
+                      finished_at="2026-11-28T09:40:00+08:00", location={"latitude": 31.3, "longitude": 120.6})
+    assert sync.put(uuid, body, auth).status_code == 201
+    assert sync.submit(uuid, auth).status_code == 200
+    assert sync.put(uuid, body, auth).status_code == 200  # a replay changes nothing
+    same_moment = {**body, "started_at": "2026-11-28T01:00:00Z"}
+    assert sync.put(uuid, same_moment, auth).status_code == 200
+    for changed in ({"started_at": "2026-11-28T08:00:00+08:00"}, {"finished_at": "2026-11-28T10:00:00+08:00"},
+                    {"location": {"latitude": 31.31, "longitude": 120.6}}):
+        assert sync.put(uuid, {**body, **changed}, auth).status_code == 409, changed
+    held = sync.get(uuid, auth).get_json()
+    assert held["started_at"].startswith("2026-11-28T01:00:00")
+
+
 def test_two_devices_editing_one_draft_the_later_edit_wins(org, custom, sync, auth):
     uuid = new_uuid()
     t1 = "2026-11-29T09:00:00+08:00"          # 01:00 UTC

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from checklists.store import checklist_of
 from core.audit import AuditEntry
+from core.extensions import db
 from inspections.models import Answer, Assignment, Finding, Inspection, MysteryReview, SectionScore
 from rectification.models import Notice
 from tests.inspections.helpers import count, rows
@@ -112,6 +114,19 @@ def test_accept_attribute_publish(desk, submitted, org, client, bearer, users):
                      desk.attribute(uuid, {FAILING_ITEM: None}), desk.publish(uuid)):
         assert response.status_code == 409, response.get_json()
     assert count(Finding) == 2 and count(Notice) == 1
+
+
+def test_a_visit_filed_last_year_is_numbered_in_the_year_it_is_published(desk, submitted):
+    inspection = _inspection(submitted.uuid)
+    filed = inspection.submitted_at.replace(year=inspection.submitted_at.year - 1, month=12, day=30)
+    inspection.submitted_at = filed
+    db.session.commit()
+    assert desk.review(submitted.uuid, "accept").status_code == 200
+    assert desk.publish(submitted.uuid).status_code == 200
+    [notice] = rows(Notice, inspection_id=inspection.id)
+    published = _inspection(submitted.uuid).published_at.astimezone(ZoneInfo("Asia/Shanghai"))
+    assert notice.year == published.year != filed.astimezone(ZoneInfo("Asia/Shanghai")).year
+    assert f"〔{published.year}〕" in notice.number
 
 
 @pytest.mark.parametrize("given", [True, False, None])
