@@ -9,7 +9,7 @@ import math
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import Text, cast, func, or_, select
 
 from core.audit import AuditEntry
 from core.extensions import db
@@ -122,22 +122,35 @@ def _late_filing_flags(inspection: Inspection) -> list[dict]:
     return []
 
 
+def _long_texts(rows) -> list[tuple[str, str, str]]:
+    """(report, field, text) for the notes and free-text answers long enough to compare."""
+    found = []
+    for report, item_key, note, value in rows:
+        if note and len(note.strip()) >= MIN_COMPARED_TEXT:
+            found.append((report, f"note:{item_key}", note.strip()))
+        if isinstance(value, str) and len(value.strip()) >= MIN_COMPARED_TEXT:
+            found.append((report, f"text:{item_key}", value.strip()))
+    return found
+
+
+def _answer_texts(*where):
+    # Check values are short words and choices are keys: only notes and text answers pass the length.
+    return select(Inspection.uuid, Answer.item_key, Answer.note, Answer.value).join(
+        Answer, Answer.inspection_id == Inspection.id).where(
+        *where, or_(Answer.note != "", func.length(cast(Answer.value, Text)) >= MIN_COMPARED_TEXT))
+
+
 def _copied_text_flags(inspection: Inspection) -> list[dict]:
-    mine = {"narrative": inspection.narrative or ""}
-    for note in db.session.execute(select(Answer.item_key, Answer.note).where(
-            Answer.inspection_id == inspection.id, Answer.note != "")).all():
-        mine[f"note:{note.item_key}"] = note.note
-    texts = {k: v.strip() for k, v in mine.items() if len(v.strip()) >= MIN_COMPARED_TEXT}
+    mine = {"narrative": (inspection.narrative or "").strip()}
+    mine.update({field: text for _, field, text in _long_texts(db.session.execute(
+        _answer_texts(Inspection.id == inspection.id)).all())})
+    texts = {k: v for k, v in mine.items() if len(v) >= MIN_COMPARED_TEXT}
     if not texts:
         return []
-    others = db.session.execute(
-        select(Inspection.uuid, Inspection.narrative).where(
-            Inspection.kind == "mystery", Inspection.id != inspection.id, Inspection.status != "draft")).all()
-    other_notes = db.session.execute(
-        select(Inspection.uuid, Answer.note).join(Answer, Answer.inspection_id == Inspection.id).where(
-            Inspection.kind == "mystery", Inspection.id != inspection.id, Answer.note != "")).all()
+    filed = (Inspection.kind == "mystery", Inspection.id != inspection.id, Inspection.status != "draft")
+    others = db.session.execute(select(Inspection.uuid, Inspection.narrative).where(*filed)).all()
     corpus = [(u, t) for u, t in others if t and len(t) >= MIN_COMPARED_TEXT] + \
-             [(u, t) for u, t in other_notes if len(t) >= MIN_COMPARED_TEXT]
+             [(u, t) for u, _, t in _long_texts(db.session.execute(_answer_texts(*filed)).all())]
     flags = []
     for where, text in texts.items():
         for other_uuid, other_text in corpus:

@@ -228,3 +228,18 @@ def test_copied_text(desk, shopper, colleague):
     unrelated = desk.file(shopper, desk.assignment(assignee=shopper), started_at=visit()[0], finished_at=visit()[1],
                           narrative=UNRELATED)
     assert desk.flags(unrelated.uuid) == []
+
+
+def test_copied_text_in_a_text_answer(desk, shopper, colleague):
+    first = desk.file(colleague, desk.assignment(assignee=colleague), started_at=visit()[0], finished_at=visit()[1],
+                      mys_narrative=NARRATIVE)
+    assert desk.flags(first.uuid) == []
+    lifted = desk.file(shopper, desk.assignment(assignee=shopper), started_at=visit()[0], finished_at=visit()[1],
+                       mys_narrative=NARRATIVE.replace("二十", "三十", 1))
+    [flag] = desk.flags(lifted.uuid)
+    assert flag["code"] == "copied_text" and flag["evidence"]["field"] == "text:mys_narrative"
+    assert flag["evidence"]["other_inspection"] == first.uuid
+    # The same words in another report's narrative count too.
+    crossed = desk.file(shopper, desk.assignment(assignee=shopper), started_at=visit()[0], finished_at=visit()[1],
+                        narrative=NARRATIVE)
+    assert [f["evidence"]["field"] for f in desk.flags(crossed.uuid)] == ["narrative"]
