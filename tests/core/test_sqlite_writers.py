@@ -2,6 +2,7 @@
 no write lock at all. These run on their own SQLite file whatever database the suite uses."""
 from __future__ import annotations
 
+import itertools
 import sqlite3
 import threading
 import time
@@ -9,6 +10,7 @@ import time
 import pytest
 from sqlalchemy import create_engine, text
 
+from core import db as core_db
 from core.db import QueuedConnection, reading
 
 
@@ -69,3 +71,18 @@ def test_a_reader_does_not_wait_for_a_writer(engine):
             reader.commit()
         assert time.monotonic() - started < 1
         writer.commit()
+
+
+def test_the_log_is_copied_back_after_the_lock_is_freed(engine, monkeypatch):
+    monkeypatch.setattr(core_db, "_writes", itertools.count())
+    with engine.connect() as connection:
+        # SQLite's own checkpoint would run inside commit(), while this app's writers still wait.
+        assert connection.execute(text("PRAGMA wal_autocheckpoint")).scalar_one() == 0
+    for n in range(core_db.CHECKPOINT_EVERY + 1):
+        with engine.begin() as connection:
+            connection.execute(text("UPDATE counter SET n = :n"), {"n": n})
+    raw = engine.raw_connection()  # outside any transaction, as the checkpoint in commit() runs
+    busy, logged, copied = raw.dbapi_connection.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+    raw.close()
+    # Only the write after the checkpoint is still in the log, not all of them.
+    assert busy == 0 and 0 < logged < 10
