@@ -6,6 +6,7 @@ import os
 import statistics
 import time
 import uuid
+from pathlib import Path
 
 from common import phone_jpeg, scratch_app
 
@@ -58,8 +59,8 @@ def main(runs: int = 7) -> None:
             pdf, _ = notices._render("pdf/notice.html", notices.notice_content(notice), content_hash(content))
             samples.append(time.perf_counter() - started)
             size = len(pdf)
-            if os.environ.get("NOTICE_PDF_OUT"):
-                open(os.environ["NOTICE_PDF_OUT"], "wb").write(pdf)
+            if os.environ.get("NOTICE_PDF_OUT"):  # to look at the layout
+                Path(os.environ["NOTICE_PDF_OUT"]).write_bytes(pdf)
     median = statistics.median(samples[1:])
     print(f"notice PDF, 10 findings with a photo each from a 12 MP original, warm process: median {median:.2f} s "
           f"(goal ≤ 0.5 s), {size / 1e6:.2f} MB (goal ≤ 2 MB)")

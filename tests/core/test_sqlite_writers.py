@@ -82,7 +82,7 @@ def test_the_log_is_copied_back_after_the_lock_is_freed(engine, monkeypatch):
         with engine.begin() as connection:
             connection.execute(text("UPDATE counter SET n = :n"), {"n": n})
     raw = engine.raw_connection()  # outside any transaction, as the checkpoint in commit() runs
-    busy, logged, copied = raw.dbapi_connection.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+    busy, logged, _ = raw.dbapi_connection.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
     raw.close()
     # Only the write after the checkpoint is still in the log, not all of them.
     assert busy == 0 and 0 < logged < 10
