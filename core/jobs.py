@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import json
+import time
 from collections.abc import Callable
 
 import click
@@ -40,8 +41,14 @@ def enqueue(name: str, **payload) -> None:
     app = current_app._get_current_object()
     url = app.config.get("REDIS_URL")
     if url:
-        _redis(url).lpush(QUEUE, json.dumps({"job": name, "payload": payload}))
-    elif has_request_context():
+        from redis import RedisError
+
+        try:
+            _redis(url).lpush(QUEUE, json.dumps({"job": name, "payload": payload}))
+            return
+        except RedisError as error:  # the work is still done, here: the request must not fail for it
+            app.logger.warning("Redis unreachable (%s); job %s runs in this process", error, name)
+    if has_request_context():
         g.setdefault("after_response", []).append((name, payload))
     else:
         run(app, name, payload)
@@ -58,9 +65,18 @@ def run(app: Flask, name: str, payload: dict) -> None:
 
 def work(app: Flask, *, once: bool = False, wait_seconds: int = 5) -> int:
     """Take jobs from Redis and run them; with once=True, stop when the queue is empty."""
+    from redis import RedisError
+
     client, done = _redis(app.config["REDIS_URL"]), 0
     while True:
-        item = client.brpop([QUEUE], timeout=wait_seconds)
+        try:
+            item = client.brpop([QUEUE], timeout=wait_seconds)
+        except RedisError as error:
+            if once:
+                raise
+            app.logger.warning("Redis unreachable (%s); trying again", error)
+            time.sleep(wait_seconds)
+            continue
         if item is None:
             if once:
                 return done

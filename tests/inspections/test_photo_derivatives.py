@@ -148,6 +148,14 @@ def test_with_redis_the_copies_are_made_by_a_worker(app, draft, sync, auth, afte
     assert_clean_red_corner(sync.get_photo(draft, photo_uuid, auth, "thumb").data)
 
 
+def test_with_redis_unreachable_the_web_process_does_the_work(app, draft, sync, auth, after_response, monkeypatch):
+    monkeypatch.setitem(app.config, "REDIS_URL", "redis://127.0.0.1:1/0")  # nothing listens there
+    response = sync.photo(draft, new_uuid(), heic(), auth, content_type="image/heic")
+    assert response.status_code == 201, response.get_json()
+    [photo] = rows(Photo)
+    assert photo.display_key and photo.thumb_key and photo.dhash
+
+
 def test_the_worker_command_needs_redis(runner):
     result = runner.invoke(args=["jobs", "work", "--once"])
     assert result.exit_code != 0 and "REDIS_URL" in result.output
