@@ -21,6 +21,12 @@ def csrf_token_of(page: bytes) -> str:
     return re.search(rb'name="csrf_token" value="([^"]+)"', page).group(1).decode()
 
 
+def form_post(page, path: str, **fields):
+    """Post a form the way a browser does: with the CSRF token of the page at `path`."""
+    token = csrf_token_of(page.get(path).data)
+    return page.post(path, data={"csrf_token": token, **fields})
+
+
 @pytest.fixture(autouse=True)
 def fresh_request_globals(app):
     """The `db` fixture keeps one app context open for the whole test, and Flask reuses an open app

@@ -54,3 +54,9 @@ def rival_coordinator(org, other_vendor):
 @pytest.fixture
 def desk(org, checklists, sync, client, bearer, users) -> Desk:
     return Desk(org, checklists["mystery"], sync, client, bearer, users["admin"])
+
+
+@pytest.fixture
+def visit(desk, shopper):
+    """The shopper's open visit to outlet A (window around today)."""
+    return desk.assignment(assignee=shopper)

@@ -33,6 +33,12 @@ def utc_now() -> datetime:
     return datetime.now(UTC).replace(microsecond=0)
 
 
+def visit_times() -> dict:
+    """A visit that began 50 minutes ago and ended 20 minutes ago, as a draft's start and finish."""
+    now = utc_now()
+    return {"started_at": now - timedelta(minutes=50), "finished_at": now - timedelta(minutes=20)}
+
+
 def local_today() -> date:
     return datetime.now(LOCAL).date()
 

@@ -18,30 +18,19 @@ from core.extensions import db
 from inspections.models import Answer, Assignment, Finding, Inspection, MysteryReview, SectionScore
 from rectification.models import Notice
 from tests.inspections.helpers import count, rows
-from tests.mystery.helpers import AT_OUTLET, FAILING_ITEM, FAR_AWAY, codes, utc_now
+from tests.mystery.helpers import AT_OUTLET, FAILING_ITEM, FAR_AWAY, codes, utc_now, visit_times
 from tests.rectification.helpers import browser
-from tests.support import csrf_token_of
+from tests.support import form_post
 
 SECOND_FAILING = "mys_lobby_greeting"
 DESCRIBED = {FAILING_ITEM: "2号窗口戴眼镜的女柜员", SECOND_FAILING: "穿灰色马甲的大堂经理"}
 NARRATIVE = "进门后无人问候，等候十八分钟后在2号窗口办理存款，柜员没有使用规范服务用语。"
 
 
-def _visit_times():
-    now = utc_now()
-    return {"started_at": now - timedelta(minutes=50), "finished_at": now - timedelta(minutes=20)}
-
-
-@pytest.fixture
-def visit(desk, shopper):
-    """The shopper's open visit to outlet A (window around today)."""
-    return desk.assignment(assignee=shopper)
-
-
 @pytest.fixture
 def submitted(desk, shopper, visit):
     """A submitted report failing two staff items: the Filed record."""
-    return desk.file(shopper, visit, failing=DESCRIBED, narrative=NARRATIVE, **_visit_times())
+    return desk.file(shopper, visit, failing=DESCRIBED, narrative=NARRATIVE, **visit_times())
 
 
 def _inspection(uuid) -> Inspection:
@@ -143,7 +132,7 @@ def test_blacklist_confirmed_is_stored_as_given(desk, submitted, given):
 # --- revise → the shopper edits and resubmits ----------------------------------------------------
 
 def test_revise_round_trips(desk, shopper, visit, client, bearer, sync):
-    times = _visit_times()
+    times = visit_times()
     filed = desk.file(shopper, visit, failing=DESCRIBED, narrative=NARRATIVE, location=FAR_AWAY, **times)
     uuid, headers = filed.uuid, bearer(shopper)
     first = _inspection(uuid)
@@ -206,7 +195,7 @@ def test_a_resubmission_is_not_filed_late_for_the_time_the_bank_took_to_review(d
     assert desk.review(submitted.uuid, "revise", "请补充等候时间的说明").status_code == 200
     later = utc_now() + timedelta(days=3)
     monkeypatch.setattr("inspections.submission.utcnow", lambda: later)
-    body = desk.body(visit, failing=DESCRIBED, narrative=NARRATIVE + "取号后等候十八分钟。", **_visit_times())
+    body = desk.body(visit, failing=DESCRIBED, narrative=NARRATIVE + "取号后等候十八分钟。", **visit_times())
     assert sync.put(submitted.uuid, body, bearer(shopper)).status_code == 200
     assert sync.submit(submitted.uuid, bearer(shopper)).status_code == 200
     inspection = _inspection(submitted.uuid)
@@ -237,7 +226,7 @@ def test_reject_needs_a_reason_is_final_and_reopens_the_visit(desk, submitted, v
     assert rows(Assignment, id=visit.id)[0].status == "open"
     listed = {a["id"]: a for a in client.get("/api/v1/assignments", headers=bearer(shopper)).get_json()}
     assert listed[visit.id]["status"] == "open" and listed[visit.id]["due_state"] != "done"
-    again = desk.file(shopper, visit, narrative="第二次暗访：大堂经理主动问候并引导取号，等候五分钟。", **_visit_times())
+    again = desk.file(shopper, visit, narrative="第二次暗访：大堂经理主动问候并引导取号，等候五分钟。", **visit_times())
     assert desk.report(again.uuid)["status"] == "submitted"
     listed = {a["id"]: a for a in client.get("/api/v1/assignments", headers=bearer(shopper)).get_json()}
     assert listed[visit.id]["inspection_uuid"] == again.uuid  # the new report, not the rejected one
@@ -246,7 +235,7 @@ def test_reject_needs_a_reason_is_final_and_reopens_the_visit(desk, submitted, v
 # --- states that cannot be reviewed --------------------------------------------------------------
 
 def test_a_draft_or_a_published_report_cannot_be_reviewed_and_publishing_needs_acceptance(desk, shopper, submitted):
-    draft = desk.file(shopper, desk.assignment(assignee=shopper), submit=False, narrative=NARRATIVE, **_visit_times())
+    draft = desk.file(shopper, desk.assignment(assignee=shopper), submit=False, narrative=NARRATIVE, **visit_times())
     for decision, reason in (("accept", ""), ("revise", "x"), ("reject", "x")):
         assert desk.review(draft.uuid, decision, reason).status_code == 409
     assert desk.publish(draft.uuid).status_code == 409
@@ -297,90 +286,7 @@ def test_only_the_admin_reviews_attributes_and_publishes(app, who, desk, submitt
     assert app.test_client().get("/api/v1/mystery/vendor-performance", headers=headers).status_code == expected
 
 
-# --- the vendor's coordinator hands out visits ---------------------------------------------------
-
-def _assign(client, headers, assignment_id, shopper_id):
-    return client.post(f"/api/v1/mystery/assignments/{assignment_id}/shopper", json={"shopper_id": shopper_id},
-                       headers=headers)
-
-
-def _listed(client, headers) -> set[int]:
-    response = client.get("/api/v1/assignments", headers=headers)
-    assert response.status_code == 200
-    return {a["id"] for a in response.get_json()}
-
-
-def test_the_coordinator_hands_a_visit_to_another_shopper_of_the_vendor(desk, shopper, colleague, coordinator,
-                                                                       client, bearer, visit):
-    coordinating = bearer(coordinator)
-    assert visit.id in {a["id"] for a in client.get("/api/v1/mystery/assignments", headers=coordinating).get_json()}
-    assert visit.id in _listed(client, bearer(shopper)) and visit.id not in _listed(client, bearer(colleague))
-
-    handed = _assign(client, coordinating, visit.id, colleague.id)
-    assert handed.status_code == 200, handed.get_json()
-    assert handed.get_json()["assignee_id"] == colleague.id
-    assert rows(Assignment, id=visit.id)[0].assignee_id == colleague.id
-    assert visit.id in _listed(client, bearer(colleague))
-    assert visit.id not in _listed(client, bearer(shopper))
-    # ...and the former shopper can no longer start a report for it.
-    refused = desk.sync.put("11111111-1111-4111-8111-111111111111", desk.body(visit, narrative=NARRATIVE),
-                            bearer(shopper))
-    assert refused.status_code == 422 and "assignment_id" in refused.get_json()["errors"]
-
-    pooled = _assign(client, coordinating, visit.id, None)
-    assert pooled.status_code == 200 and pooled.get_json()["assignee_id"] is None
-    assert visit.id in _listed(client, bearer(shopper)) and visit.id in _listed(client, bearer(colleague))
-    assert [e.action for e in rows(AuditEntry, object_type="assignment")] == ["mystery.assign", "mystery.assign"]
-
-
-def test_a_visit_goes_only_to_an_active_shopper_of_the_same_vendor(org, coordinator, colleague, users, client,
-                                                                  bearer, visit, rival_coordinator, other_vendor):
-    coordinating = bearer(coordinator)
-    rival_shopper = org.user("mystery_shopper", "rival_shopper", vendor=other_vendor)
-    for candidate in (rival_shopper.id, users["inspector"].id, users["admin"].id, 987654):
-        refused = _assign(client, coordinating, visit.id, candidate)
-        assert refused.status_code == 422, (candidate, refused.get_json())
-        assert "shopper_id" in refused.get_json()["errors"]
-    colleague.active = False
-    org.db.session.commit()
-    assert _assign(client, coordinating, visit.id, colleague.id).status_code == 422
-    assert rows(Assignment, id=visit.id)[0].assignee_id == users["mystery_shopper"].id
-    assert count(AuditEntry, AuditEntry.action == "mystery.assign") == 0
-
-
-def test_only_the_vendors_coordinator_hands_out_its_visits(desk, shopper, colleague, coordinator, rival_coordinator,
-                                                         client, bearer, visit, users):
-    # A plain shopper is no coordinator.
-    plain = _assign(client, bearer(shopper), visit.id, colleague.id)
-    assert plain.status_code == 403
-    assert client.get("/api/v1/mystery/assignments", headers=bearer(shopper)).status_code == 403
-    for role in ("inspector", "outlet_manager", "viewer", "remote_monitor"):
-        assert _assign(client, bearer(users[role]), visit.id, colleague.id).status_code == 403, role
-
-    # Another vendor's coordinator cannot even tell that this visit exists.
-    rival = bearer(rival_coordinator)
-    foreign = _assign(client, rival, visit.id, colleague.id)
-    missing_id = visit.id + 1000
-    missing = _assign(client, rival, missing_id, colleague.id)
-    assert foreign.status_code == missing.status_code == 404
-    assert foreign.get_json()["message"].replace(str(visit.id), "N") == \
-        missing.get_json()["message"].replace(str(missing_id), "N")
-    assert visit.id not in {a["id"] for a in client.get("/api/v1/mystery/assignments", headers=rival).get_json()}
-    assert rows(Assignment, id=visit.id)[0].assignee_id == shopper.id
-
-    # The admin may hand out any visit; only open visits can be handed out.
-    assert _assign(client, desk.admin_headers, visit.id, colleague.id).status_code == 200
-    desk.file(colleague, visit, narrative=NARRATIVE, **_visit_times())
-    assert rows(Assignment, id=visit.id)[0].status == "done"
-    assert _assign(client, bearer(coordinator), visit.id, None).status_code == 409
-
-
 # --- the pages -----------------------------------------------------------------------------------
-
-def _form_post(page, path, **fields):
-    token = csrf_token_of(page.get(path).data)
-    return page.post(path, data={"csrf_token": token, **fields})
-
 
 def test_the_admin_reviews_attributes_and_publishes_on_the_report_page(app, desk, submitted, users, org):
     uuid, path = submitted.uuid, f"/admin/mystery/{submitted.uuid}"
@@ -395,11 +301,11 @@ def test_the_admin_reviews_attributes_and_publishes_on_the_report_page(app, desk
     assert page.post(path, data={"action": "accept"}).status_code == 400
     assert _inspection(uuid).status == "submitted"
     # A revision without a reason is refused on the page too.
-    refused = _form_post(page, path, action="revise", reason="")
+    refused = form_post(page, path, action="revise", reason="")
     assert refused.status_code == 422 and "reason" in refused.get_data(as_text=True)
     assert _inspection(uuid).status == "submitted"
 
-    accepted = _form_post(page, path, action="accept")
+    accepted = form_post(page, path, action="accept")
     assert accepted.status_code == 302
     assert _inspection(uuid).status == "reviewed"
 
@@ -409,15 +315,15 @@ def test_the_admin_reviews_attributes_and_publishes_on_the_report_page(app, desk
     offered = {int(v) for v in re.findall(r'<option value="(\d+)"', select_html)}
     assert offered == {s.id for s in org.outlet_a.staff}
     teller = next(s for s in org.outlet_a.staff if s.name == "王晓燕")
-    wrong = _form_post(page, path, action="attribute", **{f"staff_{FAILING_ITEM}": str(org.outlet_b.staff[0].id)})
+    wrong = form_post(page, path, action="attribute", **{f"staff_{FAILING_ITEM}": str(org.outlet_b.staff[0].id)})
     assert wrong.status_code == 422
-    attributed = _form_post(page, path, action="attribute", **{f"staff_{FAILING_ITEM}": str(teller.id),
+    attributed = form_post(page, path, action="attribute", **{f"staff_{FAILING_ITEM}": str(teller.id),
                                                                f"staff_{SECOND_FAILING}": ""})
     assert attributed.status_code == 302
     answers = {a.item_key: a.staff_id for a in rows(Answer, inspection_id=_inspection(uuid).id)}
     assert answers[FAILING_ITEM] == teller.id and answers[SECOND_FAILING] is None
 
-    published = _form_post(page, path, action="publish", blacklist_confirmed="yes")
+    published = form_post(page, path, action="publish", blacklist_confirmed="yes")
     assert published.status_code == 302
     inspection = _inspection(uuid)
     assert inspection.status == "published" and inspection.blacklist_confirmed is True
@@ -426,30 +332,3 @@ def test_the_admin_reviews_attributes_and_publishes_on_the_report_page(app, desk
     assert count(Notice, Notice.inspection_id == inspection.id) == 1
     final = page.get(path).get_data(as_text=True)
     assert 'value="accept"' not in final and 'value="publish"' not in final
-
-
-def test_the_coordinator_hands_out_visits_on_the_vendor_page(app, org, coordinator, colleague, shopper, visit,
-                                                            rival_coordinator, other_vendor):
-    rival_shopper = org.user("mystery_shopper", "rival_shopper", vendor=other_vendor)
-    page = browser(app, coordinator)
-    shown = page.get("/vendor/")
-    assert shown.status_code == 200
-    html = shown.get_data(as_text=True)
-    assert f'name="assignment_id" value="{visit.id}"' in html and org.outlet_a.name in html
-    offered = {int(v) for v in re.findall(r'<option value="(\d+)"', html)}
-    assert {shopper.id, colleague.id} <= offered and rival_shopper.id not in offered
-
-    assert page.post("/vendor/", data={"assignment_id": visit.id, "shopper_id": colleague.id}).status_code == 400
-    assert rows(Assignment, id=visit.id)[0].assignee_id == shopper.id
-    handed = _form_post(page, "/vendor/", assignment_id=str(visit.id), shopper_id=str(colleague.id))
-    assert handed.status_code == 302
-    assert rows(Assignment, id=visit.id)[0].assignee_id == colleague.id
-    refused = _form_post(page, "/vendor/", assignment_id=str(visit.id), shopper_id=str(rival_shopper.id))
-    assert refused.status_code == 422
-    assert rows(Assignment, id=visit.id)[0].assignee_id == colleague.id
-
-    # Another vendor's coordinator sees none of it, and a plain shopper has no vendor page.
-    rival_page = browser(app, rival_coordinator)
-    rival_html = rival_page.get("/vendor/").get_data(as_text=True)
-    assert f'value="{visit.id}"' not in rival_html and org.outlet_a.name not in rival_html
-    assert browser(app, shopper).get("/vendor/").status_code == 403
