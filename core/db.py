@@ -159,8 +159,9 @@ _sqlite_begin_mode: ContextVar[str] = ContextVar("sqlite_begin_mode", default="I
 
 @event.listens_for(Engine, "begin")
 def _sqlite_begin(connection):
-    # BEGIN IMMEDIATE takes the write lock up front, so concurrent writers queue on busy_timeout
-    # instead of failing with "database is locked" when a read transaction tries to turn into a write.
+    # BEGIN IMMEDIATE takes the write lock up front (after the writer queue, see QueuedConnection),
+    # so a read transaction never fails with "database is locked" when it turns into a write.
+    # Blocks inside reading() begin DEFERRED: they only read.
     if connection.dialect.name != "sqlite":
         return
     mode = _sqlite_begin_mode.get()
