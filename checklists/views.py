@@ -11,6 +11,7 @@ from checklists.api import XLSX_TYPE
 from checklists.definition import CRITICAL_RULES, ITEM_TYPES, SEVERITIES
 from checklists.models import ChecklistTemplate, ChecklistVersion
 from checklists.store import checklist_of
+from core.bodies import body_limit
 from core.errors import OperationError
 from core.extensions import db
 from core.permissions import authorize
@@ -37,6 +38,7 @@ def index():
 
 @blp.route("/import", methods=["POST"])
 @login_required
+@body_limit("IMPORT_MAX_BYTES")
 def import_file():
     authorize("checklist.manage")
     upload = request.files.get("file")

@@ -53,6 +53,9 @@ def load_config(environ: dict[str, str] | None = None) -> dict:
         "SESSION_COOKIE_SECURE": env.get("SESSION_COOKIE_SECURE", "0") == "1",
         "PERMANENT_SESSION_LIFETIME": timedelta(hours=12),
         "MAX_CONTENT_LENGTH": 25 * 1024 * 1024,
+        # Per endpoint (core.bodies): forms and JSON, file imports; photos have PHOTO_MAX_BYTES.
+        "MAX_FORM_BYTES": int(env.get("FORM_MAX_KB", "2048")) * 1024,
+        "IMPORT_MAX_BYTES": int(env.get("IMPORT_MAX_MB", "10")) * 1024 * 1024,
         "BABEL_DEFAULT_LOCALE": "zh_Hans_CN",
         "BABEL_DEFAULT_TIMEZONE": env.get("TIMEZONE", "Asia/Shanghai"),
         "BABEL_TRANSLATION_DIRECTORIES": str(Path(__file__).resolve().parent.parent / "translations"),
@@ -69,6 +72,9 @@ def load_config(environ: dict[str, str] | None = None) -> dict:
         "PHOTO_MAX_PIXELS": int(env.get("PHOTO_MAX_MEGAPIXELS", "60")) * 1_000_000,
         # Pictures above this size that are not JPEG (HEIC, PNG, WebP) get their display copy and
         # thumbnail after the upload's response rather than during it.
+        # Memory one process may spend decoding pictures at once (pixels × bytes per pixel); a picture
+        # that alone needs more is refused, others wait their turn.
+        "PHOTO_DECODE_BYTES": int(env.get("PHOTO_DECODE_MB", "256")) * 1024 * 1024,
         "PHOTO_INLINE_PIXELS": int(env.get("PHOTO_INLINE_MEGAPIXELS", "4")) * 1_000_000,
         "FINDING_DEADLINE_DAYS": {
             "critical": int(env.get("DEADLINE_CRITICAL_DAYS", "3")),

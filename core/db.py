@@ -6,8 +6,6 @@ import itertools
 import os
 import sqlite3
 import time
-from contextlib import contextmanager
-from contextvars import ContextVar
 from datetime import datetime, timezone
 
 from sqlalchemy import DateTime, MetaData, event
@@ -154,39 +152,63 @@ def _sqlite_pragmas(dbapi_connection, connection_record):
     dbapi_connection.isolation_level = None
 
 
-_sqlite_begin_mode: ContextVar[str] = ContextVar("sqlite_begin_mode", default="IMMEDIATE")
-
-
 @event.listens_for(Engine, "begin")
 def _sqlite_begin(connection):
-    # BEGIN IMMEDIATE takes the write lock up front (after the writer queue, see QueuedConnection),
-    # so a read transaction never fails with "database is locked" when it turns into a write.
-    # Blocks inside reading() begin DEFERRED: they only read.
+    # Every transaction begins as a reader: on WAL it sees a snapshot and neither waits for writers
+    # nor holds them up, however long the request lasts (a slow upload, a PDF being drawn).
+    if connection.dialect.name == "sqlite":
+        connection.connection.dbapi_connection.execute("BEGIN DEFERRED")
+        connection.connection.info["sqlite_writing"] = False
+
+
+@event.listens_for(Engine, "before_cursor_execute")
+def _sqlite_lock_at_first_write(connection, cursor, statement, parameters, context, executemany):
+    """The write lock is taken by the transaction's first write, never earlier.
+
+    SQLite cannot turn a read transaction into a write one once another writer has committed
+    since its snapshot, so the reads are ended and a write transaction (BEGIN IMMEDIATE, after the
+    writer queue) begins in their place: what the request read before stays loaded, and from here
+    on it sees the latest committed state, as PostgreSQL's READ COMMITTED does. A read that must
+    not change before the write (`with_for_update()`) counts as a write and takes the lock."""
     if connection.dialect.name != "sqlite":
         return
-    mode = _sqlite_begin_mode.get()
-    dbapi_connection = connection.connection.dbapi_connection
-    queued = mode == "IMMEDIATE" and isinstance(dbapi_connection, QueuedConnection)
+    info = connection.connection.info
+    if info.get("sqlite_writing", True) or not _needs_write_lock(statement, context):
+        return
+    raw = connection.connection.dbapi_connection
+    if raw.in_transaction:
+        sqlite3.Connection.commit(raw)  # only reads so far: nothing to lose, nothing to wait for
+    queued = isinstance(raw, QueuedConnection)
     if queued:
-        dbapi_connection.acquire_writer(BUSY_TIMEOUT_SECONDS)
+        raw.acquire_writer(BUSY_TIMEOUT_SECONDS)
     try:
-        connection.exec_driver_sql(f"BEGIN {mode}")
+        raw.execute("BEGIN IMMEDIATE")
     except BaseException:
         if queued:
-            dbapi_connection.release_writer()
+            raw.release_writer()
         raise
+    info["sqlite_writing"] = True
 
 
-@contextmanager
-def reading():
-    """A transaction begun inside this block only reads: on SQLite it takes no write lock (WAL gives
-    it a snapshot), so it does not queue behind writers nor hold them up. The block must end that
-    transaction itself, before anything is written."""
-    token = _sqlite_begin_mode.set("DEFERRED")
-    try:
-        yield
-    finally:
-        _sqlite_begin_mode.reset(token)
+@event.listens_for(Engine, "commit")
+@event.listens_for(Engine, "rollback")
+def _sqlite_transaction_ended(connection):
+    if connection.dialect.name == "sqlite":
+        connection.connection.info["sqlite_writing"] = True  # no transaction of ours to upgrade
+
+
+_READ_STATEMENTS = ("SELECT", "PRAGMA", "EXPLAIN")
+
+
+def _needs_write_lock(statement: str, context) -> bool:
+    compiled = getattr(context, "compiled", None)
+    if compiled is not None and getattr(compiled.statement, "_for_update_arg", None) is not None:
+        return True
+    words = statement.lstrip(" \t\r\n(").split(None, 1)
+    head = words[0].upper() if words else ""
+    if head == "WITH":
+        return bool(context is not None and (context.isinsert or context.isupdate or context.isdelete))
+    return head not in _READ_STATEMENTS
 
 
 def end_read_transaction() -> None:

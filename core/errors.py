@@ -2,8 +2,11 @@
 from __future__ import annotations
 
 import logging
+import sqlite3
 
 from flask import Flask, jsonify, render_template, request
+from flask_babel import gettext as _
+from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 log = logging.getLogger(__name__)
@@ -70,11 +73,25 @@ def handle_operation_error(error: OperationError):
     from core.extensions import db
 
     db.session.rollback()
-    names = {401: "Unauthorized", 404: "Not Found", 409: "Conflict", 413: "Payload Too Large", 415: "Unsupported Media Type", 429: "Too Many Requests"}
+    names = {401: "Unauthorized", 404: "Not Found", 409: "Conflict", 413: "Payload Too Large",
+             415: "Unsupported Media Type", 429: "Too Many Requests",
+             503: "Service Unavailable"}
     name = names.get(error.status, "Unprocessable Entity" if error.status == 422 else "Bad Request")
     retry_after = getattr(error, "retry_after", None)
     headers = {"Retry-After": str(retry_after)} if retry_after else None
     return _respond(error.status, name, error.message, error.errors, headers)
+
+
+def handle_busy_database(error: Exception):
+    """SQLite's writers queue for at most BUSY_TIMEOUT_SECONDS; past that the caller may try again."""
+    if "database is locked" not in str(getattr(error, "orig", error)):
+        raise error
+    from core.extensions import db
+
+    db.session.rollback()
+    log.warning("database busy on %s %s", request.method, request.path)
+    return _respond(503, "Service Unavailable", _("The service is busy; please try again in a moment."),
+                    headers={"Retry-After": "2"})
 
 
 def handle_unexpected(error: Exception):
@@ -89,5 +106,7 @@ def handle_unexpected(error: Exception):
 def init_app(app: Flask) -> None:
     app.register_error_handler(HTTPException, handle_http_exception)
     app.register_error_handler(OperationError, handle_operation_error)
+    app.register_error_handler(OperationalError, handle_busy_database)
+    app.register_error_handler(sqlite3.OperationalError, handle_busy_database)  # from the writer queue
     if not app.testing or app.config.get("HANDLE_UNEXPECTED_IN_TESTS"):
         app.register_error_handler(Exception, handle_unexpected)

@@ -1,11 +1,13 @@
 """Language choice: the user's saved preference, else the session's switch, else Chinese."""
-from flask import request, session
+from flask import has_request_context, request, session
 from flask_login import current_user
 
 SUPPORTED = ("zh", "en")
 
 
 def select_locale() -> str:
+    if not has_request_context():
+        return "zh"  # jobs and commands speak the bank's language
     chosen = request.args.get("lang")
     if chosen in SUPPORTED:
         return chosen

@@ -10,6 +10,7 @@ from flask_login import current_user
 from flask_smorest import Blueprint
 from sqlalchemy import select
 
+from core.bodies import body_limit
 from core.errors import OperationError
 from core.extensions import db
 from core.permissions import authorize
@@ -84,6 +85,7 @@ def list_inspections(args):
 @blp.alt_response(413, description="Too many bytes or pixels.")
 @blp.alt_response(415, description="Not a JPEG, PNG, WebP or HEIC image.")
 @blp.alt_response(422, description="Empty, damaged, or not matching X-Content-SHA256.")
+@body_limit("PHOTO_MAX_BYTES")
 def put_photo(uuid, photo_uuid):
     """Upload one photo; it may arrive before or after the answer that names it."""
     authorize("inspection.create")

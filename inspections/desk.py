@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from checklists.store import checklist_of, current_versions
+from core.bodies import body_limit
 from core.errors import OperationError
 from core.extensions import db
 from core.permissions import authorize, can
@@ -16,6 +17,7 @@ from inspections.models import Assignment
 from inspections.operations import local_today
 from inspections.scheduling import remote_queue
 
+SNAPSHOTS_PER_CHECK = 3
 blp = Blueprint("remote_desk", __name__, url_prefix="/remote")
 
 
@@ -39,6 +41,7 @@ def _form_answers(checklist, form, photo_ids: list[str]) -> list[dict]:
 
 @blp.route("/", methods=["GET", "POST"])
 @login_required
+@body_limit("PHOTO_MAX_BYTES", files=SNAPSHOTS_PER_CHECK)
 def desk():
     authorize("remote.desk")
     today = local_today()
@@ -59,13 +62,16 @@ def desk():
         inspection_uuid = request.form.get("inspection_uuid") or str(uuid_module.uuid4())
         try:
             photo_ids = []
-            for upload in request.files.getlist("snapshot"):
-                if upload and upload.filename:
-                    if not photo_ids:
-                        operations.save_draft(inspection_uuid, _draft(version, assignment, []), current_user)
-                    photo_id = str(uuid_module.uuid4())
-                    operations.add_photo(inspection_uuid, photo_id, upload.read(), None, current_user)
-                    photo_ids.append(photo_id)
+            uploads = [upload for upload in request.files.getlist("snapshot") if upload and upload.filename]
+            if len(uploads) > SNAPSHOTS_PER_CHECK:
+                raise OperationError(_("Send at most %(count)d snapshots with one check.", count=SNAPSHOTS_PER_CHECK),
+                                     status=413)
+            for upload in uploads:
+                if not photo_ids:
+                    operations.save_draft(inspection_uuid, _draft(version, assignment, []), current_user)
+                photo_id = str(uuid_module.uuid4())
+                operations.add_photo(inspection_uuid, photo_id, upload.read(), None, current_user)
+                photo_ids.append(photo_id)
             operations.save_draft(inspection_uuid, _draft(version, assignment,
                                                           _form_answers(checklist, request.form, photo_ids)),
                                   current_user)

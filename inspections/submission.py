@@ -16,7 +16,7 @@ from checklists.definition import Checklist
 from checklists.store import published_checklist
 from core import audit
 from core.audit import content_hash
-from core.db import end_read_transaction, reading, utcnow
+from core.db import end_read_transaction, utcnow
 from core.errors import Conflict, OperationError
 from core.extensions import db
 from core.permissions import authorize
@@ -241,17 +241,16 @@ def submit(uuid: str, actor) -> dict:
 
 
 def _submit(uuid: str, actor) -> dict:
-    # The draft is read, scored and checked in a read-only transaction; the write lock (SQLite has
+    # The draft is read, scored and checked before anything is written; the write lock (SQLite has
     # one per database) is then held only for the writes, so submits from many phones queue for a
     # millisecond or two each instead of for the whole request.
     with db.session.no_autoflush:
-        with reading():
-            authorize("inspection.create", user=actor)
-            inspection = load(uuid, actor)
-            authorize("inspection.edit", inspection, conceal=True, user=actor)
-            frozen = _freeze(inspection) if inspection.status == DRAFT else None
-            receipt = inspection.receipt
-            end_read_transaction()
+        authorize("inspection.create", user=actor)
+        inspection = load(uuid, actor)
+        authorize("inspection.edit", inspection, conceal=True, user=actor)
+        frozen = _freeze(inspection) if inspection.status == DRAFT else None
+        receipt = inspection.receipt
+        end_read_transaction()
         if frozen is None:
             return receipt
         if _write(inspection, frozen, actor):

@@ -5,6 +5,7 @@ from flask import request
 from flask_login import current_user
 from flask_smorest import Blueprint
 
+from core.bodies import public_body
 from core.permissions import require_login
 from core.security import bearer_token
 from org import accounts
@@ -19,6 +20,7 @@ blp = Blueprint("auth", __name__, url_prefix="/api/v1/auth",
 @blp.response(201, TokenSchema)
 @blp.alt_response(401, description="Wrong username or password.")
 @blp.alt_response(429, description="Too many failed attempts; see Retry-After.")
+@public_body
 def create_token(data):
     """Exchange a username and password for a token with an expiry."""
     user = accounts.authenticate(data["username"], data["password"])

@@ -9,6 +9,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from marshmallow import Schema, ValidationError
 from sqlalchemy import select
 
+from core.bodies import body_limit, public_body
 from core.errors import OperationError
 from core.extensions import db, login_manager
 from core.permissions import Role, authorize, rule, roles
@@ -52,6 +53,7 @@ def _manage_action(resource: Resource) -> str:
 
 
 @blp.route("/login", methods=["GET", "POST"])
+@public_body
 def login():
     error = None
     if request.method == "POST":
@@ -182,6 +184,7 @@ def admin_set_active(name: str, ident: int, verb: str):
 
 @blp.route("/admin/<name>/import", methods=["GET", "POST"])
 @login_required
+@body_limit("IMPORT_MAX_BYTES")
 def admin_import(name: str):
     resource = _resource(name)
     if resource.importer is None:

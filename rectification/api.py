@@ -9,6 +9,7 @@ from flask_smorest import Blueprint
 from sqlalchemy import select
 
 from checklists.store import checklist_of
+from core.bodies import body_limit
 from core.errors import OperationError
 from core.extensions import db
 from core.permissions import authorize, can
@@ -69,6 +70,7 @@ def get_finding(ident):
 @blp.route("/findings/<int:ident>/photos/<photo_uuid>", methods=["PUT"])
 @blp.response(200, description="Stored before (same bytes).")
 @blp.alt_response(201, description="Stored.")
+@body_limit("PHOTO_MAX_BYTES")
 def put_after_photo(ident, photo_uuid):
     """Upload a photo taken after the fix (raw bytes or multipart `file`, X-Content-SHA256 optional)."""
     authorize("finding.list")

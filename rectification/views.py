@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from core.bodies import body_limit, public_body
 from core.errors import OperationError
 from core.extensions import db
 from core.permissions import authorize, can
@@ -22,6 +23,7 @@ from rectification.models import Notice, NoticeEdition
 from rectification.policies import visible_findings
 from rectification.tracking import closure_by_outlet_month
 
+AFTER_PHOTOS_PER_RESPONSE = 5
 blp = Blueprint("rectification_pages", __name__)
 
 
@@ -46,6 +48,7 @@ def finding_list():
 
 @blp.route("/findings/<int:ident>", methods=["GET", "POST"])
 @login_required
+@body_limit("PHOTO_MAX_BYTES", files=AFTER_PHOTOS_PER_RESPONSE)
 def finding_page(ident: int):
     authorize("finding.list")
     finding = operations.load_finding(ident, current_user)
@@ -55,11 +58,14 @@ def finding_page(ident: int):
             if request.form.get("action") == "respond":
                 operations.check_response(ident, request.form.get("text", ""), current_user)
                 photo_ids = []
-                for upload in request.files.getlist("photos"):
-                    if upload and upload.filename:
-                        photo_id = str(uuid_module.uuid4())
-                        operations.add_after_photo(ident, photo_id, upload.read(), None, current_user)
-                        photo_ids.append(photo_id)
+                uploads = [upload for upload in request.files.getlist("photos") if upload and upload.filename]
+                if len(uploads) > AFTER_PHOTOS_PER_RESPONSE:
+                    raise OperationError(_("Send at most %(count)d photos with one response.",
+                                           count=AFTER_PHOTOS_PER_RESPONSE), status=413)
+                for upload in uploads:
+                    photo_id = str(uuid_module.uuid4())
+                    operations.add_after_photo(ident, photo_id, upload.read(), None, current_user)
+                    photo_ids.append(photo_id)
                 operations.respond(ident, request.form.get("text", ""), photo_ids, current_user)
                 flash(_("Response sent for verification."), "ok")
             elif request.form.get("action") in ("accept", "reject"):
@@ -97,6 +103,8 @@ def notice_download(uuid: str):
 
 
 @blp.route("/verify/<digest>", methods=["GET", "POST"])
+@public_body
+@body_limit("IMPORT_MAX_BYTES")
 def verify(digest: str):
     """Public: anyone holding a printed or forwarded notice can check that it is genuine."""
     edition = db.session.execute(select(NoticeEdition).where(NoticeEdition.content_hash == digest.lower())).scalar()

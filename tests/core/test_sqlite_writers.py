@@ -1,5 +1,6 @@
-"""SQLite's write lock: writers queue on a lock file beside the database, readers in `reading()` take
-no write lock at all. These run on their own SQLite file whatever database the suite uses."""
+"""SQLite's write lock: a transaction takes it at its first write (or `with_for_update()` read), never
+earlier; writers queue on a lock file beside the database; readers take no write lock at all. These run
+on their own SQLite file whatever database the suite uses."""
 from __future__ import annotations
 
 import itertools
@@ -8,10 +9,12 @@ import threading
 import time
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import Column, Integer, MetaData, Table, create_engine, select, text, update
 
 from core import db as core_db
-from core.db import QueuedConnection, reading
+from core.db import QueuedConnection
+
+COUNTER = Table("counter", MetaData(), Column("id", Integer, primary_key=True), Column("n", Integer))
 
 
 @pytest.fixture
@@ -29,6 +32,10 @@ def test_a_write_transaction_holds_the_queue_until_it_ends(engine, tmp_path):
     other: QueuedConnection = checked_out.dbapi_connection
     with engine.connect() as connection:
         connection.begin()
+        connection.execute(text("SELECT n FROM counter")).all()
+        other.acquire_writer(timeout=0.05)  # reading takes no lock
+        other.release_writer()
+        connection.execute(text("UPDATE counter SET n = 1"))
         assert (tmp_path / "queue.db-writers").exists()
         with pytest.raises(sqlite3.OperationalError, match="database is locked"):
             other.acquire_writer(timeout=0.05)
@@ -37,6 +44,7 @@ def test_a_write_transaction_holds_the_queue_until_it_ends(engine, tmp_path):
     other.release_writer()
     with engine.connect() as connection:
         connection.begin()
+        connection.execute(text("UPDATE counter SET n = 2"))
         connection.rollback()  # a rollback frees the queue too
     other.acquire_writer(timeout=0.05)
     other.release_writer()
@@ -44,11 +52,12 @@ def test_a_write_transaction_holds_the_queue_until_it_ends(engine, tmp_path):
 
 
 def test_writers_in_many_threads_take_turns_and_lose_nothing(engine):
+    # Read for update, then write: the read takes the write lock, so no increment is lost.
     def add_one_hundred():
         for _ in range(100):
             with engine.begin() as connection:
-                n = connection.execute(text("SELECT n FROM counter WHERE id = 1")).scalar_one()
-                connection.execute(text("UPDATE counter SET n = :n WHERE id = 1"), {"n": n + 1})
+                n = connection.execute(select(COUNTER.c.n).where(COUNTER.c.id == 1).with_for_update()).scalar_one()
+                connection.execute(update(COUNTER).where(COUNTER.c.id == 1).values(n=n + 1))
 
     threads = [threading.Thread(target=add_one_hundred) for _ in range(4)]
     for thread in threads:
@@ -64,7 +73,7 @@ def test_a_reader_does_not_wait_for_a_writer(engine):
         writer.begin()
         writer.execute(text("UPDATE counter SET n = 99"))
         started = time.monotonic()
-        with reading(), engine.connect() as reader:
+        with engine.connect() as reader:
             reader.begin()
             # The reader sees the last committed state, at once.
             assert reader.execute(text("SELECT n FROM counter")).scalar_one() == 0
@@ -86,3 +95,19 @@ def test_the_log_is_copied_back_after_the_lock_is_freed(engine, monkeypatch):
     raw.close()
     # Only the write after the checkpoint is still in the log, not all of them.
     assert busy == 0 and 0 < logged < 10
+
+
+def test_a_long_reader_holds_no_one_up_and_still_writes_afterwards(engine):
+    """A request that reads, then waits (a slow upload, a PDF being drawn), then writes: others write
+    meanwhile, and its own write then sees their work instead of failing on an old snapshot."""
+    with engine.connect() as slow:
+        slow.begin()
+        assert slow.execute(text("SELECT n FROM counter")).scalar_one() == 0
+        started = time.monotonic()
+        with engine.begin() as quick:
+            quick.execute(text("UPDATE counter SET n = n + 5"))
+        assert time.monotonic() - started < 1
+        slow.execute(text("UPDATE counter SET n = n + 1"))
+        slow.commit()
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT n FROM counter")).scalar_one() == 6
