@@ -24,6 +24,7 @@ from org.models import Branch, Outlet, Staff
 from rectification.models import Notice, NoticeEdition, Response
 
 PRINT_EDGE = 600  # 44 mm wide at about 300 dpi
+REPORT_PHOTOS_PER_ITEM = 2
 KIND_NAMES = {"onsite": "月度现场服务检查", "7s": "7S现场管理检查", "remote": "实时非现场检查", "mystery": "神秘客暗访"}
 SEVERITY_NAMES = {"critical": "严重", "major": "一般", "minor": "轻微"}
 STATUS_NAMES = {"open": "待整改", "responded": "待验证", "closed": "已整改验证"}
@@ -186,9 +187,12 @@ def report_pdf(inspection: Inspection, checklist) -> bytes:
             answer = answers.get(item.key)
             if answer is None:
                 continue
+            shown = [photos[p] for p in answer.photo_ids if p in photos]
             items.append({"label": item.label.zh, "value": answer.value, "note": answer.note, "failed": answer.failed,
                           "score": answer.score, "max": answer.max_score,
-                          "photos": [print_copy(photos[p]) for p in answer.photo_ids if p in photos]})
+                          # print copies only of the photos the page draws, not of every photo taken
+                          "photos": [print_copy(photo) for photo in shown[:REPORT_PHOTOS_PER_ITEM]],
+                          "more_photos": max(0, len(shown) - REPORT_PHOTOS_PER_ITEM)})
         sections.append({"label": section.label.zh, "score": scored.score if scored else None,
                          "max": scored.max_score if scored else None, "entries": items})
     zone = local_zone()

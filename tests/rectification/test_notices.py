@@ -198,3 +198,23 @@ def test_the_full_report_names_every_section_and_a_draft_has_none(checklists, on
     assert sync.put(draft, draft_body(version, org.outlet_a, full_answers(version)), headers).status_code == 201
     refused = client.get(f"/api/v1/inspections/{draft}/report.pdf", headers=headers)
     assert refused.status_code == 409 and refused.is_json
+
+
+def test_the_report_makes_print_copies_only_of_the_photos_it_draws(app, checklists, client, bearer, inspector, org,
+                                                                    sync):
+    version = checklists["onsite"]
+    uuid, photo_ids = new_uuid(), [new_uuid() for _ in range(5)]
+    key = "facility_queue_machine"
+    headers = bearer(inspector)
+    body = draft_body(version, org.outlet_a, full_answers(version, **{key: {"value": "fail", "photo_ids": photo_ids}}))
+    assert sync.put(uuid, body, headers).status_code == 201
+    for photo_id in photo_ids:
+        assert sync.photo(uuid, photo_id, jpeg(), headers).status_code == 201
+    assert sync.submit(uuid, headers).status_code == 200
+    before = {name for name in media_files(app) if name.endswith(".print.jpg")}
+
+    response = client.get(f"/api/v1/inspections/{uuid}/report.pdf", headers=headers)
+    assert response.status_code == 200
+    made = {name for name in media_files(app) if name.endswith(".print.jpg")} - before
+    assert len(made) == 2  # the two the item shows, not all five
+    assert "另有3张照片" in flat_text(response.data)
