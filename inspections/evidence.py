@@ -7,11 +7,14 @@ from __future__ import annotations
 
 import hashlib
 import io
+import threading
 import warnings
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
 
 import pillow_heif
+from flask_babel import gettext as _
 from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
 
 from core.errors import OperationError
@@ -23,6 +26,9 @@ EXTENSIONS = {"JPEG": ".jpg", "PNG": ".png", "WEBP": ".webp", "HEIF": ".heic"}
 MAX_BYTES = 20 * 1024 * 1024
 # A 48-megapixel phone sensor fits; a decompression bomb (e.g. 20000×20000) does not.
 MAX_PIXELS = 60_000_000
+# Memory that decoding may take at once in one process: 60 megapixels at 4 bytes each fit, one at a time.
+DECODE_BUDGET = 256 * 1024 * 1024
+DECODE_WAIT_SECONDS = 30
 DISPLAY_EDGE = 1600
 THUMB_EDGE = 320
 
@@ -151,12 +157,58 @@ def _gps(gps) -> tuple[float | None, float | None]:
     return round(latitude, 7), round(longitude, 7)
 
 
-def _decoded(image: Image.Image) -> Image.Image:
-    """Decode, at reduced scale where the format allows it (JPEG's DCT scaling is the big saving)."""
+def _decode_bytes(image: Image.Image) -> int:
+    """What decoding the picture takes in memory: its pixels at Pillow's bytes per pixel, at the
+    reduced scale JPEG decodes to (see _plan_decoding)."""
+    per_pixel = 1 if image.mode in ("1", "L", "P") else 2 if image.mode.startswith("I;16") else 4
+    return image.width * image.height * per_pixel
+
+
+def _plan_decoding(image: Image.Image) -> Image.Image:
+    """JPEG decodes at reduced scale (DCT scaling, the big saving); other formats decode whole."""
     if image.format == "JPEG":
         ratio = DISPLAY_EDGE / max(image.size)
         if ratio < 1:
             image.draft("RGB", (max(1, int(image.width * ratio)), max(1, int(image.height * ratio))))
+    return image
+
+
+class DecodeBudget:
+    """Decoding in one process shares a memory budget: a picture waits until its share is free, so
+    four worst-case uploads at once take one budget, not four."""
+
+    def __init__(self) -> None:
+        self._free = threading.Condition()
+        self._in_use = 0
+
+    @contextmanager
+    def reserve(self, size: int, budget: int, wait: float = DECODE_WAIT_SECONDS):
+        if size > budget:
+            raise EvidenceError(_too_large_to_decode(budget), status=413)
+        with self._free:
+            if not self._free.wait_for(lambda: self._in_use + size <= budget, timeout=wait):
+                raise EvidenceError(_("Too many pictures are being processed; send the photo again shortly."),
+                                    status=503)
+            self._in_use += size
+        try:
+            yield
+        finally:
+            with self._free:
+                self._in_use -= size
+                self._free.notify_all()
+
+
+decoding = DecodeBudget()
+
+
+def _too_large_to_decode(budget: int) -> str:
+    return _("The picture needs more than %(mb)d MB of memory to decode; send a smaller photo.",
+             mb=budget // (1024 * 1024))
+
+
+def _decoded(image: Image.Image) -> Image.Image:
+    """Decode the picture (planned by _plan_decoding) and reduce it by a whole factor toward the
+    display size, so that only the reduced copy outlives the decoding budget."""
     # WeasyPrint (imported for the PDF notices) sets this process-wide flag to True, which makes Pillow
     # silently grey-fill a truncated or damaged image; evidence must be whole, so it is turned back off.
     ImageFile.LOAD_TRUNCATED_IMAGES = False
@@ -164,7 +216,12 @@ def _decoded(image: Image.Image) -> Image.Image:
         image.load()
     except (OSError, ValueError, SyntaxError, Image.DecompressionBombError) as error:
         raise EvidenceError(f"The image is damaged and cannot be read ({error}).", status=422) from None
-    return image
+    factor = max(image.size) // DISPLAY_EDGE
+    if factor < 2:
+        return image
+    reduced = image.reduce(factor)
+    image.close()  # frees the whole decoded picture now, not when the upload ends
+    return reduced
 
 
 def _rgb(image: Image.Image) -> Image.Image:
@@ -180,8 +237,7 @@ def _rgb(image: Image.Image) -> Image.Image:
 
 def _jpeg(image: Image.Image, edge: int, quality: int) -> tuple[bytes, Image.Image]:
     factor = max(image.size) // edge
-    # Formats without JPEG's reduced-scale decoding (HEIC, PNG, WebP) get a cheap integer
-    # reduction first; the fine resampling then works on a quarter of the pixels.
+    # A cheap integer reduction first; the fine resampling then works on a quarter of the pixels.
     resized = image.reduce(factor) if factor >= 2 else (image.copy() if max(image.size) > edge else image)
     resized.thumbnail((edge, edge), Image.Resampling.BICUBIC, reducing_gap=2.0)
     resized.info = {}  # nothing of the source's metadata (EXIF, XMP, ICC comments) is carried over
@@ -206,9 +262,9 @@ def hash_distance(first: str, second: str) -> int:
 
 
 def inspect(data: bytes, *, max_bytes: int = MAX_BYTES, max_pixels: int = MAX_PIXELS,
-            local_tz: timezone = timezone(timedelta(hours=8))) -> PhotoFacts:
+            local_tz: timezone = timezone(timedelta(hours=8)), decode_budget: int = DECODE_BUDGET) -> PhotoFacts:
     """Check an upload without decoding its pixels: an allowed format by content, within the byte
-    and pixel caps; read its capture time and place."""
+    and pixel caps and the memory decoding it would take; read its capture time and place."""
     if not data:
         raise EvidenceError("The photo is empty (0 bytes).", status=422)
     if len(data) > max_bytes:
@@ -216,6 +272,8 @@ def inspect(data: bytes, *, max_bytes: int = MAX_BYTES, max_pixels: int = MAX_PI
     image = _open(data, max_pixels)
     orientation, captured_at, latitude, longitude = _exif_facts(image, local_tz)
     width, height = image.size if orientation < 5 else image.size[::-1]
+    if _decode_bytes(_plan_decoding(image)) > decode_budget:  # (planning changes a JPEG's size)
+        raise EvidenceError(_too_large_to_decode(decode_budget), status=413)
     return PhotoFacts(sha256=sha256_hex(data), format=image.format, mime_type=ALLOWED_FORMATS[image.format],
                       width=width, height=height, captured_at=captured_at, latitude=latitude, longitude=longitude)
 
@@ -225,11 +283,12 @@ def quick_to_derive(facts: PhotoFacts, inline_pixels: int) -> bool:
     return facts.format == "JPEG" or facts.pixels <= inline_pixels
 
 
-def derive(data: bytes, *, max_pixels: int = MAX_PIXELS) -> Derivatives:
+def derive(data: bytes, *, max_pixels: int = MAX_PIXELS, decode_budget: int = DECODE_BUDGET) -> Derivatives:
     """The display copy and thumbnail (upright, no metadata) and the picture's difference hash."""
     image = _open(data, max_pixels)
     orientation = _exif_facts(image, UTC)[0]
-    decoded = _decoded(image)
+    with decoding.reserve(_decode_bytes(_plan_decoding(image)), decode_budget):
+        decoded = _decoded(image)
     try:
         upright = ImageOps.exif_transpose(decoded) if orientation != 1 else decoded
     except Exception:  # an unusable orientation tag: keep the pixels as stored
@@ -241,10 +300,10 @@ def derive(data: bytes, *, max_pixels: int = MAX_PIXELS) -> Derivatives:
 
 
 def process(data: bytes, *, max_bytes: int = MAX_BYTES, max_pixels: int = MAX_PIXELS,
-            local_tz: timezone = timezone(timedelta(hours=8))) -> ProcessedPhoto:
+            local_tz: timezone = timezone(timedelta(hours=8)), decode_budget: int = DECODE_BUDGET) -> ProcessedPhoto:
     """inspect() and derive() at once."""
-    facts = inspect(data, max_bytes=max_bytes, max_pixels=max_pixels, local_tz=local_tz)
-    derived = derive(data, max_pixels=max_pixels)
+    facts = inspect(data, max_bytes=max_bytes, max_pixels=max_pixels, local_tz=local_tz, decode_budget=decode_budget)
+    derived = derive(data, max_pixels=max_pixels, decode_budget=decode_budget)
     return ProcessedPhoto(
         sha256=facts.sha256, original=data, format=facts.format, mime_type=facts.mime_type, width=facts.width,
         height=facts.height, display=derived.display, thumbnail=derived.thumbnail, captured_at=facts.captured_at,

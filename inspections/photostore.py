@@ -52,8 +52,8 @@ def store(data: bytes, prefix: str, local_tz: tzinfo) -> StoredPhoto:
     """Check the upload and write its files; nothing is written for a refused picture."""
     config = current_app.config
     facts = evidence.inspect(data, max_bytes=config["PHOTO_MAX_BYTES"], max_pixels=config["PHOTO_MAX_PIXELS"],
-                             local_tz=local_tz)
-    derived = evidence.derive(data, max_pixels=config["PHOTO_MAX_PIXELS"]) \
+                             local_tz=local_tz, decode_budget=config["PHOTO_DECODE_BYTES"])
+    derived = evidence.derive(data, max_pixels=config["PHOTO_MAX_PIXELS"], decode_budget=config["PHOTO_DECODE_BYTES"]) \
         if evidence.quick_to_derive(facts, config["PHOTO_INLINE_PIXELS"]) else None
     stored = StoredPhoto(facts=facts, byte_size=len(data),
                          original_key=new_key(prefix, evidence.EXTENSIONS[facts.format]))
@@ -106,7 +106,8 @@ def ensure_derivatives(photo: Photo) -> Photo:
     db.session.commit()  # no transaction is held while the picture is decoded
     prefix = original_key.rsplit("/", 2)[0]
     try:
-        derived = evidence.derive(storage().get(original_key), max_pixels=current_app.config["PHOTO_MAX_PIXELS"])
+        derived = evidence.derive(storage().get(original_key), max_pixels=current_app.config["PHOTO_MAX_PIXELS"],
+                                  decode_budget=current_app.config["PHOTO_DECODE_BYTES"])
     except evidence.EvidenceError as error:
         db.session.execute(update(Photo).where(Photo.id == photo_id, Photo.display_key.is_(None))
                            .values(unreadable=f"Photo {photo.uuid} cannot be read: {error.message}"[:300]))
