@@ -31,7 +31,7 @@ run: system-packages $(BIN)/activate translations
 
 serve: $(BIN)/activate translations
 	$(BIN)/flask --app app db upgrade
-	$(BIN)/gunicorn --workers $${WORKERS:-4} --bind 127.0.0.1:$(PORT) 'app:create_app()'
+	PORT=$(PORT) $(BIN)/gunicorn --config gunicorn.conf.py 'app:create_app()'
 
 # The whole suite on SQLite, then again on PostgreSQL when TEST_DATABASE_URL names one.
 test: system-packages-test $(BIN)/activate translations

@@ -110,6 +110,10 @@ def _open(data: bytes, max_pixels: int) -> Image.Image:
 
 def _exif_facts(image: Image.Image, local_tz: timezone) -> tuple[int, datetime | None, float | None, float | None]:
     """Orientation, capture time and GPS; damaged EXIF yields nothing rather than an error."""
+    if image.format == "PNG" and "exif" not in image.info:
+        # Pillow would decode every pixel to look for an EXIF chunk after them: outside the decoding
+        # budget, and for a picture that may be far too large. A phone's PNG (a screenshot) has none.
+        return 1, None, None, None
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", UserWarning)  # a damaged sub-IFD: skip it, keep the rest

@@ -8,7 +8,7 @@ import threading
 import time
 
 import pytest
-from PIL import Image
+from PIL import Image, ImageFile
 
 from inspections import evidence
 from inspections.evidence import DecodeBudget, EvidenceError
@@ -89,3 +89,15 @@ def test_decodes_in_one_process_wait_for_each_others_share():
     assert order == ["first done", "second"]
     with budget.reserve(40, 100, wait=0), budget.reserve(60, 100, wait=0):  # shares that fit: no waiting
         pass
+
+
+@pytest.mark.parametrize("fmt", ["PNG", "JPEG", "WEBP"])
+def test_checking_an_upload_decodes_no_pixels(fmt, monkeypatch):
+    """The checks before the budget (format, caps, EXIF) must not decode: a PNG's EXIF lookup would."""
+    data = encoded(Image.new("RGB", (3000, 2000), (10, 20, 30)), fmt)
+    loads = []
+    original = ImageFile.ImageFile.load
+    monkeypatch.setattr(ImageFile.ImageFile, "load", lambda image: loads.append(image.format) or original(image))
+    facts = evidence.inspect(data)
+    assert (facts.width, facts.height) == (3000, 2000)
+    assert loads == []
