@@ -5,7 +5,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from core import errors, health, jobs, seeding, storage
+from core import errors, headers, health, jobs, seeding, storage
 from core.config import load_config
 from core.db import configure_engine, render_migration_item
 from core.extensions import api, babel, csrf, db, login_manager, migrate
@@ -32,6 +32,7 @@ def create_app(config: dict | None = None) -> Flask:
     jobs.init_app(app)
     _register_domains(app)
     errors.init_app(app)  # after api.init_app, whose JSON-only handler it replaces
+    headers.init_app(app)
     return app
 
 
