@@ -65,7 +65,7 @@ def test_wrong_password_is_401_with_a_json_message(client, users):
     response = _issue(client, "inspector", "not-the-password-1")
     assert response.status_code == 401
     assert response.is_json
-    assert "password" in response.get_json()["message"].lower()
+    assert "密码" in response.get_json()["message"]
     assert "token" not in response.get_json()
 
 
