@@ -5,7 +5,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from core import bodies, errors, health, jobs, seeding, storage
+from core import bodies, errors, headers, health, jobs, seeding, storage
 from core.config import load_config
 from core.db import configure_engine, render_migration_item
 from core.extensions import api, babel, csrf, db, login_manager, migrate
@@ -31,8 +31,9 @@ def create_app(config: dict | None = None) -> Flask:
     storage.init_app(app)
     jobs.init_app(app)
     _register_domains(app)
-    bodies.init_app(app)  # after csrf.init_app: it must run before CSRF reads the form
+    bodies.init_app(app)  # the first before-request hook: CSRF protection reads the form, and the body with it
     errors.init_app(app)  # after api.init_app, whose JSON-only handler it replaces
+    headers.init_app(app)
     return app
 
 

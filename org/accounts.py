@@ -1,29 +1,24 @@
 """Logging in: passwords, throttling, API tokens, session epochs."""
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache
 
 from flask import current_app, request
+from flask_babel import gettext as _
 from sqlalchemy import delete, func, select, update
 
 from core import audit
-from core.db import utcnow
+from core.db import end_read_transaction, reading, utcnow
 from core.errors import OperationError
 from core.extensions import db, login_manager
 from core.security import bearer_token, hash_password, new_token, token_digest, verify_password
+from org import browser_sessions, device_cookies, throttle
 from org.models import ApiToken, LoginAttempt, User
-
-
-class TooManyAttempts(OperationError):
-    status = 429
-
-    def __init__(self, retry_after: int):
-        super().__init__(
-            f"Too many failed logins; try again in {max(1, retry_after // 60)} minute(s).",
-            status=429,
-        )
-        self.retry_after = retry_after
+from org.passwords import validate_password
+from org.throttle import TooManyAttempts  # noqa: F401  (raised by authenticate)
 
 
 class BadCredentials(OperationError):
@@ -41,38 +36,32 @@ def _client_ip() -> str:
     return (request.remote_addr or "")[:45]
 
 
-def _check_throttle(username: str) -> None:
-    window = current_app.config["LOGIN_LOCK_WINDOW"]
-    since = utcnow() - window
-    failures = db.session.execute(
-        select(func.count(), func.max(LoginAttempt.at)).where(
-            LoginAttempt.username == username.lower(),
-            LoginAttempt.succeeded.is_(False),
-            LoginAttempt.at >= since,
-        )
-    ).one()
-    count, last = failures
-    if count >= current_app.config["LOGIN_MAX_FAILURES"]:
-        retry_after = int((last + window - utcnow()).total_seconds()) + 1
-        raise TooManyAttempts(retry_after)
+@cache
+def _dummy_hash() -> str:
+    return hash_password(secrets.token_hex(16))
 
 
 def authenticate(username: str, password: str) -> User:
-    """Check credentials with throttling; the attempt itself is recorded in its own commit."""
-    username = (username or "").strip()
-    _check_throttle(username)
-    user = db.session.execute(select(User).where(func.lower(User.username) == username.lower())).scalar()
-    ok = user is not None and user.active and verify_password(user.password_hash, password or "")
-    db.session.add(LoginAttempt(username=username.lower()[:80], ip=_client_ip(), succeeded=ok))
+    """Check credentials under the throttle. The attempt is charged before the password is checked
+    (its own commit), and the password is checked outside any transaction; an unknown or
+    deactivated user costs the same hashing work as a real one, so timing tells nothing."""
+    name = (username or "").strip().lower()[:80]
+    device = device_cookies.trusted_device(name)
+    keys = throttle.keys_for(name, _client_ip(), device)
+    throttle.reserve(keys)
+    with reading():
+        user = db.session.execute(select(User).where(func.lower(User.username) == name)).scalar()
+        end_read_transaction()
+    usable = user is not None and user.active
+    matches = verify_password(user.password_hash if usable else _dummy_hash(), password or "")
+    ok = usable and matches
+    db.session.add(LoginAttempt(username=name, ip=_client_ip(), succeeded=ok))
     if ok:
-        db.session.execute(
-            delete(LoginAttempt).where(
-                LoginAttempt.username == username.lower(), LoginAttempt.succeeded.is_(False)
-            )
-        )
+        throttle.succeeded(keys)
     db.session.commit()
     if not ok:
-        raise BadCredentials("Wrong username or password, or the account is deactivated.")
+        raise BadCredentials(_("Wrong username or password, or the account is deactivated."))
+    device_cookies.issue_after_this_request(name)
     return user
 
 
@@ -94,8 +83,10 @@ def revoke_token(token: str, actor: User) -> None:
         db.session.commit()
 
 
-def revoke_all_tokens(user: User) -> None:
-    """Part of a caller's transaction (password change, deactivation): no commit here."""
+def end_all_sessions(user: User) -> None:
+    """Every token and browser session of the user stops working. Part of a caller's transaction
+    (password change, deactivation): no commit here."""
+    browser_sessions.revoke_all(user)
     db.session.execute(
         update(ApiToken)
         .where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
@@ -104,15 +95,13 @@ def revoke_all_tokens(user: User) -> None:
 
 
 def change_password(user: User, current_password: str, new_password: str) -> None:
-    from org.operations import validate_password
-
     if not verify_password(user.password_hash, current_password or ""):
-        raise OperationError("The current password is wrong.", {"current_password": ["Wrong password."]})
-    validate_password(new_password)
+        raise OperationError(_("The current password is wrong."), {"current_password": [_("Wrong password.")]})
+    validate_password(new_password, field="new_password")
     before = audit.snapshot(user)
     user.password_hash = hash_password(new_password)
     user.session_epoch += 1
-    revoke_all_tokens(user)
+    end_all_sessions(user)
     audit.record("user.password_changed", user, actor=user, before=before, after=audit.snapshot(user))
     db.session.commit()
 
@@ -143,7 +132,7 @@ def _load_session_user(user_id: str):
     user = db.session.get(User, int(ident))
     if user is None or not user.active or user.session_epoch != int(epoch):
         return None
-    return user
+    return user if browser_sessions.is_live(user) else None
 
 
 @login_manager.request_loader

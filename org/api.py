@@ -96,9 +96,21 @@ staff_blp = _resource_blueprint("staff", Staff, StaffSchema, list_action="staff.
                                 view_action="staff.view", outlet_scoped=True)
 vendors_blp = _resource_blueprint("vendors", Vendor, VendorSchema, list_action="vendor.list",
                                   view_action="vendor.list", outlet_scoped=False)
-users_blp = _resource_blueprint("users", User, UserSchema, list_action="user.manage",
-                                view_action="user.manage", outlet_scoped=False,
+users_blp = _resource_blueprint("users", User, UserSchema, list_action="user.list",
+                                view_action="user.list", outlet_scoped=False,
                                 create=operations.create_user,
                                 update=operations.update_user)
+
+
+
+@users_blp.route("/<int:ident>/unlock", methods=["POST"])
+@users_blp.response(200, UserSchema)
+def unlock_user(ident):
+    """Lift the login lock that failed passwords put on the account."""
+    authorize("user.list")
+    user = operations.get_or_404(User, ident, "User")
+    authorize("user.manage", user)
+    return operations.unlock_login(user, current_user)
+
 
 BLUEPRINTS = (outlets_blp, counters_blp, staff_blp, vendors_blp, users_blp)

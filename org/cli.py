@@ -10,3 +10,19 @@ def init_app(app: Flask) -> None:
         from org.accounts import purge_old_attempts
 
         click.echo(f"{purge_old_attempts()} old login attempts removed")
+
+    @app.cli.command("unlock-login")
+    @click.argument("username")
+    def unlock_login(username: str):
+        """Lift the login lock of an account (failed passwords from any client)."""
+        from sqlalchemy import func, select
+
+        from core.extensions import db
+        from org.models import User
+        from org.operations import unlock_login as unlock
+
+        user = db.session.execute(select(User).where(func.lower(User.username) == username.lower())).scalar()
+        if user is None:
+            raise click.ClickException(f"No user named {username!r}.")
+        unlock(user, None)
+        click.echo(f"Login lock lifted for {user.username}")

@@ -177,3 +177,29 @@ class LoginAttempt(Model):
     ip: Mapped[str] = mapped_column(String(45), default="")
     at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     succeeded: Mapped[bool] = mapped_column(default=False)
+
+
+class LoginThrottle(Model):
+    """Failed logins counted per key: an account as seen from untrusted clients, one client address,
+    or one trusted device of an account. A key at its limit is locked for a delay that doubles with
+    each further failure; attempts refused while locked are not counted."""
+
+    __tablename__ = "login_throttle"
+
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    # The account the key belongs to ("" for a client address), so an admin can unlock it.
+    username: Mapped[str] = mapped_column(String(80), default="", index=True)
+    failures: Mapped[int] = mapped_column(default=0)
+    locked_until: Mapped[datetime | None]
+    last_failure_at: Mapped[datetime | None]
+
+
+class BrowserSession(Model):
+    """One logged-in browser; logout revokes it, so a copied session cookie stops working."""
+
+    __tablename__ = "browser_session"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)  # digest of the cookie's nonce
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    revoked_at: Mapped[datetime | None]

@@ -8,7 +8,9 @@ from core import audit
 from core.errors import Conflict, NotFound, OperationError
 from core.extensions import db
 from core.security import hash_password
-from org.accounts import revoke_all_tokens
+from org import throttle
+from org.accounts import end_all_sessions
+from org.passwords import validate_password
 from org.models import Branch, Counter, Outlet, Staff, User, Vendor
 
 UNIQUE_FIELDS = {
@@ -18,13 +20,6 @@ UNIQUE_FIELDS = {
     Vendor: "code",
     User: "username",
 }
-
-
-def validate_password(password: str) -> None:
-    if not password or len(password) < 8:
-        raise OperationError("Password too short.", {"password": ["Use at least 8 characters."]})
-    if password.isdigit() or password.isalpha():
-        raise OperationError("Password too weak.", {"password": ["Mix letters with digits or symbols."]})
 
 
 def get_or_404(model, ident: int, label: str):
@@ -105,7 +100,7 @@ def set_active(obj, active: bool, actor):
     obj.active = active
     if isinstance(obj, User) and not active:
         obj.session_epoch += 1
-        revoke_all_tokens(obj)
+        end_all_sessions(obj)
     verb = "activate" if active else "deactivate"
     audit.record(f"{obj.__tablename__}.{verb}", obj, actor=actor, before=before, after=audit.snapshot(obj))
     _commit_or_conflict()
@@ -129,7 +124,7 @@ def update_user(user: User, data: dict, actor) -> User:
         validate_password(password)
         data["password_hash"] = hash_password(password)
         data["session_epoch"] = user.session_epoch + 1
-        revoke_all_tokens(user)
+        end_all_sessions(user)
     return update(user, data, actor)
 
 
@@ -150,3 +145,11 @@ def _scoped_user_data(data: dict, current: User | None = None) -> dict:
             raise OperationError("A mystery shopper must be bound to a vendor.",
                                  {"vendor_id": ["A mystery shopper must be bound to a vendor."]})
     return data
+
+
+def unlock_login(user: User, actor) -> User:
+    """An admin lifts the login lock of an account (its untrusted-client and device counts)."""
+    cleared = throttle.unlock(user.username)
+    audit.record("user.unlock", user, actor=actor, details={"throttle_keys_cleared": cleared})
+    db.session.commit()
+    return user

@@ -10,6 +10,8 @@ BANK_WIDE_READERS = {Role.ADMIN.value, Role.VIEWER.value, Role.INSPECTOR.value, 
 
 rule("org.manage")(roles(Role.ADMIN))
 rule("user.manage")(roles(Role.ADMIN))
+# Who may see the list of users, on the admin pages and through the API alike.
+rule("user.list")(roles(Role.ADMIN))
 rule("audit.view")(roles(Role.ADMIN))
 rule("vendor.list")(roles(Role.ADMIN, Role.VIEWER))
 

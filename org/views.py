@@ -5,15 +5,16 @@ from dataclasses import dataclass
 
 from flask import Blueprint, Flask, abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import get_locale, gettext as _, lazy_gettext as _l
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required
 from marshmallow import Schema, ValidationError
 from sqlalchemy import select
 
 from core.bodies import body_limit, public_body
 from core.errors import OperationError
 from core.extensions import db, login_manager
-from core.permissions import Role, authorize, rule, roles
-from org import accounts, forms, importing, operations
+from core.permissions import Role, authorize, can, rule, roles
+from core.redirects import safe_path
+from org import accounts, browser_sessions, forms, importing, operations, throttle
 from org.models import Counter, Outlet, Staff, User, Vendor
 from org.schemas import CounterSchema, OutletSchema, PasswordChangeSchema, StaffSchema, UserSchema, VendorSchema
 
@@ -28,17 +29,19 @@ class Resource:
     schema: type[Schema]
     title: object
     columns: tuple[str, ...]
+    list_action: str
     importer: object = None
 
 
 RESOURCES = {
     "outlets": Resource(Outlet, OutletSchema, _l("Outlets"), ("code", "name", "address", "latitude", "longitude"),
-                        importing.import_outlets),
-    "counters": Resource(Counter, CounterSchema, _l("Counters"), ("outlet", "number", "kind", "label")),
+                        "outlet.list", importing.import_outlets),
+    "counters": Resource(Counter, CounterSchema, _l("Counters"), ("outlet", "number", "kind", "label"), "outlet.list"),
     "staff": Resource(Staff, StaffSchema, _l("Staff"), ("employee_no", "name", "position", "outlet", "counter"),
-                      importing.import_staff),
-    "vendors": Resource(Vendor, VendorSchema, _l("Vendors"), ("code", "name", "contact")),
-    "users": Resource(User, UserSchema, _l("Users"), ("username", "display_name", "role", "outlet", "vendor")),
+                      "staff.list", importing.import_staff),
+    "vendors": Resource(Vendor, VendorSchema, _l("Vendors"), ("code", "name", "contact"), "vendor.list"),
+    "users": Resource(User, UserSchema, _l("Users"), ("username", "display_name", "role", "outlet", "vendor"),
+                      "user.list"),
 }
 
 
@@ -64,16 +67,14 @@ def login():
             retry_after = getattr(failure, "retry_after", None)
             headers = {"Retry-After": str(retry_after)} if retry_after else {}
             return render_template("org/login.html", error=error), failure.status, headers
-        login_user(user)
-        session.permanent = True
-        target = request.args.get("next", "")
-        return redirect(target if target.startswith("/") and not target.startswith("//") else url_for("org.home"))
+        browser_sessions.start(user)
+        return redirect(safe_path(request.args.get("next")) or url_for("org.home"))
     return render_template("org/login.html", error=error)
 
 
 @blp.post("/logout")
 def logout():
-    logout_user()
+    browser_sessions.end()
     return redirect(url_for("org.login"))
 
 
@@ -82,14 +83,14 @@ def switch_language(code: str):
     if code not in ("zh", "en"):
         abort(404)
     session["lang"] = code
-    target = request.referrer or url_for("org.home")
-    return redirect(target)
+    return redirect(safe_path(request.referrer, allow_own_origin=True) or url_for("org.home"))
 
 
 @blp.get("/")
 @login_required
 def home():
-    return render_template("org/home.html", resources=RESOURCES)
+    return render_template("org/home.html", resources={key: item for key, item in RESOURCES.items()
+                                                        if can(current_user, item.list_action)})
 
 
 @blp.route("/account/password", methods=["GET", "POST"])
@@ -107,7 +108,7 @@ def change_password():
             db.session.rollback()
             errors = failure.errors or {"current_password": [failure.message]}
         else:
-            login_user(current_user._get_current_object())
+            browser_sessions.start(current_user._get_current_object())
             flash(_("Password changed. Other sessions and tokens have been logged out."), "ok")
             return redirect(url_for("org.home"))
     return render_template("org/password.html", errors=errors), 422 if errors else 200
@@ -118,14 +119,29 @@ def change_password():
 def admin_list(name: str):
     resource = _resource(name)
     authorize("admin_area.view")
+    authorize(resource.list_action)
     show_inactive = request.args.get("inactive") == "1"
     query = select(resource.model).order_by(resource.model.id)
     if not show_inactive:
         query = query.where(resource.model.active.is_(True))
     rows = db.session.execute(query).scalars().all()
     return render_template("org/list.html", name=name, resource=resource, rows=rows,
-                           show_inactive=show_inactive,
-                           may_manage=current_user.role == Role.ADMIN.value)
+                           show_inactive=show_inactive, may_manage=can(current_user, _manage_action(resource)),
+                           locked=_locked_usernames(rows) if resource.model is User else {})
+
+
+def _locked_usernames(users) -> dict[str, object]:
+    return {user.username: until for user in users if (until := throttle.locked_until(user.username))}
+
+
+@blp.post("/admin/users/<int:ident>/unlock")
+@login_required
+def admin_unlock(ident: int):
+    user = db.get_or_404(User, ident)
+    authorize("user.manage", user)
+    operations.unlock_login(user, current_user)
+    flash(_("Login lock lifted for %(username)s.", username=user.username), "ok")
+    return redirect(url_for("org.admin_list", name="users"))
 
 
 def _form_page(name: str, resource: Resource, obj=None):
@@ -221,5 +237,6 @@ def init_app(app: Flask) -> None:
     def _template_globals():
         return {"choice_label": lambda value: str(forms.CHOICE_LABELS.get(value, value)),
                 "field_label": lambda name: str(forms.LABELS.get(name, name)),
-                "config_resources": lambda: RESOURCES,
+                "config_resources": lambda: {key: item for key, item in RESOURCES.items()
+                                             if can(current_user, item.list_action)},
                 "get_locale": get_locale}

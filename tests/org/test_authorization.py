@@ -161,8 +161,9 @@ def test_missing_object_is_404_for_a_reader(client, users, bearer):
 
 # --- HTML admin pages -----------------------------------------------------------------------------
 
-def _html_expected(role: str) -> int:
-    return 200 if role in ("admin", "viewer") else 403
+def _html_expected(role: str, resource: str) -> int:
+    """The admin pages are for admins and viewers, and show a list only to whom the API shows it."""
+    return 200 if role in ("admin", "viewer") and role in READERS[resource] else 403
 
 
 @pytest.mark.parametrize("role", ALL_ROLES)
@@ -170,8 +171,20 @@ def _html_expected(role: str) -> int:
 def test_admin_list_pages_by_role(client, login, users, role, resource):
     login(users[role])
     response = client.get(f"/admin/{resource}/")
-    assert response.status_code == _html_expected(role)
+    assert response.status_code == _html_expected(role, resource)
     assert response.mimetype == "text/html"
+
+
+@pytest.mark.parametrize("resource", RESOURCES)
+def test_viewer_sees_a_list_on_the_page_exactly_when_the_api_shows_it(client, org, login, bearer, users,
+                                                                      resource):
+    api = client.get(f"/api/v1/{resource}/", headers=bearer(users["viewer"]))
+    login(users["viewer"])
+    page = client.get(f"/admin/{resource}/")
+    assert (page.status_code == 200) == (api.status_code == 200)
+    if resource == "users":
+        assert page.status_code == 403 and "mystery_shopper" not in page.get_data(as_text=True)
+        assert f"/admin/{resource}/" not in client.get("/").get_data(as_text=True)
 
 
 @pytest.mark.parametrize("resource", RESOURCES + ("audit",))

@@ -1,0 +1,126 @@
+"""Equal work for unknown users, safe redirects, server-side logout, the password policy."""
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from tests.conftest import PASSWORD
+from tests.support import csrf_token_of
+
+TOKENS = "/api/v1/auth/tokens"
+
+
+# --- equal work -----------------------------------------------------------------------------------
+
+def _median_seconds(client, username, times=3):
+    spent = []
+    for _ in range(times):
+        started = time.perf_counter()
+        assert client.post(TOKENS, json={"username": username, "password": "wrong-password-9"}).status_code == 401
+        spent.append(time.perf_counter() - started)
+    return sorted(spent)[len(spent) // 2]
+
+
+def test_unknown_and_deactivated_users_cost_as_much_as_real_ones(app, db, users):
+    users["viewer"].active = False
+    db.session.commit()
+    known = _median_seconds(app.test_client(), "inspector")
+    unknown = _median_seconds(app.test_client(), "no-such-user")
+    inactive = _median_seconds(app.test_client(), "viewer")
+    assert unknown > known * 0.5 and inactive > known * 0.5
+
+
+# --- redirects ------------------------------------------------------------------------------------
+
+EVIL_TARGETS = ["//evil.example/x", "/%09/evil.example", "/\t/evil.example", "/\\evil.example",
+                "\\\\evil.example", "https://evil.example/", "/%2F/evil.example", "%2F%2Fevil.example",
+                "/%252F%252Fevil.example", "javascript:alert(1)", "http://localhost@evil.example/",
+                "/\r\n/evil.example"]
+
+
+def _lands_on_this_site(location: str) -> bool:
+    return location.startswith("/") and not location.startswith("//") and "evil" not in location
+
+
+@pytest.mark.parametrize("target", EVIL_TARGETS)
+def test_login_never_redirects_off_site(client, users, target):
+    token = csrf_token_of(client.get("/login").data)
+    response = client.post("/login", query_string={"next": target},
+                           data={"username": "admin", "password": PASSWORD, "csrf_token": token})
+    assert response.status_code == 302
+    assert _lands_on_this_site(response.headers["Location"])
+
+
+@pytest.mark.parametrize("referer", [t for t in EVIL_TARGETS if "\n" not in t] + ["http://evil.example/admin/"])
+def test_language_switch_never_follows_a_foreign_referer(client, referer):
+    response = client.get("/lang/en", headers={"Referer": referer})
+    assert response.status_code == 302
+    assert _lands_on_this_site(response.headers["Location"])
+
+
+def test_same_site_targets_are_still_followed(client, users):
+    assert client.get("/lang/en", headers={"Referer": "http://localhost/admin/outlets/?inactive=1"}
+                      ).headers["Location"] == "/admin/outlets/?inactive=1"
+    token = csrf_token_of(client.get("/login").data)
+    response = client.post("/login?next=/admin/outlets/",
+                           data={"username": "admin", "password": PASSWORD, "csrf_token": token})
+    assert response.headers["Location"] == "/admin/outlets/"
+
+
+# --- logout ---------------------------------------------------------------------------------------
+
+def _session_cookie(client):
+    return client.get_cookie("session").value
+
+
+def test_logout_ends_the_session_on_the_server(app, client, login, users):
+    other_device = app.test_client()
+    token = csrf_token_of(other_device.get("/login").data)
+    other_device.post("/login", data={"username": "admin", "password": PASSWORD, "csrf_token": token})
+    token = login(users["admin"])
+    copied = _session_cookie(client)
+    assert client.post("/logout", data={"csrf_token": token}).status_code == 302
+    replay = app.test_client()
+    replay.set_cookie("session", copied)
+    response = replay.get("/")
+    assert response.status_code == 302 and response.headers["Location"].startswith("/login")
+    assert other_device.get("/").status_code == 200  # the user's other browsers stay logged in
+
+
+# --- password policy ------------------------------------------------------------------------------
+
+WEAK = ["password1", "aaaaaaa1", " " * 8, "\x00" * 8, "aaaaaaaaaaaa", "qwerty123", "abc\x01defgh12"]
+
+
+@pytest.mark.parametrize("password", WEAK)
+def test_weak_passwords_are_refused_by_the_api_in_chinese(client, org, users, bearer, password):
+    admin = bearer(users["admin"])
+    created = client.post("/api/v1/users/", headers=admin,
+                          json={"username": "newbie", "role": "inspector", "password": password})
+    assert created.status_code == 422
+    assert any("\u4e00" <= char <= "\u9fff" for char in str(created.get_json()))
+    patched = client.patch(f"/api/v1/users/{users['viewer'].id}", headers=admin, json={"password": password})
+    assert patched.status_code == 422
+    own = bearer(users["inspector"])
+    changed = client.post("/api/v1/auth/password", headers=own,
+                          json={"current_password": PASSWORD, "new_password": password})
+    assert changed.status_code == 422
+    assert client.post(TOKENS, json={"username": "viewer", "password": PASSWORD}).status_code == 201
+
+
+@pytest.mark.parametrize("password", WEAK[:4])
+def test_weak_passwords_are_refused_by_the_pages(client, users, login, password):
+    token = login(users["admin"])
+    page = client.post("/admin/users/new", data={"csrf_token": token, "username": "newbie",
+                                                 "role": "inspector", "password": password})
+    assert page.status_code == 422
+    page = client.post("/account/password", data={"csrf_token": token, "current_password": PASSWORD,
+                                                   "new_password": password})
+    assert page.status_code == 422
+
+
+def test_a_good_password_is_accepted(client, users, bearer):
+    response = client.post("/api/v1/users/", headers=bearer(users["admin"]),
+                           json={"username": "newbie", "role": "inspector", "password": "Lotus-garden-2026"})
+    assert response.status_code == 201
