@@ -6,12 +6,13 @@ from dataclasses import dataclass
 from flask import Blueprint, Flask, abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import get_locale, gettext as _, lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
-from marshmallow import Schema, ValidationError
+from marshmallow import ValidationError
 from sqlalchemy import select
 
 from core.errors import OperationError
 from core.extensions import db, login_manager
 from core.permissions import Role, authorize, rule, roles
+from core.schemas import Schema
 from org import accounts, forms, importing, operations
 from org.models import Counter, Outlet, Staff, User, Vendor
 from org.schemas import CounterSchema, OutletSchema, PasswordChangeSchema, StaffSchema, UserSchema, VendorSchema

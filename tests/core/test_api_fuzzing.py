@@ -1,0 +1,66 @@
+"""Fuzzing the whole API from its OpenAPI document: nothing a client sends, signed in as any role or not at
+all, may produce a server error. Deterministic (derandomized); FUZZ_EXAMPLES raises the budget (`make fuzz`)."""
+from __future__ import annotations
+
+import os
+import traceback
+
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import strategies as st
+from hypothesis.errors import Unsatisfiable
+from schemathesis.generation.modes import GenerationMode
+
+from org.accounts import issue_token
+from tests.conftest import ALL_ROLES
+
+import collections
+STATS = collections.Counter()
+EXAMPLES_PER_OPERATION = int(os.environ.get("FUZZ_EXAMPLES", "8"))
+
+
+def _identities(users) -> list[dict]:
+    """Fresh bearer headers for every role (an operation may revoke a token), and none for a caller who is
+    not signed in."""
+    return [{}] + [{"Authorization": f"Bearer {issue_token(users[role]).token}"} for role in ALL_ROLES]
+
+
+def _accounts_last(operation) -> tuple[bool, str]:
+    """Operations that revoke tokens, change passwords or deactivate accounts run after all the others."""
+    return operation.path.startswith(("/api/v1/auth/", "/api/v1/users/")), operation.label
+
+
+def _fuzz_operation(client, operation, identities, mode, failures):
+    @settings(max_examples=EXAMPLES_PER_OPERATION, derandomize=True, database=None, deadline=None,
+              phases=[Phase.explicit, Phase.generate], suppress_health_check=list(HealthCheck))
+    @given(case=operation.as_strategy(generation_mode=mode), identity=st.sampled_from(identities))
+    def send(case, identity):
+        request = case.as_transport_kwargs(headers=identity)
+        request.pop("base_url", None)
+        try:
+            status = client.open(**request).status_code
+        except Exception:  # a crash inside the app propagates in testing mode
+            failures.append(f"{operation.label} {mode}: {request!r}\n{traceback.format_exc(limit=-3)}")
+            return
+        STATS[(operation.label, status)] += 1
+        if status >= 500:
+            failures.append(f"{operation.label} {mode}: {status} for {request!r}")
+
+    try:
+        send()
+    except Unsatisfiable:  # an operation without parameters or body has no invalid variant
+        assert mode is GenerationMode.NEGATIVE
+
+
+@pytest.mark.parametrize("mode", [GenerationMode.POSITIVE, GenerationMode.NEGATIVE])
+def test_no_request_produces_a_server_error(app, client, users, mode):
+    schema = schemathesis.openapi.from_wsgi("/api/openapi.json", app)
+    failures: list[str] = []
+    operations = sorted((result.ok() for result in schema.get_all_operations()), key=_accounts_last)
+    assert len(operations) > 50  # the whole API is covered, not a handful of operations
+    sent = []
+    for operation in operations:
+        _fuzz_operation(client, operation, _identities(users), mode, failures)
+    print(sorted(STATS.items()))
+    assert not failures, f"{len(failures)} server errors:\n\n" + "\n\n".join(failures[:30])
