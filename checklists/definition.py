@@ -10,7 +10,7 @@ import re
 
 from checklists.conditions import ConditionError, parse_condition
 from checklists.document import SCORED_TYPES, Checklist, Grade, Item, Option, Section, Text
-from core.inputs import text_problem
+from core.inputs import unstorable_text
 
 __all__ = ["Checklist", "DefinitionError", "Grade", "Item", "Option", "Section", "Text", "dump", "parse"]
 
@@ -84,8 +84,8 @@ class _Reader:
         for lang, text in (("zh", zh), ("en", en)):
             if len(text) > 1000:
                 self.fail(path + (lang,), "longer than 1000 characters")
-            elif text_problem(text):
-                self.fail(path + (lang,), text_problem(text))
+            elif unstorable_text(text):
+                self.fail(path + (lang,), "no control characters or incomplete Unicode characters")
         return Text(zh, en)
 
     def number(self, value, path: tuple, *, low=None, high=None, integer=False, default=None):

@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 
 import yaml
-from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from core.errors import OperationError
 from core.inputs import check_depth, strict_json_loads
@@ -40,7 +40,7 @@ def load(text: str | bytes, fmt: str) -> dict:
         raise OperationError(f"Not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}.",
                              {"file": [f"line {error.lineno}: {error.msg}"]}, status=400) from error
     except (RecursionError, ValueError) as error:  # past MAX_JSON_DEPTH, NaN, a number too long to convert
-        raise OperationError(_("The file is nested too deeply or holds a number that cannot be stored."),
+        raise OperationError(_l("The file is nested too deeply or holds a number that cannot be stored."),
                              status=400) from error
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)

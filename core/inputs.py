@@ -8,7 +8,7 @@ import re
 
 from flask import Flask, request
 from flask.json.provider import DefaultJSONProvider
-from flask_babel import gettext as _
+from flask_babel import gettext as _, lazy_gettext as _l
 from werkzeug.routing import IntegerConverter
 
 from core.errors import OperationError
@@ -67,11 +67,11 @@ class StrictJSONProvider(DefaultJSONProvider):
         return strict_json_loads(s, **kwargs)
 
 
-def text_problem(value: str) -> str | None:
-    """The reason a client's text cannot be kept, or None when it can."""
-    if FORBIDDEN_CHARACTERS.search(value):
-        return _("Text may not contain control characters or incomplete Unicode characters.")
-    return None
+TEXT_PROBLEM = _l("Text may not contain control characters or incomplete Unicode characters.")
+
+
+def unstorable_text(value: str) -> bool:
+    return FORBIDDEN_CHARACTERS.search(value) is not None
 
 
 def _text_errors(value, path: str, errors: dict) -> None:
@@ -79,14 +79,13 @@ def _text_errors(value, path: str, errors: dict) -> None:
     while pending:
         node, where = pending.pop()
         if isinstance(node, str):
-            problem = text_problem(node)
-            if problem:
-                errors.setdefault(where or "body", []).append(problem)
+            if unstorable_text(node):
+                errors.setdefault(where or "body", []).append(TEXT_PROBLEM)
         elif isinstance(node, dict):
             for key, child in node.items():
                 child_path = f"{where}.{key}" if where else str(key)
-                if isinstance(key, str) and text_problem(key):
-                    errors.setdefault(where or "body", []).append(text_problem(key))
+                if isinstance(key, str) and unstorable_text(key):
+                    errors.setdefault(where or "body", []).append(TEXT_PROBLEM)
                 pending.append((child, child_path))
         elif isinstance(node, list):
             pending.extend((child, f"{where}.{index}" if where else str(index)) for index, child in enumerate(node))

@@ -9,17 +9,15 @@ import marshmallow
 from flask_babel import lazy_gettext as _l
 from marshmallow import ValidationError, fields, validate
 
-from core.inputs import MAX_ID, text_problem
+from core.inputs import MAX_ID, TEXT_PROBLEM, unstorable_text
 
 EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
 LATEST = datetime(2100, 1, 1, tzinfo=UTC)
 
 
 def _text(value) -> None:
-    if isinstance(value, str):
-        problem = text_problem(value)
-        if problem:
-            raise ValidationError(problem)
+    if isinstance(value, str) and unstorable_text(value):
+        raise ValidationError(TEXT_PROBLEM)
 
 
 def _finite(value) -> None:

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from checklists.definition import Checklist, Item
-from core.inputs import text_problem
+from core.inputs import unstorable_text
 
 NA = "na"
 # Beyond any count, length or duration an inspection records; also refuses NaN and the infinities, which
@@ -47,8 +47,8 @@ def value_problem(item: Item, value) -> str | None:
     if kind == "text":
         if not isinstance(value, str):
             return "use text"
-        if text_problem(value):
-            return text_problem(value)
+        if unstorable_text(value):
+            return "no control characters or incomplete Unicode characters"
         return None if len(value) <= item.max_length else f"at most {item.max_length} characters"
     return "photo and signature items take no value: name the images in photo_ids"
 
