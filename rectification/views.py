@@ -55,12 +55,17 @@ def finding_page(ident: int):
             if request.form.get("action") == "respond":
                 operations.check_response(ident, request.form.get("text", ""), current_user)
                 photo_ids = []
-                for upload in request.files.getlist("photos"):
-                    if upload and upload.filename:
-                        photo_id = str(uuid_module.uuid4())
-                        operations.add_after_photo(ident, photo_id, upload.read(), None, current_user)
-                        photo_ids.append(photo_id)
-                operations.respond(ident, request.form.get("text", ""), photo_ids, current_user)
+                try:
+                    for upload in request.files.getlist("photos"):
+                        if upload and upload.filename:
+                            photo_id = str(uuid_module.uuid4())
+                            photo_ids.append(photo_id)
+                            operations.add_after_photo(ident, photo_id, upload.read(), None, current_user)
+                    operations.respond(ident, request.form.get("text", ""), photo_ids, current_user)
+                except OperationError:
+                    db.session.rollback()
+                    operations.discard_after_photos(ident, photo_ids, current_user)
+                    raise
                 flash(_("Response sent for verification."), "ok")
             elif request.form.get("action") in ("accept", "reject"):
                 operations.verify(ident, request.form["action"] == "accept", request.form.get("reason", ""),
