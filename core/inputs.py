@@ -8,7 +8,8 @@ import re
 
 from flask import Flask, request
 from flask.json.provider import DefaultJSONProvider
-from flask_babel import gettext as _, lazy_gettext as _l
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from werkzeug.routing import IntegerConverter
 
 from core.errors import OperationError

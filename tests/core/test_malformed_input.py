@@ -60,8 +60,9 @@ def test_tabs_and_newlines_are_still_text(client, users, token_for, org):
 
 @pytest.mark.parametrize("period_end", ["0001-01-01T00:00:00+05:00", "9999-12-31T23:59:59-05:00"])
 def test_dates_far_outside_the_service_years_are_refused(app, period_end):
-    from core.schemas import Schema
     from marshmallow import ValidationError, fields
+
+    from core.schemas import Schema
 
     class Stamp(Schema):
         at = fields.AwareDateTime()
