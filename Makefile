@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 export DATA_DIR ?= $(CURDIR)/instance
 
-.PHONY: run test serve system-packages system-packages-test translations messages bench clean
+.PHONY: run test fuzz serve system-packages system-packages-test translations messages bench clean
 
 $(BIN)/activate: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,13 @@ test: system-packages-test $(BIN)/activate translations
 	@if [ -n "$$TEST_DATABASE_URL" ]; then \
 	  echo "== again on PostgreSQL =="; \
 	  TEST_ON_POSTGRES=1 $(BIN)/python -m pytest -p no:cacheprovider; \
+	fi
+
+# The API fuzzing test with a larger budget per operation (the suite runs it with a small one).
+fuzz: system-packages-test $(BIN)/activate translations
+	FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-60} $(BIN)/python -m pytest -p no:cacheprovider tests/core/test_api_fuzzing.py
+	@if [ -n "$$TEST_DATABASE_URL" ]; then \
+	  TEST_ON_POSTGRES=1 FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-60} $(BIN)/python -m pytest -p no:cacheprovider tests/core/test_api_fuzzing.py; \
 	fi
 
 bench: $(BIN)/activate translations

@@ -5,7 +5,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from core import bodies, errors, headers, health, jobs, seeding, storage
+from core import bodies, errors, headers, health, inputs, jobs, seeding, storage
 from core.config import load_config
 from core.db import configure_engine, render_migration_item
 from core.extensions import api, babel, csrf, db, login_manager, migrate
@@ -21,6 +21,7 @@ def create_app(config: dict | None = None) -> Flask:
         app.config.update(config)
     configure_engine(app.config)
 
+    inputs.init_app(app)  # before any route is added: routes bind the bounded id converter
     db.init_app(app)
     migrate.init_app(app, db, directory=str(MIGRATIONS), render_as_batch=True,
                      render_item=render_migration_item, compare_type=True)

@@ -5,9 +5,12 @@ cross-item rules (unique keys, conditions naming real items, no cycles) always h
 """
 from __future__ import annotations
 
+import math
 import re
+
 from checklists.conditions import ConditionError, parse_condition
 from checklists.document import SCORED_TYPES, Checklist, Grade, Item, Option, Section, Text
+from core.inputs import unstorable_text
 
 __all__ = ["Checklist", "DefinitionError", "Grade", "Item", "Option", "Section", "Text", "dump", "parse"]
 
@@ -81,6 +84,8 @@ class _Reader:
         for lang, text in (("zh", zh), ("en", en)):
             if len(text) > 1000:
                 self.fail(path + (lang,), "longer than 1000 characters")
+            elif unstorable_text(text):
+                self.fail(path + (lang,), "no control characters or incomplete Unicode characters")
         return Text(zh, en)
 
     def number(self, value, path: tuple, *, low=None, high=None, integer=False, default=None):
@@ -88,6 +93,9 @@ class _Reader:
             return default
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             self.fail(path, "must be a number")
+            return default
+        if not math.isfinite(value):
+            self.fail(path, "must be a finite number")
             return default
         if integer and int(value) != value:
             self.fail(path, "must be a whole number")

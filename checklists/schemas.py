@@ -1,9 +1,10 @@
 """Shapes of checklists in the API."""
 from __future__ import annotations
 
-from marshmallow import Schema, fields, validate
+from marshmallow import fields, validate
 
 from checklists.definition import KINDS
+from core.schemas import Schema
 
 
 class TextSchema(Schema):

@@ -4,8 +4,10 @@ from __future__ import annotations
 import json
 
 import yaml
+from flask_babel import lazy_gettext as _l
 
 from core.errors import OperationError
+from core.inputs import check_depth, strict_json_loads
 
 MAX_TEXT_BYTES = 1_000_000
 
@@ -30,12 +32,16 @@ def load(text: str | bytes, fmt: str) -> dict:
             raise OperationError("The file must be UTF-8 text.", status=400) from error
     try:
         if fmt == "json":
-            data = json.loads(text)
+            data = strict_json_loads(text)
         else:
             data = yaml.load(text, Loader=_NoAliasLoader)  # noqa: S506 (a SafeLoader subclass)
+            check_depth(data)
     except json.JSONDecodeError as error:
         raise OperationError(f"Not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}.",
                              {"file": [f"line {error.lineno}: {error.msg}"]}, status=400) from error
+    except (RecursionError, ValueError) as error:  # past MAX_JSON_DEPTH, NaN, a number too long to convert
+        raise OperationError(_l("The file is nested too deeply or holds a number that cannot be stored."),
+                             status=400) from error
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "unknown position"

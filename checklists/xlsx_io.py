@@ -13,6 +13,7 @@ from openpyxl.styles import Alignment, Font
 
 from checklists import definition
 from core.errors import OperationError
+from core.spreadsheets import text_cells_as_strings
 
 ITEM_COLUMNS = [
     "section", "key", "type", "label_zh", "label_en", "guidance_zh", "guidance_en", "points", "severity",
@@ -74,11 +75,8 @@ def export(data: dict) -> bytes:
         grades.append(GRADE_COLUMNS)
         for grade in data["grades"]:
             grades.append([grade["grade"], grade["min"], grade["label"]["zh"], grade["label"]["en"]])
+    text_cells_as_strings(book)
     for sheet in book.worksheets:
-        for row in sheet.iter_rows():
-            for cell in row:
-                if isinstance(cell.value, str) and cell.value.startswith("="):
-                    cell.data_type = "s"  # text that starts with '=' stays text, never a formula
         for cell in sheet[1]:
             cell.font = Font(bold=True)
         sheet.freeze_panes = "A2"

@@ -20,6 +20,7 @@ from core.extensions import db
 from core.permissions import CONCEALED, authorize, can, require_login
 from inspections import evidence, photostore
 from inspections.models import DRAFT, Answer, Assignment, Inspection, Photo
+from inspections.schemas import path_uuid
 from inspections.validation import answer_errors
 from org.models import Outlet, Staff
 
@@ -54,6 +55,7 @@ def load(uuid: str, actor, *, for_update: bool = False, with_answers: bool = Fal
     if with_answers:
         query = query.options(selectinload(Inspection.answers), selectinload(Inspection.photos))
     require_login(actor)  # before the lookup: an anonymous caller learns nothing about which ids exist
+    uuid = path_uuid(uuid)
     inspection = db.session.execute(query, {"uuid": uuid.lower()}).scalar()
     if inspection is None:
         raise NotFound(CONCEALED)
@@ -143,7 +145,7 @@ def _merge_answers(inspection: Inspection, answers: list[dict]) -> int:
 
 
 def save_draft(uuid: str, data: dict, actor) -> SaveResult:
-    uuid = uuid.lower()
+    uuid = path_uuid(uuid)  # every caller (API, remote desk, mystery) is held to a real UUID before anything is stored
     inspection = db.session.execute(
         select(Inspection).where(Inspection.uuid == uuid).with_for_update()).scalar()
     if inspection is None:
@@ -200,7 +202,7 @@ def add_photo(uuid: str, photo_uuid: str, data: bytes, declared_sha256: str | No
     """Store one photo exactly once: (photo, created)."""
     inspection = load(uuid, actor)
     authorize("inspection.edit", inspection, conceal=True, user=actor)
-    photo_uuid = photo_uuid.lower()
+    photo_uuid = path_uuid(photo_uuid, "photo_uuid")
     digest = evidence.sha256_hex(data)
     if declared_sha256 and declared_sha256.strip().lower() != digest:
         raise OperationError("The bytes do not match X-Content-SHA256: the upload was damaged; send it again.",

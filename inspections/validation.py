@@ -2,12 +2,16 @@
 from __future__ import annotations
 
 from checklists.definition import Checklist, Item
+from core.inputs import unstorable_text
 
 NA = "na"
+# Beyond any count, length or duration an inspection records; also refuses NaN and the infinities, which
+# JSON cannot carry back, and integers too large to become a float when scored.
+LARGEST_NUMBER = 1e12
 
 
 def _number(value) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and abs(value) <= LARGEST_NUMBER
 
 
 def value_problem(item: Item, value) -> str | None:
@@ -43,6 +47,8 @@ def value_problem(item: Item, value) -> str | None:
     if kind == "text":
         if not isinstance(value, str):
             return "use text"
+        if unstorable_text(value):
+            return "no control characters or incomplete Unicode characters"
         return None if len(value) <= item.max_length else f"at most {item.max_length} characters"
     return "photo and signature items take no value: name the images in photo_ids"
 

@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from sqlalchemy import delete, func, select, update
 
 from core import audit
-from core.db import end_read_transaction, reading, utcnow
+from core.db import end_read_transaction, utcnow
 from core.errors import OperationError
 from core.extensions import db, login_manager
 from core.security import bearer_token, hash_password, new_token, token_digest, verify_password
@@ -49,9 +49,8 @@ def authenticate(username: str, password: str) -> User:
     device = device_cookies.trusted_device(name)
     keys = throttle.keys_for(name, _client_ip(), device)
     throttle.reserve(keys)
-    with reading():
-        user = db.session.execute(select(User).where(func.lower(User.username) == name)).scalar()
-        end_read_transaction()
+    user = db.session.execute(select(User).where(func.lower(User.username) == name)).scalar()
+    end_read_transaction()
     usable = user is not None and user.active
     matches = verify_password(user.password_hash if usable else _dummy_hash(), password or "")
     ok = usable and matches

@@ -4,10 +4,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
-from marshmallow import Schema, fields, validate
+from marshmallow import fields, validate
 from sqlalchemy import select
 
 from core.extensions import db
+from core.schemas import Schema
 from org.models import Branch, Counter, Outlet, Vendor
 
 LABELS = {

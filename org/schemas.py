@@ -1,9 +1,10 @@
 """Input and output shapes of the organisation, shared by the API and the admin forms."""
 from __future__ import annotations
 
-from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import ValidationError, fields, validate, validates_schema
 
 from core.permissions import ALL_ROLES
+from core.schemas import Schema
 from org.models import COUNTER_KINDS, POSITIONS
 
 CODE = validate.Regexp(r"^[A-Za-z0-9_-]{1,20}$", error="Use 1-20 letters, digits, '-' or '_'.")

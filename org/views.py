@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from flask import Blueprint, Flask, abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import get_locale, gettext as _, lazy_gettext as _l
 from flask_login import current_user, login_required
-from marshmallow import Schema, ValidationError
+from marshmallow import ValidationError
 from sqlalchemy import select
 
 from core.bodies import body_limit, public_body
@@ -14,6 +14,7 @@ from core.errors import OperationError
 from core.extensions import db, login_manager
 from core.permissions import Role, authorize, can, rule, roles
 from core.redirects import safe_path
+from core.schemas import Schema
 from org import accounts, browser_sessions, forms, importing, operations, throttle
 from org.models import Counter, Outlet, Staff, User, Vendor
 from org.schemas import CounterSchema, OutletSchema, PasswordChangeSchema, StaffSchema, UserSchema, VendorSchema

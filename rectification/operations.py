@@ -85,6 +85,25 @@ def check_response(finding_id: int, text: str, actor) -> None:
     _refuse_response(load_finding(finding_id, actor, "finding.respond"), text)
 
 
+def discard_after_photos(finding_id: int, photo_uuids: list[str], actor) -> None:
+    """Takes back the after-photos stored for a response that was then refused: rows and files, so the
+    refusal leaves nothing attached to the finding. Only photos no response names are taken."""
+    if not photo_uuids:
+        return
+    named = {uuid for photo_ids in db.session.execute(
+        select(Response.photo_ids).where(Response.finding_id == finding_id)).scalars() for uuid in photo_ids or ()}
+    photos = [photo for photo in db.session.execute(
+        select(Photo).where(Photo.finding_id == finding_id, Photo.purpose == "after",
+                            Photo.uuid.in_([uuid.lower() for uuid in photo_uuids]))).scalars()
+        if photo.uuid not in named]
+    keys = [key for photo in photos for key in (photo.original_key, photo.display_key, photo.thumb_key) if key]
+    for photo in photos:
+        audit.record("finding.after_photo_discarded", photo, actor=actor, details={"finding": finding_id})
+        db.session.delete(photo)
+    db.session.commit()
+    photostore.discard(keys)
+
+
 def respond(finding_id: int, text: str, photo_ids: list[str], actor) -> Response:
     finding = load_finding(finding_id, actor, "finding.respond")
     _refuse_response(finding, text)

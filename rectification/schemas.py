@@ -1,8 +1,9 @@
 """Shapes of findings, responses and verifications in the API."""
 from __future__ import annotations
 
-from marshmallow import Schema, fields, validate
+from marshmallow import fields, validate
 
+from core.schemas import Schema
 from inspections.schemas import UUID_TEXT
 
 

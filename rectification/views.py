@@ -62,11 +62,16 @@ def finding_page(ident: int):
                 if len(uploads) > AFTER_PHOTOS_PER_RESPONSE:
                     raise OperationError(_("Send at most %(count)d photos with one response.",
                                            count=AFTER_PHOTOS_PER_RESPONSE), status=413)
-                for upload in uploads:
-                    photo_id = str(uuid_module.uuid4())
-                    operations.add_after_photo(ident, photo_id, upload.read(), None, current_user)
-                    photo_ids.append(photo_id)
-                operations.respond(ident, request.form.get("text", ""), photo_ids, current_user)
+                try:
+                    for upload in uploads:
+                        photo_id = str(uuid_module.uuid4())
+                        photo_ids.append(photo_id)
+                        operations.add_after_photo(ident, photo_id, upload.read(), None, current_user)
+                    operations.respond(ident, request.form.get("text", ""), photo_ids, current_user)
+                except OperationError:
+                    db.session.rollback()
+                    operations.discard_after_photos(ident, photo_ids, current_user)
+                    raise
                 flash(_("Response sent for verification."), "ok")
             elif request.form.get("action") in ("accept", "reject"):
                 operations.verify(ident, request.form["action"] == "accept", request.form.get("reason", ""),

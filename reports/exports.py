@@ -9,6 +9,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from core.spreadsheets import csv_cell, text_cells_as_strings
 from org.forms import CHOICE_LABELS
 from reports.bsc import BSC_MAX, OutletPoints, StaffPoints
 from reports.periods import Period
@@ -55,6 +56,7 @@ def xlsx(period: Period, staff: list[StaffPoints], outlets: list[OutletPoints]) 
     _sheet(sheet, _("BSC service points, staff, %(period)s", period=period.label), *staff_table(staff))
     _sheet(workbook.create_sheet(_("Outlets")), _("BSC service points, outlets, %(period)s", period=period.label),
            *outlet_table(outlets))
+    text_cells_as_strings(workbook)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
@@ -64,6 +66,6 @@ def csv_bytes(header: list[str], body: list[list]) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(header)
-    writer.writerows(["" if value is None else value for value in row] for row in body)
+    writer.writerows([csv_cell(value) for value in row] for row in body)
     # The byte-order mark makes Excel read the Chinese as UTF-8.
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")

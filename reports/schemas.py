@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 from flask import url_for
-from marshmallow import Schema, fields, validate
+from marshmallow import fields, validate
 
+from core.schemas import Schema
 from inspections.schemas import UUID_TEXT
 
 PERIOD_HELP = "YYYY-MM (a month) or YYYYQn (a quarter); default: the last complete one"

@@ -410,3 +410,35 @@ def test_a_workbook_written_by_hand_imports(admin_headers, api_upload):
     checklist = checklist_of(db.session.get(ChecklistVersion, response.get_json()["id"]))
     assert checklist.item("tidy").allow_na is False and checklist.item("level").points == 3
     assert [o.fail for o in checklist.item("level").options] == [False, True]
+
+
+# --- files that parse but cannot be kept --------------------------------------------------------------
+
+@pytest.mark.parametrize(("text", "fmt"), [
+    ("[" * 100_000 + "]" * 100_000, "json"),
+    ('{"kind": "onsite", "sections": ' + "[" * 40 + "]" * 40 + "}", "json"),
+    ("kind: onsite\nsections: " + "[" * 5000 + "]" * 5000 + "\n", "yaml"),
+    ('{"kind": "onsite", "code": ' + "9" * 5000 + "}", "json"),
+    ('{"kind": "onsite", "points": NaN}', "json"),
+])
+def test_deep_or_unstorable_checklist_files_are_refused(text, fmt):
+    with pytest.raises(OperationError) as caught:
+        textio.load(text.encode(), fmt)
+    assert caught.value.status == 400
+
+
+@pytest.mark.parametrize("points", [float("nan"), float("inf")])
+def test_a_checklist_number_must_be_finite(points):
+    data = small()
+    data["sections"][0]["items"][0]["points"] = points
+    with pytest.raises(definition.DefinitionError) as caught:
+        definition.parse(data)
+    assert "finite" in str(caught.value)
+
+
+@pytest.mark.parametrize("label", ["问\x00候", "问\ud800候", "\x1b[31m问候"])
+def test_checklist_text_without_control_characters_or_half_surrogates(label):
+    data = small()
+    data["sections"][0]["items"][0]["label"]["zh"] = label
+    with pytest.raises(definition.DefinitionError):
+        definition.parse(data)

@@ -5,6 +5,7 @@ import html
 import io
 import re
 from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
 from PIL import Image
@@ -293,3 +294,19 @@ def test_the_inspection_page_and_its_photos_are_hidden_from_others(app, org, use
     anonymous = app.test_client()
     assert anonymous.get(f"/inspections/{uuid}").status_code in (302, 401)
     assert anonymous.get(f"/inspections/{uuid}/photos/{photo_uuid}").status_code in (302, 401)
+
+
+@pytest.mark.parametrize("bad_uuid", ["../../etc/passwd", "x" * 300, "6F1C2A9E-2B1D-4C55-9A57-0C7D1E2F3A4B/.."])
+def test_the_desk_refuses_an_inspection_id_that_is_not_a_uuid(db, org, users, checklists, remote_plan, login,
+                                                               client, app, bad_uuid):
+    login(users["remote_monitor"])
+    page = client.get("/remote/")
+    data = desk_form(page.get_data(as_text=True), all_answered(checklists["remote"]))
+    data["inspection_uuid"] = bad_uuid
+    data["snapshot"] = (io.BytesIO(jpeg((320, 240))), "snapshot.jpg")
+    media_before = sorted(p for p in Path(app.config["DATA_DIR"]).rglob("*") if p.is_file())
+    response = client.post("/remote/", data=data, content_type="multipart/form-data")
+    assert response.status_code == 422
+    assert rows(Inspection) == [] and rows(Photo) == []
+    media_after = sorted(p for p in Path(app.config["DATA_DIR"]).rglob("*") if p.is_file())
+    assert media_after == media_before

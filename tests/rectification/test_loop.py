@@ -3,6 +3,7 @@ responded →) closed, who may do which step, and the audit trail it leaves."""
 from __future__ import annotations
 
 import io
+from pathlib import Path
 import re
 
 import pytest
@@ -253,6 +254,22 @@ def test_a_refused_response_on_the_page_stores_no_photo(app, findings, manager_a
     assert rows(Finding, id=finding.id)[0].status == "open"
     assert count(Photo, Photo.purpose == "after") == 0  # no orphaned upload left behind
     assert count(Response) == 0
+
+
+def test_a_response_refused_after_its_first_photo_was_stored_leaves_no_photo_or_file(app, findings, manager_a):
+    _, (finding, _) = findings
+    outlet = browser(app, manager_a)
+    page = outlet.get(f"/findings/{finding.id}")
+    media = Path(app.config["DATA_DIR"])
+    files_before = sorted(p for p in media.rglob("*") if p.is_file())
+    refused = outlet.post(f"/findings/{finding.id}", data={
+        "csrf_token": csrf_token_of(page.data), "action": "respond", "text": "已修复",
+        "photos": [(io.BytesIO(jpeg()), "after.jpg"), (io.BytesIO(b"\xff\xd8 not a picture"), "broken.jpg")]},
+        content_type="multipart/form-data")
+    assert refused.status_code == 422
+    assert rows(Finding, id=finding.id)[0].status == "open"
+    assert count(Photo, Photo.purpose == "after") == 0 and count(Response) == 0
+    assert sorted(p for p in media.rglob("*") if p.is_file()) == files_before
 
 
 def test_photo_uuids_are_matched_whatever_their_letter_case(client, findings, bearer, manager_a):

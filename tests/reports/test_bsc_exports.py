@@ -77,3 +77,21 @@ def test_the_quarter_sums_its_months(bank, api_as):
     body = api_as("admin", "GET", "/bsc?period=2026Q3").get_json()
     points = {row["employee_no"]: row["points"] for row in body["staff"]}
     assert points[bank.people["B2"].employee_no] == 2.7 and body["max_points"] == 4.0
+
+
+FORMULA_NAME = '=HYPERLINK("http://evil.example/x","点我")'
+
+
+def test_a_name_written_as_a_formula_stays_text_in_both_exports(bank, api_as, db):
+    bank.people["A2"].name = FORMULA_NAME
+    bank.people["A3"].name = "+1+2"
+    db.session.commit()
+    rows = list(csv.reader(io.StringIO(api_as("admin", "GET", "/bsc.csv?period=2026-09&scope=staff")
+                                       .data.decode("utf-8-sig"))))
+    names = {row[0]: row[1] for row in rows[1:]}
+    assert names[bank.people["A2"].employee_no] == "'" + FORMULA_NAME
+    assert names[bank.people["A3"].employee_no] == "'+1+2"
+    workbook = load_workbook(io.BytesIO(api_as("admin", "GET", "/bsc.xlsx?period=2026-09").data))
+    cells = {row[0].value: row[1] for row in workbook["员工"].iter_rows(min_row=3)}
+    formula_cell = cells[bank.people["A2"].employee_no]
+    assert formula_cell.value == FORMULA_NAME and formula_cell.data_type == "s"
