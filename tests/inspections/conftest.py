@@ -10,7 +10,7 @@ from werkzeug.serving import make_server
 
 from checklists import operations as checklist_operations
 from org import accounts
-from tests.inspections.helpers import CUSTOM_DOCUMENT, DEFAULT_DOCUMENTS, SyncApi
+from tests.inspections.helpers import CUSTOM_DOCUMENT, DEFAULT_DOCUMENTS, SyncApi, draft_body, new_uuid
 from tests.support import fresh_request_globals  # noqa: F401  (autouse)
 
 
@@ -61,3 +61,16 @@ def live_server(app, db):
         server.shutdown()
         thread.join(timeout=10)
         server.server_close()
+
+
+@pytest.fixture
+def auth(users, bearer):
+    return bearer(users["inspector"])
+
+
+@pytest.fixture
+def draft(org, custom, sync, auth):
+    """A fresh draft of the inspector's; its UUID."""
+    uuid = new_uuid()
+    assert sync.put(uuid, draft_body(custom, org.outlet_a), auth).status_code == 201
+    return uuid

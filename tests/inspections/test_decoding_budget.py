@@ -13,7 +13,7 @@ from PIL import Image, ImageFile
 from inspections import evidence
 from inspections.evidence import DecodeBudget, EvidenceError
 from inspections.models import Photo
-from tests.inspections.helpers import count, draft_body, media_files, new_uuid
+from tests.inspections.helpers import count, media_files, new_uuid
 
 MB = 1024 * 1024
 
@@ -22,18 +22,6 @@ def encoded(image: Image.Image, fmt: str) -> bytes:
     buffer = io.BytesIO()
     image.save(buffer, fmt)
     return buffer.getvalue()
-
-
-@pytest.fixture
-def auth(users, bearer):
-    return bearer(users["inspector"])
-
-
-@pytest.fixture
-def draft(org, custom, sync, auth):
-    uuid = new_uuid()
-    assert sync.put(uuid, draft_body(custom, org.outlet_a), auth).status_code == 201
-    return uuid
 
 
 @pytest.fixture

@@ -21,18 +21,6 @@ from tests.inspections.test_photos import GPS_IFD, encoded, exif_with, is_red, u
 
 
 @pytest.fixture
-def auth(users, bearer):
-    return bearer(users["inspector"])
-
-
-@pytest.fixture
-def draft(org, custom, sync, auth):
-    uuid = new_uuid()
-    assert sync.put(uuid, draft_body(custom, org.outlet_a), auth).status_code == 201
-    return uuid
-
-
-@pytest.fixture
 def after_response(app, monkeypatch):
     """Every picture counts as large: its derivatives are made after the response."""
     monkeypatch.setitem(app.config, "PHOTO_INLINE_PIXELS", 100)

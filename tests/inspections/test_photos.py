@@ -33,19 +33,6 @@ DATETIME_ORIGINAL, OFFSET_TIME_ORIGINAL = 0x9003, 0x9011
 RED = (255, 0, 0)
 
 
-@pytest.fixture
-def auth(users, bearer):
-    return bearer(users["inspector"])
-
-
-@pytest.fixture
-def draft(org, custom, sync, auth):
-    """A fresh draft of the inspector's; its UUID."""
-    uuid = new_uuid()
-    assert sync.put(uuid, draft_body(custom, org.outlet_a), auth).status_code == 201
-    return uuid
-
-
 def encoded(image: Image.Image, fmt: str, **options) -> bytes:
     buffer = io.BytesIO()
     image.save(buffer, fmt, **options)

@@ -2,7 +2,6 @@
 lands in between (another device's edit, a photo, a second submit) is never lost or half-counted."""
 from __future__ import annotations
 
-import pytest
 from sqlalchemy import select, update
 
 from checklists import scoring
@@ -11,11 +10,6 @@ from core.extensions import db
 from inspections import photostore, submission
 from inspections.models import Answer, Finding, Inspection, Photo, SectionScore
 from tests.inspections.helpers import count, draft_body, full_answers, jpeg, media_files, new_uuid
-
-
-@pytest.fixture
-def auth(users, bearer):
-    return bearer(users["inspector"])
 
 
 def _between_read_and_write(monkeypatch, change):
