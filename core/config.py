@@ -19,6 +19,13 @@ def _secret_key(data_dir: Path) -> str:
     return key
 
 
+def _public_base_url(value: str) -> str:
+    value = value.strip().rstrip("/")
+    if value and not value.startswith(("http://", "https://")):
+        raise ValueError(f"PUBLIC_BASE_URL must start with http:// or https://, not {value!r}")
+    return value
+
+
 def load_config(environ: dict[str, str] | None = None) -> dict:
     env = os.environ if environ is None else environ
     data_dir = Path(env.get("DATA_DIR", "instance")).resolve()
@@ -43,7 +50,7 @@ def load_config(environ: dict[str, str] | None = None) -> dict:
         "S3_ACCESS_KEY_ID": env.get("S3_ACCESS_KEY_ID", ""),
         "S3_SECRET_ACCESS_KEY": env.get("S3_SECRET_ACCESS_KEY", ""),
         "S3_REGION": env.get("S3_REGION", "us-east-1"),
-        "PUBLIC_BASE_URL": env.get("PUBLIC_BASE_URL", ""),
+        "PUBLIC_BASE_URL": _public_base_url(env.get("PUBLIC_BASE_URL", "")),
         "DEMO_PASSWORD": env.get("DEMO_PASSWORD", ""),
         "API_TOKEN_LIFETIME": timedelta(hours=int(env.get("API_TOKEN_HOURS", "720"))),
         "LOGIN_MAX_FAILURES": int(env.get("LOGIN_MAX_FAILURES", "5")),

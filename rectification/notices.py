@@ -5,7 +5,7 @@ import io
 from datetime import datetime
 
 import segno
-from flask import current_app, render_template, request, url_for
+from flask import render_template
 from PIL import Image
 from sqlalchemy import bindparam, func, insert, select
 from sqlalchemy.exc import IntegrityError
@@ -16,6 +16,7 @@ from core.errors import NotFound
 from core.extensions import db
 from core.pdf import ProjectOnlyFetcher, render_pdf
 from core.storage import new_key, storage
+from core.urls import public_url
 from inspections.evidence import sha256_hex
 from inspections.models import Finding, Inspection, Photo
 from inspections.operations import local_zone
@@ -127,8 +128,7 @@ def notice_content(notice: Notice) -> dict:
 
 
 def verification_url(content_digest: str) -> str:
-    base = current_app.config.get("PUBLIC_BASE_URL") or (request.host_url if request else "http://localhost/")
-    return base.rstrip("/") + url_for("rectification_pages.verify", digest=content_digest)
+    return public_url("rectification_pages.verify", digest=content_digest)
 
 
 def _qr_svg(url: str) -> str:
