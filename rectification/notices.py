@@ -193,7 +193,9 @@ def report_pdf(inspection: Inspection, checklist) -> bytes:
                          "max": scored.max_score if scored else None, "entries": items})
     zone = local_zone()
     content = {"title": checklist.name.zh, "outlet": inspection.outlet.name, "kind": KIND_NAMES.get(inspection.kind),
-               "date": (inspection.submitted_at or inspection.created_at).astimezone(zone).strftime("%Y-%m-%d %H:%M"),
+               # A mystery visit's time to the minute would single the shopper out: its day only.
+               "date": (inspection.submitted_at or inspection.created_at).astimezone(zone).strftime(
+                   "%Y-%m-%d" if inspection.kind == "mystery" else "%Y-%m-%d %H:%M"),
                "inspector": "第三方神秘客" if inspection.kind == "mystery" else
                inspection.inspector.display_name or inspection.inspector.username,
                "staff": inspection.staff.name if inspection.staff and inspection.kind != "mystery" else "",
