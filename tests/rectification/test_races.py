@@ -71,3 +71,17 @@ def test_the_same_after_photo_sent_eight_times_at_once_is_stored_once(onsite, cl
     results = at_once(live_server, calls)
     assert statuses(results) == [200] * (CALLS - 1) + [201], results
     assert count(Photo, Photo.uuid == photo_uuid) == 1
+
+
+def test_concurrent_downloads_of_a_new_notice_print_one_edition(onsite, bearer, manager_a, inspector, live_server, db):
+    from rectification.models import NoticeEdition
+
+    uuid, _ = onsite(1)
+    tokens = [bearer(manager_a), bearer(inspector)]
+    db.session.commit()
+    results = at_once(live_server, [("GET", f"/api/v1/inspections/{uuid}/notice.pdf", None, tokens[n % 2])
+                                    for n in range(CALLS)])
+    assert statuses(results) == [200] * CALLS, results
+    assert len({data for _, data in results}) == 1
+    assert count(NoticeEdition) == 1
+
