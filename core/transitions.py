@@ -25,5 +25,5 @@ def move(obj, expected: str | tuple[str, ...], conflict: str, *, column: str = "
         raise Conflict(conflict)
     for name, value in values.items():
         set_committed_value(obj, name, value)
-    if "updated_at" in inspect(model).column_attrs.keys():
+    if "updated_at" in inspect(model).column_attrs:
         db.session.expire(obj, ["updated_at"])  # set by the database: read again when next needed

@@ -3,11 +3,10 @@ bank's admin reviews each report (accept, ask for a revision, or reject), maps t
 shopper described to real staff, and publishes it. Only then does the outlet see anything."""
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from sqlalchemy import delete, select, update
 
 from checklists.store import published_checklist
-from flask_babel import gettext as _
-
 from core import audit, transitions
 from core.db import utcnow
 from core.errors import Conflict, NotFound, OperationError

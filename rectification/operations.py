@@ -4,10 +4,9 @@ Findings move open → responded → closed, or back to open with the reason whe
 """
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-
-from flask_babel import gettext as _
 
 from core import audit, transitions
 from core.db import utcnow

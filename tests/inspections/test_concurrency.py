@@ -6,8 +6,18 @@ import json
 import threading
 
 from inspections.models import Answer, Finding, Inspection, Photo
-from tests.inspections.helpers import (at_once, count, draft_body, full_answers, http_request, jpeg, new_uuid, rows,
-                                       sha256, statuses)
+from tests.inspections.helpers import (
+    at_once,
+    count,
+    draft_body,
+    full_answers,
+    http_request,
+    jpeg,
+    new_uuid,
+    rows,
+    sha256,
+    statuses,
+)
 
 CLIENTS = 32
 

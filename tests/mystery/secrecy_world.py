@@ -24,7 +24,6 @@ from tests.inspections.helpers import DEFAULT_DOCUMENTS, SyncApi
 from tests.mystery.helpers import AT_OUTLET, FAILING_ITEM, Desk, local_today, photo, utc_now
 from tests.rectification.helpers import browser, pdf_text, submit_onsite
 
-
 ROLES = ("admin", "inspector", "remote_monitor", "viewer", "manager_a", "manager_b", "shopper", "rival_shopper",
          "anonymous")
 PRIVILEGED = {"admin", "shopper"}  # the bank's admin and the vendor's own shopper may know

@@ -3,6 +3,7 @@ review decides a report, one publish creates its findings and notice, one hand-o
 a shopper; every other request gets 409 and writes nothing."""
 from __future__ import annotations
 
+import itertools
 import json
 
 from core.audit import AuditEntry
@@ -59,5 +60,5 @@ def test_concurrent_hand_outs_give_a_visit_to_one_shopper(desk, visit, coordinat
     winners = [json.loads(body)["assignee_id"] for status, body in results if status == 200]
     entries = sorted(rows(AuditEntry, action="mystery.assign"), key=lambda entry: entry.id)
     assert len(entries) == len(winners)
-    assert all(later.before_hash == earlier.after_hash for earlier, later in zip(entries, entries[1:]))
+    assert all(later.before_hash == earlier.after_hash for earlier, later in itertools.pairwise(entries))
     assert rows(Assignment, id=visit_id)[0].assignee_id == entries[-1].changes["assignee_id"]["after"]

@@ -24,32 +24,29 @@ import io
 
 import pytest
 from flask import g, request_started
-
 from flask_babel import format_datetime
 
 from core.extensions import db as _db
 from inspections.models import Inspection
-from tests.rectification.helpers import pdf_text
-
 from tests.mystery.secrecy_world import (
     ACCEPTED_ASSIGNMENT_ID,
     HIDDEN_FINDING_ID,
-    REPORT_ASSIGNMENT_ID,
-    UPCOMING_ID,
     KNOWN_GAPS,
     KNOWN_RULES,
     OTHER,
     PRIVILEGED,
+    REPORT_ASSIGNMENT_ID,
     ROLES,
     SECRET_NARRATIVE,
     SHOPPER_CAMERA_OWNER,
+    UPCOMING_ID,
     World,
     _add_secrets,
     _build,
     _first_difference,
     snapshot,
 )
-
+from tests.rectification.helpers import pdf_text
 
 # --- the data set, built once for the module -----------------------------------------------------
 
