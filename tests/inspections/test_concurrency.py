@@ -94,3 +94,22 @@ def test_ten_identical_puts_of_a_new_inspection_create_it_once(org, custom, bear
     assert statuses(results) == [200] * 9 + [201], results
     assert {json.loads(data)["uuid"] for _, data in results} == {uuid}
     assert count(Inspection) == 1 and count(Answer) == answers
+
+
+def test_the_same_photo_and_the_same_submit_sent_eight_times_at_once_happen_once(org, custom, bearer, live_server):
+    uuid, photo_uuid, photo = new_uuid(), new_uuid(), jpeg()
+    headers = bearer(org.user("inspector"))
+    answers = full_answers(custom, tidy={"value": "fail", "note": "桌面杂乱", "photo_ids": [photo_uuid]}, waiting=3)
+    body = json.dumps(draft_body(custom, org.outlet_a, answers)).encode()
+    org.db.session.commit()  # the test holds no transaction (nor SQLite's write lock) while the server works
+    status, _, _ = http_request(live_server, "PUT", f"/api/v1/inspections/{uuid}", body=body,
+                                headers={**headers, "Content-Type": "application/json"})
+    assert status == 201
+    photo_headers = {**headers, "Content-Type": "image/jpeg", "X-Content-SHA256": sha256(photo)}
+    uploads = at_once(live_server, [("PUT", f"/api/v1/inspections/{uuid}/photos/{photo_uuid}", photo,
+                                     photo_headers)] * 8)
+    assert statuses(uploads) == [200] * 7 + [201], uploads
+    submits = at_once(live_server, [("POST", f"/api/v1/inspections/{uuid}/submit", None, headers)] * 8)
+    assert statuses(submits) == [200] * 8, submits
+    assert len({data for _, data in submits}) == 1  # the same receipt for all
+    assert count(Photo) == 1 and count(Finding) == 1
