@@ -8,15 +8,41 @@ from pathlib import Path
 
 
 def _secret_key(data_dir: Path) -> str:
-    """A random key generated once and kept in the data folder, so restarts keep sessions valid."""
+    """A random key generated once and kept in the data folder, so restarts keep sessions valid.
+
+    Several processes may start at once on a fresh folder: each writes its own candidate to a
+    private file and links it into place, which succeeds for one of them only; the file is whole
+    from the moment it exists, and every process then uses the winner's key."""
     path = data_dir / "secret_key"
-    if path.exists():
-        return path.read_text().strip()
-    key = secrets.token_hex(32)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "w") as handle:
-        handle.write(key)
-    return key
+    while True:
+        try:
+            key = path.read_text().strip()
+        except FileNotFoundError:
+            pass
+        else:
+            if not key:
+                raise RuntimeError(f"{path} is empty: delete it and start again (a new key is made)")
+            return key
+        candidate = data_dir / f".secret_key.{os.getpid()}.{secrets.token_hex(4)}"
+        fd = os.open(candidate, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        try:
+            with os.fdopen(fd, "w") as handle:
+                handle.write(secrets.token_hex(32))
+                handle.flush()
+                os.fsync(handle.fileno())
+            try:
+                os.link(candidate, path)
+            except FileExistsError:
+                pass  # another process was first: its key is read above
+        finally:
+            candidate.unlink()
+
+
+def _public_base_url(value: str) -> str:
+    value = value.strip().rstrip("/")
+    if value and not value.startswith(("http://", "https://")):
+        raise ValueError(f"PUBLIC_BASE_URL must start with http:// or https://, not {value!r}")
+    return value
 
 
 def load_config(environ: dict[str, str] | None = None) -> dict:
@@ -43,7 +69,7 @@ def load_config(environ: dict[str, str] | None = None) -> dict:
         "S3_ACCESS_KEY_ID": env.get("S3_ACCESS_KEY_ID", ""),
         "S3_SECRET_ACCESS_KEY": env.get("S3_SECRET_ACCESS_KEY", ""),
         "S3_REGION": env.get("S3_REGION", "us-east-1"),
-        "PUBLIC_BASE_URL": env.get("PUBLIC_BASE_URL", ""),
+        "PUBLIC_BASE_URL": _public_base_url(env.get("PUBLIC_BASE_URL", "")),
         "DEMO_PASSWORD": env.get("DEMO_PASSWORD", ""),
         "API_TOKEN_LIFETIME": timedelta(hours=int(env.get("API_TOKEN_HOURS", "720"))),
         "LOGIN_MAX_FAILURES": int(env.get("LOGIN_MAX_FAILURES", "5")),

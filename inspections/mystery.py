@@ -3,10 +3,11 @@ bank's admin reviews each report (accept, ask for a revision, or reject), maps t
 shopper described to real staff, and publishes it. Only then does the outlet see anything."""
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from sqlalchemy import delete, select, update
 
 from checklists.store import published_checklist
-from core import audit
+from core import audit, transitions
 from core.db import utcnow
 from core.errors import Conflict, NotFound, OperationError
 from core.extensions import db
@@ -52,7 +53,10 @@ def assign_shopper(assignment_id: int, shopper_id: int | None, actor) -> Assignm
                 or not shopper.active:
             raise OperationError("Choose an active shopper of this vendor.", {"shopper_id": ["not a shopper of this vendor"]})
     before = audit.snapshot(assignment)
-    assignment.assignee_id = shopper_id
+    # Two coordinators handing out the same visit at once: the first wins, the other gets 409.
+    transitions.move(assignment, OPEN, _("This visit was just handed out or taken; reload and try again."),
+                     guard=(Assignment.assignee_id.is_not_distinct_from(assignment.assignee_id),),
+                     assignee_id=shopper_id)
     audit.record("mystery.assign", assignment, actor=actor, before=before, after=audit.snapshot(assignment))
     db.session.commit()
     return assignment
@@ -69,25 +73,25 @@ def review(uuid: str, decision: str, reason: str, actor) -> Inspection:
     inspection = _report(uuid, actor)
     if inspection.status != SUBMITTED:
         raise Conflict(f"Only a submitted report can be reviewed; this one is {inspection.status}.")
+    if decision not in ("accept", "revise", "reject"):
+        raise OperationError("Decide accept, revise or reject.", {"decision": ["accept, revise or reject"]})
     reason = (reason or "").strip()
     if decision in ("revise", "reject") and not reason:
         raise OperationError("Give the shopper a reason.", {"reason": ["required"]})
     before = audit.snapshot(inspection)
+    decided = _("This report has just been decided by someone else; reload it.")
     if decision == "accept":
-        inspection.status, inspection.reviewed_at = REVIEWED, utcnow()
+        transitions.move(inspection, SUBMITTED, decided, status=REVIEWED, reviewed_at=utcnow())
     elif decision == "revise":
         # Back to the shopper: the next submit scores it afresh.
+        transitions.move(inspection, SUBMITTED, decided, status=DRAFT, revision_reason=reason, receipt=None,
+                         score=None, max_score=None, percent=None, grade=None, submitted_at=None)
+        inspection.revision = Inspection.revision + 1
         db.session.execute(delete(SectionScore).where(SectionScore.inspection_id == inspection.id))
         db.session.execute(update(Answer).where(Answer.inspection_id == inspection.id)
                            .values(score=None, max_score=None, failed=False, state=None))
-        inspection.status, inspection.revision_reason, inspection.receipt = DRAFT, reason, None
-        inspection.score = inspection.max_score = inspection.percent = inspection.grade = None
-        inspection.submitted_at = None
-        inspection.revision += 1
-    elif decision == "reject":
-        inspection.status = REJECTED
     else:
-        raise OperationError("Decide accept, revise or reject.", {"decision": ["accept, revise or reject"]})
+        transitions.move(inspection, SUBMITTED, decided, status=REJECTED)
     if decision in ("revise", "reject") and inspection.assignment_id:
         db.session.execute(update(Assignment).where(Assignment.id == inspection.assignment_id).values(
             status=OPEN if decision == "reject" else DONE))
@@ -111,6 +115,10 @@ def attribute(uuid: str, staff_by_item: dict[str, int | None], actor) -> Inspect
                    if staff is not None and staff not in staff_ids})
     if errors:
         raise OperationError("Some attributions are not valid.", errors)
+    # Still accepted and not published (a publish may have landed since the read): the findings
+    # of a published visit keep the people they were published with.
+    transitions.move(inspection, REVIEWED, _("This report has just been published; its people no longer change."),
+                     status=REVIEWED)
     changes = {}
     for key, staff in staff_by_item.items():
         if answers[key].staff_id != staff:
@@ -127,12 +135,14 @@ def publish(uuid: str, blacklist_confirmed: bool, actor) -> Inspection:
     if inspection.status != REVIEWED:
         raise Conflict("Only an accepted report can be published.")
     before = audit.snapshot(inspection)
-    checklist, _ = published_checklist(inspection.checklist_version_id)
+    now = utcnow()
+    # Exactly one publish creates the findings and the notice; the answers are read after it, so
+    # that an attribution committed just before is what gets published.
+    transitions.move(inspection, REVIEWED, _("This report has just been published or sent back; reload it."),
+                     status=PUBLISHED, published_at=now, blacklist_confirmed=bool(blacklist_confirmed))
+    checklist, _checksum = published_checklist(inspection.checklist_version_id)
     held = db.session.execute(select(Answer).where(Answer.inspection_id == inspection.id)
                               .order_by(Answer.id)).scalars().all()
-    now = utcnow()
-    inspection.status, inspection.published_at = PUBLISHED, now
-    inspection.blacklist_confirmed = bool(blacklist_confirmed)
     finding_ids = insert_findings(
         finding_rows(inspection, held, checklist, [a.item_key for a in held if a.failed], now, published=True))
     if inspection.assignment_id:

@@ -144,21 +144,32 @@ def _merge_answers(inspection: Inspection, answers: list[dict]) -> int:
     return changed
 
 
-def save_draft(uuid: str, data: dict, actor) -> SaveResult:
+def _create(uuid: str, data: dict, actor) -> tuple[Inspection, bool]:
+    """The new draft, inserted in a savepoint: (inspection, True), or, when a concurrent request with
+    the same client UUID inserted it first, (theirs, False), to be updated like any existing draft."""
+    version = _check_new(data, actor)
+    inspection = Inspection(uuid=uuid, kind=version.template.kind, checklist_version_id=version.id,
+                            outlet_id=data["outlet_id"], inspector_id=actor.id,
+                            assignment_id=data.get("assignment_id"), staff_id=data.get("staff_id"))
+    try:
+        with db.session.begin_nested():
+            db.session.add(inspection)
+    except IntegrityError:
+        winner = db.session.execute(BY_UUID_FOR_UPDATE, {"uuid": uuid}).scalar()
+        if winner is None:  # another constraint failed: not a race
+            raise
+        return winner, False
+    return inspection, True
+
+
+def save_draft(uuid: str, data: dict, actor, *, retried: bool = False) -> SaveResult:
     uuid = path_uuid(uuid)  # every caller (API, remote desk, mystery) is held to a real UUID before anything is stored
-    inspection = db.session.execute(
-        select(Inspection).where(Inspection.uuid == uuid).with_for_update()).scalar()
+    inspection = db.session.execute(BY_UUID_FOR_UPDATE, {"uuid": uuid}).scalar()
+    created = False
     if inspection is None:
-        version = _check_new(data, actor)
-        inspection = Inspection(uuid=uuid, kind=version.template.kind, checklist_version_id=version.id,
-                                outlet_id=data["outlet_id"], inspector_id=actor.id,
-                                assignment_id=data.get("assignment_id"), staff_id=data.get("staff_id"))
-        db.session.add(inspection)
-        created = True
-    else:
+        inspection, created = _create(uuid, data, actor)
+    if not created:
         authorize("inspection.edit", inspection, conceal=True, user=actor)
-        created = False
-        version = inspection.checklist_version
         if inspection.status != DRAFT:
             if _differs(inspection, data):
                 raise Conflict("This inspection is already submitted and never changes.")
@@ -167,7 +178,7 @@ def save_draft(uuid: str, data: dict, actor) -> SaveResult:
             raise Conflict("A draft keeps the checklist version and outlet it started with.",
                            {"checklist_version_id": [f"stays {inspection.checklist_version_id}"],
                             "outlet_id": [f"stays {inspection.outlet_id}"]})
-    checklist = checklist_of(version)
+    checklist = checklist_of(inspection.checklist_version)
     errors = answer_errors(checklist, data["answers"], _staff_ids(data["outlet_id"]),
                            allow_staff_names=actor.role != "mystery_shopper")
     if errors:
@@ -183,18 +194,20 @@ def save_draft(uuid: str, data: dict, actor) -> SaveResult:
     if data.get("location"):
         inspection.latitude, inspection.longitude = data["location"]["latitude"], data["location"]["longitude"]
     if not created and (changed or db.session.is_modified(inspection)):
-        inspection.revision += 1
+        # Counted by the database, so that two edits landing together never leave the same revision
+        # (a submit writes only if the revision it scored is still the current one).
+        inspection.revision = Inspection.revision + 1
     if created or changed:
         audit.record("inspection.create" if created else "inspection.save", inspection, actor=actor,
                      before=before, details={"answers_changed": changed})
     try:
         db.session.commit()
     except IntegrityError:
-        # Two devices created the same draft at once: the other one won; merge into it instead.
+        # A concurrent edit added the same answer row first: merge into what it left, once.
         db.session.rollback()
-        if not created:
+        if retried:
             raise
-        return save_draft(uuid, data, actor)
+        return save_draft(uuid, data, actor, retried=True)
     return SaveResult(inspection, created)
 
 

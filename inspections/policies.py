@@ -58,6 +58,31 @@ def _may_view(user, inspection: Inspection | None = None) -> bool:
     return False
 
 
+@rule("photo.original")
+def _may_see_original(user, photo=None) -> bool:
+    """The camera's own file, EXIF and all, goes to the roles that review evidence of that kind and to
+    whoever uploaded it; everyone else gets the derived copies, which carry no metadata."""
+    if photo is None:
+        return False
+    if user.role == ADMIN or photo.uploaded_by_id == user.id:
+        return True
+    inspection = photo.inspection
+    if photo.purpose == "after":  # an outlet's proof of its fix: the inspectors verify it
+        return user.role == INSPECTOR
+    if inspection.kind == "mystery":
+        return inspection.inspector_id == user.id
+    return user.role in (INSPECTOR, MONITOR) and inspection.kind in usable_kinds(user)
+
+
+@rule("identity.mystery")
+def _may_know_the_shopper(user, inspection: Inspection | None = None) -> bool:
+    """Who made a mystery visit, for which assignment, and when to the minute: the bank's admin and
+    the shopper alone. Anyone else (the outlet above all) would recognise the shopper next time."""
+    if inspection is None or inspection.kind != "mystery":
+        return True
+    return user.role == ADMIN or inspection.inspector_id == user.id
+
+
 @rule("inspection.edit")
 def _may_edit(user, inspection: Inspection | None = None) -> bool:
     if inspection is None:

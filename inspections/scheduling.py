@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
 
 from core import audit
 from core.extensions import db
@@ -76,6 +77,10 @@ def _targets(plan: Plan) -> list[tuple[int, int | None]]:
 
 def generate(plan: Plan, day: date, actor=None) -> int:
     """Create the assignments of the period containing `day` that do not exist yet."""
+    # Claim the plan's row first: a concurrent generation of the same plan waits here and then sees
+    # what this one made (the unique key cannot tell: outlet visits have no staff, and NULLs differ).
+    db.session.execute(update(Plan).where(Plan.id == plan.id).values(updated_at=Plan.updated_at)
+                       .execution_options(synchronize_session=False))
     existing = {
         (a.outlet_id, a.staff_id, a.period, a.sequence)
         for a in db.session.execute(select(Assignment).where(Assignment.plan_id == plan.id)).scalars()
@@ -97,6 +102,16 @@ def generate(plan: Plan, day: date, actor=None) -> int:
 
 
 def generate_all(day: date, actor=None) -> dict[str, int]:
+    """Every active plan's missing assignments, created once even when the daily job and an admin's
+    button run at the same moment: the one whose rows collide starts again and finds them there."""
+    try:
+        return _generate_active(day, actor)
+    except IntegrityError:
+        db.session.rollback()
+        return _generate_active(day, actor)
+
+
+def _generate_active(day: date, actor) -> dict[str, int]:
     plans = db.session.execute(select(Plan).where(Plan.active.is_(True)).order_by(Plan.id)).scalars().all()
     result = {plan.name: generate(plan, day, actor) for plan in plans}
     db.session.commit()

@@ -3,9 +3,11 @@ from __future__ import annotations
 
 import re
 
-from marshmallow import fields, validate
+from flask_login import current_user
+from marshmallow import fields, post_dump, validate
 
 from core.errors import OperationError
+from core.permissions import can
 from core.schemas import Schema
 
 UUID_PATTERN = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
@@ -77,6 +79,10 @@ class AnswerOutSchema(Schema):
     failed = fields.Boolean()
 
 
+# What an inspection says about the person who made it, and when to the minute.
+SHOPPER_IDENTITY = ("inspector_id", "assignment_id", "started_at", "finished_at", "submitted_at")
+
+
 class InspectionSchema(Schema):
     uuid = fields.String()
     kind = fields.String()
@@ -101,6 +107,21 @@ class InspectionSchema(Schema):
 
     def _photos(self, inspection):
         return [photo.uuid for photo in inspection.photos]
+
+    @post_dump(pass_original=True)
+    def _conceal_the_shopper(self, data: dict, inspection, **kwargs) -> dict:
+        """A mystery visit as the outlet and the bank's other readers see it: who made it, for which
+        of the vendor's assignments, and its times to the minute would single the shopper out."""
+        if can(current_user, "identity.mystery", inspection):
+            return data
+        for name in SHOPPER_IDENTITY:
+            if name in data:
+                data[name] = None
+        if "revision_reason" in data:
+            data["revision_reason"] = ""
+        for answer in data.get("answers") or []:
+            answer["updated_at"] = None
+        return data
 
 
 class ReceiptSchema(Schema):

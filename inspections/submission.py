@@ -240,6 +240,9 @@ def submit(uuid: str, actor) -> dict:
         return _submit(uuid, actor)
 
 
+RETRIES = 5
+
+
 def _submit(uuid: str, actor) -> dict:
     # The draft is read, scored and checked before anything is written; the write lock (SQLite has
     # one per database) is then held only for the writes, so submits from many phones queue for a
@@ -256,14 +259,17 @@ def _submit(uuid: str, actor) -> dict:
         if _write(inspection, frozen, actor):
             return frozen.receipt
         # The draft changed after it was read (another device's edit or photo landed in between),
-        # or another request submitted it: start again, holding the write lock throughout.
-        db.session.rollback()
-        inspection = load(uuid, actor, for_update=True)
-        if inspection.status != DRAFT:
-            return inspection.receipt
-        frozen = _freeze(inspection)
-        _write(inspection, frozen, actor)
-        return frozen.receipt
+        # or another request submitted it: start again. FOR UPDATE holds the row on PostgreSQL; on
+        # SQLite an edit may still land between the read and the write, so the guarded write decides.
+        for _attempt in range(RETRIES):
+            db.session.rollback()
+            inspection = load(uuid, actor, for_update=True)
+            if inspection.status != DRAFT:
+                return inspection.receipt
+            frozen = _freeze(inspection)
+            if _write(inspection, frozen, actor):
+                return frozen.receipt
+        raise Conflict("The inspection kept changing while it was being submitted; submit again.")
 
 
 def _score_answers(rows: list[dict]) -> None:

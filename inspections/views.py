@@ -13,7 +13,7 @@ from checklists.models import ChecklistTemplate
 from checklists.store import checklist_of
 from core.errors import OperationError
 from core.extensions import db
-from core.permissions import authorize
+from core.permissions import authorize, can
 from inspections import plans, scheduling
 from inspections.media import photo_response
 from inspections.models import Assignment, Inspection, Plan
@@ -119,7 +119,7 @@ STATUS_LABELS = {"draft": ("草稿", "Draft"), "submitted": ("已提交", "Submi
 
 @blp.app_context_processor
 def _labels():
-    from flask_babel import get_locale
+    from flask_babel import format_datetime, get_locale
 
     def status_label(status: str) -> str:
         zh, en = STATUS_LABELS.get(status, (status, status))
@@ -133,4 +133,12 @@ def _labels():
             ("月" if plan.cadence == "monthly" else "季度")
         return f"{plan.visits_per_period} per {unit}" if english else f"每{unit}{plan.visits_per_period}次"
 
-    return {"status_label": status_label, "cadence_label": cadence_label}
+    def visit_time(inspection) -> str:
+        """When it was submitted; for a mystery visit the day only, unless the viewer may know the shopper."""
+        if inspection.submitted_at is None:
+            return "—"
+        exact = can(current_user, "identity.mystery", inspection)
+        return format_datetime(inspection.submitted_at, "yyyy-MM-dd HH:mm" if exact else "yyyy-MM-dd")
+
+    return {"status_label": status_label, "cadence_label": cadence_label, "visit_time": visit_time,
+            "may_know_shopper": lambda inspection: can(current_user, "identity.mystery", inspection)}

@@ -87,7 +87,8 @@ def get_finding_photo(ident, photo_uuid):
     """A before or after photo of a finding, for those who may see the finding."""
     authorize("finding.list")
     finding = operations.load_finding(ident, current_user)
-    return send_photo(presenting.finding_photo(finding, path_uuid(photo_uuid)), request.args.get("variant", "display"))
+    return send_photo(presenting.finding_photo(finding, path_uuid(photo_uuid)), request.args.get("variant", "display"),
+                      current_user)
 
 
 @blp.route("/findings/<int:ident>/responses", methods=["POST"])

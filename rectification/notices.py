@@ -5,17 +5,18 @@ import io
 from datetime import datetime
 
 import segno
-from flask import current_app, render_template, request, url_for
+from flask import render_template
 from PIL import Image
 from sqlalchemy import bindparam, func, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from core.audit import content_hash
 from core.db import utcnow
-from core.errors import NotFound
+from core.errors import Conflict, NotFound
 from core.extensions import db
 from core.pdf import ProjectOnlyFetcher, render_pdf
 from core.storage import new_key, storage
+from core.urls import public_url
 from inspections.evidence import sha256_hex
 from inspections.models import Finding, Inspection, Photo
 from inspections.operations import local_zone
@@ -42,6 +43,9 @@ LOCK_BRANCH = (select(Branch.__table__.c.id, Branch.__table__.c.name, Branch.__t
 LAST_SEQUENCE = select(func.max(_notices.c.sequence)).where(_notices.c.branch_id == bindparam("branch"),
                                                             _notices.c.year == bindparam("year"))
 INSERT_NOTICE = insert(_notices).returning(_notices.c.id)
+LAST_EDITION = select(func.max(NoticeEdition.__table__.c.edition)).where(
+    NoticeEdition.__table__.c.notice_id == bindparam("notice"))
+EDITION_RETRIES = 5
 
 
 def issue(inspection: Inspection) -> tuple[int, str]:
@@ -128,8 +132,7 @@ def notice_content(notice: Notice) -> dict:
 
 
 def verification_url(content_digest: str) -> str:
-    base = current_app.config.get("PUBLIC_BASE_URL") or (request.host_url if request else "http://localhost/")
-    return base.rstrip("/") + url_for("rectification_pages.verify", digest=content_digest)
+    return public_url("rectification_pages.verify", digest=content_digest)
 
 
 def _qr_svg(url: str) -> str:
@@ -147,26 +150,36 @@ def current_pdf(notice: Notice) -> tuple[bytes, NoticeEdition]:
     """The notice as it stands now; a new edition is printed only when its content changed."""
     content = notice_content(notice)
     digest = content_hash(content)
-    edition = db.session.execute(select(NoticeEdition).where(NoticeEdition.content_hash == digest)).scalar()
     media = storage()
+    edition = _edition(digest)
     if edition is not None:
         return media.get(edition.pdf_key), edition
+    notice_id = notice.id
     pdf, _ = _render("pdf/notice.html", content, digest)
     key = new_key("notices", ".pdf")
     media.put(key, pdf)
-    number = (max((e.edition for e in notice.editions), default=0)) + 1
-    edition = NoticeEdition(notice_id=notice.id, edition=number, content_hash=digest, file_sha256=sha256_hex(pdf),
-                            pdf_key=key, byte_size=len(pdf))
-    db.session.add(edition)
-    try:
-        db.session.commit()
-    except IntegrityError:
-        # The same edition was printed by a parallel request; serve that one.
-        db.session.rollback()
-        media.delete(key)
-        edition = db.session.execute(select(NoticeEdition).where(NoticeEdition.content_hash == digest)).scalar_one()
-        return media.get(edition.pdf_key), edition
-    return pdf, edition
+    for _attempt in range(EDITION_RETRIES):
+        number = (db.session.execute(LAST_EDITION, {"notice": notice_id}).scalar() or 0) + 1
+        edition = NoticeEdition(notice_id=notice_id, edition=number, content_hash=digest,
+                                file_sha256=sha256_hex(pdf), pdf_key=key, byte_size=len(pdf))
+        db.session.add(edition)
+        try:
+            db.session.commit()
+            return pdf, edition
+        except IntegrityError:
+            # A parallel request printed this content first (serve theirs), or another content took
+            # this edition number (number it again).
+            db.session.rollback()
+            winner = _edition(digest)
+            if winner is not None:
+                media.delete(key)
+                return media.get(winner.pdf_key), winner
+    media.delete(key)
+    raise Conflict("The notice is being printed by several requests at once; download it again.")
+
+
+def _edition(digest: str) -> NoticeEdition | None:
+    return db.session.execute(select(NoticeEdition).where(NoticeEdition.content_hash == digest)).scalar()
 
 
 def notice_of(inspection: Inspection) -> Notice:
@@ -197,7 +210,9 @@ def report_pdf(inspection: Inspection, checklist) -> bytes:
                          "max": scored.max_score if scored else None, "entries": items})
     zone = local_zone()
     content = {"title": checklist.name.zh, "outlet": inspection.outlet.name, "kind": KIND_NAMES.get(inspection.kind),
-               "date": (inspection.submitted_at or inspection.created_at).astimezone(zone).strftime("%Y-%m-%d %H:%M"),
+               # A mystery visit's time to the minute would single the shopper out: its day only.
+               "date": (inspection.submitted_at or inspection.created_at).astimezone(zone).strftime(
+                   "%Y-%m-%d" if inspection.kind == "mystery" else "%Y-%m-%d %H:%M"),
                "inspector": "第三方神秘客" if inspection.kind == "mystery" else
                inspection.inspector.display_name or inspection.inspector.username,
                "staff": inspection.staff.name if inspection.staff and inspection.kind != "mystery" else "",

@@ -4,10 +4,11 @@ Findings move open → responded → closed, or back to open with the reason whe
 """
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from core import audit
+from core import audit, transitions
 from core.db import utcnow
 from core.errors import Conflict, NotFound, OperationError
 from core.extensions import db
@@ -61,11 +62,18 @@ def add_after_photo(finding_id: int, photo_uuid: str, data: bytes, declared_sha2
         db.session.add(photo)
         audit.record("finding.after_photo", photo, actor=actor, details={"finding": finding_key, "sha256": digest})
         db.session.commit()
-    except BaseException as error:
+    except IntegrityError:
         db.session.rollback()
         stored.discard()
-        if isinstance(error, IntegrityError):
-            raise Conflict(f"Photo {photo_uuid} arrived twice at once; send it again.") from None
+        # The same photo UUID arrived twice at once and the other request stored it: the same
+        # bytes are an identical retry (200), other bytes a conflict.
+        winner = db.session.execute(select(Photo).where(Photo.uuid == photo_uuid)).scalar()
+        if winner is not None and winner.sha256 == digest and winner.finding_id == finding_key:
+            return winner, False
+        raise Conflict(f"Photo {photo_uuid} already exists with other content; give new bytes a new UUID.") from None
+    except BaseException:
+        db.session.rollback()
+        stored.discard()
         raise
     photostore.derive_later(photo)
     return photo, True
@@ -117,9 +125,11 @@ def respond(finding_id: int, text: str, photo_ids: list[str], actor) -> Response
     if not photo_ids:
         raise OperationError("Add at least one photo taken after the fix.", {"photo_ids": ["at least one"]})
     before = audit.snapshot(finding)
+    # Only one of several concurrent responses wins the open finding; the others get 409.
+    transitions.move(finding, "open", _("This finding has already been answered; it is waiting for verification."),
+                     status="responded", responded_at=utcnow())
     response = Response(finding_id=finding.id, author_id=actor.id, text=text[:4000], photo_ids=list(photo_ids))
     db.session.add(response)
-    finding.status, finding.responded_at = "responded", utcnow()
     audit.record("finding.respond", finding, actor=actor, before=before, after=audit.snapshot(finding))
     db.session.commit()
     return response
@@ -135,13 +145,12 @@ def verify(finding_id: int, accepted: bool, reason: str, actor) -> Verification:
     response = db.session.execute(select(Response).where(Response.finding_id == finding.id)
                                   .order_by(Response.id.desc()).limit(1)).scalar_one()
     before = audit.snapshot(finding)
+    # Accept and reject may arrive together: exactly one decides, the others get 409.
+    outcome = {"status": "closed", "closed_at": utcnow()} if accepted else {"status": "open"}
+    transitions.move(finding, "responded", _("This response has already been verified."), **outcome)
     verification = Verification(finding_id=finding.id, response_id=response.id, inspector_id=actor.id,
                                 accepted=accepted, reason=reason[:2000])
     db.session.add(verification)
-    if accepted:
-        finding.status, finding.closed_at = "closed", utcnow()
-    else:
-        finding.status = "open"
     audit.record("finding.accept" if accepted else "finding.reject", finding, actor=actor, before=before,
                  after=audit.snapshot(finding), details={"reason": reason[:200]} if reason else None)
     db.session.commit()

@@ -12,6 +12,7 @@ from flask import current_app
 from sqlalchemy import select
 
 from core.extensions import db
+from core.urls import public_url
 from inspections.models import Finding
 from inspections.operations import local_zone
 from org.models import Outlet, User
@@ -32,6 +33,7 @@ def _reminder(outlet: Outlet, findings: list[Finding], today: date) -> str:
     for finding in findings:
         days = (today - finding.due_date).days
         lines.append(f"- {finding.title}（期限 {finding.due_date.isoformat()}，已逾期 {days} 天，状态 {finding.status}）")
+    lines += ["", f"查看与回复：{public_url('rectification_pages.finding_list', status='open')}"]
     return "\n".join(lines)
 
 

@@ -95,7 +95,8 @@ def finding_page(ident: int):
 @login_required
 def finding_photo(ident: int, photo_uuid: str):
     finding = operations.load_finding(ident, current_user)
-    return send_photo(presenting.finding_photo(finding, photo_uuid), request.args.get("variant", "display"))
+    return send_photo(presenting.finding_photo(finding, photo_uuid), request.args.get("variant", "display"),
+                      current_user)
 
 
 @blp.get("/inspections/<uuid>/notice.pdf")

@@ -3,8 +3,9 @@ sign-off, and admins' confirmations of mystery-visit evidence."""
 from __future__ import annotations
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
-from core import audit
+from core import audit, transitions
 from core.db import utcnow
 from core.errors import Conflict, NotFound, OperationError
 from core.extensions import db
@@ -103,9 +104,16 @@ def _prepare(month_text: str, scope: str, outlet_id: int | None, branch_id: int 
     if created:
         service_list = ServiceList(month=month.label, scope=scope, scope_key=scope_key, branch_id=branch_id,
                                    outlet_id=outlet_id, status=DRAFT, created_by_id=actor.id)
-        db.session.add(service_list)
-    elif service_list.is_published:
-        raise Conflict("This list is signed off and published; it no longer changes.")
+        try:
+            with db.session.begin_nested():
+                db.session.add(service_list)
+        except IntegrityError:
+            # Prepared by a concurrent request at the same moment: compute that draft again instead.
+            service_list = db.session.execute(select(ServiceList).where(
+                ServiceList.month == month.label, ServiceList.scope_key == scope_key)).scalar_one()
+            created = False
+    if not created:
+        _still_draft(service_list)
     _fill(service_list)
     audit.record("service_list.prepare" if created else "service_list.refresh", service_list, actor=actor,
                  after=audit.snapshot(service_list),
@@ -122,11 +130,20 @@ def prepare_list(month_text: str, scope: str, outlet_id: int | None, branch_id: 
     return result
 
 
+SIGNED_OFF = "This list is signed off and published; it no longer changes."
+
+
+def _still_draft(service_list: ServiceList) -> None:
+    """Refuse a change to a list signed off since it was read (409); while a change is being made,
+    the sign-off waits for it on PostgreSQL, and on SQLite the one write lock orders them."""
+    transitions.move(service_list, DRAFT, SIGNED_OFF, status=DRAFT)
+
+
 def _draft(list_id: int, actor) -> ServiceList:
     authorize("report.lists.manage", user=actor)
     service_list = load_list(list_id, actor)
     if service_list.is_published:
-        raise Conflict("This list is signed off and published; it no longer changes.")
+        raise Conflict(SIGNED_OFF)
     return service_list
 
 
@@ -139,6 +156,7 @@ def refresh_list(list_id: int, actor) -> ServiceList:
 
 def set_appeal_note(list_id: int, note: str, actor) -> ServiceList:
     service_list = _draft(list_id, actor)
+    _still_draft(service_list)
     before = audit.snapshot(service_list)
     service_list.appeal_note = (note or "").strip()[:4000]
     audit.record("service_list.appeal_note", service_list, actor=actor, before=before,
@@ -156,6 +174,7 @@ def set_entry_appeal(list_id: int, entry_id: int, note: str, withdrawn: bool, ac
     note = (note or "").strip()
     if withdrawn and not note:
         raise OperationError("Say why the appeal is upheld.", {"appeal_note": ["required when withdrawing"]})
+    _still_draft(service_list)
     before = audit.snapshot(entry)
     entry.appeal_note, entry.withdrawn = note[:2000], bool(withdrawn)
     audit.record("service_list.appeal", entry, actor=actor, before=before, after=audit.snapshot(entry),
@@ -171,7 +190,10 @@ def publish_list(list_id: int, actor) -> ServiceList:
     if not month.is_over(periods.local_today()):
         raise Conflict("The month is not over yet; sign the list off once it is.")
     before = audit.snapshot(service_list)
-    service_list.status, service_list.published_at, service_list.published_by_id = PUBLISHED, utcnow(), actor.id
+    # One sign-off wins; the entries are read after it, with any appeal committed just before.
+    transitions.move(service_list, DRAFT, SIGNED_OFF, status=PUBLISHED, published_at=utcnow(),
+                     published_by_id=actor.id)
+    db.session.expire(service_list, ["entries"])
     audit.record("service_list.publish", service_list, actor=actor, before=before, after=audit.snapshot(service_list),
                  details={"entries": [[e.staff_id, e.colour, e.withdrawn] for e in service_list.entries]})
     db.session.commit()

@@ -2,9 +2,12 @@
 from __future__ import annotations
 
 from flask import url_for
-from marshmallow import fields, validate
+from flask_login import current_user
+from marshmallow import fields, post_dump, validate
 
+from core.permissions import can
 from core.schemas import Schema
+from inspections.operations import local_zone
 from inspections.schemas import UUID_TEXT
 
 PERIOD_HELP = "YYYY-MM (a month) or YYYYQn (a quarter); default: the last complete one"
@@ -89,6 +92,15 @@ class LineSchema(Schema):
 
     def _finding_url(self, line):
         return url_for("rectification_pages.finding_page", ident=line.finding_id) if line.finding_id else None
+
+    @post_dump(pass_original=True)
+    def _mystery_day_only(self, data: dict, line, **kwargs) -> dict:
+        """A mystery visit's time to the minute would single the shopper out (see identity.mystery):
+        the people it names and their managers get its day, at local midnight."""
+        if line.inspection_kind == "mystery" and line.at is not None and not can(current_user, "mystery.review"):
+            data["at"] = line.at.astimezone(local_zone()).replace(hour=0, minute=0, second=0,
+                                                                  microsecond=0).isoformat()
+        return data
 
 
 class ScorecardSchema(Schema):

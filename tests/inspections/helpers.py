@@ -5,6 +5,7 @@ import hashlib
 import http.client
 import io
 import os
+import threading
 import uuid as uuid_module
 from pathlib import Path
 
@@ -178,3 +179,31 @@ def http_request(address: str, method: str, path: str, *, body: bytes | None = N
         return response.status, response.read(), dict(response.getheaders())
     finally:
         connection.close()
+
+
+def at_once(address: str, calls: list[tuple[str, str, bytes | None, dict]]) -> list[tuple[int, bytes]]:
+    """Send the calls (method, path, body, headers) over real sockets at the same moment, one thread
+    each, released together by a barrier: their (status, body) in the order given."""
+    results: list = [None] * len(calls)
+    start = threading.Barrier(len(calls))
+
+    def send(index: int) -> None:
+        method, path, body, headers = calls[index]
+        try:
+            start.wait(timeout=30)
+            status, data, _ = http_request(address, method, path, body=body, headers=headers)
+            results[index] = (status, data)
+        except Exception as error:  # noqa: BLE001  (reported in the results)
+            results[index] = (0, repr(error).encode())
+
+    threads = [threading.Thread(target=send, args=(index,)) for index in range(len(calls))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert not any(thread.is_alive() for thread in threads)
+    return results
+
+
+def statuses(results: list[tuple[int, bytes]]) -> list[int]:
+    return sorted(status for status, _ in results)

@@ -1,11 +1,23 @@
-"""Many phones at once: 32 clients submitting different inspections through a real HTTP server."""
+"""Many phones at once through a real HTTP server: 32 clients submitting different inspections, and
+one phone resending the same draft ten times."""
 from __future__ import annotations
 
 import json
 import threading
 
-from inspections.models import Finding, Inspection, Photo
-from tests.inspections.helpers import count, draft_body, full_answers, http_request, jpeg, new_uuid, rows, sha256
+from inspections.models import Answer, Finding, Inspection, Photo
+from tests.inspections.helpers import (
+    at_once,
+    count,
+    draft_body,
+    full_answers,
+    http_request,
+    jpeg,
+    new_uuid,
+    rows,
+    sha256,
+    statuses,
+)
 
 CLIENTS = 32
 
@@ -69,3 +81,35 @@ def test_32_clients_submit_different_inspections_at_once(org, custom, bearer, li
     for inspection in rows(Inspection):
         assert [photo.uuid for photo in inspection.photos] == [
             job["photo_uuid"] for job in jobs if job["uuid"] == inspection.uuid]
+
+
+def test_ten_identical_puts_of_a_new_inspection_create_it_once(org, custom, bearer, live_server):
+    """A phone on a weak network resends its draft while the first PUT is still under way."""
+    uuid = new_uuid()
+    headers = {**bearer(org.user("inspector")), "Content-Type": "application/json"}
+    body = json.dumps(draft_body(custom, org.outlet_a, full_answers(custom, waiting=3))).encode()
+    answers = len(json.loads(body)["answers"])
+    org.db.session.commit()
+    results = at_once(live_server, [("PUT", f"/api/v1/inspections/{uuid}", body, headers)] * 10)
+    assert statuses(results) == [200] * 9 + [201], results
+    assert {json.loads(data)["uuid"] for _, data in results} == {uuid}
+    assert count(Inspection) == 1 and count(Answer) == answers
+
+
+def test_the_same_photo_and_the_same_submit_sent_eight_times_at_once_happen_once(org, custom, bearer, live_server):
+    uuid, photo_uuid, photo = new_uuid(), new_uuid(), jpeg()
+    headers = bearer(org.user("inspector"))
+    answers = full_answers(custom, tidy={"value": "fail", "note": "桌面杂乱", "photo_ids": [photo_uuid]}, waiting=3)
+    body = json.dumps(draft_body(custom, org.outlet_a, answers)).encode()
+    org.db.session.commit()  # the test holds no transaction (nor SQLite's write lock) while the server works
+    status, _, _ = http_request(live_server, "PUT", f"/api/v1/inspections/{uuid}", body=body,
+                                headers={**headers, "Content-Type": "application/json"})
+    assert status == 201
+    photo_headers = {**headers, "Content-Type": "image/jpeg", "X-Content-SHA256": sha256(photo)}
+    uploads = at_once(live_server, [("PUT", f"/api/v1/inspections/{uuid}/photos/{photo_uuid}", photo,
+                                     photo_headers)] * 8)
+    assert statuses(uploads) == [200] * 7 + [201], uploads
+    submits = at_once(live_server, [("POST", f"/api/v1/inspections/{uuid}/submit", None, headers)] * 8)
+    assert statuses(submits) == [200] * 8, submits
+    assert len({data for _, data in submits}) == 1  # the same receipt for all
+    assert count(Photo) == 1 and count(Finding) == 1

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import calendar
 import itertools
+import threading
 from datetime import date, timedelta
 
 import pytest
@@ -191,3 +192,27 @@ def test_the_daily_cli_generates_this_and_the_coming_period(db, org, users, chec
     again = runner.invoke(args=["generate-assignments", "--date", "2026-11-29"])
     assert again.exit_code == 0 and again.output.count(": 0 new") == 4
     assert count(Assignment) == 12
+
+
+def test_generation_started_several_times_at_once_creates_each_assignment_once(app, db, org, checklists):
+    """The daily job and admins' buttons at the same moment, each in its own thread and session."""
+    make_plan(db, checklists["onsite"], "monthly", name="on-site")
+    db.session.commit()
+    day, runs = date(2026, 11, 29), 6
+    start, outcomes = threading.Barrier(runs), []
+
+    def run() -> None:
+        with app.app_context():
+            start.wait(timeout=30)
+            try:
+                outcomes.append(sum(scheduling.generate_all(day).values()))
+            except Exception as error:  # noqa: BLE001  (reported below)
+                outcomes.append(repr(error))
+
+    threads = [threading.Thread(target=run) for _ in range(runs)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert sorted(outcomes, key=str) == [0] * (runs - 1) + [2], outcomes
+    assert count(Assignment) == 2

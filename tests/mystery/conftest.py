@@ -13,6 +13,7 @@ from tests.support import fresh_request_globals  # noqa: F401  (autouse)
 checklists = inspection_fixtures.checklists
 bearer = inspection_fixtures.bearer
 sync = inspection_fixtures.sync
+live_server = inspection_fixtures.live_server
 
 
 @pytest.fixture

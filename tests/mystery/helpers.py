@@ -18,6 +18,7 @@ from tests.inspections.helpers import draft_body, full_answers, new_uuid
 LOCAL = ZoneInfo("Asia/Shanghai")
 EXIF_IFD, GPS_IFD = 0x8769, 0x8825
 DATETIME_ORIGINAL, OFFSET_TIME_ORIGINAL = 0x9003, 0x9011
+ARTIST, MAKE, MODEL = 0x013B, 0x010F, 0x0110
 
 # Both outlets of the test bank stand at 31.37 N, 120.64 E (tests/conftest.py).
 OUTLET = (31.37, 120.64)
@@ -53,10 +54,13 @@ def _dms(value: float) -> tuple[IFDRational, IFDRational, IFDRational]:
     return IFDRational(degrees, 1), IFDRational(minutes, 1), IFDRational(milli_seconds, 1000)
 
 
-def exif(*, taken: datetime | None = None, offset: str = "+08:00", gps: tuple[float, float] | None = None) -> bytes:
+def exif(*, taken: datetime | None = None, offset: str = "+08:00", gps: tuple[float, float] | None = None,
+         artist: str | None = None) -> bytes:
     """An EXIF block as a camera writes it: DateTimeOriginal in the camera's local time with
     OffsetTimeOriginal, and a GPS IFD in degrees/minutes/seconds rationals."""
     block = Image.Exif()
+    if artist is not None:  # the camera owner's name, with the camera's make and model
+        block[ARTIST], block[MAKE], block[MODEL] = artist, "Apple", "iPhone 15"
     if taken is not None:
         sign = 1 if offset[0] == "+" else -1
         zone = timezone(sign * timedelta(hours=int(offset[1:3]), minutes=int(offset[4:6])))
@@ -86,8 +90,9 @@ def encode(image: Image.Image, *, quality: int = 90, exif_block: bytes | None = 
 
 
 def photo(seed: int, *, taken: datetime | None = None, gps: tuple[float, float] | None = None,
-          offset: str = "+08:00") -> bytes:
-    block = exif(taken=taken, gps=gps, offset=offset) if taken is not None or gps is not None else None
+          offset: str = "+08:00", artist: str | None = None) -> bytes:
+    block = exif(taken=taken, gps=gps, offset=offset, artist=artist) \
+        if taken is not None or gps is not None or artist is not None else None
     return encode(picture(seed), exif_block=block)
 
 

@@ -24,7 +24,6 @@ from tests.inspections.helpers import DEFAULT_DOCUMENTS, SyncApi
 from tests.mystery.helpers import AT_OUTLET, FAILING_ITEM, Desk, local_today, photo, utc_now
 from tests.rectification.helpers import browser, pdf_text, submit_onsite
 
-
 ROLES = ("admin", "inspector", "remote_monitor", "viewer", "manager_a", "manager_b", "shopper", "rival_shopper",
          "anonymous")
 PRIVILEGED = {"admin", "shopper"}  # the bank's admin and the vendor's own shopper may know
@@ -32,6 +31,7 @@ PRIVILEGED = {"admin", "shopper"}  # the bank's admin and the vendor's own shopp
 UPCOMING_ID, REPORT_ASSIGNMENT_ID, ACCEPTED_ASSIGNMENT_ID, HIDDEN_FINDING_ID = 870101, 870102, 870103, 870201
 SECRET_IDS = (UPCOMING_ID, REPORT_ASSIGNMENT_ID, ACCEPTED_ASSIGNMENT_ID, HIDDEN_FINDING_ID)
 SECRET_NARRATIVE = "SECRET-NARRATIVE 暗访经过：等候二十五分钟，柜员未起身迎接。"
+SHOPPER_CAMERA_OWNER = "Camera of Zhang Mingcha"  # in the published visit's photo's EXIF (Artist)
 SECRET_PERSON = "SECRET-PERSON 3号窗口穿红色外套的男柜员"
 MISSING_UUID = "00000000-0000-4000-8000-00000000d00d"
 MISSING_PHOTO = "00000000-0000-4000-8000-00000000beef"
@@ -281,7 +281,8 @@ def _build(app) -> World:
     times = {"started_at": now - timedelta(hours=3), "finished_at": now - timedelta(hours=2, minutes=30)}
     published = desk.file(users["shopper"], desk.assignment(assignee=users["shopper"]), photo_item=FAILING_ITEM,
                           failing={FAILING_ITEM: "戴眼镜的女柜员"}, narrative="公开报告：柜员未使用规范服务用语。",
-                          photos=[photo(901, taken=times["started_at"] + timedelta(minutes=5), gps=AT_OUTLET)],
+                          photos=[photo(901, taken=times["started_at"] + timedelta(minutes=5), gps=AT_OUTLET,
+                                        artist=SHOPPER_CAMERA_OWNER)],
                           **times)
     assert desk.review(published.uuid, "accept").status_code == 200
     assert desk.attribute(published.uuid, {FAILING_ITEM: org.outlet_a.staff[0].id}).status_code == 200

@@ -20,30 +20,33 @@ the shopper, and that the published visit is seen by its outlet's manager and by
 """
 from __future__ import annotations
 
+import io
 
 import pytest
 from flask import g, request_started
+from flask_babel import format_datetime
 
 from core.extensions import db as _db
-
+from inspections.models import Inspection
 from tests.mystery.secrecy_world import (
     ACCEPTED_ASSIGNMENT_ID,
     HIDDEN_FINDING_ID,
-    REPORT_ASSIGNMENT_ID,
-    UPCOMING_ID,
     KNOWN_GAPS,
     KNOWN_RULES,
     OTHER,
     PRIVILEGED,
+    REPORT_ASSIGNMENT_ID,
     ROLES,
     SECRET_NARRATIVE,
+    SHOPPER_CAMERA_OWNER,
+    UPCOMING_ID,
     World,
     _add_secrets,
     _build,
     _first_difference,
     snapshot,
 )
-
+from tests.rectification.helpers import pdf_text
 
 # --- the data set, built once for the module -----------------------------------------------------
 
@@ -194,3 +197,81 @@ def test_the_matrix_covers_every_get_route(world):
     everything = [url for found in urls.values() for url in found]
     for secret in (*world.secrets.uuids, str(UPCOMING_ID), str(HIDDEN_FINDING_ID)):
         assert any(secret in url for url in everything), secret
+
+
+# --- a published visit does not tell who made it ------------------------------------------------
+
+READERS = ["manager_a", "inspector", "remote_monitor", "viewer"]
+SHOPPER_IDENTITY = ("inspector_id", "assignment_id", "started_at", "finished_at", "submitted_at")
+
+
+def _exif_of(data: bytes):
+    from PIL import Image
+
+    image = Image.open(io.BytesIO(data))
+    return image.getexif(), image.info
+
+
+@pytest.mark.parametrize("role", READERS)
+def test_the_published_visit_names_no_shopper_assignment_or_minute(world, role):
+    uuid = world.ids["published"]
+    shown = world.get(role, f"/api/v1/inspections/{uuid}").get_json()
+    listed = next(i for i in world.get(role, "/api/v1/inspections?kind=mystery").get_json() if i["uuid"] == uuid)
+    for body in (shown, listed):
+        assert {name: body[name] for name in SHOPPER_IDENTITY} == dict.fromkeys(SHOPPER_IDENTITY)
+    assert shown["answers"] and all(answer["updated_at"] is None for answer in shown["answers"])
+    minute = f"{world.times['started_at']:%H:%M}"
+    page = world.get(role, f"/inspections/{uuid}").get_data(as_text=True)
+    assert world.users["shopper"].display_name not in page
+    inspection = _db.session.query(Inspection).filter_by(uuid=uuid).one()
+    submitted = format_datetime(inspection.submitted_at, "HH:mm")
+    [row] = [row for row in world.get(role, "/inspections/").get_data(as_text=True).split("<tr") if uuid in row]
+    assert submitted not in page and submitted not in row and f"{inspection.submitted_at:%Y}" in row
+    assert minute not in pdf_text(world.get(role, f"/api/v1/inspections/{uuid}/report.pdf").data)
+
+
+@pytest.mark.parametrize("role", ["admin", "shopper"])
+def test_the_admin_and_the_shopper_still_know_the_visit(world, role):
+    uuid = world.ids["published"]
+    shown = world.get(role, f"/api/v1/inspections/{uuid}").get_json()
+    assert shown["inspector_id"] == world.users["shopper"].id and shown["assignment_id"] is not None
+    assert shown["started_at"] and shown["submitted_at"]
+
+
+def _photo_urls(world) -> list[str]:
+    ids = world.ids
+    return [f"/api/v1/inspections/{ids['published']}/photos/{ids['published_photo']}",
+            f"/inspections/{ids['published']}/photos/{ids['published_photo']}",
+            f"/api/v1/findings/{ids['published_finding']}/photos/{ids['published_photo']}",
+            f"/findings/{ids['published_finding']}/photos/{ids['published_photo']}"]
+
+
+@pytest.mark.parametrize("role", READERS)
+def test_only_the_derived_copies_reach_other_readers_and_they_carry_no_exif(world, role):
+    for url in _photo_urls(world):
+        assert world.get(role, f"{url}?variant=original").status_code == 403, url
+        for variant in ("display", "thumb"):
+            response = world.get(role, f"{url}?variant={variant}")
+            assert response.status_code == 200 and response.mimetype == "image/jpeg", url
+            data = response.get_data()
+            tags, info = _exif_of(data)
+            assert dict(tags) == {} and "exif" not in info, (url, variant, dict(tags))
+            assert SHOPPER_CAMERA_OWNER.encode() not in data and b"iPhone" not in data
+
+
+@pytest.mark.parametrize("role", ["admin", "shopper"])
+def test_the_original_with_its_exif_goes_to_those_who_review_it(world, role):
+    url = _photo_urls(world)[0]
+    response = world.get(role, f"{url}?variant=original")
+    assert response.status_code == 200
+    tags, _ = _exif_of(response.get_data())
+    assert tags[0x013B] == SHOPPER_CAMERA_OWNER and tags.get_ifd(0x8825)  # Artist, and a GPS position
+
+
+@pytest.mark.parametrize("role,status", [("admin", 200), ("inspector", 200), ("remote_monitor", 403),
+                                         ("viewer", 403), ("manager_a", 403)])
+def test_an_on_site_original_goes_to_the_inspectors_only(world, role, status):
+    ids = world.ids
+    url = f"/api/v1/inspections/{ids['onsite']}/photos/{ids['onsite_photo']}"
+    assert world.get(role, f"{url}?variant=original").status_code == status
+    assert world.get(role, f"{url}?variant=display").status_code == 200

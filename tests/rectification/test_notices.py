@@ -74,7 +74,7 @@ def test_a_notice_of_ten_camera_photo_findings_is_readable_small_and_verifiable(
     assert page_count(pdf) > 1
     [code] = qr_texts(pdf)
     assert qr_texts(pdf, pages=[1]) == [code]  # on the first page, where the outlet looks first
-    assert code == f"http://localhost/verify/{edition.content_hash}"
+    assert code == f"http://127.0.0.1:{app.config['PORT']}/verify/{edition.content_hash}"
     assert edition.content_hash in text  # the printed address matches the code
 
     anonymous = app.test_client()

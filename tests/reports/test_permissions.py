@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import pytest
 
+from tests.reports.conftest import ZONE
+
 ROLES = ("admin", "viewer", "inspector", "remote_monitor", "mystery_shopper", "outlet_manager")
 
 READS = {
@@ -118,3 +120,23 @@ def test_pages_by_role(bank, client, login, users, role):
         assert landing.status_code == 302 and landing.headers["Location"].endswith(LANDING[role])
     else:
         assert landing.status_code == 403
+
+
+def test_a_scorecard_gives_the_outlet_a_mystery_visits_day_not_its_minute(bank, api_as, client, org):
+    from datetime import datetime
+
+    from org import accounts
+    from tests.rectification.helpers import browser
+
+    manager_b = org.user("outlet_manager", "manager_b", outlet=org.outlet_b)
+    path = f"/api/v1/reports/scorecards/{bank.people['B3'].id}?month=2026-09"
+    as_manager = client.get(path, headers={"Authorization": f"Bearer {accounts.issue_token(manager_b).token}"})
+    [seen] = [line for line in as_manager.get_json()["lines"] if line["inspection_kind"] == "mystery"]
+    [exact] = [line for line in api_as("admin", "GET", path.removeprefix("/api/v1/reports")).get_json()["lines"]
+               if line["inspection_kind"] == "mystery"]
+    visit = datetime.fromisoformat(exact["at"]).astimezone(ZONE)
+    assert (visit.hour, visit.minute) != (0, 0)
+    assert datetime.fromisoformat(seen["at"]) == visit.replace(hour=0, minute=0, second=0, microsecond=0)
+    page = browser(client.application, manager_b).get(f"/reports/scorecards/{bank.people['B3'].id}?month=2026-09")
+    assert page.status_code == 200 and f"{visit:%Y-%m-%d %H:%M}" not in page.get_data(as_text=True)
+    assert f"{visit:%Y-%m-%d}" in page.get_data(as_text=True)
