@@ -4,6 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from core import bodies, errors, headers, health, inputs, jobs, seeding, storage
 from core.config import load_config
@@ -20,6 +21,11 @@ def create_app(config: dict | None = None) -> Flask:
     if config:
         app.config.update(config)
     configure_engine(app.config)
+    if app.config["PROXY_COUNT"]:
+        # The client's own address (login throttling, the audit log) from the proxies' headers,
+        # trusting exactly as many as stand in front: a client cannot forge its way past them.
+        count = app.config["PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count)
 
     inputs.init_app(app)  # before any route is added: routes bind the bounded id converter
     db.init_app(app)

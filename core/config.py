@@ -69,6 +69,8 @@ def load_config(environ: dict[str, str] | None = None) -> dict:
         "S3_ACCESS_KEY_ID": env.get("S3_ACCESS_KEY_ID", ""),
         "S3_SECRET_ACCESS_KEY": env.get("S3_SECRET_ACCESS_KEY", ""),
         "S3_REGION": env.get("S3_REGION", "us-east-1"),
+        # How many reverse proxies stand in front (each adds itself to X-Forwarded-For); 0 trusts none.
+        "PROXY_COUNT": int(env.get("PROXY_COUNT", "0")),
         "PUBLIC_BASE_URL": _public_base_url(env.get("PUBLIC_BASE_URL", "")),
         "DEMO_PASSWORD": env.get("DEMO_PASSWORD", ""),
         "API_TOKEN_LIFETIME": timedelta(hours=int(env.get("API_TOKEN_HOURS", "720"))),

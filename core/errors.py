@@ -59,7 +59,7 @@ def handle_http_exception(error: HTTPException):
     errors = data.get("errors") or data.get("messages")
     message = data.get("message") or error.description or error.name
     if errors and message == error.description and error.code == 422:
-        message = "Some fields are not valid; see errors for each field."
+        message = _("Some fields are not valid; see errors for each field.")
     headers = dict(data.get("headers") or {})
     if error.code == 405 and hasattr(error, "valid_methods") and error.valid_methods:
         headers["Allow"] = ", ".join(error.valid_methods)

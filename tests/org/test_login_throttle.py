@@ -204,3 +204,24 @@ def test_parallel_form_guesses_check_at_most_the_limit(app, db, users, live_serv
     assert results.count(401) == app.config["LOGIN_MAX_FAILURES"]
     assert results.count(429) == 20 - app.config["LOGIN_MAX_FAILURES"]
     assert _passwords_checked(db, "viewer") == app.config["LOGIN_MAX_FAILURES"]
+
+
+# --- behind a reverse proxy ------------------------------------------------------------------------
+
+def test_behind_a_proxy_each_client_is_throttled_by_its_own_address(app, db, users):
+    """With PROXY_COUNT=1 the address the proxy adds is the client's; a client cannot add its own."""
+    from app import create_app
+
+    proxied = create_app({"TESTING": True, "SERVER_NAME": None, "REDIS_URL": "", "PROXY_COUNT": 1})
+    client = proxied.test_client()
+    forged_then_real = {"X-Forwarded-For": "198.51.100.7, 203.0.113.5"}  # the proxy appends the real one
+    assert client.post(TOKENS, json={"username": "viewer", "password": WRONG},
+                       headers=forged_then_real).status_code == 401
+    db.session.expire_all()
+    addresses = db.session.execute(select(LoginAttempt.ip).where(LoginAttempt.username == "viewer")).scalars().all()
+    assert addresses == ["203.0.113.5"]
+    # Without PROXY_COUNT the header counts for nothing.
+    assert app.test_client().post(TOKENS, json={"username": "admin", "password": WRONG},
+                                  headers=forged_then_real).status_code == 401
+    db.session.expire_all()
+    assert db.session.execute(select(LoginAttempt.ip).where(LoginAttempt.username == "admin")).scalar() == "127.0.0.1"
