@@ -120,6 +120,7 @@ def test_admin_unlocks_from_the_users_page_with_an_audit_entry(app, client, db, 
     token = login(users["admin"])
     page = client.get("/admin/users/").get_data(as_text=True)
     assert f"/admin/users/{users['inspector'].id}/unlock" in page
+    assert f"/admin/users/{users['viewer'].id}/unlock" not in page  # only locked accounts offer it
     assert client.post(f"/admin/users/{users['inspector'].id}/unlock").status_code == 400  # no CSRF token
     assert _issue(attacker, "inspector").status_code == 429
     response = client.post(f"/admin/users/{users['inspector'].id}/unlock", data={"csrf_token": token})
