@@ -45,40 +45,16 @@ def create_app(config: dict | None = None) -> Flask:
 
 
 def _register_domains(app: Flask) -> None:
-    import checklists.policies  # noqa: F401  (permission rules)
-    import core.audit_views
-    import inspections.policies  # noqa: F401  (permission rules)
-    import org.policies  # noqa: F401  (permission rules)
-    import rectification.operations  # noqa: F401  (issues a notice when findings are published)
-    import rectification.policies  # noqa: F401  (permission rules)
-    import org.seed  # noqa: F401, I001  (demo steps: imported in the order they run)
-    import checklists.seed  # noqa: F401, E402
-    import inspections.seed  # noqa: F401, E402
-    from checklists import api as checklists_api, views as checklists_views
-    from core import docs, pwa
-    from inspections import api as inspections_api, cli as inspections_cli, desk, mystery_api, mystery_views
-    from inspections import views as inspections_views
-    from org import api as org_api, auth_api, cli as org_cli, views as org_views
-    from rectification import api as rectification_api, cli as rectification_cli, views as rectification_views
-    import reports  # noqa: I001  (registers its own blueprints, commands and demo step)
+    import checklists
+    import inspections
+    import org
+    import rectification
+    import reports
+    from core import audit_views, docs, pwa
 
-    app.register_blueprint(health.blp)
-    app.register_blueprint(docs.blp)
-    app.register_blueprint(pwa.blp)
-    for blueprint in (auth_api.blp, *org_api.BLUEPRINTS, checklists_api.blp, inspections_api.blp, mystery_api.blp,
-                      rectification_api.blp):
-        api.register_blueprint(blueprint)
-        csrf.exempt(blueprint)
-    app.register_blueprint(org_views.blp)
-    app.register_blueprint(core.audit_views.blp)
-    app.register_blueprint(checklists_views.blp)
-    app.register_blueprint(inspections_views.blp)
-    app.register_blueprint(desk.blp)
-    app.register_blueprint(mystery_views.blp)
-    app.register_blueprint(rectification_views.blp)
-    org_views.init_app(app)
-    org_cli.init_app(app)
-    inspections_cli.init_app(app)
-    rectification_cli.init_app(app)
+    for blueprint in (health.blp, docs.blp, pwa.blp, audit_views.blp):
+        app.register_blueprint(blueprint)
+    # Lower domains first: their demo steps run in this order, and each connects its own handlers.
+    for domain in (org, checklists, inspections, rectification, reports):
+        domain.init_app(app)
     seeding.init_app(app)
-    reports.init_app(app)

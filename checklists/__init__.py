@@ -1,0 +1,12 @@
+"""Checklist templates and their published versions, import and export, and the scoring engine."""
+from __future__ import annotations
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    from checklists import api, policies, seed, views  # noqa: F401  (permission rules, demo step)
+    from core.extensions import register_api
+
+    register_api(api.blp)
+    app.register_blueprint(views.blp)

@@ -5,6 +5,7 @@ import os
 import secrets
 from datetime import timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 
 def _secret_key(data_dir: Path) -> str:
@@ -43,6 +44,15 @@ def _public_base_url(value: str) -> str:
     if value and not value.startswith(("http://", "https://")):
         raise ValueError(f"PUBLIC_BASE_URL must start with http:// or https://, not {value!r}")
     return value
+
+
+def _time_zone(name: str) -> str:
+    """An IANA zone name; a wrong one stops the start instead of shifting every deadline."""
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"TIMEZONE must be an IANA time zone such as Asia/Shanghai, not {name!r}") from None
+    return name
 
 
 def load_config(environ: dict[str, str] | None = None) -> dict:
@@ -89,7 +99,7 @@ def load_config(environ: dict[str, str] | None = None) -> dict:
         "MAX_FORM_BYTES": int(env.get("FORM_MAX_KB", "2048")) * 1024,
         "IMPORT_MAX_BYTES": int(env.get("IMPORT_MAX_MB", "10")) * 1024 * 1024,
         "BABEL_DEFAULT_LOCALE": "zh_Hans_CN",
-        "BABEL_DEFAULT_TIMEZONE": env.get("TIMEZONE", "Asia/Shanghai"),
+        "BABEL_DEFAULT_TIMEZONE": _time_zone(env.get("TIMEZONE", "Asia/Shanghai")),
         "BABEL_TRANSLATION_DIRECTORIES": str(Path(__file__).resolve().parent.parent / "translations"),
         "LANGUAGES": ["zh", "en"],
         "API_TITLE": "Outlet Service Inspection API",

@@ -29,4 +29,13 @@ csrf = CSRFProtect()
 babel = Babel()
 api = Api(spec_kwargs={"marshmallow_plugin": MarshmallowPlugin(schema_name_resolver=_schema_name)})
 
-__all__ = ["api", "babel", "csrf", "db", "login_manager", "migrate"]
+
+
+def register_api(*blueprints) -> None:
+    """API blueprints: in the OpenAPI document, and exempt from CSRF tokens (they take bearer tokens only)."""
+    for blueprint in blueprints:
+        api.register_blueprint(blueprint)
+        csrf.exempt(blueprint)
+
+
+__all__ = ["api", "babel", "csrf", "db", "login_manager", "migrate", "register_api"]

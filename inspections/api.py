@@ -4,24 +4,30 @@ Every call is idempotent, so a phone on a weak network may repeat any of them sa
 """
 from __future__ import annotations
 
-
 from flask import request
 from flask_login import current_user
 from flask_smorest import Blueprint
 from sqlalchemy import select
 
 from core.bodies import body_limit
+from core.clock import local_today
 from core.errors import OperationError
 from core.extensions import db
+from core.identifiers import path_uuid
 from core.permissions import authorize
 from inspections import operations, submission
 from inspections.media import photo_response
 from inspections.models import Assignment, Inspection
 from inspections.policies import visible_assignments, visible_inspections
 from inspections.presenting import assignment_rows
-from inspections.schemas import (AssignmentSchema, DraftSchema, InspectionListArgs, InspectionSchema, path_uuid,
-                                 PhotoReceiptSchema, ReceiptSchema)
-from inspections.operations import local_today
+from inspections.schemas import (
+    AssignmentSchema,
+    DraftSchema,
+    InspectionListArgs,
+    InspectionSchema,
+    PhotoReceiptSchema,
+    ReceiptSchema,
+)
 
 blp = Blueprint("inspections", __name__, url_prefix="/api/v1",
                 description="Inspections, photos and assignments: the sync protocol used by the app.")

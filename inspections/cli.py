@@ -4,7 +4,7 @@ from datetime import date, timedelta
 import click
 from flask import Flask
 
-from inspections.operations import local_today
+from core.clock import local_today
 from inspections.scheduling import generate_all
 
 

@@ -9,12 +9,12 @@ from flask_login import current_user, login_required
 
 from checklists.store import checklist_of, current_versions
 from core.bodies import body_limit
+from core.clock import local_today
 from core.errors import OperationError
 from core.extensions import db
 from core.permissions import authorize, can
 from inspections import operations, submission
 from inspections.models import Assignment
-from inspections.operations import local_today
 from inspections.scheduling import remote_queue
 
 SNAPSHOTS_PER_CHECK = 3

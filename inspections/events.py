@@ -1,8 +1,36 @@
 """What inspections announce to the domains above them, inside the same transaction."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
 from blinker import Namespace
+
+
+@dataclass(frozen=True)
+class Failure:
+    """A failed item of an inspection, as the outlet is to be told of it."""
+    item_key: str
+    section_key: str
+    severity: str
+    title: str
+    requirement: str
+    note: str
+    staff_id: int | None
+    photo_ids: tuple[str, ...]
+
 
 _signals = Namespace()
 
-# sent(inspection, finding_ids=[...]) when findings become visible to the outlet: at submit for
-# ordinary inspections, at publication for mystery visits.
-findings_published = _signals.signal("findings-published")
+# sent(inspection, failures=[Failure, ...], moment=datetime, actor=user) when an inspection's failed
+# items reach the outlet: at submit for ordinary inspections, at publication for mystery visits. A
+# receiver returns what it made of them, for the submit's receipt (rectification: the findings).
+failures_published = _signals.signal("failures-published")
+
+
+def publish_failures(inspection, failures: list[Failure], moment: datetime, actor) -> list[dict]:
+    made: list[dict] = []
+    if failures:
+        for _receiver, result in failures_published.send(inspection, failures=failures, moment=moment, actor=actor):
+            made.extend(result or [])
+    return made

@@ -12,10 +12,10 @@ from flask import current_app
 from sqlalchemy import Text, cast, func, or_, select
 
 from core.audit import AuditEntry
+from core.clock import local_zone
 from core.extensions import db
 from inspections.evidence import hash_distance
 from inspections.models import Answer, Inspection, Photo
-from inspections.operations import local_zone
 
 NEAR_DUPLICATE_BITS = 6
 COPIED_TEXT_RATIO = 0.85

@@ -12,7 +12,7 @@ from core.db import utcnow
 from core.errors import Conflict, NotFound, OperationError
 from core.extensions import db
 from core.permissions import authorize, can
-from inspections.events import findings_published
+from inspections.events import publish_failures
 from inspections.models import (
     DONE,
     DRAFT,
@@ -27,7 +27,7 @@ from inspections.models import (
     MysteryReview,
     SectionScore,
 )
-from inspections.submission import finding_rows, insert_findings
+from inspections.submission import failures
 from org.models import Staff, User
 
 
@@ -143,15 +143,13 @@ def publish(uuid: str, blacklist_confirmed: bool, actor) -> Inspection:
     checklist, _checksum = published_checklist(inspection.checklist_version_id)
     held = db.session.execute(select(Answer).where(Answer.inspection_id == inspection.id)
                               .order_by(Answer.id)).scalars().all()
-    finding_ids = insert_findings(
-        finding_rows(inspection, held, checklist, [a.item_key for a in held if a.failed], now, published=True))
+    findings = publish_failures(inspection, failures(inspection, held, checklist, [a.item_key for a in held if a.failed]),
+                                now, actor)
     if inspection.assignment_id:
         db.session.execute(update(Assignment).where(Assignment.id == inspection.assignment_id).values(status=DONE))
     _record_review(inspection, "publish", "", actor)
     db.session.flush()
-    if finding_ids:
-        findings_published.send(inspection, finding_ids=finding_ids, actor=actor)
     audit.record("mystery.publish", inspection, actor=actor, before=before, after=audit.snapshot(inspection),
-                 details={"findings": len(finding_ids), "blacklist_confirmed": bool(blacklist_confirmed)})
+                 details={"findings": len(findings), "blacklist_confirmed": bool(blacklist_confirmed)})
     db.session.commit()
     return inspection

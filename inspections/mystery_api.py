@@ -1,16 +1,15 @@
 """The mystery-shopper flow under /api/v1/mystery: hand out visits, review, attribute, publish."""
 from __future__ import annotations
 
-
 from flask_login import current_user
 from flask_smorest import Blueprint
 from sqlalchemy import select
 
+from core.clock import local_today
 from core.extensions import db
 from core.permissions import authorize
 from inspections import mystery, vendor_stats
 from inspections.models import Assignment, Inspection
-from inspections.operations import local_today
 from inspections.policies import visible_assignments
 from inspections.presenting import assignment_rows
 from inspections.schemas import (

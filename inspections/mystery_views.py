@@ -7,12 +7,12 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from checklists.store import published_checklist
+from core.clock import local_today
 from core.errors import OperationError
 from core.extensions import db
 from core.permissions import authorize
 from inspections import mystery, vendor_stats
 from inspections.models import Assignment, Inspection
-from inspections.operations import local_today
 from inspections.policies import visible_assignments
 from inspections.presenting import assignment_rows
 from org.models import Staff, User

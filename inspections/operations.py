@@ -2,10 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone, tzinfo
-from zoneinfo import ZoneInfo
 
-from flask import current_app
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
@@ -14,13 +11,14 @@ from checklists.models import ChecklistVersion
 from checklists.store import checklist_of
 from core import audit
 from core.audit import content_hash
+from core.clock import local_zone
 from core.db import utcnow
 from core.errors import Conflict, NotFound, OperationError
 from core.extensions import db
+from core.identifiers import path_uuid
 from core.permissions import CONCEALED, authorize, can, require_login
 from inspections import evidence, photostore
 from inspections.models import DRAFT, Answer, Assignment, Inspection, Photo
-from inspections.schemas import path_uuid
 from inspections.validation import answer_errors
 from org.models import Outlet, Staff
 
@@ -31,18 +29,6 @@ ANSWER_FIELDS = ("value", "note", "staff_id", "staff_description", "photo_ids")
 class SaveResult:
     inspection: Inspection
     created: bool
-
-
-def local_zone() -> tzinfo:
-    try:
-        return ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE", "Asia/Shanghai"))
-    except Exception:  # an unknown zone name in the configuration: fall back to China time
-        return timezone(timedelta(hours=8))
-
-
-def local_today():
-    """Today in the configured zone: windows and deadlines are local days, whatever the server's clock zone."""
-    return datetime.now(local_zone()).date()
 
 
 # Built once: every sync request loads its inspection.

@@ -1,29 +1,12 @@
 """The sync protocol's shapes (ARCHITECTURE.md §5), shared by the PWA and third-party clients."""
 from __future__ import annotations
 
-import re
-
 from flask_login import current_user
 from marshmallow import fields, post_dump, validate
 
-from core.errors import OperationError
+from core.identifiers import UUID_TEXT
 from core.permissions import can
 from core.schemas import Schema
-
-UUID_PATTERN = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
-
-
-def path_uuid(value: str, name: str = "uuid") -> str:
-    """A UUID from a URL path, lower-cased, or a 422 that says what a UUID looks like."""
-    value = value.lower()
-    if not UUID_PATTERN.match(value):
-        raise OperationError(f"{name} must be a UUID such as 6f1c2a9e-2b1d-4c55-9a57-0c7d1e2f3a4b.",
-                             {name: ["Not a UUID."]})
-    return value
-
-
-UUID_TEXT = validate.Regexp(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$",
-                            error="Not a UUID.")
 
 
 class AnyValue(fields.Raw):

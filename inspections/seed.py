@@ -4,10 +4,10 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from checklists.models import ChecklistTemplate
+from core.clock import local_today
 from core.extensions import db
 from core.seeding import step
 from inspections.models import Plan
-from inspections.operations import local_today
 from inspections.scheduling import generate_all
 from org.models import User, Vendor
 

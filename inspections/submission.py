@@ -4,10 +4,8 @@ from __future__ import annotations
 import functools
 import json
 from dataclasses import dataclass
-from datetime import timedelta
 from typing import NamedTuple
 
-from flask import current_app
 from sqlalchemy import Text, bindparam, cast, insert, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -20,11 +18,11 @@ from core.db import end_read_transaction, utcnow
 from core.errors import Conflict, OperationError
 from core.extensions import db
 from core.permissions import authorize
-from inspections.events import findings_published
+from inspections.events import Failure, publish_failures
 from inspections.evidence import EvidenceError
 from inspections.fraud import flags_for
-from inspections.models import DONE, DRAFT, Answer, Assignment, Finding, Inspection, Photo, SectionScore
-from inspections.operations import load, local_zone
+from inspections.models import DONE, DRAFT, Answer, Assignment, Inspection, Photo, SectionScore
+from inspections.operations import load
 from inspections.photostore import ensure_derivatives
 
 # The statements of the submit are built once: building a statement costs several times what
@@ -49,7 +47,6 @@ SCORE_ANSWER = update(_answers).where(_answers.c.id == bindparam("answer_id")).v
 INSERT_SECTION_SCORES = insert(SectionScore.__table__)
 CLOSE_ASSIGNMENT = update(Assignment.__table__).where(Assignment.__table__.c.id == bindparam("assignment")) \
     .values(status=DONE)
-INSERT_FINDINGS = insert(Finding.__table__).returning(Finding.__table__.c.id, sort_by_parameter_order=True)
 
 
 def _completeness_errors(checklist: Checklist, inspection: Inspection, rows, answers: dict, result) -> dict:
@@ -87,30 +84,19 @@ def _content_hash(inspection: Inspection, rows, photos: dict, checklist_hash: st
     })
 
 
-def finding_rows(inspection: Inspection, answers, checklist: Checklist, failed_keys, moment, *,
-                 published: bool) -> list[dict]:
-    """The findings of the failed items, as rows for one bulk insert; deadlines by severity."""
-    deadlines = current_app.config["FINDING_DEADLINE_DAYS"]
-    local_day = moment.astimezone(local_zone()).date()
+def failures(inspection: Inspection, answers, checklist: Checklist, failed_keys) -> list[Failure]:
+    """The failed items, as the outlet is to be told of them."""
     sections = {item.key: section.key for section in checklist.sections for item in section.items}
     held = {answer.item_key: answer for answer in answers}
-    rows = []
+    found = []
     for key in failed_keys:
         item, answer = checklist.item(key), held[key]
-        rows.append(dict(
-            inspection_id=inspection.id, outlet_id=inspection.outlet_id, item_key=key,
-            section_key=sections[key], severity=item.severity, title=item.label.zh[:300],
-            requirement=(item.guidance.zh if item.guidance and item.guidance.zh else item.label.zh),
+        found.append(Failure(
+            item_key=key, section_key=sections[key], severity=item.severity, title=item.label.zh[:300],
+            requirement=item.guidance.zh if item.guidance and item.guidance.zh else item.label.zh,
             note=answer.note, staff_id=answer.staff_id or (inspection.staff_id if item.attribute_to_staff else None),
-            photo_ids=list(answer.photo_ids), due_date=local_day + timedelta(days=deadlines[item.severity]),
-            published=published, status="open", created_at=moment, updated_at=moment,
-        ))
-    return rows
-
-
-def insert_findings(rows: list[dict]) -> list[int]:
-    """The findings in one statement; their ids in the order of the rows."""
-    return list(db.session.execute(INSERT_FINDINGS, rows).scalars()) if rows else []
+            photo_ids=tuple(answer.photo_ids)))
+    return found
 
 
 @functools.lru_cache(maxsize=1024)
@@ -147,7 +133,7 @@ class Frozen:
     values: dict
     answer_scores: list[dict]
     section_rows: list[dict]
-    finding_rows: list[dict]
+    failures: list[Failure]
     assignment_id: int | None
     receipt: dict
 
@@ -209,9 +195,8 @@ def _freeze(inspection: Inspection) -> Frozen:
         section_rows=[{"inspection_id": inspection.id, "position": position, "section_key": section.key,
                        "score": section.score, "max_score": section.max, "percent": section.percent,
                        "zeroed": section.zeroed} for position, section in enumerate(result.sections)],
-        # Mystery findings wait for the bank's review: they are created when the visit is published.
-        finding_rows=[] if inspection.kind == "mystery" else
-        finding_rows(inspection, held, checklist, result.failed_items, submitted_at, published=True),
+        # A mystery visit's failures wait for the bank's review: they reach the outlet when it is published.
+        failures=[] if inspection.kind == "mystery" else failures(inspection, held, checklist, result.failed_items),
         assignment_id=inspection.assignment_id,
     )
 
@@ -303,16 +288,11 @@ def _write(inspection: Inspection, frozen: Frozen, actor) -> bool:
     db.session.execute(INSERT_SECTION_SCORES, frozen.section_rows)
     if frozen.assignment_id:
         db.session.execute(CLOSE_ASSIGNMENT, {"assignment": frozen.assignment_id})
-    finding_ids = insert_findings(frozen.finding_rows)
-    frozen.receipt["findings"] = [
-        {"id": ident, "item_key": row["item_key"], "severity": row["severity"], "staff_id": row["staff_id"],
-         "due_date": row["due_date"].isoformat()} for ident, row in zip(finding_ids, frozen.finding_rows)]
+    frozen.receipt["findings"] = publish_failures(inspection, frozen.failures, values["submitted_at"], actor)
     db.session.execute(STORE_RECEIPT, {"inspection": frozen.inspection_id, "receipt": frozen.receipt})
     set_committed_value(inspection, "receipt", frozen.receipt)
-    if finding_ids:
-        findings_published.send(inspection, finding_ids=finding_ids, actor=actor)
     audit.record_now("inspection.submit", object_type="inspection", object_id=str(frozen.inspection_id), actor=actor,
                      details={"score": values["score"], "percent": values["percent"],
-                              "findings": len(finding_ids), "content_hash": values["content_hash"]})
+                              "findings": len(frozen.receipt["findings"]), "content_hash": values["content_hash"]})
     db.session.commit()
     return True

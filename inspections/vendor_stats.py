@@ -5,9 +5,9 @@ from collections import defaultdict
 
 from sqlalchemy import select
 
+from core.clock import local_zone
 from core.extensions import db
 from inspections.models import REJECTED, Assignment, Inspection, MysteryReview
-from inspections.operations import local_zone
 from org.models import User, Vendor
 
 

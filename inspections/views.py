@@ -11,13 +11,14 @@ from sqlalchemy import func, select
 
 from checklists.models import ChecklistTemplate
 from checklists.store import checklist_of
+from core.clock import local_today
 from core.errors import OperationError
 from core.extensions import db
 from core.permissions import authorize, can
 from inspections import plans, scheduling
 from inspections.media import photo_response
 from inspections.models import Assignment, Inspection, Plan
-from inspections.operations import load, local_today
+from inspections.operations import load
 from inspections.policies import visible_inspections
 from org.models import User, Vendor
 

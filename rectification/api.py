@@ -1,7 +1,6 @@
 """Findings, responses, verifications and notices under /api/v1 (the PWA's outlet mode uses these)."""
 from __future__ import annotations
 
-
 from flask import Response as FlaskResponse
 from flask import request
 from flask_login import current_user
@@ -12,11 +11,11 @@ from checklists.store import checklist_of
 from core.bodies import body_limit
 from core.errors import OperationError
 from core.extensions import db
+from core.identifiers import path_uuid
 from core.permissions import authorize, can
 from inspections.media import send_photo
-from inspections.models import Finding
+from rectification.models import Finding
 from inspections.operations import load as load_inspection
-from inspections.schemas import path_uuid
 from rectification import notices, operations, presenting
 from rectification.models import Notice
 from rectification.policies import visible_findings

@@ -4,7 +4,7 @@ from datetime import date
 import click
 from flask import Flask
 
-from rectification.presenting import local_today
+from core.clock import local_today
 from rectification.tracking import overdue_by_outlet, send_reminders
 
 

@@ -1,12 +1,47 @@
-"""Notices sent to outlets, their printed editions, outlets' responses and inspectors' verifications."""
+"""Findings, the notices sent to outlets, their printed editions, outlets' responses and inspectors'
+verifications."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from core.db import Model, utcnow
+from core.db import Model, TimestampMixin, utcnow
+
+
+class Finding(TimestampMixin, Model):
+    """A failed item of a submitted inspection, opened when it reaches the outlet; the rectification
+    loop works on these."""
+
+    __tablename__ = "finding"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    inspection_id: Mapped[int] = mapped_column(ForeignKey("inspection.id"), index=True)
+    outlet_id: Mapped[int] = mapped_column(ForeignKey("outlet.id"), index=True)
+    item_key: Mapped[str] = mapped_column(String(60))
+    section_key: Mapped[str] = mapped_column(String(60))
+    severity: Mapped[str] = mapped_column(String(10))
+    title: Mapped[str] = mapped_column(String(300))
+    requirement: Mapped[str] = mapped_column(Text, default="")
+    note: Mapped[str] = mapped_column(Text, default="")
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"), index=True)
+    photo_ids: Mapped[list] = mapped_column(JSON, default=list)
+    status: Mapped[str] = mapped_column(String(12), default="open", index=True)
+    due_date: Mapped[date | None] = mapped_column(Date)
+    published: Mapped[bool] = mapped_column(default=True)
+    responded_at: Mapped[datetime | None]
+    closed_at: Mapped[datetime | None]
+
+    inspection = relationship("Inspection")
+    outlet = relationship("Outlet")
+    staff = relationship("Staff")
+
+    __table_args__ = (
+        UniqueConstraint("inspection_id", "item_key"),
+        CheckConstraint("severity IN ('minor', 'major', 'critical')", name="severity"),
+        CheckConstraint("status IN ('open', 'responded', 'closed')", name="status"),
+    )
 
 
 class Notice(Model):
@@ -75,3 +110,7 @@ class Verification(Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     inspector = relationship("User")
+
+
+# Read by the reports: findings grouped by the month they were raised in.
+Index("ix_finding_created_at", Finding.created_at)

@@ -11,6 +11,7 @@ from sqlalchemy import bindparam, func, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from core.audit import content_hash
+from core.clock import local_zone
 from core.db import utcnow
 from core.errors import Conflict, NotFound
 from core.extensions import db
@@ -18,8 +19,8 @@ from core.pdf import ProjectOnlyFetcher, render_pdf
 from core.storage import new_key, storage
 from core.urls import public_url
 from inspections.evidence import sha256_hex
-from inspections.models import Finding, Inspection, Photo
-from inspections.operations import local_zone
+from inspections.models import Inspection, Photo
+from rectification.models import Finding
 from inspections.photostore import ensure_derivatives
 from org.models import Branch, Outlet, Staff
 from rectification.models import Notice, NoticeEdition, Response

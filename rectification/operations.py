@@ -9,24 +9,15 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from core import audit, transitions
+from core.clock import local_zone
 from core.db import utcnow
 from core.errors import Conflict, NotFound, OperationError
 from core.extensions import db
 from core.permissions import CONCEALED, authorize, require_login
 from inspections import evidence, photostore
-from inspections.events import findings_published
-from inspections.models import Finding, Photo
-from inspections.operations import local_zone
+from inspections.models import Photo
+from rectification.models import Finding
 from rectification.models import Response, Verification
-from rectification.notices import issue
-
-
-@findings_published.connect
-def _issue_notice(inspection, finding_ids=(), actor=None) -> None:
-    """A numbered notice for every inspection whose findings reach the outlet (same transaction)."""
-    notice_id, number = issue(inspection)
-    audit.record_now("notice.issue", object_type="notice", object_id=str(notice_id), actor=actor,
-                     details={"number": number, "findings": len(finding_ids)})
 
 
 def load_finding(ident: int, actor, action: str = "finding.view") -> Finding:

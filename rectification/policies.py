@@ -4,7 +4,7 @@ from __future__ import annotations
 from sqlalchemy import Select, false
 
 from core.permissions import Role, rule
-from inspections.models import Finding
+from rectification.models import Finding
 
 BANK_READERS = {Role.ADMIN.value, Role.VIEWER.value, Role.INSPECTOR.value, Role.REMOTE_MONITOR.value}
 

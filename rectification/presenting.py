@@ -5,9 +5,10 @@ from datetime import date
 
 from sqlalchemy import select
 
+from core.clock import local_today
 from core.extensions import db
-from inspections.models import Finding, Photo
-from inspections.operations import local_today, local_zone  # noqa: F401  (local_today re-exported)
+from inspections.models import Photo
+from rectification.models import Finding
 from rectification.models import Response, Verification
 
 

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from marshmallow import fields, validate
 
+from core.identifiers import UUID_TEXT
 from core.schemas import Schema
-from inspections.schemas import UUID_TEXT
 
 
 class ResponseInSchema(Schema):

@@ -11,10 +11,10 @@ from urllib.parse import unquote, urlparse
 from flask import current_app
 from sqlalchemy import select
 
+from core.clock import local_zone
 from core.extensions import db
 from core.urls import public_url
-from inspections.models import Finding
-from inspections.operations import local_zone
+from rectification.models import Finding
 from org.models import Outlet, User
 
 

@@ -14,7 +14,8 @@ from core.extensions import db
 from core.permissions import authorize, can
 from inspections.evidence import sha256_hex
 from inspections.media import send_photo
-from inspections.models import Finding, Photo
+from inspections.models import Photo
+from rectification.models import Finding
 from inspections.operations import load as load_inspection
 from org.models import Outlet
 from rectification import notices, operations, presenting

@@ -5,11 +5,10 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    from core.extensions import api, csrf
+    from core.extensions import register_api
     from reports import api as reports_api
     from reports import cli, history, policies, views  # noqa: F401  (the seed-demo step, the permission rules)
 
-    api.register_blueprint(reports_api.blp)
-    csrf.exempt(reports_api.blp)
+    register_api(reports_api.blp)
     app.register_blueprint(views.blp)
     cli.init_app(app)

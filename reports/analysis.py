@@ -7,14 +7,16 @@ from flask import render_template
 from flask_babel import force_locale
 from sqlalchemy import and_, case, func, select
 
+from core.clock import local_today
 from core.extensions import db
 from core.pdf import render_pdf
-from inspections.models import Answer, Finding, Inspection
+from inspections.models import Answer, Inspection
+from rectification.models import Finding
 from org.models import Branch
 from reports import charts, dashboards, rules
 from reports.counting import counted_finding, counted_inspection, plan_each_query, seconds_between, submitted_in
 from reports.models import PUBLISHED, ServiceList
-from reports.periods import Period, local_today
+from reports.periods import Period
 from reports.rankings import league
 
 SEVERITIES = ("critical", "major", "minor")

@@ -7,7 +7,8 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import ColumnElement, FunctionElement
 
 from core.extensions import db
-from inspections.models import DRAFT, PUBLISHED, Finding, Inspection
+from inspections.models import DRAFT, PUBLISHED, Inspection
+from rectification.models import Finding
 from reports.periods import Cycle, Period
 
 

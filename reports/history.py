@@ -16,17 +16,17 @@ from sqlalchemy import insert, select
 from checklists import scoring
 from checklists.store import checklist_of, current_versions
 from core import audit
+from core.clock import local_today, local_zone
 from core.extensions import db
 from core.seeding import step
 from inspections.models import Answer, Inspection, SectionScore
-from inspections.operations import local_zone
 from org.models import Outlet, Staff, User
 from org.seed import OUTLETS
 from reports import history_answers as answering
 from reports import history_rectification as rectification
 from reports import operations
 from reports.models import ServiceList
-from reports.periods import Period, cycles, last_complete_month, local_today, quarter_period
+from reports.periods import Period, cycles, last_complete_month, quarter_period
 
 NAMESPACE = uuid_module.UUID("6c0f3f55-2f55-4a8e-9d8a-7a1e6b2f0c11")
 MONTHS = 6

@@ -8,10 +8,10 @@ from datetime import date, timedelta
 
 from sqlalchemy import func, insert, select
 
+from core.clock import local_zone
 from core.db import utcnow
 from core.extensions import db
-from inspections.models import Finding
-from inspections.operations import local_zone
+from rectification.models import Finding
 from org.models import Branch, Outlet
 from rectification.models import Notice, Response, Verification
 

@@ -5,11 +5,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, event, select
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text, UniqueConstraint, event, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.db import Model, utcnow
-from inspections.models import Finding, Inspection
 
 DRAFT, PUBLISHED = "draft", "published"
 RED, BLACK, HELD = "red", "black", "held"
@@ -108,13 +107,6 @@ class MysteryConfirmation(Model):
     confirmed_by = relationship("User")
 
     __table_args__ = (UniqueConstraint("inspection_id", "staff_id"),)
-
-
-# Read-side indexes the reports need on the inspections' tables: on PostgreSQL a month of score rows is
-# read from the index alone, and findings are grouped by the month they were raised in.
-Index("ix_inspection_report_window", Inspection.submitted_at,
-      postgresql_include=["kind", "status", "outlet_id", "staff_id", "percent"])
-Index("ix_finding_created_at", Finding.created_at)
 
 
 class PublishedListFrozen(RuntimeError):

@@ -11,7 +11,8 @@ from core.errors import Conflict, NotFound, OperationError
 from core.extensions import db
 from core.permissions import authorize
 from inspections.models import PUBLISHED as INSPECTION_PUBLISHED
-from inspections.models import Finding, Inspection
+from inspections.models import Inspection
+from rectification.models import Finding
 from org.models import Branch, Outlet, Staff
 from reports import periods, rules, service_lists
 from reports.models import DRAFT, PUBLISHED, MysteryConfirmation, ReportRule, ServiceList, ServiceListEntry

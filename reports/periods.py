@@ -8,27 +8,18 @@ from __future__ import annotations
 import calendar
 import re
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 
+from core.clock import local_midnight, local_today
 from core.errors import OperationError
 from core.extensions import db
 from inspections.models import Plan
-from inspections.operations import local_zone
 from inspections.scheduling import cycle_of
 
 MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 QUARTER = re.compile(r"^(\d{4})-?Q([1-4])$", re.IGNORECASE)
-
-
-def local_midnight(day: date) -> datetime:
-    """The UTC instant at which the given local day begins."""
-    return datetime.combine(day, time.min, tzinfo=local_zone()).astimezone(UTC)
-
-
-def local_today() -> date:
-    return datetime.now(local_zone()).date()
 
 
 @dataclass(frozen=True)

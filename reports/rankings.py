@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 from sqlalchemy import and_, case, func, select
 
 from core.extensions import db
-from inspections.models import Finding, Inspection
+from inspections.models import Inspection
+from rectification.models import Finding
 from org.models import Outlet, Staff
 from reports import rules
 from reports.counting import counted_inspection, cycle_number, plan_each_query, seconds_between, within_cycles

@@ -5,10 +5,10 @@ from flask import url_for
 from flask_login import current_user
 from marshmallow import fields, post_dump, validate
 
+from core.clock import local_zone
+from core.identifiers import UUID_TEXT
 from core.permissions import can
 from core.schemas import Schema
-from inspections.operations import local_zone
-from inspections.schemas import UUID_TEXT
 
 PERIOD_HELP = "YYYY-MM (a month) or YYYYQn (a quarter); default: the last complete one"
 MONTH_HELP = "YYYY-MM; default: the last complete month"

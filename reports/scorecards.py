@@ -14,7 +14,8 @@ from datetime import datetime
 from sqlalchemy import and_, case, exists, func, or_, select
 
 from core.extensions import db
-from inspections.models import Finding, Inspection
+from inspections.models import Inspection
+from rectification.models import Finding
 from org.models import Outlet, Staff
 from reports import rules
 from reports.counting import (

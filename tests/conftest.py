@@ -72,7 +72,9 @@ def app(tmp_path_factory):
     application.test_client_class = ClosingClient
     with application.app_context():
         upgrade(directory=str(Path(__file__).resolve().parent.parent / "migrations"))
-    return application
+    yield application
+    with application.app_context():
+        _db.engine.dispose()
 
 
 @pytest.fixture(autouse=True)

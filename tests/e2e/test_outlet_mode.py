@@ -8,7 +8,8 @@ from sqlalchemy import func, select
 from checklists.models import ChecklistVersion
 from checklists.store import checklist_of
 from core.extensions import db as _db
-from inspections.models import Finding, Photo
+from inspections.models import Photo
+from rectification.models import Finding
 from rectification.models import Response
 from tests.conftest import PASSWORD
 from tests.e2e.conftest import jpeg, screenshot

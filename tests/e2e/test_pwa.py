@@ -6,7 +6,8 @@ import random
 import pytest
 from sqlalchemy import func, select
 
-from inspections.models import Finding, Inspection, Photo
+from inspections.models import Inspection, Photo
+from rectification.models import Finding
 from tests.e2e.conftest import screenshot
 from tests.e2e.pwa_steps import (answer_everything, attach_photo, log_in, open_assignment, pick_staff,
                                  review_and_submit, sign, wait_all_sent)

@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 import threading
 
-from inspections.models import Answer, Finding, Inspection, Photo
+from inspections.models import Answer, Inspection, Photo
+from rectification.models import Finding
 from tests.inspections.helpers import (
     at_once,
     count,

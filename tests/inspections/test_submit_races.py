@@ -8,7 +8,8 @@ from checklists import scoring
 from checklists.store import checklist_of
 from core.extensions import db
 from inspections import photostore, submission
-from inspections.models import Answer, Finding, Inspection, Photo, SectionScore
+from inspections.models import Answer, Inspection, Photo, SectionScore
+from rectification.models import Finding
 from tests.inspections.helpers import count, draft_body, full_answers, jpeg, media_files, new_uuid
 
 

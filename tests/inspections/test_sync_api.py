@@ -10,7 +10,8 @@ from sqlalchemy import select
 from checklists import scoring
 from checklists.store import checklist_of
 from core.audit import AuditEntry
-from inspections.models import Answer, Assignment, Finding, Inspection, Photo, SectionScore
+from inspections.models import Answer, Assignment, Inspection, Photo, SectionScore
+from rectification.models import Finding
 from tests.inspections.helpers import by_key, count, draft_body, full_answers, jpeg, media_files, new_uuid, rows
 
 

@@ -15,7 +15,8 @@ import openpyxl
 from checklists import operations as checklist_operations
 from checklists.store import checklist_of
 from core.extensions import db as _db
-from inspections.models import Assignment, Finding, Inspection, Plan
+from inspections.models import Assignment, Inspection, Plan
+from rectification.models import Finding
 from org import accounts
 from org.models import User, Vendor
 from org.views import RESOURCES

@@ -214,10 +214,13 @@ def test_behind_a_proxy_each_client_is_throttled_by_its_own_address(app, db, use
     from app import create_app
 
     proxied = create_app({"TESTING": True, "SERVER_NAME": None, "REDIS_URL": "", "PROXY_COUNT": 1})
-    client = proxied.test_client()
     forged_then_real = {"X-Forwarded-For": "198.51.100.7, 203.0.113.5"}  # the proxy appends the real one
-    assert client.post(TOKENS, json={"username": "viewer", "password": WRONG},
-                       headers=forged_then_real).status_code == 401
+    try:
+        assert proxied.test_client().post(TOKENS, json={"username": "viewer", "password": WRONG},
+                                          headers=forged_then_real).status_code == 401
+    finally:
+        with proxied.app_context():
+            db.engine.dispose()  # the second app's own connections
     db.session.expire_all()
     addresses = db.session.execute(select(LoginAttempt.ip).where(LoginAttempt.username == "viewer")).scalars().all()
     assert addresses == ["203.0.113.5"]

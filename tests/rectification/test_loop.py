@@ -9,7 +9,8 @@ import re
 import pytest
 
 from core.audit import AuditEntry
-from inspections.models import Finding, Photo
+from inspections.models import Photo
+from rectification.models import Finding
 from rectification.models import Notice, Response, Verification
 from tests.inspections.helpers import count, jpeg, new_uuid, png, rows, sha256
 from tests.rectification.helpers import browser

@@ -7,7 +7,8 @@ from datetime import date, timedelta
 import pytest
 
 from core.audit import AuditEntry
-from inspections.models import Assignment, Finding, Inspection
+from inspections.models import Assignment, Inspection
+from rectification.models import Finding
 from rectification.models import Notice
 from tests.inspections.helpers import count, draft_body, full_answers, new_uuid, rows
 from tests.rectification.helpers import browser

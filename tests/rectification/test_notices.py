@@ -12,7 +12,8 @@ from PIL import Image
 
 from checklists.store import checklist_of
 from core.audit import AuditEntry
-from inspections.models import Finding, Inspection, Photo
+from inspections.models import Inspection, Photo
+from rectification.models import Finding
 from rectification.models import Notice, NoticeEdition
 from tests.inspections.helpers import count, draft_body, full_answers, jpeg, media_files, new_uuid, rows
 from tests.rectification.helpers import flat_text, local_year, multipart, page_count, page_png, pdf_fonts, pdf_images

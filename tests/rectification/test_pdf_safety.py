@@ -14,7 +14,7 @@ import pytest
 from core import pdf as core_pdf
 from core.pdf import BASE_URL, ProjectOnlyFetcher, RefusedResource, render_pdf
 from core.storage import storage
-from inspections.models import Finding
+from rectification.models import Finding
 from tests.inspections.helpers import jpeg, new_uuid, rows
 from tests.rectification.helpers import flat_text
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import json
 
-from inspections.models import Finding, Photo
+from inspections.models import Photo
+from rectification.models import Finding
 from rectification.models import Response, Verification
 from tests.inspections.helpers import at_once, count, jpeg, new_uuid, rows, sha256, statuses
 from tests.rectification.test_loop import put_photo, respond

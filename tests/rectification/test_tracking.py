@@ -12,7 +12,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from aiosmtpd.controller import Controller
 
-from inspections.models import Finding, Inspection
+from inspections.models import Inspection
+from rectification.models import Finding
 from rectification.tracking import ClosureFigures, closure_by_outlet_month, overdue_by_outlet, send_reminders
 from tests.inspections.helpers import rows
 from tests.rectification.helpers import browser

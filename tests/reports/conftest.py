@@ -29,7 +29,8 @@ import pytest
 
 from checklists import operations as checklist_operations
 from core.extensions import db as _db
-from inspections.models import Answer, Finding, Inspection, SectionScore
+from inspections.models import Answer, Inspection, SectionScore
+from rectification.models import Finding
 from tests.support import fresh_request_globals  # noqa: F401  (autouse)
 
 ZONE = ZoneInfo("Asia/Shanghai")

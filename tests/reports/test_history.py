@@ -3,11 +3,13 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from inspections.models import Answer, Finding, Inspection, SectionScore
+from inspections.models import Answer, Inspection, SectionScore
+from rectification.models import Finding
 from rectification.models import Notice, Response, Verification
 from reports import rankings, scorecards
 from reports.models import ServiceList
-from reports.periods import last_complete_month, local_today
+from core.clock import local_today
+from reports.periods import last_complete_month
 from tests.support import row_counts
 
 

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from checklists import operations as checklist_operations
 from checklists import scoring
 from core.audit import AuditEntry
-from inspections.models import Finding
+from rectification.models import Finding
 from org import accounts
 from reports import operations, presenting, scorecards
 from reports.periods import month_period

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from reports import operations
 from reports.models import PublishedListFrozen, ServiceList, ServiceListEntry
-from reports.periods import local_today
+from core.clock import local_today
 
 
 def _entries(bank, body) -> dict:

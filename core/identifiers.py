@@ -1,0 +1,23 @@
+"""Client-made identifiers: every object a phone creates is named by a UUID, checked here before it
+reaches a query or a storage path."""
+from __future__ import annotations
+
+import re
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from marshmallow import validate
+
+from core.errors import OperationError
+
+UUID_PATTERN = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+UUID_TEXT = validate.Regexp(UUID_PATTERN.pattern, flags=re.IGNORECASE, error=_l("Not a UUID."))
+
+
+def path_uuid(value: str, name: str = "uuid") -> str:
+    """A UUID from a URL path, lower-cased, or a 422 that says what a UUID looks like."""
+    value = value.lower()
+    if not UUID_PATTERN.match(value):
+        raise OperationError(_("%(name)s must be a UUID such as 6f1c2a9e-2b1d-4c55-9a57-0c7d1e2f3a4b.", name=name),
+                             {name: [_("Not a UUID.")]})
+    return value
