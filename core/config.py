@@ -72,6 +72,8 @@ def load_config(environ: dict[str, str] | None = None) -> dict:
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "PORT": int(env.get("PORT", "5000")),
         "REDIS_URL": env.get("REDIS_URL", ""),
+        # Seconds before each new try of a failed job (on Redis workers); one try per number.
+        "JOB_RETRY_DELAYS": [int(delay) for delay in env.get("JOB_RETRY_DELAYS", "30,120,600").split(",") if delay.strip()],
         "SMTP_URL": env.get("SMTP_URL", ""),
         "MAIL_FROM": env.get("MAIL_FROM", "inspection@localhost"),
         "S3_ENDPOINT_URL": env.get("S3_ENDPOINT_URL", ""),

@@ -1,21 +1,29 @@
 """Work that need not hold up a response (photo derivatives).
 
 Without `REDIS_URL` a job runs in the process that asked for it, once the response has gone out (the
-server closes the response, then runs the job). With `REDIS_URL` it is pushed to a Redis list and
-`flask jobs work` runs it, in as many worker processes as wanted. Either way a process can die with
-work queued, so whoever needs a job's result first makes it if it is not there yet.
+server closes the response, then runs the job). With `REDIS_URL` it goes on an RQ queue and
+`flask jobs work` runs it, in as many worker processes as wanted: a job that raises is tried again
+after the delays in `JOB_RETRY_DELAYS`, then kept in RQ's failed-job registry (`flask jobs failed`,
+`flask jobs requeue`, `rq info`). Either way a process can die with work queued, so whoever needs a
+job's result first makes it if it is not there yet.
 """
 from __future__ import annotations
 
 import functools
-import json
-import time
 from collections.abc import Callable
 
 import click
 from flask import Flask, current_app, g, has_request_context
+from rq import Queue, Retry, Worker
+from rq.job import Job
+from rq.registry import FailedJobRegistry
 
-QUEUE = "inspection:jobs"
+from core.extensions import db
+
+QUEUE = "inspection"
+JOB_TIMEOUT_SECONDS = 600  # a 60-megapixel HEIC decodes in well under a minute
+RESULT_TTL_SECONDS = 3600  # jobs return nothing; finished ones stay visible for an hour
+FAILURE_TTL_SECONDS = 30 * 24 * 3600
 _handlers: dict[str, Callable[..., None]] = {}
 
 
@@ -31,7 +39,17 @@ def job(name: str):
 def _redis(url: str):
     import redis
 
-    return redis.Redis.from_url(url)
+    # A Redis that does not answer must not hold a request up for long: the job then runs here.
+    return redis.Redis.from_url(url, socket_connect_timeout=5)
+
+
+def queue(app: Flask) -> Queue:
+    return Queue(QUEUE, connection=_redis(app.config["REDIS_URL"]))
+
+
+def perform(name: str, **payload) -> None:
+    """What a worker runs (inside the worker's app context); an exception marks the job failed."""
+    _handlers[name](**payload)
 
 
 def enqueue(name: str, **payload) -> None:
@@ -39,12 +57,15 @@ def enqueue(name: str, **payload) -> None:
     if name not in _handlers:
         raise KeyError(f"no job called {name}")
     app = current_app._get_current_object()
-    url = app.config.get("REDIS_URL")
-    if url:
+    if app.config.get("REDIS_URL"):
         from redis import RedisError
 
+        delays = app.config["JOB_RETRY_DELAYS"]
         try:
-            _redis(url).lpush(QUEUE, json.dumps({"job": name, "payload": payload}))
+            queue(app).enqueue(perform, name, **payload, job_timeout=JOB_TIMEOUT_SECONDS,
+                               result_ttl=RESULT_TTL_SECONDS, failure_ttl=FAILURE_TTL_SECONDS,
+                               retry=Retry(max=len(delays), interval=list(delays)) if delays else None,
+                               description=f"{name} {payload}")
             return
         except RedisError as error:  # the work is still done, here: the request must not fail for it
             app.logger.warning("Redis unreachable (%s); job %s runs in this process", error, name)
@@ -59,31 +80,63 @@ def run(app: Flask, name: str, payload: dict) -> None:
     with app.app_context():
         try:
             _handlers[name](**payload)
-        except Exception:  # a job's failure must not reach the response already sent or stop a worker
+        except Exception:  # a job's failure must not reach the response already sent
             app.logger.exception("job %s %s failed", name, payload)
 
 
-def work(app: Flask, *, once: bool = False, wait_seconds: int = 5) -> int:
-    """Take jobs from Redis and run them; with once=True, stop when the queue is empty."""
-    from redis import RedisError
+class AppWorker(Worker):
+    """An RQ worker whose jobs run in the app's context, each with a database session of its own.
 
-    client, done = _redis(app.config["REDIS_URL"]), 0
-    while True:
-        try:
-            item = client.brpop([QUEUE], timeout=wait_seconds)
-        except RedisError as error:
-            if once:
-                raise
-            app.logger.warning("Redis unreachable (%s); trying again", error)
-            time.sleep(wait_seconds)
-            continue
-        if item is None:
-            if once:
-                return done
-            continue
-        message = json.loads(item[1])
-        run(app, message["job"], message["payload"])
-        done += 1
+    Each job runs in a forked process, so a picture that crashes its decoder takes only that job
+    down (it is marked failed and retried), never the worker."""
+
+    def __init__(self, *args, app: Flask, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.app = app
+
+    def perform_job(self, job, queue):
+        with self.app.app_context():
+            if self.is_horse:
+                # Connections the parent opened are the parent's: the fork must open its own.
+                db.engine.dispose(close=False)
+            try:
+                return super().perform_job(job, queue)
+            finally:
+                db.session.remove()
+
+
+def work(app: Flask, *, burst: bool = False) -> bool:
+    """Run queued jobs until stopped (with burst=True, until the queue is empty); True if any ran.
+    The worker also moves jobs whose retry delay has passed back onto the queue."""
+    jobs = queue(app)
+    worker = AppWorker([jobs], connection=jobs.connection, app=app, log_job_description=True)
+    return worker.work(burst=burst, with_scheduler=True, logging_level="INFO")
+
+
+def failed_jobs(app: Flask) -> list[Job]:
+    jobs = queue(app)
+    registry = FailedJobRegistry(queue=jobs)
+    return [job for job in Job.fetch_many(registry.get_job_ids(), connection=jobs.connection) if job is not None]
+
+
+def _describe_failure(failed_job: Job) -> str:
+    result = failed_job.latest_result()
+    lines = (result.exc_string or "").strip().splitlines() if result else []
+    when = f"{failed_job.ended_at:%Y-%m-%d %H:%M}" if failed_job.ended_at else "-"
+    return f"{failed_job.id}  {when}  {failed_job.description}  {lines[-1] if lines else ''}"
+
+
+def requeue(app: Flask, job_ids: list[str]) -> list[str]:
+    """Put failed jobs back on the queue (all of them without ids); the ids requeued."""
+    registry = FailedJobRegistry(queue=queue(app))
+    chosen = job_ids or registry.get_job_ids()
+    known = set(registry.get_job_ids())
+    requeued = []
+    for job_id in chosen:
+        if job_id in known:
+            registry.requeue(job_id)
+            requeued.append(job_id)
+    return requeued
 
 
 def init_app(app: Flask) -> None:
@@ -97,10 +150,29 @@ def init_app(app: Flask) -> None:
     def jobs_group():
         """Background work (needs REDIS_URL)."""
 
-    @jobs_group.command("work")
-    @click.option("--once", is_flag=True, help="stop when the queue is empty")
-    def work_command(once):
-        """Run queued jobs: photo derivatives."""
+    def needs_redis():
         if not app.config.get("REDIS_URL"):
             raise click.UsageError("Set REDIS_URL: without it, jobs run in the web process after each response.")
-        click.echo(f"{work(app, once=once)} job(s) done")
+
+    @jobs_group.command("work")
+    @click.option("--burst", is_flag=True, help="stop when the queue is empty")
+    def work_command(burst):
+        """Run queued jobs (photo derivatives) in an RQ worker."""
+        needs_redis()
+        work(app, burst=burst)
+
+    @jobs_group.command("failed")
+    def failed_command():
+        """List the jobs that failed every try."""
+        needs_redis()
+        failed = failed_jobs(app)
+        for failed_job in failed:
+            click.echo(_describe_failure(failed_job))
+        click.echo(f"{len(failed)} failed job(s)")
+
+    @jobs_group.command("requeue")
+    @click.argument("job_ids", nargs=-1)
+    def requeue_command(job_ids):
+        """Put failed jobs back on the queue: the ones named, or all of them."""
+        needs_redis()
+        click.echo(f"{len(requeue(app, list(job_ids)))} job(s) requeued")

@@ -3,6 +3,7 @@ emptied after every test; an app, a client, a CLI runner, and factories for the 
 from __future__ import annotations
 
 import os
+import signal
 from pathlib import Path
 
 import pytest
@@ -96,6 +97,24 @@ def client(app):
 @pytest.fixture
 def runner(app):
     return app.test_cli_runner()
+
+
+@pytest.fixture
+def redis_jobs(app, monkeypatch):
+    """Jobs go on the RQ queue of a real Redis (a database of the tests' own, emptied before and after);
+    a failed job is tried again at once, three times."""
+    from core import jobs
+
+    url = os.environ.get("TEST_REDIS_URL") or "redis://127.0.0.1:6379/14"
+    monkeypatch.setitem(app.config, "REDIS_URL", url)
+    monkeypatch.setitem(app.config, "JOB_RETRY_DELAYS", [0, 0, 0])
+    connection = jobs._redis(url)
+    connection.flushdb()
+    handlers = {number: signal.getsignal(number) for number in (signal.SIGINT, signal.SIGTERM)}
+    yield jobs.queue(app)
+    for number, handler in handlers.items():  # a worker installs its own; the test run keeps pytest's
+        signal.signal(number, handler)
+    connection.flushdb()
 
 
 @pytest.fixture

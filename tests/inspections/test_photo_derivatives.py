@@ -5,14 +5,12 @@ broken, and stops the submit with a message."""
 from __future__ import annotations
 
 import io
-import os
 from datetime import UTC, datetime
 
 import pillow_heif
 import pytest
 from PIL import Image
 
-from core import jobs
 from core.extensions import db
 from inspections import photostore
 from inspections.models import Photo
@@ -118,21 +116,19 @@ def test_a_picture_that_will_not_decode_is_named_and_stops_the_submit(app, org, 
     assert media_files(app) == files and count(Photo) == 1
 
 
-def test_with_redis_the_copies_are_made_by_a_worker(app, draft, sync, auth, after_response, monkeypatch):
-    url = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/15"
-    monkeypatch.setitem(app.config, "REDIS_URL", url)
-    queue = jobs._redis(url)
-    queue.delete(jobs.QUEUE)
+def test_with_redis_the_copies_are_made_by_a_worker(app, draft, sync, auth, after_response, redis_jobs, runner):
     photo_uuid = new_uuid()
     assert sync.photo(draft, photo_uuid, heic(), auth, content_type="image/heic").status_code == 201
-    assert queue.llen(jobs.QUEUE) == 1
+    assert redis_jobs.count == 1
     assert rows(Photo)[0].display_key is None
     db.session.rollback()  # the worker is another session: the test's read must not hold the database
 
-    assert jobs.work(app, once=True, wait_seconds=1) == 1
+    result = runner.invoke(args=["jobs", "work", "--burst"])
+    assert result.exit_code == 0, result.output
     [photo] = rows(Photo)
     assert photo.display_key and photo.thumb_key and photo.dhash
-    assert queue.llen(jobs.QUEUE) == 0
+    assert redis_jobs.count == 0 and redis_jobs.finished_job_registry.count == 1
+    assert redis_jobs.failed_job_registry.count == 0
     assert_clean_red_corner(sync.get_photo(draft, photo_uuid, auth, "thumb").data)
 
 
@@ -145,7 +141,7 @@ def test_with_redis_unreachable_the_web_process_does_the_work(app, draft, sync, 
 
 
 def test_the_worker_command_needs_redis(runner):
-    result = runner.invoke(args=["jobs", "work", "--once"])
+    result = runner.invoke(args=["jobs", "work", "--burst"])
     assert result.exit_code != 0 and "REDIS_URL" in result.output
 
 
