@@ -45,7 +45,7 @@ def _form_answers(checklist, form, photo_ids: list[str]) -> list[dict]:
 def desk():
     authorize("remote.desk")
     today = local_today()
-    due, coverage, cycle = remote_queue(today, None if current_user.role == "admin" else current_user.id)
+    due, coverage, cycle = remote_queue(today, None if can(current_user, "remote.every_queue") else current_user.id)
     versions = current_versions(("remote",))
     if not versions:
         return render_template("inspections/desk.html", assignment=None, due=due, coverage=coverage, cycle=cycle,

@@ -13,7 +13,7 @@ from core.extensions import db
 from core.permissions import authorize
 from inspections import mystery, vendor_stats
 from inspections.models import Assignment, Inspection
-from inspections.policies import visible_assignments
+from inspections.policies import visible_assignments, visible_shoppers
 from inspections.presenting import assignment_rows
 from org.models import Staff, User
 
@@ -81,9 +81,6 @@ def coordinator():
             errors = [getattr(failure, "message", str(failure))]
     rows = assignment_rows(visible_assignments(current_user, select(Assignment).where(Assignment.kind == "mystery")),
                            local_today(), horizon_days=120)
-    shoppers_query = select(User).where(User.role == "mystery_shopper", User.active.is_(True))
-    if current_user.role != "admin":
-        shoppers_query = shoppers_query.where(User.vendor_id == current_user.vendor_id)
-    shoppers = db.session.execute(shoppers_query.order_by(User.username)).scalars().all()
+    shoppers = db.session.execute(visible_shoppers(current_user).order_by(User.username)).scalars().all()
     return render_template("inspections/vendor.html", rows=rows, shoppers=shoppers, errors=errors), \
         422 if errors else 200

@@ -5,11 +5,12 @@ vendor's own shopper may learn that it exists.
 """
 from __future__ import annotations
 
-from sqlalchemy import Select, and_, false, or_
+from sqlalchemy import Select, and_, false, or_, select
 
 from checklists.policies import usable_kinds
 from core.permissions import Role, roles, rule
 from inspections.models import DRAFT, PUBLISHED, Assignment, Inspection
+from org.models import User
 
 ADMIN, VIEWER = Role.ADMIN.value, Role.VIEWER.value
 INSPECTOR, MONITOR = Role.INSPECTOR.value, Role.REMOTE_MONITOR.value
@@ -19,6 +20,8 @@ rule("inspection.create")(roles(Role.ADMIN, Role.INSPECTOR, Role.REMOTE_MONITOR,
 rule("plan.manage")(roles(Role.ADMIN))
 rule("assignment.list")(roles(Role.ADMIN, Role.VIEWER, Role.INSPECTOR, Role.REMOTE_MONITOR, Role.MYSTERY_SHOPPER))
 rule("remote.desk")(roles(Role.ADMIN, Role.REMOTE_MONITOR))
+# A monitor works the tellers assigned to them (and the unassigned); the admin sees every queue.
+rule("remote.every_queue")(roles(Role.ADMIN))
 rule("inspection.list")(lambda user, obj=None: True)
 rule("mystery.review")(roles(Role.ADMIN))
 rule("mystery.performance")(roles(Role.ADMIN))
@@ -137,3 +140,13 @@ def visible_assignments(user, query: Select) -> Select:
         return query.where(Assignment.kind != "mystery", Assignment.kind.in_(usable_kinds(user)),
                            or_(Assignment.assignee_id.is_(None), Assignment.assignee_id == user.id))
     return query.where(false())
+
+
+def visible_shoppers(user) -> Select:
+    """Active shoppers a visit may be handed to: any for the admin, a vendor's own for its coordinator."""
+    query = select(User).where(User.role == SHOPPER, User.active.is_(True))
+    if user.role == Role.ADMIN.value:
+        return query
+    if user.vendor_id is None:
+        return query.where(false())
+    return query.where(User.vendor_id == user.vendor_id)

@@ -14,11 +14,10 @@ from core.extensions import db
 from core.identifiers import path_uuid
 from core.permissions import authorize, can
 from inspections.media import send_photo
-from rectification.models import Finding
 from inspections.operations import load as load_inspection
 from rectification import notices, operations, presenting
-from rectification.models import Notice
-from rectification.policies import visible_findings
+from rectification.models import Finding, Notice
+from rectification.policies import visible_findings, visible_notices
 from rectification.schemas import (
     FindingDetailSchema,
     FindingListArgs,
@@ -135,8 +134,6 @@ def report_pdf(uuid):
 def list_notices():
     """Notices the caller may see."""
     authorize("finding.list")
-    query = select(Notice).order_by(Notice.issued_at.desc()).limit(500)
-    if current_user.role == "outlet_manager":
-        query = query.where(Notice.outlet_id == current_user.outlet_id)
+    query = visible_notices(current_user, select(Notice).order_by(Notice.issued_at.desc()).limit(500))
     rows = db.session.execute(query).scalars().all()
     return [n for n in rows if can(current_user, "inspection.view", n.inspection)]

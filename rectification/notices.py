@@ -20,10 +20,9 @@ from core.storage import new_key, storage
 from core.urls import public_url
 from inspections.evidence import sha256_hex
 from inspections.models import Inspection, Photo
-from rectification.models import Finding
 from inspections.photostore import ensure_derivatives
 from org.models import Branch, Outlet, Staff
-from rectification.models import Notice, NoticeEdition, Response
+from rectification.models import Finding, Notice, NoticeEdition, Response
 
 PRINT_EDGE = 600  # 44 mm wide at about 300 dpi
 REPORT_PHOTOS_PER_ITEM = 2

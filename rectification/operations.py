@@ -16,8 +16,7 @@ from core.extensions import db
 from core.permissions import CONCEALED, authorize, require_login
 from inspections import evidence, photostore
 from inspections.models import Photo
-from rectification.models import Finding
-from rectification.models import Response, Verification
+from rectification.models import Finding, Response, Verification
 
 
 def load_finding(ident: int, actor, action: str = "finding.view") -> Finding:

@@ -3,10 +3,13 @@ from __future__ import annotations
 
 from sqlalchemy import Select, false
 
-from core.permissions import Role, rule
-from rectification.models import Finding
+from core.permissions import Role, roles, rule
+from rectification.models import Finding, Notice
 
 BANK_READERS = {Role.ADMIN.value, Role.VIEWER.value, Role.INSPECTOR.value, Role.REMOTE_MONITOR.value}
+
+# Closure rates of every outlet, month by month, are the bank's figures, not an outlet's.
+rule("finding.figures")(roles(Role.ADMIN, Role.VIEWER, Role.INSPECTOR))
 
 
 @rule("finding.list")
@@ -47,4 +50,13 @@ def visible_findings(user, query: Select) -> Select:
         return query
     if user.role == Role.OUTLET_MANAGER.value:
         return query.where(Finding.outlet_id == user.outlet_id)
+    return query.where(false())
+
+
+def visible_notices(user, query: Select) -> Select:
+    """The bank sees every notice (each still checked against its inspection); an outlet its own."""
+    if user.role in BANK_READERS:
+        return query
+    if user.role == Role.OUTLET_MANAGER.value:
+        return query.where(Notice.outlet_id == user.outlet_id)
     return query.where(false())

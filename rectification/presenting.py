@@ -8,8 +8,7 @@ from sqlalchemy import select
 from core.clock import local_today
 from core.extensions import db
 from inspections.models import Photo
-from rectification.models import Finding
-from rectification.models import Response, Verification
+from rectification.models import Finding, Response, Verification
 
 
 def is_overdue(finding: Finding, today: date | None = None) -> bool:

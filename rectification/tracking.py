@@ -14,8 +14,8 @@ from sqlalchemy import select
 from core.clock import local_zone
 from core.extensions import db
 from core.urls import public_url
-from rectification.models import Finding
 from org.models import Outlet, User
+from rectification.models import Finding
 
 
 def overdue_by_outlet(today: date) -> dict[Outlet, list[Finding]]:

@@ -15,13 +15,12 @@ from core.permissions import authorize, can
 from inspections.evidence import sha256_hex
 from inspections.media import send_photo
 from inspections.models import Photo
-from rectification.models import Finding
 from inspections.operations import load as load_inspection
 from org.models import Outlet
 from rectification import notices, operations, presenting
 from rectification.api import pdf_response
-from rectification.models import Notice, NoticeEdition
-from rectification.policies import visible_findings
+from rectification.models import Finding, Notice, NoticeEdition
+from rectification.policies import visible_findings, visible_notices
 from rectification.tracking import closure_by_outlet_month
 
 AFTER_PHOTOS_PER_RESPONSE = 5
@@ -41,7 +40,7 @@ def finding_list():
     findings = [presenting.with_overdue(f) for f in
                 db.session.execute(query.order_by(Finding.due_date, Finding.id).limit(500)).scalars()]
     figures = []
-    if current_user.role in ("admin", "viewer", "inspector"):
+    if can(current_user, "finding.figures"):
         outlets = {o.id: o.name for o in db.session.execute(select(Outlet)).scalars()}
         figures = [(outlets.get(f.outlet_id, "?"), f) for f in closure_by_outlet_month()][-60:]
     return render_template("rectification/findings.html", findings=findings, status=status, figures=figures)
@@ -133,9 +132,7 @@ def verify(digest: str):
 @login_required
 def notice_list():
     authorize("finding.list")
-    query = select(Notice).order_by(Notice.issued_at.desc()).limit(300)
-    if current_user.role == "outlet_manager":
-        query = query.where(Notice.outlet_id == current_user.outlet_id)
+    query = visible_notices(current_user, select(Notice).order_by(Notice.issued_at.desc()).limit(300))
     rows = [n for n in db.session.execute(query).scalars() if can(current_user, "inspection.view", n.inspection)]
     return render_template("rectification/notices.html", notices=rows)
 

@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from core.errors import OperationError
 from core.extensions import db
+from core.permissions import can
 from org.models import Outlet, User
 
 
@@ -25,7 +26,7 @@ def init_app(app: Flask) -> None:
         from reports import operations, periods
 
         actor = db.session.execute(select(User).where(User.username == username)).scalar()
-        if actor is None or actor.role != "admin":
+        if actor is None or not can(actor, "report.lists.manage"):
             raise click.ClickException(f"{username} is not an admin")
         label = month or periods.last_complete_month().label
         service_list, _ = operations.prepare_list(label, "branch", None, None, actor)

@@ -28,3 +28,21 @@ def test_a_domain_imports_nothing_from_the_domains_above_it(package):
     upward = {str(path.relative_to(ROOT)): sorted(imported_packages(path) & above)
               for path in (ROOT / package).rglob("*.py")}
     assert {path: names for path, names in upward.items() if names} == {}
+
+
+REQUEST_HANDLERS = ("views.py", "api.py", "auth_api.py", "desk.py", "mystery_views.py", "mystery_api.py",
+                    "audit_views.py", "cli.py")
+
+
+def test_request_handlers_ask_the_policies_and_never_test_roles():
+    """core/permissions.py: views, API handlers and commands call authorize()/can() or a policy's scope."""
+    offenders = []
+    for package in LAYERS:
+        for path in (ROOT / package).rglob("*.py"):
+            if path.name not in REQUEST_HANDLERS:
+                continue
+            for node in ast.walk(ast.parse(path.read_text())):
+                if isinstance(node, ast.Compare) and isinstance(node.left, ast.Attribute) and node.left.attr == "role" \
+                        and isinstance(node.left.value, ast.Name) and node.left.value.id in ("current_user", "actor", "user"):
+                    offenders.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    assert offenders == []
