@@ -15,6 +15,7 @@ from core.bodies import body_limit
 from core.errors import OperationError
 from core.extensions import db
 from core.permissions import authorize
+from core.refusals import Refusal
 
 blp = Blueprint("checklists_admin", __name__, url_prefix="/admin/checklists")
 
@@ -122,8 +123,7 @@ def edit_step(ident: int):
         operations.edit_draft(version, change, current_user, **arguments)
     except OperationError as failure:
         db.session.rollback()
-        flash(failure.message + " " + "; ".join(f"{k}: {' '.join(v)}" for k, v in failure.errors.items()),
-              "error")
+        flash("; ".join(Refusal(failure).lines), "error")
     return redirect(url_for(".version", ident=ident) + f"#{arguments['key']}")
 
 
@@ -161,7 +161,7 @@ def item_form(ident: int, key: str | None, section: str | None = None):
                     operations.edit_draft(version, "add_item", current_user, section=section, item=item)
             except OperationError as failure:
                 db.session.rollback()
-                errors = [failure.message] + [f"{k}: {' '.join(v)}" for k, v in failure.errors.items()]
+                errors = Refusal(failure).lines
             else:
                 flash(_("Saved."), "ok")
                 return redirect(url_for(".version", ident=ident) + f"#{item['key']}")

@@ -13,6 +13,7 @@ from core.clock import local_today
 from core.errors import OperationError
 from core.extensions import db
 from core.permissions import authorize, can
+from core.refusals import Refusal
 from inspections import operations, submission
 from inspections.models import Assignment
 from inspections.scheduling import remote_queue
@@ -78,7 +79,7 @@ def desk():
             receipt = submission.submit(inspection_uuid, current_user)
         except OperationError as failure:
             db.session.rollback()
-            errors = {"_": [failure.message], **failure.errors}
+            errors = Refusal(failure).by_field
         else:
             flash(_("Saved: %(name)s %(percent)s%% (%(grade)s).", name=assignment.staff.name,
                     percent=receipt["percent"], grade=receipt["grade"]), "ok")

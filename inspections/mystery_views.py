@@ -1,7 +1,7 @@
 """Pages of the mystery flow: the bank's review queue and report page, the vendor coordinator's page."""
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -11,6 +11,7 @@ from core.clock import local_today
 from core.errors import OperationError
 from core.extensions import db
 from core.permissions import authorize
+from core.refusals import Refusal
 from inspections import mystery, vendor_stats
 from inspections.models import Assignment, Inspection
 from inspections.policies import visible_assignments, visible_shoppers
@@ -52,10 +53,11 @@ def report(uuid: str):
                 mystery.publish(uuid, request.form.get("blacklist_confirmed") == "yes", current_user)
             flash(_("Saved."), "ok")
             return redirect(url_for(".report", uuid=uuid))
-        except (OperationError, ValueError) as failure:
+        except ValueError:  # a staff or shopper id that is no number: the form was not ours
+            abort(400, description=_("This form does not come from this page; reload the page and try again."))
+        except OperationError as failure:
             db.session.rollback()
-            errors = [getattr(failure, "message", str(failure))] + [
-                f"{k}: {' '.join(map(str, v))}" for k, v in getattr(failure, "errors", {}).items()]
+            errors = Refusal(failure).lines
     checklist, _hash = published_checklist(inspection.checklist_version_id)
     answers = {a.item_key: a for a in inspection.answers}
     staff = db.session.execute(select(Staff).where(Staff.outlet_id == inspection.outlet_id, Staff.active.is_(True))
@@ -76,9 +78,11 @@ def coordinator():
                                    current_user)
             flash(_("Saved."), "ok")
             return redirect(url_for(".coordinator"))
-        except (OperationError, ValueError) as failure:
+        except ValueError:
+            abort(400, description=_("This form does not come from this page; reload the page and try again."))
+        except OperationError as failure:
             db.session.rollback()
-            errors = [getattr(failure, "message", str(failure))]
+            errors = Refusal(failure).lines
     rows = assignment_rows(visible_assignments(current_user, select(Assignment).where(Assignment.kind == "mystery")),
                            local_today(), horizon_days=120)
     shoppers = db.session.execute(visible_shoppers(current_user).order_by(User.username)).scalars().all()

@@ -12,9 +12,9 @@ from sqlalchemy import func, select
 from checklists.models import ChecklistTemplate
 from checklists.store import checklist_of
 from core.clock import local_today
-from core.errors import OperationError
 from core.extensions import db
 from core.permissions import authorize, can
+from core.refusals import Refusal, refused_form
 from inspections import plans, scheduling
 from inspections.media import photo_response
 from inspections.models import Assignment, Inspection, Plan
@@ -41,22 +41,18 @@ def plan_list():
 def plan_form(ident: int | None = None):
     authorize("plan.manage")
     plan = db.get_or_404(Plan, ident) if ident else None
-    errors = {}
+    refusal = Refusal()
     if request.method == "POST":
-        try:
+        with refused_form() as refusal:
             plan = plans.save_plan(plan, request.form, current_user)
-        except OperationError as failure:
-            db.session.rollback()
-            errors = failure.errors or {"_": [failure.message]}
-        else:
             flash(_("Saved."), "ok")
             return redirect(url_for(".plan_list"))
     templates = db.session.execute(select(ChecklistTemplate).order_by(ChecklistTemplate.code)).scalars().all()
     users = db.session.execute(select(User).where(User.active.is_(True), User.role.in_(
         ["inspector", "remote_monitor", "mystery_shopper", "admin"])).order_by(User.username)).scalars().all()
     vendors = db.session.execute(select(Vendor).where(Vendor.active.is_(True))).scalars().all()
-    return render_template("inspections/plan_form.html", plan=plan, form=request.form, errors=errors,
-                           templates=templates, users=users, vendors=vendors), 422 if errors else 200
+    return render_template("inspections/plan_form.html", plan=plan, form=request.form, errors=refusal.by_field,
+                           templates=templates, users=users, vendors=vendors), refusal.status
 
 
 @blp.post("/admin/plans/generate")

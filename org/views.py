@@ -4,7 +4,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import Blueprint, Flask, abort, flash, redirect, render_template, request, session, url_for
-from flask_babel import get_locale, gettext as _, lazy_gettext as _l
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from marshmallow import ValidationError
 from sqlalchemy import select
@@ -12,8 +14,9 @@ from sqlalchemy import select
 from core.bodies import body_limit, public_body
 from core.errors import OperationError
 from core.extensions import db, login_manager
-from core.permissions import Role, authorize, can, rule, roles
+from core.permissions import Role, authorize, can, roles, rule
 from core.redirects import safe_path
+from core.refusals import Refusal
 from core.schemas import Schema
 from org import accounts, browser_sessions, forms, importing, operations, throttle
 from org.models import Counter, Outlet, Staff, User, Vendor
@@ -107,7 +110,7 @@ def change_password():
             errors = invalid.messages
         except OperationError as failure:
             db.session.rollback()
-            errors = failure.errors or {"current_password": [failure.message]}
+            errors = failure.errors or {"current_password": [failure.message]}  # the one field it can be about
         else:
             browser_sessions.start(current_user._get_current_object())
             flash(_("Password changed. Other sessions and tokens have been logged out."), "ok")
@@ -166,7 +169,8 @@ def _form_page(name: str, resource: Resource, obj=None):
             errors, status = invalid.messages, 422
         except OperationError as failure:
             db.session.rollback()
-            errors, status = failure.errors or {"_": [failure.message]}, failure.status
+            refusal = Refusal(failure)
+            errors, status = refusal.by_field, refusal.status
         else:
             flash(_("Saved."), "ok")
             return redirect(url_for("org.admin_list", name=name))
@@ -217,7 +221,8 @@ def admin_import(name: str):
                 result = resource.importer(upload.filename, upload.read(), current_user)
             except OperationError as failure:
                 db.session.rollback()
-                errors, status = {"_": [failure.message], **failure.errors}, failure.status
+                refusal = Refusal(failure)
+                errors, status = refusal.by_field, refusal.status
             else:
                 flash(_("Imported: %(created)d new, %(updated)d updated.", **result), "ok")
                 return redirect(url_for("org.admin_list", name=name))

@@ -12,6 +12,7 @@ from core.bodies import body_limit, public_body
 from core.errors import OperationError
 from core.extensions import db
 from core.permissions import authorize, can
+from core.refusals import Refusal
 from inspections.evidence import sha256_hex
 from inspections.media import send_photo
 from inspections.models import Photo
@@ -80,7 +81,7 @@ def finding_page(ident: int):
             return redirect(url_for(".finding_page", ident=ident))
         except OperationError as failure:
             db.session.rollback()
-            errors = [failure.message] + [f"{k}: {' '.join(map(str, v))}" for k, v in failure.errors.items()]
+            errors = Refusal(failure).lines
             finding = operations.load_finding(ident, current_user)
     finding = presenting.detail(finding)
     photos = {p.uuid: p for p in db.session.execute(

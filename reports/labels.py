@@ -47,10 +47,6 @@ def signed(value, digits: int = 1) -> str:
     return ("+" if value > 0 else "") + number(value, digits)
 
 
-def error_lines(failure) -> list[str]:
-    return [failure.message] + [f"{key}: {' '.join(map(str, value))}" for key, value in failure.errors.items()]
-
-
 def template_helpers() -> dict:
     return {
         "reason_label": reason_label, "colour_label": colour_label, "line_label": line_label,

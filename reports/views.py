@@ -9,6 +9,7 @@ from sqlalchemy import select
 from core.errors import OperationError
 from core.extensions import db
 from core.permissions import authorize, can
+from core.refusals import Refusal, refused_form
 from org.models import Outlet
 from reports import analysis, dashboards, exports, labels, operations, periods, presenting, rankings, rules
 from reports.api import XLSX, file_response
@@ -84,21 +85,18 @@ def scorecard(staff_id: int):
 @blp.route("/lists", methods=["GET", "POST"])
 @login_required
 def list_index():
-    errors = []
+    refusal = Refusal()
     if request.method == "POST":
-        try:
+        with refused_form() as refusal:
             service_list, _created = operations.prepare_list(
                 request.form.get("month", ""), request.form.get("scope", ""),
                 request.form.get("outlet_id", type=int), None, current_user)
             flash(_("Draft list computed."), "ok")
             return redirect(url_for(".list_page", list_id=service_list.id))
-        except OperationError as failure:
-            db.session.rollback()
-            errors = labels.error_lines(failure)
     lists = presenting.service_lists(current_user, request.args.get("month"))
     outlets = db.session.execute(select(Outlet).where(Outlet.active.is_(True)).order_by(Outlet.code)).scalars()
-    return render_template("reports/lists.html", lists=lists, outlets=list(outlets), errors=errors,
-                           default_month=periods.last_complete_month()), 422 if errors else 200
+    return render_template("reports/lists.html", lists=lists, outlets=list(outlets), errors=refusal.lines,
+                           default_month=periods.last_complete_month()), 422 if refusal else 200
 
 
 LIST_ACTIONS = {
@@ -118,21 +116,18 @@ LIST_ACTIONS = {
 @login_required
 def list_page(list_id: int):
     authorize("report.lists")
-    errors, status = [], 200
+    refusal = Refusal()
     if request.method == "POST":
         action = LIST_ACTIONS.get(request.form.get("action", ""))
         if action is None:
             abort(400, description="Unknown action.")
-        try:
+        with refused_form() as refusal:
             action(list_id, request.form)
             flash(_("Saved."), "ok")
             return redirect(url_for(".list_page", list_id=list_id))
-        except OperationError as failure:
-            db.session.rollback()
-            errors, status = labels.error_lines(failure), failure.status
     service_list = operations.load_list(list_id, current_user)
     return render_template("reports/list.html", service_list=presenting.list_view(service_list, current_user),
-                           errors=errors, may_manage=can(current_user, "report.lists.manage")), status
+                           errors=refusal.lines, may_manage=can(current_user, "report.lists.manage")), refusal.status
 
 
 @blp.route("/rules", methods=["GET", "POST"])
@@ -148,15 +143,13 @@ def rule_page():
                 changes[spec.key] = float(raw)
             except ValueError:
                 errors[spec.key] = [_("Enter a number.")]
-        try:
+        with refused_form() as refusal:
             if errors:
-                raise OperationError("Some rules are not valid; nothing was changed.", errors)
+                raise OperationError(_("Some rules are not valid; nothing was changed."), errors)
             operations.update_rules(changes, current_user)
             flash(_("Rules saved. Scorecards and league tables follow at once; published lists keep theirs."), "ok")
             return redirect(url_for(".rule_page"))
-        except OperationError as failure:
-            db.session.rollback()
-            errors = failure.errors or {"_": [failure.message]}
+        errors = refusal.by_field
     return render_template("reports/rules.html", rows=presenting.rule_rows(), groups=rules.GROUPS, errors=errors,
                            form=request.form, may_manage=can(current_user, "report.rules.manage")), \
         422 if errors else 200
