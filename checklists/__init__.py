@@ -1,7 +1,10 @@
 """Checklist templates and their published versions, import and export, and the scoring engine."""
 from __future__ import annotations
 
-from flask import Flask
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from flask import Flask
 
 
 def init_app(app: Flask) -> None:

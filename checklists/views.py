@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from checklists import operations, textio, xlsx_io
+from checklists import kinds, operations, textio, xlsx_io
 from checklists.api import XLSX_TYPE
 from checklists.definition import CRITICAL_RULES, ITEM_TYPES, SEVERITIES
 from checklists.models import ChecklistTemplate, ChecklistVersion
@@ -171,25 +171,6 @@ def item_form(ident: int, key: str | None, section: str | None = None):
                            boolean_columns=xlsx_io.BOOLEAN_COLUMNS), 422 if errors else 200
 
 
-KIND_LABELS = {"onsite": "月度现场检查", "7s": "7S检查", "remote": "实时非现场检查", "mystery": "神秘客暗访"}
-KIND_LABELS_EN = {"onsite": "Monthly on-site", "7s": "7S audit", "remote": "Remote real-time", "mystery": "Mystery shopper"}
-TYPE_LABELS = {"check": "合格/不合格", "scale": "评分", "choice": "选项", "number": "数值", "duration": "时长",
-               "text": "文字", "photo": "照片", "signature": "签名"}
-FLAG_LABELS = {"photo_on_fail": "不合格须拍照", "attribute_to_staff": "归属到员工", "allow_na": "允许不适用",
-               "required": "必填", "multiple": "可多选"}
-FLAG_LABELS_EN = {"photo_on_fail": "Photo on fail", "attribute_to_staff": "Attribute to staff",
-                  "allow_na": "N/A allowed", "required": "Required", "multiple": "Multiple choice"}
-
-
 @blp.app_context_processor
 def _labels():
-    from flask_babel import get_locale
-
-    def english() -> bool:
-        return str(get_locale()) == "en"
-
-    return {
-        "kind_label": lambda kind: (KIND_LABELS_EN if english() else KIND_LABELS).get(kind, kind),
-        "type_label": lambda kind: kind if english() else TYPE_LABELS.get(kind, kind),
-        "flag_label": lambda flag: (FLAG_LABELS_EN if english() else FLAG_LABELS).get(flag, flag),
-    }
+    return {"kind_label": kinds.kind_name, "type_label": kinds.type_name, "flag_label": kinds.flag_name}

@@ -1,7 +1,10 @@
 """Plans, assignments and inspections: the sync API, photo evidence, the remote desk, mystery visits."""
 from __future__ import annotations
 
-from flask import Flask
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from flask import Flask
 
 
 def init_app(app: Flask) -> None:

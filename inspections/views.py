@@ -6,6 +6,8 @@ from datetime import date, timedelta
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext as _lp
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
@@ -110,25 +112,23 @@ def photo(uuid: str, photo_uuid: str):
     return photo_response(uuid, photo_uuid, request.args.get("variant", "display"), current_user)
 
 
-STATUS_LABELS = {"draft": ("草稿", "Draft"), "submitted": ("已提交", "Submitted"),
-                 "reviewed": ("已审核", "Reviewed"), "published": ("已发布", "Published")}
+STATUS_NAMES = {"draft": _l("Draft"), "submitted": _lp("inspection status", "Submitted"), "reviewed": _l("Reviewed"),
+                "published": _l("Published"), "rejected": _l("Rejected")}
 
 
 @blp.app_context_processor
 def _labels():
-    from flask_babel import format_datetime, get_locale
+    from flask_babel import format_datetime
 
     def status_label(status: str) -> str:
-        zh, en = STATUS_LABELS.get(status, (status, status))
-        return en if str(get_locale()) == "en" else zh
+        return str(STATUS_NAMES.get(status, status))
 
     def cadence_label(plan) -> str:
-        english = str(get_locale()) == "en"
         if plan.cadence == "cycle":
-            return f"every {plan.cycle_days} days, every teller" if english else f"每{plan.cycle_days}天一个循环，覆盖每位柜员"
-        unit = ("month" if plan.cadence == "monthly" else "quarter") if english else \
-            ("月" if plan.cadence == "monthly" else "季度")
-        return f"{plan.visits_per_period} per {unit}" if english else f"每{unit}{plan.visits_per_period}次"
+            return _("every %(days)d days, every teller", days=plan.cycle_days)
+        if plan.cadence == "monthly":
+            return _("%(count)d a month", count=plan.visits_per_period)
+        return _("%(count)d a quarter", count=plan.visits_per_period)
 
     def visit_time(inspection) -> str:
         """When it was submitted; for a mystery visit the day only, unless the viewer may know the shopper."""

@@ -1,7 +1,13 @@
-"""The organisation: branches, outlets, counters, staff, vendors, users and logging in."""
+"""The organisation: branches, outlets, counters, staff, vendors, users and logging in.
+
+Importing this package must import nothing: Python's pickle probes for Jython's `org.python.core`, and
+would find this package half-way through importing Flask."""
 from __future__ import annotations
 
-from flask import Flask
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from flask import Flask
 
 
 def init_app(app: Flask) -> None:

@@ -1,7 +1,10 @@
 """The rectification loop: findings, numbered notices, outlets' responses, verification, overdue tracking."""
 from __future__ import annotations
 
-from flask import Flask
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from flask import Flask
 
 
 def init_app(app: Flask) -> None:

@@ -5,6 +5,7 @@ import uuid as uuid_module
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -138,16 +139,11 @@ def notice_list():
     return render_template("rectification/notices.html", notices=rows)
 
 
-STATUS = {"open": ("待整改", "Open"), "responded": ("待验证", "Responded"), "closed": ("已关闭", "Closed")}
-SEVERITY = {"critical": ("严重", "Critical"), "major": ("一般", "Major"), "minor": ("轻微", "Minor")}
+STATUS_NAMES = {"open": _l("Open"), "responded": _l("Awaiting verification"), "closed": _l("Closed")}
+SEVERITY_NAMES = {"critical": _l("Critical"), "major": _l("Major"), "minor": _l("Minor")}
 
 
 @blp.app_context_processor
 def _labels():
-    from flask_babel import get_locale
-
-    def pick(table: dict, key: str) -> str:
-        zh, en = table.get(key, (key, key))
-        return en if str(get_locale()) == "en" else zh
-
-    return {"finding_status": lambda s: pick(STATUS, s), "severity_label": lambda s: pick(SEVERITY, s)}
+    return {"finding_status": lambda status: str(STATUS_NAMES.get(status, status)),
+            "severity_label": lambda severity: str(SEVERITY_NAMES.get(severity, severity))}

@@ -1,7 +1,10 @@
 """Reports: scorecards, red/black lists, league tables, BSC export, dashboards and the quarterly analysis."""
 from __future__ import annotations
 
-from flask import Flask
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from flask import Flask
 
 
 def init_app(app: Flask) -> None:

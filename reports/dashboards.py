@@ -12,28 +12,24 @@ from sqlalchemy import func, select
 from checklists.store import checklist_of, current_versions
 from core.extensions import db
 from inspections.models import Inspection, SectionScore
+from checklists.kinds import kind_name
 from reports import charts, rules
 from reports.counting import counted_inspection, plan_each_query, submitted_in
 from reports.periods import Period
 from reports.rankings import league_outlets, weighted_score
-
-KIND_LABELS = {"onsite": ("现场检查", "On-site"), "7s": ("7S检查", "7S"), "remote": ("远程检查", "Remote"),
-               "mystery": ("神秘人暗访", "Mystery")}
-
 
 def english() -> bool:
     return str(get_locale()) == "en"
 
 
 def kind_label(kind: str) -> str:
-    zh, en = KIND_LABELS.get(kind, (kind, kind))
-    return en if english() else zh
+    return kind_name(kind)
 
 
 def month_label(period: Period) -> str:
     if period.kind == "quarter":
-        return f"{period.year} Q{period.number}" if english() else f"{period.year}年第{period.number}季度"
-    return f"{period.year}-{period.number:02d}" if english() else f"{period.year}年{period.number}月"
+        return _("%(year)d Q%(quarter)d", year=period.year, quarter=period.number)
+    return _("%(year)d-%(month)02d", year=period.year, month=period.number)
 
 
 def trailing_months(last: Period, count: int = 6) -> list[Period]:
