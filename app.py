@@ -47,6 +47,7 @@ def create_app(config: dict | None = None) -> Flask:
 def _register_domains(app: Flask) -> None:
     import checklists
     import inspections
+    import mystery
     import org
     import rectification
     import reports
@@ -55,6 +56,6 @@ def _register_domains(app: Flask) -> None:
     for blueprint in (health.blp, docs.blp, pwa.blp, audit_views.blp):
         app.register_blueprint(blueprint)
     # Lower domains first: their demo steps run in this order, and each connects its own handlers.
-    for domain in (org, checklists, inspections, rectification, reports):
+    for domain in (org, checklists, inspections, mystery, rectification, reports):
         domain.init_app(app)
     seeding.init_app(app)

@@ -196,24 +196,6 @@ class SectionScore(Model):
     __table_args__ = (UniqueConstraint("inspection_id", "section_key"),)
 
 
-class MysteryReview(Model):
-    """The bank's QA decision on a mystery visit report: accept, request a revision, or reject."""
-
-    __tablename__ = "mystery_review"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    inspection_id: Mapped[int] = mapped_column(ForeignKey("inspection.id"), index=True)
-    reviewer_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
-    decision: Mapped[str] = mapped_column(String(10))
-    reason: Mapped[str] = mapped_column(Text, default="")
-    flags_seen: Mapped[list] = mapped_column(JSON, default=list)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-
-    reviewer = relationship("User")
-
-    __table_args__ = (CheckConstraint("decision IN ('accept', 'revise', 'reject', 'publish')", name="decision"),)
-
-
 # Read by the reports: on PostgreSQL a month of score rows comes from the index alone.
 Index("ix_inspection_report_window", Inspection.submitted_at,
       postgresql_include=["kind", "status", "outlet_id", "staff_id", "percent"])

@@ -18,6 +18,7 @@ from core.extensions import db
 from core.identifiers import path_uuid
 from core.permissions import CONCEALED, authorize, can, require_login
 from inspections import evidence, photostore
+from inspections.kinds import kind_of
 from inspections.models import DRAFT, Answer, Assignment, Inspection, Photo
 from inspections.validation import answer_errors
 from org.models import Outlet, Staff
@@ -63,11 +64,12 @@ def _check_new(data: dict, actor) -> ChecklistVersion:
     if outlet is None or not outlet.active:
         raise OperationError("No such outlet.", {"outlet_id": ["no such active outlet"]})
     kind = version.template.kind
+    declared = kind_of(kind)
     if data.get("staff_id") is not None:
         staff = db.session.get(Staff, data["staff_id"])
-        if staff is None or staff.outlet_id != outlet.id or kind == "mystery":
+        if staff is None or staff.outlet_id != outlet.id or not declared.names_staff:
             raise OperationError("No such staff member at this outlet.", {"staff_id": ["not at this outlet"]})
-    if kind == "remote" and data.get("staff_id") is None:
+    if declared.watches_one_person and data.get("staff_id") is None:
         raise OperationError("A remote check watches one person.", {"staff_id": ["name the teller watched"]})
     assignment_id = data.get("assignment_id")
     if assignment_id is not None:
@@ -78,7 +80,7 @@ def _check_new(data: dict, actor) -> ChecklistVersion:
                 assignment.staff_id is not None and assignment.staff_id != data.get("staff_id")):
             raise OperationError("The assignment is for another outlet, kind or person.",
                                  {"assignment_id": ["does not match outlet_id, checklist kind or staff_id"]})
-    elif kind == "mystery" and actor.role == "mystery_shopper":
+    elif declared.by_vendor and not can(actor, "inspection.start_unassigned"):
         raise OperationError("A mystery visit belongs to an assignment.", {"assignment_id": ["required"]})
     return version
 
@@ -166,7 +168,7 @@ def save_draft(uuid: str, data: dict, actor, *, retried: bool = False) -> SaveRe
                             "outlet_id": [f"stays {inspection.outlet_id}"]})
     checklist = checklist_of(inspection.checklist_version)
     errors = answer_errors(checklist, data["answers"], _staff_ids(data["outlet_id"]),
-                           allow_staff_names=actor.role != "mystery_shopper")
+                           allow_staff_names=can(actor, "staff.name"))
     if errors:
         raise OperationError("Some answers do not fit the checklist; nothing was saved.", errors)
     before = None if created else {"answers": content_hash({"a": [

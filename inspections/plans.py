@@ -7,6 +7,7 @@ from checklists.models import ChecklistTemplate
 from core import audit
 from core.errors import OperationError
 from core.extensions import db
+from inspections.kinds import kind_of
 from inspections.models import Plan
 from org.models import User, Vendor
 
@@ -45,9 +46,10 @@ def save_plan(plan: Plan | None, form, actor) -> Plan:
         errors["assignee_id"] = ["no such user"]
     if vendor_id and db.session.get(Vendor, vendor_id) is None:
         errors["vendor_id"] = ["no such vendor"]
-    if template is not None and template.kind == "mystery" and not vendor_id:
+    declared = kind_of(template.kind) if template is not None else None
+    if declared is not None and declared.by_vendor and not vendor_id:
         errors["vendor_id"] = ["a mystery plan is commissioned from a vendor"]
-    if template is not None and template.kind == "remote" and cadence != "cycle":
+    if declared is not None and declared.runs_in_cycles and cadence != "cycle":
         errors["cadence"] = ["remote checks run in cycles"]
     if errors:
         raise OperationError("Some fields are not valid.", errors)

@@ -1,16 +1,16 @@
 """Who may see and change inspections, photos and assignments.
 
-Mystery visits are secret: until an admin publishes one, nobody outside the admins and the
-vendor's own shopper may learn that it exists.
+Kinds declared secret until published (mystery visits) are seen, until an admin publishes one, by
+nobody outside the admins and the vendor's own shopper; see inspections.kinds.
 """
 from __future__ import annotations
 
-from sqlalchemy import Select, and_, false, or_, select
+from sqlalchemy import Select, and_, false, or_
 
 from checklists.policies import usable_kinds
 from core.permissions import Role, roles, rule
+from inspections.kinds import bank_kinds, kind_of, open_kinds, vendor_kinds
 from inspections.models import DRAFT, PUBLISHED, Assignment, Inspection
-from org.models import User
 
 ADMIN, VIEWER = Role.ADMIN.value, Role.VIEWER.value
 INSPECTOR, MONITOR = Role.INSPECTOR.value, Role.REMOTE_MONITOR.value
@@ -23,20 +23,13 @@ rule("remote.desk")(roles(Role.ADMIN, Role.REMOTE_MONITOR))
 # A monitor works the tellers assigned to them (and the unassigned); the admin sees every queue.
 rule("remote.every_queue")(roles(Role.ADMIN))
 rule("inspection.list")(lambda user, obj=None: True)
-rule("mystery.review")(roles(Role.ADMIN))
-rule("mystery.performance")(roles(Role.ADMIN))
+# A vendor's visit belongs to the vendor's assignment; only the bank starts one without.
+rule("inspection.start_unassigned")(roles(Role.ADMIN, Role.INSPECTOR, Role.REMOTE_MONITOR))
+# A shopper describes people (role, appearance) and never learns or writes their names.
+rule("staff.name")(roles(Role.ADMIN, Role.INSPECTOR, Role.REMOTE_MONITOR, Role.VIEWER, Role.OUTLET_MANAGER))
 
 
-@rule("mystery.coordinate")
-def _may_coordinate(user, assignment: Assignment | None = None) -> bool:
-    if user.role == ADMIN:
-        return True
-    if user.role != SHOPPER or not user.is_coordinator:
-        return False
-    return assignment is None or assignment.vendor_id == user.vendor_id
-
-
-def _mystery_visible(user, inspection: Inspection) -> bool:
+def _secret_visible(user, inspection: Inspection) -> bool:
     if user.role == ADMIN:
         return True
     if user.role == SHOPPER:
@@ -48,7 +41,7 @@ def _mystery_visible(user, inspection: Inspection) -> bool:
 def _may_view(user, inspection: Inspection | None = None) -> bool:
     if inspection is None:
         return False
-    if inspection.kind == "mystery" and not _mystery_visible(user, inspection):
+    if kind_of(inspection.kind).secret_until_published and not _secret_visible(user, inspection):
         return False
     if inspection.inspector_id == user.id or user.role == ADMIN:
         return True
@@ -72,7 +65,7 @@ def _may_see_original(user, photo=None) -> bool:
     inspection = photo.inspection
     if photo.purpose == "after":  # an outlet's proof of its fix: the inspectors verify it
         return user.role == INSPECTOR
-    if inspection.kind == "mystery":
+    if kind_of(inspection.kind).secret_until_published:
         return inspection.inspector_id == user.id
     return user.role in (INSPECTOR, MONITOR) and inspection.kind in usable_kinds(user)
 
@@ -81,7 +74,7 @@ def _may_see_original(user, photo=None) -> bool:
 def _may_know_the_shopper(user, inspection: Inspection | None = None) -> bool:
     """Who made a mystery visit, for which assignment, and when to the minute: the bank's admin and
     the shopper alone. Anyone else (the outlet above all) would recognise the shopper next time."""
-    if inspection is None or inspection.kind != "mystery":
+    if inspection is None or not kind_of(inspection.kind).secret_until_published:
         return True
     return user.role == ADMIN or inspection.inspector_id == user.id
 
@@ -104,7 +97,7 @@ def _may_fill(user, assignment: Assignment | None = None) -> bool:
         return False
     if user.role == ADMIN:
         return True
-    if assignment.kind == "mystery":
+    if kind_of(assignment.kind).by_vendor:
         return user.role == SHOPPER and assignment.vendor_id == user.vendor_id and \
             assignment.assignee_id in (None, user.id)
     return assignment.assignee_id in (None, user.id) and assignment.kind in usable_kinds(user)
@@ -117,7 +110,7 @@ def visible_inspections(user, query: Select) -> Select:
     own = Inspection.inspector_id == user.id
     if user.role == SHOPPER:
         return query.where(own)
-    not_secret = or_(Inspection.kind != "mystery", Inspection.status == PUBLISHED)
+    not_secret = or_(Inspection.kind.in_(open_kinds()), Inspection.status == PUBLISHED)
     shared = and_(Inspection.status != DRAFT, not_secret)
     if user.role in (VIEWER, INSPECTOR, MONITOR):
         return query.where(or_(and_(own, not_secret), shared))
@@ -130,23 +123,13 @@ def visible_assignments(user, query: Select) -> Select:
     if user.role == ADMIN:
         return query
     if user.role == SHOPPER:
-        query = query.where(Assignment.kind == "mystery", Assignment.vendor_id == user.vendor_id)
+        query = query.where(Assignment.kind.in_(vendor_kinds()), Assignment.vendor_id == user.vendor_id)
         if user.is_coordinator:
             return query
         return query.where(or_(Assignment.assignee_id.is_(None), Assignment.assignee_id == user.id))
     if user.role == VIEWER:
-        return query.where(Assignment.kind != "mystery")
+        return query.where(Assignment.kind.in_(bank_kinds()))
     if user.role in (INSPECTOR, MONITOR):
-        return query.where(Assignment.kind != "mystery", Assignment.kind.in_(usable_kinds(user)),
+        return query.where(Assignment.kind.in_(bank_kinds()), Assignment.kind.in_(usable_kinds(user)),
                            or_(Assignment.assignee_id.is_(None), Assignment.assignee_id == user.id))
     return query.where(false())
-
-
-def visible_shoppers(user) -> Select:
-    """Active shoppers a visit may be handed to: any for the admin, a vendor's own for its coordinator."""
-    query = select(User).where(User.role == SHOPPER, User.active.is_(True))
-    if user.role == Role.ADMIN.value:
-        return query
-    if user.vendor_id is None:
-        return query.where(false())
-    return query.where(User.vendor_id == user.vendor_id)

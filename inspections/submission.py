@@ -20,7 +20,7 @@ from core.extensions import db
 from core.permissions import authorize
 from inspections.events import Failure, publish_failures
 from inspections.evidence import EvidenceError
-from inspections.fraud import flags_for
+from inspections.kinds import kind_of
 from inspections.models import DONE, DRAFT, Answer, Assignment, Inspection, Photo, SectionScore
 from inspections.operations import load
 from inspections.photostore import ensure_derivatives
@@ -172,11 +172,12 @@ def _freeze(inspection: Inspection) -> Frozen:
         "critical_failed": bool(result.critical_failures),
         "content_hash": _content_hash(inspection, held, photo_hashes, checklist_hash),
     }
-    if inspection.kind == "mystery":
+    declared = kind_of(inspection.kind)
+    if declared.submit_checks is not None:
         # The checks read the visit's times as they will be stored (nothing is written here).
         set_committed_value(inspection, "submitted_at", submitted_at)
         set_committed_value(inspection, "finished_at", values["finished_at"])
-        values.update(flags=flags_for(inspection), revision_reason="")
+        values.update(flags=declared.submit_checks(inspection), revision_reason="")
     else:
         values.update(flags=inspection.flags, revision_reason=inspection.revision_reason)
     receipt = {
@@ -195,8 +196,8 @@ def _freeze(inspection: Inspection) -> Frozen:
         section_rows=[{"inspection_id": inspection.id, "position": position, "section_key": section.key,
                        "score": section.score, "max_score": section.max, "percent": section.percent,
                        "zeroed": section.zeroed} for position, section in enumerate(result.sections)],
-        # A mystery visit's failures wait for the bank's review: they reach the outlet when it is published.
-        failures=[] if inspection.kind == "mystery" else failures(inspection, held, checklist, result.failed_items),
+        # A reviewed kind's failures wait for the bank's review: they reach the outlet when it is published.
+        failures=failures(inspection, held, checklist, result.failed_items) if declared.failures_at_submit else [],
         assignment_id=inspection.assignment_id,
     )
 

@@ -19,6 +19,7 @@ from core.pdf import ProjectOnlyFetcher, render_pdf
 from core.storage import new_key, storage
 from core.urls import public_url
 from inspections.evidence import sha256_hex
+from inspections.kinds import kind_of
 from inspections.models import Inspection, Photo
 from inspections.photostore import ensure_derivatives
 from org.models import Branch, Outlet, Staff
@@ -119,7 +120,7 @@ def notice_content(notice: Notice) -> dict:
             "after": [{"key": print_copy(p), "sha256": p.sha256} for p in after],
         })
     # The outlet must not learn who the mystery shopper was (they would know them next time).
-    inspectors = "第三方神秘客" if inspection.kind == "mystery" else \
+    inspectors = "第三方神秘客" if kind_of(inspection.kind).secret_until_published else \
         inspection.inspector.display_name or inspection.inspector.username
     return {
         "number": notice.number, "branch": notice.outlet.branch.name, "outlet": notice.outlet.name,
@@ -209,13 +210,14 @@ def report_pdf(inspection: Inspection, checklist) -> bytes:
         sections.append({"label": section.label.zh, "score": scored.score if scored else None,
                          "max": scored.max_score if scored else None, "entries": items})
     zone = local_zone()
+    secret = kind_of(inspection.kind).secret_until_published
     content = {"title": checklist.name.zh, "outlet": inspection.outlet.name, "kind": KIND_NAMES.get(inspection.kind),
                # A mystery visit's time to the minute would single the shopper out: its day only.
                "date": (inspection.submitted_at or inspection.created_at).astimezone(zone).strftime(
-                   "%Y-%m-%d" if inspection.kind == "mystery" else "%Y-%m-%d %H:%M"),
-               "inspector": "第三方神秘客" if inspection.kind == "mystery" else
+                   "%Y-%m-%d" if secret else "%Y-%m-%d %H:%M"),
+               "inspector": "第三方神秘客" if secret else
                inspection.inspector.display_name or inspection.inspector.username,
-               "staff": inspection.staff.name if inspection.staff and inspection.kind != "mystery" else "",
+               "staff": inspection.staff.name if inspection.staff and not secret else "",
                "percent": inspection.percent, "grade": inspection.grade, "score": inspection.score,
                "max_score": inspection.max_score, "hash": inspection.content_hash, "sections": sections}
     html = render_template("pdf/report.html", c=content)

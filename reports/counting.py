@@ -7,6 +7,7 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import ColumnElement, FunctionElement
 
 from core.extensions import db
+from inspections import kinds
 from inspections.models import DRAFT, PUBLISHED, Inspection
 from rectification.models import Finding
 from reports.periods import Cycle, Period
@@ -21,8 +22,10 @@ def plan_each_query() -> None:
 
 
 def counted_inspection() -> ColumnElement[bool]:
-    return or_(and_(Inspection.kind != "mystery", Inspection.status != DRAFT),
-               and_(Inspection.kind == "mystery", Inspection.status == PUBLISHED))
+    """Submitted inspections count; those of a kind kept secret until published, once published."""
+    open_kinds = kinds.open_kinds()
+    return or_(and_(Inspection.kind.in_(open_kinds), Inspection.status != DRAFT),
+               and_(Inspection.kind.not_in(open_kinds), Inspection.status == PUBLISHED))
 
 
 def counted_finding() -> ColumnElement[bool]:

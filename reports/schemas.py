@@ -9,6 +9,7 @@ from core.clock import local_zone
 from core.identifiers import UUID_TEXT
 from core.permissions import can
 from core.schemas import Schema
+from inspections.kinds import kind_of
 
 PERIOD_HELP = "YYYY-MM (a month) or YYYYQn (a quarter); default: the last complete one"
 MONTH_HELP = "YYYY-MM; default: the last complete month"
@@ -97,7 +98,8 @@ class LineSchema(Schema):
     def _mystery_day_only(self, data: dict, line, **kwargs) -> dict:
         """A mystery visit's time to the minute would single the shopper out (see identity.mystery):
         the people it names and their managers get its day, at local midnight."""
-        if line.inspection_kind == "mystery" and line.at is not None and not can(current_user, "mystery.review"):
+        if line.inspection_kind and kind_of(line.inspection_kind).secret_until_published and line.at is not None \
+                and not can(current_user, "mystery.review"):
             data["at"] = line.at.astimezone(local_zone()).replace(hour=0, minute=0, second=0,
                                                                   microsecond=0).isoformat()
         return data

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent.parent
-LAYERS = ["core", "org", "checklists", "inspections", "rectification", "reports"]
+LAYERS = ["core", "org", "checklists", "inspections", "mystery", "rectification", "reports"]
 
 
 def imported_packages(path: Path) -> set[str]:
@@ -46,3 +46,21 @@ def test_request_handlers_ask_the_policies_and_never_test_roles():
                         and isinstance(node.left.value, ast.Name) and node.left.value.id in ("current_user", "actor", "user"):
                     offenders.append(f"{path.relative_to(ROOT)}:{node.lineno}")
     assert offenders == []
+
+
+def test_an_undeclared_kind_of_inspection_is_kept_as_secret_as_the_most_guarded():
+    from inspections.kinds import kind_of, open_kinds
+
+    unknown = kind_of("unheard-of")
+    assert unknown.secret_until_published and unknown.by_vendor and not unknown.names_staff
+    assert not unknown.failures_at_submit
+    assert "unheard-of" not in open_kinds()
+
+
+def test_the_mystery_package_declares_its_kind(app):
+    from inspections.kinds import kind_of, open_kinds
+    from mystery.fraud import flags_for
+
+    mystery = kind_of("mystery")
+    assert mystery.secret_until_published and mystery.by_vendor and mystery.submit_checks is flags_for
+    assert set(open_kinds()) == {"onsite", "7s", "remote"}

@@ -7,7 +7,8 @@ import itertools
 import json
 
 from core.audit import AuditEntry
-from inspections.models import Assignment, Inspection, MysteryReview
+from inspections.models import Assignment, Inspection
+from mystery.models import MysteryReview
 from rectification.models import Finding
 from rectification.models import Notice
 from tests.inspections.helpers import at_once, count, rows, statuses

@@ -15,7 +15,8 @@ import pytest
 from checklists.store import checklist_of
 from core.audit import AuditEntry
 from core.extensions import db
-from inspections.models import Answer, Assignment, Inspection, MysteryReview, SectionScore
+from inspections.models import Answer, Assignment, Inspection, SectionScore
+from mystery.models import MysteryReview
 from rectification.models import Finding
 from rectification.models import Notice
 from tests.inspections.helpers import count, rows

@@ -6,7 +6,8 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from inspections.models import Assignment, Inspection, MysteryReview
+from inspections.models import Assignment, Inspection
+from mystery.models import MysteryReview
 from org.models import Vendor
 from tests.inspections.helpers import new_uuid
 from tests.mystery.helpers import AT_OUTLET, FAR_AWAY, utc_now

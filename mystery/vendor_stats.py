@@ -7,7 +7,8 @@ from sqlalchemy import select
 
 from core.clock import local_zone
 from core.extensions import db
-from inspections.models import REJECTED, Assignment, Inspection, MysteryReview
+from inspections.models import REJECTED, Assignment, Inspection
+from mystery.models import MysteryReview
 from org.models import User, Vendor
 
 

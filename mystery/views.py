@@ -12,10 +12,11 @@ from core.errors import OperationError
 from core.extensions import db
 from core.permissions import authorize
 from core.refusals import Refusal
-from inspections import mystery, vendor_stats
 from inspections.models import Assignment, Inspection
-from inspections.policies import visible_assignments, visible_shoppers
+from inspections.policies import visible_assignments
 from inspections.presenting import assignment_rows
+from mystery import operations, vendor_stats
+from mystery.policies import visible_shoppers
 from org.models import Staff, User
 
 blp = Blueprint("mystery_pages", __name__)
@@ -27,7 +28,7 @@ def queue():
     authorize("mystery.review")
     reports = db.session.execute(select(Inspection).where(Inspection.kind == "mystery", Inspection.status != "draft")
                                  .order_by(Inspection.submitted_at.desc())).scalars().all()
-    return render_template("inspections/mystery_queue.html", reports=reports,
+    return render_template("mystery/mystery_queue.html", reports=reports,
                            performance=vendor_stats.performance())
 
 
@@ -44,13 +45,13 @@ def report(uuid: str):
         action = request.form.get("action", "")
         try:
             if action in ("accept", "revise", "reject"):
-                mystery.review(uuid, action, request.form.get("reason", ""), current_user)
+                operations.review(uuid, action, request.form.get("reason", ""), current_user)
             elif action == "attribute":
                 mapping = {key[len("staff_"):]: (int(value) if value else None)
                            for key, value in request.form.items() if key.startswith("staff_")}
-                mystery.attribute(uuid, mapping, current_user)
+                operations.attribute(uuid, mapping, current_user)
             elif action == "publish":
-                mystery.publish(uuid, request.form.get("blacklist_confirmed") == "yes", current_user)
+                operations.publish(uuid, request.form.get("blacklist_confirmed") == "yes", current_user)
             flash(_("Saved."), "ok")
             return redirect(url_for(".report", uuid=uuid))
         except ValueError:  # a staff or shopper id that is no number: the form was not ours
@@ -62,7 +63,7 @@ def report(uuid: str):
     answers = {a.item_key: a for a in inspection.answers}
     staff = db.session.execute(select(Staff).where(Staff.outlet_id == inspection.outlet_id, Staff.active.is_(True))
                                .order_by(Staff.employee_no)).scalars().all()
-    return render_template("inspections/mystery_report.html", inspection=inspection, checklist=checklist,
+    return render_template("mystery/mystery_report.html", inspection=inspection, checklist=checklist,
                            answers=answers, staff=staff, errors=errors), 422 if errors else 200
 
 
@@ -74,7 +75,7 @@ def coordinator():
     if request.method == "POST":
         try:
             shopper = request.form.get("shopper_id") or None
-            mystery.assign_shopper(int(request.form.get("assignment_id", "0")), int(shopper) if shopper else None,
+            operations.assign_shopper(int(request.form.get("assignment_id", "0")), int(shopper) if shopper else None,
                                    current_user)
             flash(_("Saved."), "ok")
             return redirect(url_for(".coordinator"))
@@ -86,5 +87,5 @@ def coordinator():
     rows = assignment_rows(visible_assignments(current_user, select(Assignment).where(Assignment.kind == "mystery")),
                            local_today(), horizon_days=120)
     shoppers = db.session.execute(visible_shoppers(current_user).order_by(User.username)).scalars().all()
-    return render_template("inspections/vendor.html", rows=rows, shoppers=shoppers, errors=errors), \
+    return render_template("mystery/vendor.html", rows=rows, shoppers=shoppers, errors=errors), \
         422 if errors else 200

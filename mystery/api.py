@@ -8,7 +8,6 @@ from sqlalchemy import select
 from core.clock import local_today
 from core.extensions import db
 from core.permissions import authorize
-from inspections import mystery, vendor_stats
 from inspections.models import Assignment, Inspection
 from inspections.policies import visible_assignments
 from inspections.presenting import assignment_rows
@@ -21,6 +20,7 @@ from inspections.schemas import (
     ShopperInSchema,
     VendorPerformanceSchema,
 )
+from mystery import operations, vendor_stats
 
 blp = Blueprint("mystery", __name__, url_prefix="/api/v1/mystery",
                 description="Mystery visits: the vendor's coordinator hands them out; the bank reviews and "
@@ -42,7 +42,7 @@ def vendor_assignments():
 def assign(data, ident):
     """Hand a visit to one of the vendor's shoppers (null hands it back to the pool)."""
     authorize("mystery.coordinate")
-    assignment = mystery.assign_shopper(ident, data["shopper_id"], current_user)
+    assignment = operations.assign_shopper(ident, data["shopper_id"], current_user)
     return next(r for r in assignment_rows(select(Assignment).where(Assignment.id == assignment.id), local_today()))
 
 
@@ -62,7 +62,7 @@ def reports():
 def review(data, uuid):
     """Accept, ask the shopper for a revision (with a reason), or reject (with a reason)."""
     authorize("mystery.review")
-    return mystery.review(uuid, data["decision"], data["reason"], current_user)
+    return operations.review(uuid, data["decision"], data["reason"], current_user)
 
 
 @blp.route("/reports/<uuid>/attribution", methods=["POST"])
@@ -71,7 +71,7 @@ def review(data, uuid):
 def attribute(data, uuid):
     """Map "the teller at window 2" to the real staff member, per item."""
     authorize("mystery.review")
-    return mystery.attribute(uuid, data["staff"], current_user)
+    return operations.attribute(uuid, data["staff"], current_user)
 
 
 @blp.route("/reports/<uuid>/publish", methods=["POST"])
@@ -80,7 +80,7 @@ def attribute(data, uuid):
 def publish(data, uuid):
     """Publish to the outlet: findings and the notice follow."""
     authorize("mystery.review")
-    return mystery.publish(uuid, data["blacklist_confirmed"], current_user)
+    return operations.publish(uuid, data["blacklist_confirmed"], current_user)
 
 
 @blp.route("/vendor-performance")

@@ -24,10 +24,10 @@ from inspections.models import (
     Answer,
     Assignment,
     Inspection,
-    MysteryReview,
     SectionScore,
 )
 from inspections.submission import failures
+from mystery.models import MysteryReview
 from org.models import Staff, User
 
 

@@ -1,0 +1,22 @@
+"""Mystery-shopper visits by a third-party vendor: the kind's declaration, shoppers' reports, the
+validation flags, the bank's review and publication, and the vendors' performance.
+
+It stands between inspections (whose sync API the shoppers' app uses) and rectification (which opens
+the findings when a visit is published)."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    from core.extensions import register_api
+    from inspections.kinds import InspectionKind, declare
+    from mystery import api, fraud, policies, views  # noqa: F401  (permission rules)
+
+    declare(InspectionKind("mystery", secret_until_published=True, by_vendor=True, names_staff=False,
+                           failures_at_submit=False, submit_checks=fraud.flags_for))
+    register_api(api.blp)
+    app.register_blueprint(views.blp)
