@@ -11,7 +11,6 @@ from checklists.models import ChecklistVersion
 from checklists.store import checklist_of
 from core import audit
 from core.audit import content_hash
-from core.clock import local_zone
 from core.db import utcnow
 from core.errors import Conflict, NotFound, OperationError
 from core.extensions import db
@@ -208,39 +207,21 @@ def add_photo(uuid: str, photo_uuid: str, data: bytes, declared_sha256: str | No
     if declared_sha256 and declared_sha256.strip().lower() != digest:
         raise OperationError("The bytes do not match X-Content-SHA256: the upload was damaged; send it again.",
                              {"X-Content-SHA256": ["mismatch"]})
-    existing = db.session.execute(select(Photo).where(Photo.uuid == photo_uuid)).scalar()
-    if existing is not None:
-        if existing.sha256 == digest and existing.inspection_id == inspection.id:
-            return existing, False
-        raise Conflict(f"Photo {photo_uuid} already exists with other content; give new bytes a new UUID.")
+    inspection_id = inspection.id
+    belongs = lambda photo: photo.inspection_id == inspection_id  # noqa: E731
+    if (previous := photostore.previous_upload(photo_uuid, digest, belongs)) is not None:
+        return previous, False
+    closed = "This inspection is already submitted and takes no new photos."
     if inspection.status != DRAFT:
-        raise Conflict("This inspection is already submitted and takes no new photos.")
-    inspection_id, inspection_uuid = inspection.id, inspection.uuid
-    # Nothing is written yet: end the transaction so that image processing holds no database lock.
-    db.session.rollback()
-    stored = photostore.store(data, f"photos/{inspection_uuid[:2]}", local_zone())
-    try:
-        photo = Photo(uuid=photo_uuid, inspection_id=inspection_id, uploaded_by_id=actor.id, **stored.columns())
-        db.session.add(photo)
+        raise Conflict(closed)
+
+    def still_draft() -> bool:
         # Counting the change also proves the draft is still open: a submit may have won the race.
-        still_draft = db.session.execute(
+        return bool(db.session.execute(
             update(Inspection).where(Inspection.id == inspection_id, Inspection.status == DRAFT)
-            .values(revision=Inspection.revision + 1).execution_options(synchronize_session=False)).rowcount
-        if not still_draft:
-            raise Conflict("This inspection is already submitted and takes no new photos.")
-        audit.record("photo.upload", photo, actor=actor, details={"inspection": inspection_uuid, "sha256": digest})
-        db.session.commit()
-    except IntegrityError:
-        db.session.rollback()
-        stored.discard()
-        # The same photo UUID arrived twice at once; the other request stored it.
-        winner = db.session.execute(select(Photo).where(Photo.uuid == photo_uuid)).scalar()
-        if winner is not None and winner.sha256 == digest:
-            return winner, False
-        raise Conflict(f"Photo {photo_uuid} already exists with other content.") from None
-    except BaseException:
-        db.session.rollback()
-        stored.discard()
-        raise
-    photostore.derive_later(photo)
-    return photo, True
+            .values(revision=Inspection.revision + 1).execution_options(synchronize_session=False)).rowcount)
+
+    return photostore.record_once(data, photo_uuid, prefix=f"photos/{inspection.uuid[:2]}",
+                                  owner={"inspection_id": inspection_id}, belongs=belongs,
+                                  audit_action="photo.upload", audit_details={"inspection": inspection.uuid},
+                                  actor=actor, still_open=still_draft, closed=closed)

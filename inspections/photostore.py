@@ -5,13 +5,17 @@ they are not there yet, so a lost job costs time, never a picture.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import tzinfo
 
 from flask import current_app
-from sqlalchemy import update
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 
-from core import jobs
+from core import audit, jobs
+from core.clock import local_zone
+from core.errors import Conflict
 from core.extensions import db
 from core.storage import new_key, storage
 from inspections import evidence
@@ -130,3 +134,46 @@ def ensure_derivatives(photo: Photo) -> Photo:
         discard(written)
     db.session.refresh(photo)
     return photo
+
+
+def previous_upload(photo_uuid: str, digest: str, belongs: Callable[[Photo], bool]) -> Photo | None:
+    """The photo already stored under this UUID when these are the same bytes for the same owner (a
+    phone's retry); other bytes under a known UUID are a conflict."""
+    existing = db.session.execute(select(Photo).where(Photo.uuid == photo_uuid)).scalar()
+    if existing is None:
+        return None
+    if existing.sha256 == digest and belongs(existing):
+        return existing
+    raise Conflict(f"Photo {photo_uuid} already exists with other content; give new bytes a new UUID.")
+
+
+def record_once(data: bytes, photo_uuid: str, *, prefix: str, owner: dict, belongs: Callable[[Photo], bool],
+                audit_action: str, audit_details: dict, actor, still_open: Callable[[], bool] = lambda: True,
+                closed: str = "") -> tuple[Photo, bool]:
+    """Check and store an upload's files, then record it exactly once: (photo, created). The caller has
+    checked that it may; the transaction ends first, so that no lock is held while the picture is
+    decoded. `still_open()` runs with the write and refuses (`closed`, 409) when the owner has moved
+    on meanwhile. Nothing stays behind of a refused upload, nor of the loser of two at once."""
+    digest = evidence.sha256_hex(data)
+    db.session.rollback()
+    stored = store(data, prefix, local_zone())
+    try:
+        photo = Photo(uuid=photo_uuid, uploaded_by_id=actor.id, **owner, **stored.columns())
+        db.session.add(photo)
+        if not still_open():
+            raise Conflict(closed)
+        audit.record(audit_action, photo, actor=actor, details={**audit_details, "sha256": digest})
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        stored.discard()
+        winner = previous_upload(photo_uuid, digest, belongs)  # the same UUID arrived twice at once
+        if winner is None:
+            raise
+        return winner, False
+    except BaseException:
+        db.session.rollback()
+        stored.discard()
+        raise
+    derive_later(photo)
+    return photo, True

@@ -6,10 +6,8 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 
 from core import audit, transitions
-from core.clock import local_zone
 from core.db import utcnow
 from core.errors import Conflict, NotFound, OperationError
 from core.extensions import db
@@ -36,37 +34,17 @@ def add_after_photo(finding_id: int, photo_uuid: str, data: bytes, declared_sha2
     digest = evidence.sha256_hex(data)
     if declared_sha256 and declared_sha256.strip().lower() != digest:
         raise OperationError("The bytes do not match X-Content-SHA256: the upload was damaged; send it again.")
-    existing = db.session.execute(select(Photo).where(Photo.uuid == photo_uuid)).scalar()
-    if existing is not None:
-        if existing.sha256 == digest and existing.finding_id == finding.id:
-            return existing, False
-        raise Conflict(f"Photo {photo_uuid} already exists with other content; give new bytes a new UUID.")
+    finding_key = finding.id
+    belongs = lambda photo: photo.finding_id == finding_key  # noqa: E731
+    if (previous := photostore.previous_upload(photo_uuid, digest, belongs)) is not None:
+        return previous, False
     if finding.status == "closed":
         raise Conflict("This finding is closed.")
-    finding_key, inspection_id = finding.id, finding.inspection_id
-    db.session.rollback()  # no lock held while the image is processed
-    stored = photostore.store(data, "after", local_zone())
-    try:
-        photo = Photo(uuid=photo_uuid, inspection_id=inspection_id, finding_id=finding_key, purpose="after",
-                      uploaded_by_id=actor.id, **stored.columns())
-        db.session.add(photo)
-        audit.record("finding.after_photo", photo, actor=actor, details={"finding": finding_key, "sha256": digest})
-        db.session.commit()
-    except IntegrityError:
-        db.session.rollback()
-        stored.discard()
-        # The same photo UUID arrived twice at once and the other request stored it: the same
-        # bytes are an identical retry (200), other bytes a conflict.
-        winner = db.session.execute(select(Photo).where(Photo.uuid == photo_uuid)).scalar()
-        if winner is not None and winner.sha256 == digest and winner.finding_id == finding_key:
-            return winner, False
-        raise Conflict(f"Photo {photo_uuid} already exists with other content; give new bytes a new UUID.") from None
-    except BaseException:
-        db.session.rollback()
-        stored.discard()
-        raise
-    photostore.derive_later(photo)
-    return photo, True
+    return photostore.record_once(data, photo_uuid, prefix="after",
+                                  owner={"inspection_id": finding.inspection_id, "finding_id": finding_key,
+                                         "purpose": "after"},
+                                  belongs=belongs, audit_action="finding.after_photo",
+                                  audit_details={"finding": finding_key}, actor=actor)
 
 
 def _refuse_response(finding: Finding, text: str) -> None:
