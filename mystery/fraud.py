@@ -90,11 +90,14 @@ def _photo_time_flags(inspection: Inspection, photos: list[Photo]) -> list[dict]
 
 def _reused_photo_flags(inspection: Inspection, photos: list[Photo]) -> list[dict]:
     flags = []
+    if not photos:
+        return flags
+    # Every other visit's evidence, read once for all of this visit's photos.
+    others = db.session.execute(
+        select(Photo.uuid, Photo.sha256, Photo.dhash, Inspection.uuid).join(Inspection)
+        .where(Photo.inspection_id != inspection.id, Photo.purpose == "evidence",
+               Inspection.kind == "mystery")).all()
     for photo in photos:
-        others = db.session.execute(
-            select(Photo.uuid, Photo.sha256, Photo.dhash, Inspection.uuid).join(Inspection)
-            .where(Photo.inspection_id != inspection.id, Photo.purpose == "evidence",
-                   Inspection.kind == "mystery")).all()
         for other_photo, sha256, dhash, other_inspection in others:
             same = sha256 == photo.sha256
             if same or (dhash and photo.dhash and hash_distance(dhash, photo.dhash) <= NEAR_DUPLICATE_BITS):
