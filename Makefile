@@ -6,13 +6,26 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 export DATA_DIR ?= $(CURDIR)/instance
 
-.PHONY: run test fuzz serve system-packages system-packages-test translations messages bench clean
+.PHONY: run test fuzz serve system-packages system-packages-test translations messages bench clean lock
 
-$(BIN)/activate: requirements.txt requirements-dev.txt
+# The virtualenv gets the exact versions of the lock files. requirements*.txt are what people edit;
+# `make lock` pins them into requirements*.lock (the S3 extra, requirements-s3.lock, is for deployments
+# with S3_BUCKET set: `pip install -r requirements.lock -r requirements-s3.lock`).
+$(BIN)/activate: requirements.lock requirements-dev.lock
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -r requirements-dev.txt
+	$(BIN)/pip install --quiet -r requirements-dev.lock
 	touch $(BIN)/activate
+
+# Maintainers: after editing requirements*.txt, pin again (kept versions stay unless an edit needs a change).
+lock:
+	@[ -x $(BIN)/uv ] || { $(PYTHON) -m venv $(VENV) && $(BIN)/pip install --quiet "uv>=0.5"; }
+	$(BIN)/uv pip compile --quiet --python $(BIN)/python --custom-compile-command 'make lock' \
+	  requirements.txt -o requirements.lock
+	$(BIN)/uv pip compile --quiet --python $(BIN)/python --custom-compile-command 'make lock' \
+	  requirements-dev.txt -c requirements.lock -o requirements-dev.lock
+	$(BIN)/uv pip compile --quiet --python $(BIN)/python --custom-compile-command 'make lock' \
+	  requirements-s3.txt -c requirements.lock -o requirements-s3.lock
 
 system-packages:
 	@scripts/system-packages.sh run
