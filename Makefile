@@ -46,12 +46,16 @@ serve: $(BIN)/activate translations
 	$(BIN)/flask --app app db upgrade
 	PORT=$(PORT) $(BIN)/gunicorn --config gunicorn.conf.py 'app:create_app()'
 
-# The whole suite on SQLite, then again on PostgreSQL when TEST_DATABASE_URL names one.
+# The whole suite on SQLite, then again on PostgreSQL when TEST_DATABASE_URL names one; in parallel,
+# TEST_WORKERS processes (each with its own SQLite file, or its own PostgreSQL database named after
+# TEST_DATABASE_URL's). Tests of one xdist_group (the seeded demo) run in one worker.
+TEST_WORKERS ?= 3
+PYTEST := $(BIN)/python -m pytest -p no:cacheprovider -n $(TEST_WORKERS) --dist loadgroup
 test: system-packages-test $(BIN)/activate translations
-	$(BIN)/python -m pytest -p no:cacheprovider
+	$(PYTEST)
 	@if [ -n "$$TEST_DATABASE_URL" ]; then \
 	  echo "== again on PostgreSQL =="; \
-	  TEST_ON_POSTGRES=1 $(BIN)/python -m pytest -p no:cacheprovider; \
+	  TEST_ON_POSTGRES=1 $(PYTEST); \
 	fi
 
 # The API fuzzing test with a larger budget per operation (the suite runs it with a small one).

@@ -6,13 +6,13 @@ import json
 import threading
 
 from inspections.models import Answer, Finding, Inspection, Photo
+from tests.factories import jpeg
 from tests.inspections.helpers import (
     at_once,
     count,
     draft_body,
     full_answers,
     http_request,
-    jpeg,
     new_uuid,
     rows,
     sha256,

@@ -7,7 +7,8 @@ import json
 
 from inspections.models import Finding, Photo
 from rectification.models import Response, Verification
-from tests.inspections.helpers import at_once, count, jpeg, new_uuid, rows, sha256, statuses
+from tests.factories import jpeg
+from tests.inspections.helpers import at_once, count, new_uuid, rows, sha256, statuses
 from tests.rectification.test_loop import put_photo, respond
 
 CALLS = 8
