@@ -6,13 +6,26 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 export DATA_DIR ?= $(CURDIR)/instance
 
-.PHONY: run test fuzz serve system-packages system-packages-test translations messages bench clean
+.PHONY: run test fuzz serve system-packages system-packages-test translations messages bench clean lock
 
-$(BIN)/activate: requirements.txt requirements-dev.txt
+# The virtualenv gets the exact versions of the lock files. requirements*.txt are what people edit;
+# `make lock` pins them into requirements*.lock (the S3 extra, requirements-s3.lock, is for deployments
+# with S3_BUCKET set: `pip install -r requirements.lock -r requirements-s3.lock`).
+$(BIN)/activate: requirements.lock requirements-dev.lock
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -r requirements-dev.txt
+	$(BIN)/pip install --quiet -r requirements-dev.lock
 	touch $(BIN)/activate
+
+# Maintainers: after editing requirements*.txt, pin again (kept versions stay unless an edit needs a change).
+lock:
+	@[ -x $(BIN)/uv ] || { $(PYTHON) -m venv $(VENV) && $(BIN)/pip install --quiet "uv>=0.5"; }
+	$(BIN)/uv pip compile --quiet --python $(BIN)/python --custom-compile-command 'make lock' \
+	  requirements.txt -o requirements.lock
+	$(BIN)/uv pip compile --quiet --python $(BIN)/python --custom-compile-command 'make lock' \
+	  requirements-dev.txt -c requirements.lock -o requirements-dev.lock
+	$(BIN)/uv pip compile --quiet --python $(BIN)/python --custom-compile-command 'make lock' \
+	  requirements-s3.txt -c requirements.lock -o requirements-s3.lock
 
 system-packages:
 	@scripts/system-packages.sh run
@@ -33,12 +46,16 @@ serve: $(BIN)/activate translations
 	$(BIN)/flask --app app db upgrade
 	PORT=$(PORT) $(BIN)/gunicorn --config gunicorn.conf.py 'app:create_app()'
 
-# The whole suite on SQLite, then again on PostgreSQL when TEST_DATABASE_URL names one.
+# The whole suite on SQLite, then again on PostgreSQL when TEST_DATABASE_URL names one; in parallel,
+# TEST_WORKERS processes (each with its own SQLite file, or its own PostgreSQL database named after
+# TEST_DATABASE_URL's). Tests of one xdist_group (the seeded demo) run in one worker.
+TEST_WORKERS ?= 3
+PYTEST := $(BIN)/python -m pytest -p no:cacheprovider -n $(TEST_WORKERS) --dist loadgroup
 test: system-packages-test $(BIN)/activate translations
-	$(BIN)/python -m pytest -p no:cacheprovider
+	$(PYTEST)
 	@if [ -n "$$TEST_DATABASE_URL" ]; then \
 	  echo "== again on PostgreSQL =="; \
-	  TEST_ON_POSTGRES=1 $(BIN)/python -m pytest -p no:cacheprovider; \
+	  TEST_ON_POSTGRES=1 $(PYTEST); \
 	fi
 
 # The API fuzzing test with a larger budget per operation (the suite runs it with a small one).

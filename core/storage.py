@@ -82,7 +82,11 @@ class S3Storage:
 
 def make_storage(config: dict):
     if config.get("S3_BUCKET"):
-        import boto3
+        try:
+            import boto3
+        except ModuleNotFoundError as missing:  # the S3 extra is optional: only S3 deployments install it
+            raise RuntimeError("S3_BUCKET is set but boto3 is not installed: "
+                               "pip install -r requirements.lock -r requirements-s3.lock") from missing
 
         client = boto3.client(
             "s3", endpoint_url=config.get("S3_ENDPOINT_URL") or None, region_name=config.get("S3_REGION"),

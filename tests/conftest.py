@@ -1,23 +1,24 @@
-"""Fixtures: one migrated database per run (SQLite, or PostgreSQL with TEST_ON_POSTGRES=1),
-emptied after every test; an app, a client, a CLI runner, and factories for the organisation."""
+"""Fixtures: one migrated database per run and xdist worker (SQLite, or PostgreSQL with TEST_ON_POSTGRES=1),
+emptied after every test; an app, a client, a CLI runner, the demo seeded once, and (from tests/factories.py)
+factories for the organisation, pictures, bearer headers, a live server and the clock."""
 from __future__ import annotations
 
 import os
 import signal
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from flask import Flask, request_started
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, make_url, text
 
 from app import create_app
 from core.extensions import db as _db
-from core.security import hash_password
-from org.models import Branch, Counter, Outlet, Staff, User, Vendor
-from tests.support import fresh_request_globals  # noqa: F401  (autouse: every request gets a fresh g)
+from tests.factories import CHEAP_HASH_METHOD, PASSWORD, Org, bearer, clock, live_server  # noqa: F401  (fixtures)
+from tests.support import clear_request_globals, fresh_request_globals  # noqa: F401  (autouse: a fresh g)
 
-PASSWORD = "test-pass-2026"
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -34,19 +35,47 @@ def _compile_translations() -> None:
 
 
 _compile_translations()
-_PASSWORD_HASH = hash_password(PASSWORD)
 
 
-def _database_url(tmp_path_factory) -> str:
+def _database_url(tmp_path_factory, purpose: str = "test") -> str:
+    """An empty database for this run (this xdist worker): SQLite in its temporary folder; on PostgreSQL,
+    TEST_DATABASE_URL itself, or a database named after it, the worker and the purpose (made when missing)."""
     if os.environ.get("TEST_ON_POSTGRES"):
-        url = os.environ["TEST_DATABASE_URL"]
+        suffixes = [part for part in (os.environ.get("PYTEST_XDIST_WORKER"), purpose if purpose != "test" else None)
+                    if part]
+        url = _own_database(os.environ["TEST_DATABASE_URL"], suffixes)
         engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
         with engine.begin() as connection:
             connection.execute(text("DROP SCHEMA public CASCADE"))
             connection.execute(text("CREATE SCHEMA public"))
         engine.dispose()
         return url
-    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / f'{purpose}.db'}"
+
+
+def _own_database(url: str, suffixes: list[str]) -> str:
+    if not suffixes:
+        return url
+    parsed = make_url(url)
+    name = "_".join([parsed.database, *suffixes])
+    server = create_engine(parsed.set(drivername="postgresql+psycopg", database="postgres"),
+                           isolation_level="AUTOCOMMIT")
+    with server.connect() as connection:
+        if not connection.execute(text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}).scalar():
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+    server.dispose()
+    return parsed.set(database=name).render_as_string(hide_password=False)
+
+
+def _test_app(data_dir: Path, database_url: str):
+    application = create_app({
+        "TESTING": True, "DEMO_PASSWORD": PASSWORD, "SERVER_NAME": None, "REDIS_URL": "",
+        "TEST_PASSWORD_HASH_METHOD": CHEAP_HASH_METHOD, "DATA_DIR": str(data_dir), "MEDIA_DIR": str(data_dir / "media"),
+        "SQLALCHEMY_DATABASE_URI": database_url.replace("postgresql://", "postgresql+psycopg://", 1)})
+    application.test_client_class = ClosingClient
+    with application.app_context():
+        upgrade(directory=str(ROOT / "migrations"))
+    return application
 
 
 class ClosingClient(FlaskClient):
@@ -69,13 +98,52 @@ def app(tmp_path_factory):
     os.environ["DATA_DIR"] = str(data_dir)
     os.environ["DATABASE_URL"] = _database_url(tmp_path_factory)
     # Jobs run after each response in the test process; the tests that use Redis say so themselves.
-    application = create_app({"TESTING": True, "DEMO_PASSWORD": PASSWORD, "SERVER_NAME": None, "REDIS_URL": ""})
-    application.test_client_class = ClosingClient
-    with application.app_context():
-        upgrade(directory=str(Path(__file__).resolve().parent.parent / "migrations"))
+    application = _test_app(data_dir, os.environ["DATABASE_URL"])
     yield application
+    _close_connections(application)
+
+
+def _close_connections(application) -> None:
     with application.app_context():
-        _db.engine.dispose()
+        for engine in _db.engines.values():
+            engine.dispose()
+
+
+@dataclass
+class SeededDemo:
+    """The demo bank (`flask seed-demo`), seeded once per session into a database of its own."""
+
+    app: Flask
+    output: str  # what the first seeding printed
+
+    def seed(self) -> str:
+        result = self.app.test_cli_runner().invoke(args=["seed-demo"])
+        assert result.exit_code == 0, result.output
+        return result.output
+
+
+@pytest.fixture(scope="session")
+def _seeded_demo(app, tmp_path_factory):
+    data_dir = tmp_path_factory.mktemp("demo-data")
+    demo = SeededDemo(_test_app(data_dir, _database_url(tmp_path_factory, "demo")), "")
+    with demo.app.app_context():
+        demo.output = demo.seed()
+    yield demo
+    _close_connections(demo.app)
+
+
+@pytest.fixture
+def seeded_demo(_seeded_demo, db):
+    """The seeded demo; the test runs in its app (`db.session` reads its database). Tests that only read
+    it, or seed it again, share it: mark them `@pytest.mark.xdist_group("seeded_demo")` to seed it once."""
+    request_started.connect(clear_request_globals, _seeded_demo.app)
+    try:
+        with _seeded_demo.app.app_context():
+            yield _seeded_demo
+            db.session.rollback()
+            db.session.remove()
+    finally:
+        request_started.disconnect(clear_request_globals, _seeded_demo.app)
 
 
 @pytest.fixture(autouse=True)
@@ -122,53 +190,6 @@ def csrf_off(app):
     app.config["WTF_CSRF_ENABLED"] = False
     yield
     app.config["WTF_CSRF_ENABLED"] = True
-
-
-class Org:
-    """A small bank: one branch, outlets A and B with counters and staff, one vendor."""
-
-    def __init__(self, db):
-        self.db = db
-        self.branch = Branch(code="XC", name="相城支行", notice_prefix="相城支行服务整改")
-        db.session.add(self.branch)
-        db.session.flush()
-        self.outlet_a = self._outlet("A01", "元和支行")
-        self.outlet_b = self._outlet("B01", "黄埭支行")
-        self.vendor = Vendor(code="V01", name="明察调研")
-        db.session.add(self.vendor)
-        db.session.flush()
-        self.staff_a = self.outlet_a.staff
-        self.staff_b = self.outlet_b.staff
-        self.users = {}
-        db.session.commit()
-
-    def _outlet(self, code, name):
-        outlet = Outlet(branch_id=self.branch.id, code=code, name=name, address="苏州市相城区",
-                        latitude=31.37, longitude=120.64)
-        self.db.session.add(outlet)
-        self.db.session.flush()
-        counter = Counter(outlet_id=outlet.id, number=1, kind="cash", label="现金窗口")
-        self.db.session.add(counter)
-        self.db.session.flush()
-        for index, (name, position) in enumerate([("王晓燕", "teller"), ("李志强", "teller"),
-                                                   ("张文静", "lobby_manager")], start=1):
-            self.db.session.add(Staff(outlet_id=outlet.id, employee_no=f"{code}-{index}", name=name,
-                                      position=position, counter_id=counter.id if position == "teller" else None))
-        self.db.session.flush()
-        return outlet
-
-    def user(self, role: str, username: str | None = None, outlet=None, vendor=None) -> User:
-        username = username or role
-        if role == "outlet_manager" and outlet is None:
-            outlet = self.outlet_a
-        if role == "mystery_shopper" and vendor is None:
-            vendor = self.vendor
-        user = User(username=username, display_name=username, role=role, password_hash=_PASSWORD_HASH,
-                    outlet_id=outlet.id if outlet else None, vendor_id=vendor.id if vendor else None)
-        self.db.session.add(user)
-        self.db.session.commit()
-        self.users[username] = user
-        return user
 
 
 @pytest.fixture

@@ -34,9 +34,10 @@ def fresh_request_globals(app):
     Flask-WTF's CSRF token) would leak from one request into the next. In production every request
     gets a fresh `g`; this restores that."""
 
-    def clear(sender, **extra):
-        g.__dict__.clear()
-
-    request_started.connect(clear, app)
+    request_started.connect(clear_request_globals, app)
     yield
-    request_started.disconnect(clear, app)
+    request_started.disconnect(clear_request_globals, app)
+
+
+def clear_request_globals(sender, **extra):
+    g.__dict__.clear()

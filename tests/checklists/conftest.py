@@ -1,4 +1,4 @@
-"""Fixtures for the checklist tests: the default documents, fast bearer headers, uploads, row counts."""
+"""Fixtures for the checklist tests: the default documents, admin headers, uploads, row counts."""
 from __future__ import annotations
 
 import copy
@@ -12,7 +12,6 @@ from werkzeug.test import encode_multipart
 
 from checklists import textio
 from checklists.models import ChecklistTemplate, ChecklistVersion
-from org import accounts
 from tests.support import fresh_request_globals  # noqa: F401  (autouse)
 
 DEFAULTS_DIR = Path(__file__).resolve().parents[2] / "checklists" / "defaults"
@@ -24,16 +23,6 @@ _documents = {name: textio.load((DEFAULTS_DIR / name).read_bytes(), "yaml") for 
 def default_doc():
     """A fresh copy of a default checklist document, by file name ('onsite.yaml' ...)."""
     return lambda name: copy.deepcopy(_documents[name])
-
-
-@pytest.fixture
-def bearer(app):
-    """Bearer headers minted directly; the token endpoint itself is used by `token_for` in a few tests."""
-
-    def mint(user) -> dict:
-        return {"Authorization": f"Bearer {accounts.issue_token(user).token}"}
-
-    return mint
 
 
 @pytest.fixture

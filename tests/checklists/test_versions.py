@@ -394,10 +394,9 @@ def test_the_token_endpoint_works_for_checklists(client, users, token_for, catal
 
 # --- seed-demo ----------------------------------------------------------------------------------------
 
-def test_seed_demo_publishes_the_defaults_once(db, runner, default_doc):
-    result = runner.invoke(args=["seed-demo"])
-    assert result.exit_code == 0, result.output
-    assert "onsite-service v1" in result.output
+@pytest.mark.xdist_group("seeded_demo")
+def test_seed_demo_publishes_the_defaults_once(seeded_demo, db, default_doc):
+    assert "onsite-service v1" in seeded_demo.output
     db.session.expire_all()
     versions = db.session.execute(select(ChecklistVersion).join(ChecklistTemplate)
                                   .order_by(ChecklistTemplate.code)).scalars().all()
@@ -410,8 +409,7 @@ def test_seed_demo_publishes_the_defaults_once(db, runner, default_doc):
     before = checklist_counts(db)
     audit_before = len(audit_actions(db, "checklist.publish"))
 
-    again = runner.invoke(args=["seed-demo"])
-    assert again.exit_code == 0, again.output
-    assert "checklists:" not in again.output
+    again = seeded_demo.seed()
+    assert "checklists:" not in again
     assert checklist_counts(db) == before == (4, 4)
     assert len(audit_actions(db, "checklist.publish")) == audit_before == 4

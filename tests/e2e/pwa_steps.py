@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from tests.conftest import PASSWORD
-from tests.e2e.conftest import jpeg
+from tests.factories import jpeg
 
 FIND_UNANSWERED = """() => {
   for (const el of document.querySelectorAll('.item')) {
@@ -84,7 +84,7 @@ def attach_photo(page, key: str, seed: int) -> None:
     count = renders(page)
     before = page.locator(f'.item[data-key="{key}"] img.thumb').count()
     page.set_input_files(f'input.file[data-item="{key}"]',
-                         files=[{"name": f"p{seed}.jpg", "mimeType": "image/jpeg", "buffer": jpeg(seed)}])
+                         files=[{"name": f"p{seed}.jpg", "mimeType": "image/jpeg", "buffer": jpeg((1600, 1200), seed=seed)}])
     redrawn_since(page, count)
     page.wait_for_function(f"""() => document.querySelectorAll('.item[data-key="{key}"] img.thumb').length > {before}""")
 

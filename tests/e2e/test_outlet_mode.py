@@ -12,7 +12,8 @@ from inspections.models import Photo
 from rectification.models import Finding
 from rectification.models import Response
 from tests.conftest import PASSWORD
-from tests.e2e.conftest import jpeg, screenshot
+from tests.e2e.conftest import screenshot
+from tests.factories import jpeg
 from tests.inspections.helpers import draft_body, full_answers, new_uuid
 
 pytestmark = pytest.mark.e2e
@@ -41,7 +42,7 @@ def test_outlet_manager_answers_a_finding_with_an_after_photo(live_server, phone
     uuid = new_uuid()
     assert client.put(f"/api/v1/inspections/{uuid}", json=draft_body(version, org.outlet_a, answers),
                       headers=headers).status_code == 201
-    assert client.put(f"/api/v1/inspections/{uuid}/photos/{photo_id}", data=jpeg(1, (640, 480)),
+    assert client.put(f"/api/v1/inspections/{uuid}/photos/{photo_id}", data=jpeg((640, 480), seed=1),
                       headers={**headers, "Content-Type": "image/jpeg"}).status_code == 201
     assert client.post(f"/api/v1/inspections/{uuid}/submit", headers=headers).status_code == 200
     username = org.user("outlet_manager", "manager_a", outlet=org.outlet_a).username
@@ -59,7 +60,7 @@ def test_outlet_manager_answers_a_finding_with_an_after_photo(live_server, phone
     page.wait_for_selector("section.card img.thumb")  # the evidence photo, fetched with the token
     page.fill("#response-text", "已重新整理台面，并安排每日检查。")
     page.set_input_files("#after-photo", files=[{"name": "after.jpg", "mimeType": "image/jpeg",
-                                                  "buffer": jpeg(2, (1200, 900))}])
+                                                  "buffer": jpeg((1200, 900), seed=2)}])
     page.wait_for_function("() => document.querySelectorAll('form img.thumb').length === 1")
     screenshot(page, "08-outlet-response")
     page.click("#send-response")

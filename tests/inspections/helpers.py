@@ -1,15 +1,13 @@
-"""Helpers for the inspection tests: checklist documents, answer sets, images, counts."""
+"""Helpers for the inspection tests: checklist documents, answer sets, real-socket requests, counts."""
 from __future__ import annotations
 
 import hashlib
 import http.client
-import io
-import os
 import threading
 import uuid as uuid_module
 from pathlib import Path
+from urllib.parse import urlsplit
 
-from PIL import Image
 from sqlalchemy import func, select
 
 from checklists import textio
@@ -103,23 +101,6 @@ def draft_body(version, outlet, answers=None, **extra) -> dict:
             "answers": [] if answers is None else answers, **extra}
 
 
-def jpeg(size=(64, 48), *, exif: bytes | None = None, noise: bool = True) -> bytes:
-    """A JPEG whose bytes are (with noise) unique to this call."""
-    if noise:
-        image = Image.frombytes("RGB", size, os.urandom(size[0] * size[1] * 3))
-    else:
-        image = Image.new("RGB", size, (40, 120, 200))
-    buffer = io.BytesIO()
-    image.save(buffer, "JPEG", quality=90, **({"exif": exif} if exif is not None else {}))
-    return buffer.getvalue()
-
-
-def png(size=(64, 48)) -> bytes:
-    buffer = io.BytesIO()
-    Image.frombytes("RGB", size, os.urandom(size[0] * size[1] * 3)).save(buffer, "PNG")
-    return buffer.getvalue()
-
-
 def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
@@ -169,10 +150,10 @@ def rows(model, **filters) -> list:
     return list(_db.session.execute(query).scalars())
 
 
-def http_request(address: str, method: str, path: str, *, body: bytes | None = None, headers: dict | None = None,
+def http_request(base_url: str, method: str, path: str, *, body: bytes | None = None, headers: dict | None = None,
                  timeout: float = 60) -> tuple[int, bytes, dict]:
-    """One request over a real socket: (status, body, headers)."""
-    connection = http.client.HTTPConnection(address, timeout=timeout)
+    """One request over a real socket to the server at `base_url` (http://host:port): (status, body, headers)."""
+    connection = http.client.HTTPConnection(urlsplit(base_url).netloc, timeout=timeout)
     try:
         connection.request(method, path, body=body, headers=headers or {})
         response = connection.getresponse()
@@ -181,7 +162,7 @@ def http_request(address: str, method: str, path: str, *, body: bytes | None = N
         connection.close()
 
 
-def at_once(address: str, calls: list[tuple[str, str, bytes | None, dict]]) -> list[tuple[int, bytes]]:
+def at_once(base_url: str, calls: list[tuple[str, str, bytes | None, dict]]) -> list[tuple[int, bytes]]:
     """Send the calls (method, path, body, headers) over real sockets at the same moment, one thread
     each, released together by a barrier: their (status, body) in the order given."""
     results: list = [None] * len(calls)
@@ -191,7 +172,7 @@ def at_once(address: str, calls: list[tuple[str, str, bytes | None, dict]]) -> l
         method, path, body, headers = calls[index]
         try:
             start.wait(timeout=30)
-            status, data, _ = http_request(address, method, path, body=body, headers=headers)
+            status, data, _ = http_request(base_url, method, path, body=body, headers=headers)
             results[index] = (status, data)
         except Exception as error:  # noqa: BLE001  (reported in the results)
             results[index] = (0, repr(error).encode())

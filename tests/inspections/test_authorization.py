@@ -8,7 +8,8 @@ import pytest
 
 from inspections.models import Assignment, Inspection, Photo
 from org.models import Vendor
-from tests.inspections.helpers import count, draft_body, full_answers, jpeg, new_uuid, rows
+from tests.factories import jpeg
+from tests.inspections.helpers import count, draft_body, full_answers, new_uuid, rows
 
 
 @dataclass

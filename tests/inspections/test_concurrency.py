@@ -7,13 +7,13 @@ import threading
 
 from inspections.models import Answer, Inspection, Photo
 from rectification.models import Finding
+from tests.factories import jpeg
 from tests.inspections.helpers import (
     at_once,
     count,
     draft_body,
     full_answers,
     http_request,
-    jpeg,
     new_uuid,
     rows,
     sha256,

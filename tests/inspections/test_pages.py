@@ -12,7 +12,8 @@ from PIL import Image
 
 from inspections import scheduling
 from inspections.models import Assignment, Inspection, Photo, Plan
-from tests.inspections.helpers import count, draft_body, full_answers, jpeg, new_uuid, rows
+from tests.factories import jpeg
+from tests.inspections.helpers import count, draft_body, full_answers, new_uuid, rows
 
 
 def text_of(response) -> str:

@@ -8,6 +8,7 @@ import socket
 import struct
 import zlib
 from datetime import UTC, datetime
+from urllib.parse import urlsplit
 
 import pillow_heif
 import pytest
@@ -15,18 +16,8 @@ from PIL import Image
 from PIL.TiffImagePlugin import IFDRational
 
 from inspections.models import Photo
-from tests.inspections.helpers import (
-    count,
-    draft_body,
-    full_answers,
-    http_request,
-    jpeg,
-    media_files,
-    new_uuid,
-    png,
-    rows,
-    sha256,
-)
+from tests.factories import jpeg, png
+from tests.inspections.helpers import count, draft_body, full_answers, http_request, media_files, new_uuid, rows, sha256
 
 ORIENTATION, EXIF_IFD, GPS_IFD = 0x0112, 0x8769, 0x8825
 DATETIME_ORIGINAL, OFFSET_TIME_ORIGINAL = 0x9003, 0x9011
@@ -302,9 +293,10 @@ def test_an_upload_cut_off_on_a_real_socket_stores_nothing(app, draft, auth, liv
     path = f"/api/v1/inspections/{draft}/photos/{photo_uuid}"
     headers = {**auth, "Content-Type": "image/jpeg", "X-Content-SHA256": sha256(data)}
     before = media_files(app)
-    host, port = live_server.split(":")
+    address = urlsplit(live_server).netloc
+    host, port = address.split(":")
     with socket.create_connection((host, int(port)), timeout=10) as connection:
-        head = [f"PUT {path} HTTP/1.1", f"Host: {live_server}", f"Content-Length: {len(data)}",
+        head = [f"PUT {path} HTTP/1.1", f"Host: {address}", f"Content-Length: {len(data)}",
                 "Connection: close", *(f"{name}: {value}" for name, value in headers.items())]
         connection.sendall(("\r\n".join(head) + "\r\n\r\n").encode() + data[: len(data) // 3])
         connection.shutdown(socket.SHUT_WR)  # the phone lost its signal

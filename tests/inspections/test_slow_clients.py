@@ -7,15 +7,18 @@ import json
 import os
 import socket
 import time
+from urllib.parse import urlsplit
 
 import pytest
 
 from core import db as core_db
-from tests.inspections.helpers import draft_body, full_answers, http_request, jpeg, new_uuid, sha256
+from tests.factories import jpeg
+from tests.inspections.helpers import draft_body, full_answers, http_request, new_uuid, sha256
 
 
-def start_request(address: str, method: str, path: str, headers: dict, first_bytes: bytes) -> socket.socket:
+def start_request(base_url: str, method: str, path: str, headers: dict, first_bytes: bytes) -> socket.socket:
     """Send the request line, the headers and only the first bytes of the body."""
+    address = urlsplit(base_url).netloc
     host, port = address.split(":")
     connection = socket.create_connection((host, int(port)), timeout=10)
     head = f"{method} {path} HTTP/1.1\r\nHost: {address}\r\n" + "".join(f"{k}: {v}\r\n" for k, v in headers.items())

@@ -10,7 +10,8 @@ from core.extensions import db
 from inspections import photostore, submission
 from inspections.models import Answer, Inspection, Photo, SectionScore
 from rectification.models import Finding
-from tests.inspections.helpers import count, draft_body, full_answers, jpeg, media_files, new_uuid
+from tests.factories import jpeg
+from tests.inspections.helpers import count, draft_body, full_answers, media_files, new_uuid
 
 
 def _between_read_and_write(monkeypatch, change):

@@ -12,7 +12,8 @@ from checklists.store import checklist_of
 from core.audit import AuditEntry
 from inspections.models import Answer, Assignment, Inspection, Photo, SectionScore
 from rectification.models import Finding
-from tests.inspections.helpers import by_key, count, draft_body, full_answers, jpeg, media_files, new_uuid, rows
+from tests.factories import jpeg
+from tests.inspections.helpers import by_key, count, draft_body, full_answers, media_files, new_uuid, rows
 
 
 @pytest.fixture

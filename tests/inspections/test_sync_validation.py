@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from inspections.models import Answer, Inspection, Photo
-from tests.inspections.helpers import by_key, count, draft_body, jpeg, new_uuid
+from tests.factories import jpeg
+from tests.inspections.helpers import by_key, count, draft_body, new_uuid
 
 
 @pytest.fixture

@@ -11,9 +11,7 @@ from tests.mystery.helpers import Desk
 from tests.support import fresh_request_globals  # noqa: F401  (autouse)
 
 checklists = inspection_fixtures.checklists
-bearer = inspection_fixtures.bearer
 sync = inspection_fixtures.sync
-live_server = inspection_fixtures.live_server
 
 
 @pytest.fixture

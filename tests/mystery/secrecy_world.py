@@ -20,7 +20,7 @@ from rectification.models import Finding
 from org import accounts
 from org.models import User, Vendor
 from org.views import RESOURCES
-from tests.conftest import Org
+from tests.factories import Org
 from tests.inspections.helpers import DEFAULT_DOCUMENTS, SyncApi
 from tests.mystery.helpers import AT_OUTLET, FAILING_ITEM, Desk, local_today, photo, utc_now
 from tests.rectification.helpers import browser, pdf_text, submit_onsite

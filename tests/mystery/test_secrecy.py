@@ -48,6 +48,8 @@ from tests.mystery.secrecy_world import (
 )
 from tests.rectification.helpers import pdf_text
 
+pytestmark = pytest.mark.xdist_group("secrecy_world")  # one worker builds the shared data set, once
+
 # --- the data set, built once for the module -----------------------------------------------------
 
 @pytest.fixture(scope="module")

@@ -6,7 +6,8 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from sqlalchemy import select
 
-from core.db import utcnow as real_utcnow
+from core.db import utcnow
+from core.security import hash_password
 from org.models import ApiToken, LoginThrottle, User
 from tests.conftest import PASSWORD
 from tests.support import csrf_token_of
@@ -115,17 +116,17 @@ def test_expired_token_in_the_database_is_401(client, db, users):
     headers = _bearer(_issue(client, "inspector"))
     assert client.get(ME, headers=headers).status_code == 200
     (token,) = _tokens_of(db, users["inspector"])
-    token.expires_at = real_utcnow() - timedelta(seconds=1)
+    token.expires_at = utcnow() - timedelta(seconds=1)
     db.session.commit()
     assert client.get(ME, headers=headers).status_code == 401
 
 
-def test_token_expires_when_its_lifetime_has_passed(client, app, users, monkeypatch):
+def test_token_expires_when_its_lifetime_has_passed(client, app, users, clock):
     headers = _bearer(_issue(client, "inspector"))
     lifetime = app.config["API_TOKEN_LIFETIME"]
-    monkeypatch.setattr("org.accounts.utcnow", lambda: real_utcnow() + lifetime - timedelta(minutes=1))
+    clock.advance(lifetime - timedelta(minutes=1))
     assert client.get(ME, headers=headers).status_code == 200
-    monkeypatch.setattr("org.accounts.utcnow", lambda: real_utcnow() + lifetime + timedelta(minutes=1))
+    clock.advance(timedelta(minutes=2))
     assert client.get(ME, headers=headers).status_code == 401
 
 
@@ -226,11 +227,10 @@ def test_api_locks_after_max_failures_even_for_the_right_password(app, client, u
     assert _issue(client, "viewer").status_code == 201
 
 
-def test_lock_ends_when_the_window_has_passed(app, client, users, monkeypatch):
+def test_lock_ends_when_the_window_has_passed(app, client, users, clock):
     _fail_api(client, "inspector", 5)
     assert _issue(client, "inspector").status_code == 429
-    window = app.config["LOGIN_LOCK_BASE"]
-    monkeypatch.setattr("org.throttle.utcnow", lambda: real_utcnow() + window + timedelta(seconds=5))
+    clock.advance(app.config["LOGIN_LOCK_BASE"] + timedelta(seconds=5))
     assert _issue(client, "inspector").status_code == 201
 
 
@@ -347,3 +347,9 @@ def test_password_change_page_shows_errors(client, login, users):
                                                       "new_password": "12345678901", "csrf_token": token})
     assert response.status_code == 422
     assert _issue(client, "inspector").status_code == 201
+
+
+def test_only_a_test_app_hashes_passwords_cheaply(app, monkeypatch):
+    assert hash_password(PASSWORD).startswith("pbkdf2:sha256:1$")
+    monkeypatch.setattr(app, "testing", False)
+    assert hash_password(PASSWORD).startswith("scrypt:")  # production keeps the slow default, whatever is set

@@ -14,7 +14,6 @@ import pytest
 from sqlalchemy import func, select
 
 from core.audit import AuditEntry
-from core.db import utcnow as real_utcnow
 from org.models import LoginAttempt
 from tests.conftest import PASSWORD
 from tests.support import csrf_token_of
@@ -30,10 +29,6 @@ def _issue(client, username, password=PASSWORD):
 def _fail(client, username, times):
     for _ in range(times):
         assert _issue(client, username, WRONG).status_code == 401
-
-
-def _later(monkeypatch, delta):
-    monkeypatch.setattr("org.throttle.utcnow", lambda: real_utcnow() + delta)
 
 
 def _passwords_checked(db, username) -> int:
@@ -73,28 +68,25 @@ def test_a_device_cookie_of_another_user_or_forged_gives_no_trust(app, client, u
     assert _issue(forged, "admin").status_code == 429
 
 
-def test_guesses_sent_while_locked_are_not_checked_and_do_not_extend_the_lock(app, client, db, users,
-                                                                             monkeypatch):
+def test_guesses_sent_while_locked_are_not_checked_and_do_not_extend_the_lock(app, client, db, users, clock):
     _fail(client, "inspector", 5)
     for _ in range(20):
         assert _issue(client, "inspector", WRONG).status_code == 429
     assert _passwords_checked(db, "inspector") == 5
-    _later(monkeypatch, app.config["LOGIN_LOCK_BASE"] + timedelta(seconds=2))
+    clock.advance(app.config["LOGIN_LOCK_BASE"] + timedelta(seconds=2))
     assert _issue(client, "inspector").status_code == 201
 
 
-def test_delays_grow_with_each_further_failure_up_to_a_cap(app, client, users, monkeypatch):
+def test_delays_grow_with_each_further_failure_up_to_a_cap(app, client, users, clock):
     base, cap = app.config["LOGIN_LOCK_BASE"], app.config["LOGIN_LOCK_MAX"]
     _fail(client, "inspector", 5)
-    shift = timedelta(0)
     expected = base
     for _ in range(8):
         response = _issue(client, "inspector", WRONG)
         assert response.status_code == 429
         retry_after = int(response.headers["Retry-After"])
         assert expected.total_seconds() - 2 <= retry_after <= expected.total_seconds() + 2
-        shift += timedelta(seconds=retry_after + 1)
-        _later(monkeypatch, shift)
+        clock.advance(timedelta(seconds=retry_after + 1))
         assert _issue(client, "inspector", WRONG).status_code == 401
         expected = min(expected * 2, cap)
 

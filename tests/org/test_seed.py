@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from sqlalchemy import select
 
 from core.audit import AuditEntry
@@ -21,9 +22,9 @@ def _seed(runner):
     return result.output
 
 
-def test_seed_builds_the_demo_bank(runner, db):
-    output = _seed(runner)
-    assert PASSWORD in output  # the demo password is shown to whoever runs it
+@pytest.mark.xdist_group("seeded_demo")
+def test_seed_builds_the_demo_bank(seeded_demo, db):
+    assert PASSWORD in seeded_demo.output  # the demo password is shown to whoever runs it
     db.session.expire_all()
     (branch,) = db.session.execute(select(Branch)).scalars().all()
     assert branch.name == "相城支行"
@@ -50,8 +51,9 @@ def test_seed_builds_the_demo_bank(runner, db):
     assert len(db.session.execute(select(AuditEntry).where(AuditEntry.action == "demo.seed")).scalars().all()) == 1
 
 
-def test_every_demo_user_can_log_in_with_the_demo_password(runner, client, db):
-    _seed(runner)
+@pytest.mark.xdist_group("seeded_demo")
+def test_every_demo_user_can_log_in_with_the_demo_password(seeded_demo):
+    client = seeded_demo.app.test_client()
     for username, role in DEMO_ROLES.items():
         response = client.post("/api/v1/auth/tokens", json={"username": username, "password": PASSWORD})
         assert response.status_code == 201, (username, response.get_json())
@@ -60,11 +62,11 @@ def test_every_demo_user_can_log_in_with_the_demo_password(runner, client, db):
     assert wrong.status_code == 401
 
 
-def test_seeding_again_changes_nothing(runner, db):
-    _seed(runner)
+@pytest.mark.xdist_group("seeded_demo")
+def test_seeding_again_changes_nothing(seeded_demo, db):
     first = row_counts()
     names = {s.employee_no: s.name for s in db.session.execute(select(Staff)).scalars()}
-    _seed(runner)
+    seeded_demo.seed()
     assert row_counts() == first
     assert {s.employee_no: s.name for s in db.session.execute(select(Staff)).scalars()} == names
 

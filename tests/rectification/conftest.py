@@ -14,9 +14,7 @@ from tests.support import fresh_request_globals  # noqa: F401  (autouse)
 
 # The inspection fixtures, shared: published default checklists, bearer headers, the sync client.
 checklists = inspection_fixtures.checklists
-bearer = inspection_fixtures.bearer
 sync = inspection_fixtures.sync
-live_server = inspection_fixtures.live_server
 
 
 @pytest.fixture(scope="session")

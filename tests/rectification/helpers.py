@@ -11,7 +11,8 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app
 
-from tests.inspections.helpers import draft_body, full_answers, jpeg, new_uuid
+from tests.factories import jpeg
+from tests.inspections.helpers import draft_body, full_answers, new_uuid
 
 # On-site items that fail with a photo and name nobody (photo_on_fail, not attribute_to_staff).
 FAILING_ONSITE_ITEMS = (

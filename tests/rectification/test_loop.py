@@ -12,7 +12,8 @@ from core.audit import AuditEntry
 from inspections.models import Photo
 from rectification.models import Finding
 from rectification.models import Notice, Response, Verification
-from tests.inspections.helpers import count, jpeg, new_uuid, png, rows, sha256
+from tests.factories import jpeg, png
+from tests.inspections.helpers import count, new_uuid, rows, sha256
 from tests.rectification.helpers import browser
 from tests.support import csrf_token_of
 

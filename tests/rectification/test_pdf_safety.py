@@ -15,7 +15,8 @@ from core import pdf as core_pdf
 from core.pdf import BASE_URL, ProjectOnlyFetcher, RefusedResource, render_pdf
 from core.storage import storage
 from rectification.models import Finding
-from tests.inspections.helpers import jpeg, new_uuid, rows
+from tests.factories import jpeg
+from tests.inspections.helpers import new_uuid, rows
 from tests.rectification.helpers import flat_text
 
 HOSTILE = ('<img src="file:///etc/passwd"> <link rel="attachment" href="file:///etc/hostname"> '

@@ -8,7 +8,8 @@ import json
 from inspections.models import Photo
 from rectification.models import Finding
 from rectification.models import Response, Verification
-from tests.inspections.helpers import at_once, count, jpeg, new_uuid, rows, sha256, statuses
+from tests.factories import jpeg
+from tests.inspections.helpers import at_once, count, new_uuid, rows, sha256, statuses
 from tests.rectification.test_loop import put_photo, respond
 
 CALLS = 8

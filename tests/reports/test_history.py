@@ -1,6 +1,7 @@
 """`seed-demo` builds six months of history, and a second run adds nothing."""
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import func, select
 
 from inspections.models import Answer, Inspection, SectionScore
@@ -13,20 +14,14 @@ from reports.periods import last_complete_month
 from tests.support import row_counts
 
 
-def _seed(runner) -> str:
-    result = runner.invoke(args=["seed-demo"])
-    assert result.exit_code == 0, result.output
-    return result.output
-
-
 def _count(db, *columns, where=()):
     rows = db.session.execute(select(*columns, func.count()).where(*where).group_by(*columns)).all()
     return {(row[0] if len(columns) == 1 else tuple(row[:-1])): row[-1] for row in rows}
 
 
-def test_history_is_full_realistic_and_seeded_once(runner, db):
-    output = _seed(runner)
-    assert "history:" in output
+@pytest.mark.xdist_group("seeded_demo")
+def test_history_is_full_realistic_and_seeded_once(seeded_demo, db):
+    assert "history:" in seeded_demo.output
     months = [last_complete_month()]
     while len(months) < 6:
         months.insert(0, months[0].previous())
@@ -64,6 +59,6 @@ def test_history_is_full_realistic_and_seeded_once(runner, db):
     assert all(s.remote_checks > 10 for s in cards) and any(s.bonus for s in cards)
 
     before = row_counts()
-    again = _seed(runner)
+    again = seeded_demo.seed()
     assert "history:" not in again
     assert row_counts() == before

@@ -10,10 +10,8 @@ import pytest
 from core.audit import AuditEntry
 from org import accounts
 from reports.models import ServiceList
-from tests.inspections import conftest as inspection_fixtures
 from tests.inspections.helpers import at_once, count, rows, statuses
 
-live_server = inspection_fixtures.live_server
 CALLS = 8
 
 
