@@ -5,6 +5,7 @@ import fcntl
 import itertools
 import os
 import sqlite3
+import threading
 import time
 from datetime import datetime, timezone
 
@@ -78,6 +79,10 @@ class QueuedConnection(sqlite3.Connection):
         if self.writer_lock is None or self.holding:
             return
         deadline = time.monotonic() + timeout
+        # Threads of one process (threaded workers) queue on a plain lock, so that only one of them
+        # polls the file lock: many polling threads took the interpreter from the one that writes.
+        if not _PROCESS_WRITER.acquire(timeout=timeout):
+            raise sqlite3.OperationalError("database is locked (other writers held it too long)")
         while True:
             try:
                 fcntl.flock(self.writer_lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -85,6 +90,7 @@ class QueuedConnection(sqlite3.Connection):
                 return
             except BlockingIOError:
                 if time.monotonic() > deadline:
+                    _PROCESS_WRITER.release()
                     raise sqlite3.OperationalError("database is locked (other writers held it too long)") from None
                 time.sleep(0.0002)
 
@@ -92,6 +98,7 @@ class QueuedConnection(sqlite3.Connection):
         if self.holding:
             self.holding = False
             fcntl.flock(self.writer_lock, fcntl.LOCK_UN)
+            _PROCESS_WRITER.release()
 
     def commit(self) -> None:
         wrote = self.holding
@@ -122,6 +129,7 @@ class QueuedConnection(sqlite3.Connection):
 
 
 BUSY_TIMEOUT_SECONDS = 15
+_PROCESS_WRITER = threading.Lock()
 # A write adds about 30 pages to the log; SQLite checkpoints every 1,000 pages by default.
 CHECKPOINT_EVERY = 32
 _writes = itertools.count()
