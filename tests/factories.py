@@ -92,15 +92,15 @@ def png(size=(64, 48)) -> bytes:
     return buffer.getvalue()
 
 
+def bearer_headers(user) -> dict:
+    """Bearer headers of a token minted directly (no password check), inside an app context: for
+    permission matrices and setup. The token endpoint itself is exercised through `token_for`."""
+    return {"Authorization": f"Bearer {accounts.issue_token(user).token}"}
+
+
 @pytest.fixture
 def bearer(app):
-    """Bearer headers minted directly (no password check): for permission matrices and setup.
-    The token endpoint itself is exercised through the `token_for` fixture."""
-
-    def mint(user) -> dict:
-        return {"Authorization": f"Bearer {accounts.issue_token(user).token}"}
-
-    return mint
+    return bearer_headers
 
 
 @pytest.fixture

@@ -13,8 +13,8 @@ from hypothesis.errors import Unsatisfiable
 from schemathesis.generation.modes import GenerationMode
 
 from core.extensions import db as _db
-from org.accounts import issue_token
 from tests.conftest import ALL_ROLES
+from tests.factories import bearer_headers
 
 EXAMPLES_PER_OPERATION = int(os.environ.get("FUZZ_EXAMPLES", "8"))
 UUIDS = {"uuid": "6f1c2a9e-2b1d-4c55-9a57-0c7d1e2f3a4b", "photo_uuid": "0b8e4f7a-93c2-4d1e-8a6b-5c3d2e1f0a9b"}
@@ -23,7 +23,7 @@ UUIDS = {"uuid": "6f1c2a9e-2b1d-4c55-9a57-0c7d1e2f3a4b", "photo_uuid": "0b8e4f7a
 def _identities(users) -> list[dict]:
     """Fresh bearer headers for every role (an operation may revoke a token), and none for a caller who is
     not signed in."""
-    return [{}] + [{"Authorization": f"Bearer {issue_token(users[role]).token}"} for role in ALL_ROLES]
+    return [{}] + [bearer_headers(users[role]) for role in ALL_ROLES]
 
 
 def _accounts_last(operation) -> tuple[bool, str]:

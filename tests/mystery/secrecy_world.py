@@ -16,11 +16,10 @@ from checklists import operations as checklist_operations
 from checklists.store import checklist_of
 from core.extensions import db as _db
 from inspections.models import Assignment, Inspection, Plan
-from rectification.models import Finding
-from org import accounts
 from org.models import User, Vendor
 from org.views import RESOURCES
-from tests.factories import Org
+from rectification.models import Finding
+from tests.factories import Org, bearer_headers
 from tests.inspections.helpers import DEFAULT_DOCUMENTS, SyncApi
 from tests.mystery.helpers import AT_OUTLET, FAILING_ITEM, Desk, local_today, photo, utc_now
 from tests.rectification.helpers import browser, pdf_text, submit_onsite
@@ -259,7 +258,7 @@ def _build(app) -> World:
     }
     users["rival_shopper"].is_coordinator = True  # the other vendor's coordinator: sees all of its vendor's visits
     _db.session.commit()
-    headers = {role: {"Authorization": f"Bearer {accounts.issue_token(user).token}"} for role, user in users.items()}
+    headers = {role: bearer_headers(user) for role, user in users.items()}
     browsers = {role: browser(app, user) for role, user in users.items()}
     browsers["anonymous"] = app.test_client()
     today = local_today()

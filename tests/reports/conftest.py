@@ -171,15 +171,13 @@ def bank(db, org, users, versions) -> Bank:
 
 
 @pytest.fixture
-def api_as(client, users):
+def api_as(client, users, bearer):
     """GET/POST/PATCH the reports API as a role, through a real bearer token per role."""
-    from org import accounts
-
     tokens = {}
 
     def call(role: str, method: str, path: str, **kwargs):
         if role not in tokens:
-            tokens[role] = {"Authorization": f"Bearer {accounts.issue_token(users[role]).token}"}
+            tokens[role] = bearer(users[role])
         return client.open(f"/api/v1/reports{path}", method=method, headers=tokens[role], **kwargs)
 
     return call

@@ -8,7 +8,6 @@ import json
 import pytest
 
 from core.audit import AuditEntry
-from org import accounts
 from reports.models import ServiceList
 from tests.inspections.helpers import at_once, count, rows, statuses
 
@@ -16,9 +15,8 @@ CALLS = 8
 
 
 @pytest.fixture
-def admin_headers(users) -> dict:
-    return {"Authorization": f"Bearer {accounts.issue_token(users['admin']).token}",
-            "Content-Type": "application/json"}
+def admin_headers(users, bearer) -> dict:
+    return {**bearer(users["admin"]), "Content-Type": "application/json"}
 
 
 def test_concurrent_prepares_make_one_draft(bank, admin_headers, live_server, db):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.factories import bearer_headers
 from tests.reports.conftest import ZONE
 
 ROLES = ("admin", "viewer", "inspector", "remote_monitor", "mystery_shopper", "outlet_manager")
@@ -125,12 +126,11 @@ def test_pages_by_role(bank, client, login, users, role):
 def test_a_scorecard_gives_the_outlet_a_mystery_visits_day_not_its_minute(bank, api_as, client, org):
     from datetime import datetime
 
-    from org import accounts
     from tests.rectification.helpers import browser
 
     manager_b = org.user("outlet_manager", "manager_b", outlet=org.outlet_b)
     path = f"/api/v1/reports/scorecards/{bank.people['B3'].id}?month=2026-09"
-    as_manager = client.get(path, headers={"Authorization": f"Bearer {accounts.issue_token(manager_b).token}"})
+    as_manager = client.get(path, headers=bearer_headers(manager_b))
     [seen] = [line for line in as_manager.get_json()["lines"] if line["inspection_kind"] == "mystery"]
     [exact] = [line for line in api_as("admin", "GET", path.removeprefix("/api/v1/reports")).get_json()["lines"]
                if line["inspection_kind"] == "mystery"]

@@ -13,10 +13,10 @@ from checklists import operations as checklist_operations
 from checklists import scoring
 from core.audit import AuditEntry
 from rectification.models import Finding
-from org import accounts
 from reports import operations, presenting, scorecards
 from reports.periods import month_period
 from reports.schemas import ScorecardListSchema
+from tests.factories import bearer_headers
 from tests.inspections.helpers import DEFAULT_DOCUMENTS, SyncApi, draft_body, full_answers, new_uuid
 
 SEPTEMBER = month_period(2026, 9)
@@ -126,7 +126,7 @@ def test_reports_read_the_stored_scores_and_never_score_again(bank, monkeypatch,
 def test_a_real_submitted_remote_check_appears_on_the_tellers_card(db, client, org, users, api_as):
     version = checklist_operations.import_and_publish_default(copy.deepcopy(DEFAULT_DOCUMENTS["remote"]))
     teller = org.staff_a[0]
-    headers = {"Authorization": f"Bearer {accounts.issue_token(users['remote_monitor']).token}"}
+    headers = bearer_headers(users["remote_monitor"])
     sync, uuid = SyncApi(client), new_uuid()
     answers = full_answers(version, remote_greeting_words="fail")
     assert sync.put(uuid, draft_body(version, org.outlet_a, answers, staff_id=teller.id), headers).status_code == 201
