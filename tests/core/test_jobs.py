@@ -9,12 +9,16 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from flask import current_app
 from sqlalchemy import select
 
 from core import jobs
 from core.extensions import db
 from org.models import Branch
+
+# One Redis database for the tests: their workers and queues run on one test worker at a time.
+pytestmark = pytest.mark.xdist_group("redis")
 
 COUNTER = "test:job-tries"
 

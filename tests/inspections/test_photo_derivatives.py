@@ -116,6 +116,7 @@ def test_a_picture_that_will_not_decode_is_named_and_stops_the_submit(app, org, 
     assert media_files(app) == files and count(Photo) == 1
 
 
+@pytest.mark.xdist_group("redis")  # one Redis database for the tests: one worker at a time
 def test_with_redis_the_copies_are_made_by_a_worker(app, draft, sync, auth, after_response, redis_jobs, runner):
     photo_uuid = new_uuid()
     assert sync.photo(draft, photo_uuid, heic(), auth, content_type="image/heic").status_code == 201
