@@ -79,6 +79,16 @@ function outcome(item, value) {
   }
 }
 
+// As the server rounds it (Python's round(x, 2)): the float's exact value, a tie to the even digit.
+// Math.round rounds a tie up, so 25 of 32 showed 78.13 where the receipt says 78.12.
+function roundPercent(x) {
+  const [whole, fraction] = x.toFixed(100).split(".");
+  const kept = BigInt(whole + fraction.slice(0, 2));
+  const rest = fraction.slice(2).replace(/0+$/, "");
+  const up = rest > "5" || (rest === "5" && kept % 2n === 1n);
+  return Number(kept + (up ? 1n : 0n)) / 100;
+}
+
 export function liveScore(version, values) {
   const hidden = hiddenItems(version, values);
   let score = 0;
@@ -109,7 +119,7 @@ export function liveScore(version, values) {
     max += sectionMax;
   }
   if (zeroAll) score = 0;
-  const percent = max ? Math.round((score / max) * 10000) / 100 : 100;
+  const percent = max ? roundPercent((score / max) * 100) : 100;
   const names = version.grades.map((g) => g.grade);
   let index = version.grades.findIndex((g) => percent >= g.min);
   if (index < 0) index = names.length - 1;
