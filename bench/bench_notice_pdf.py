@@ -46,9 +46,10 @@ def main(runs: int = 7) -> None:
     receipt = client.post(f"/api/v1/inspections/{inspection}/submit", headers=headers).get_json()
     assert len(receipt["findings"]) == len(photos) == 10, receipt
     with app.test_request_context():
-        from inspections.models import Inspection
-        from core.extensions import db
         from sqlalchemy import select
+
+        from core.extensions import db
+        from inspections.models import Inspection
 
         row = db.session.execute(select(Inspection).where(Inspection.uuid == inspection)).scalar_one()
         notice = notices.notice_of(row)

@@ -15,7 +15,7 @@ import uuid
 
 from common import median_ms, phone_jpeg, scratch_app
 
-from inspections import evidence  # noqa: E402
+from inspections import evidence
 
 RUNS = 9
 

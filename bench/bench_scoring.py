@@ -9,7 +9,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from checklists import definition, scoring  # noqa: E402
+from checklists import definition, scoring
 
 LABEL = {"zh": "检查项", "en": "Item"}
 

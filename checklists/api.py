@@ -10,8 +10,14 @@ from sqlalchemy import select
 from checklists import operations, presenting, textio, xlsx_io
 from checklists.models import ChecklistTemplate, ChecklistVersion
 from checklists.policies import usable_kinds
-from checklists.schemas import (ChecklistQuerySchema, ExportQuerySchema, TemplateSchema, UploadSchema,
-                                VersionSchema, VersionSummarySchema)
+from checklists.schemas import (
+    ChecklistQuerySchema,
+    ExportQuerySchema,
+    TemplateSchema,
+    UploadSchema,
+    VersionSchema,
+    VersionSummarySchema,
+)
 from checklists.store import checklist_of, current_versions
 from core.errors import OperationError
 from core.extensions import db

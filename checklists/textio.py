@@ -34,7 +34,7 @@ def load(text: str | bytes, fmt: str) -> dict:
         if fmt == "json":
             data = strict_json_loads(text)
         else:
-            data = yaml.load(text, Loader=_NoAliasLoader)  # noqa: S506 (a SafeLoader subclass)
+            data = yaml.load(text, Loader=_NoAliasLoader)
             check_depth(data)
     except json.JSONDecodeError as error:
         raise OperationError(f"Not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}.",

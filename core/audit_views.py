@@ -1,8 +1,7 @@
 """Admin page to browse and filter the audit log."""
 from __future__ import annotations
 
-from datetime import datetime, time, timezone
-
+from datetime import UTC, datetime, time
 from urllib.parse import urlencode
 
 from flask import Blueprint, render_template, request
@@ -29,7 +28,7 @@ def _day(value: str, end: bool = False) -> datetime | None:
         day = datetime.strptime(value, "%Y-%m-%d").date()
     except ValueError:
         return None
-    return datetime.combine(day, time.max if end else time.min, tzinfo=timezone.utc)
+    return datetime.combine(day, time.max if end else time.min, tzinfo=UTC)
 
 
 @blp.get("/admin/audit/")

@@ -48,5 +48,5 @@ def init_app(app: Flask) -> None:
         password, generated = demo_password()
         for line in run_all():
             click.echo(line)
-        click.echo("Demo logins (password %s%s): admin, inspector, monitor, shopper, outlet, viewer"
-                   % (password, ", generated and kept in DATA_DIR/demo_password" if generated else ""))
+        kept = ", generated and kept in DATA_DIR/demo_password" if generated else ""
+        click.echo(f"Demo logins (password {password}{kept}): admin, inspector, monitor, shopper, outlet, viewer")

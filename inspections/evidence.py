@@ -121,7 +121,7 @@ def _exif_facts(image: Image.Image, local_tz: timezone) -> tuple[int, datetime |
             orientation = int(exif.get(TAG_ORIENTATION, 1) or 1)
             details = exif.get_ifd(TAG_EXIF_IFD)
             gps = exif.get_ifd(TAG_GPS_IFD)
-    except Exception:  # a damaged EXIF block may fail in many ways; it is not evidence then
+    except Exception:  # noqa: BLE001  (a damaged EXIF block fails in many ways; it is not evidence then)
         return 1, None, None, None
     return orientation, _capture_time(details, exif, local_tz), *_gps(gps)
 
@@ -140,7 +140,7 @@ def _capture_time(details, exif, local_tz) -> datetime | None:
             tz = timezone(sign * timedelta(hours=int(offset[1:3]), minutes=int(offset[4:6])))
         except ValueError:
             tz = local_tz
-    return moment.replace(tzinfo=tz).astimezone(timezone.utc)
+    return moment.replace(tzinfo=tz).astimezone(UTC)
 
 
 def _degrees(value, ref) -> float | None:
@@ -262,7 +262,7 @@ def difference_hash(image: Image.Image) -> str:
 
 
 def hash_distance(first: str, second: str) -> int:
-    return bin(int(first, 16) ^ int(second, 16)).count("1")
+    return (int(first, 16) ^ int(second, 16)).bit_count()
 
 
 def inspect(data: bytes, *, max_bytes: int = MAX_BYTES, max_pixels: int = MAX_PIXELS,
@@ -295,7 +295,7 @@ def derive(data: bytes, *, max_pixels: int = MAX_PIXELS, decode_budget: int = DE
         decoded = _decoded(image)
     try:
         upright = ImageOps.exif_transpose(decoded) if orientation != 1 else decoded
-    except Exception:  # an unusable orientation tag: keep the pixels as stored
+    except Exception:  # noqa: BLE001  (an unusable orientation tag: keep the pixels as stored)
         upright = decoded
     upright = _rgb(upright)
     display, display_image = _jpeg(upright, DISPLAY_EDGE, 82)

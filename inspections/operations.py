@@ -208,7 +208,7 @@ def add_photo(uuid: str, photo_uuid: str, data: bytes, declared_sha256: str | No
         raise OperationError("The bytes do not match X-Content-SHA256: the upload was damaged; send it again.",
                              {"X-Content-SHA256": ["mismatch"]})
     inspection_id = inspection.id
-    belongs = lambda photo: photo.inspection_id == inspection_id  # noqa: E731
+    belongs = lambda photo: photo.inspection_id == inspection_id
     if (previous := photostore.previous_upload(photo_uuid, digest, belongs)) is not None:
         return previous, False
     closed = "This inspection is already submitted and takes no new photos."

@@ -33,7 +33,7 @@ def seed_plans(password: str) -> str | None:
             continue
         db.session.add(Plan(name=name, kind=template.kind, template_id=template.id, cadence=cadence,
                             visits_per_period=visits, assignee_id=assignee.id,
-                            vendor_id=vendor.id if vendor else None, window_days=7 if cadence == "quarterly" else 7))
+                            vendor_id=vendor.id if vendor else None, window_days=7))
         created += 1
     db.session.commit()
     generated = sum(generate_all(local_today()).values())

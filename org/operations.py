@@ -10,8 +10,8 @@ from core.extensions import db
 from core.security import hash_password
 from org import throttle
 from org.accounts import end_all_sessions
-from org.passwords import validate_password
 from org.models import Branch, Counter, Outlet, Staff, User, Vendor
+from org.passwords import validate_password
 
 UNIQUE_FIELDS = {
     Branch: "code",

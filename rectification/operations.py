@@ -35,7 +35,7 @@ def add_after_photo(finding_id: int, photo_uuid: str, data: bytes, declared_sha2
     if declared_sha256 and declared_sha256.strip().lower() != digest:
         raise OperationError("The bytes do not match X-Content-SHA256: the upload was damaged; send it again.")
     finding_key = finding.id
-    belongs = lambda photo: photo.finding_id == finding_key  # noqa: E731
+    belongs = lambda photo: photo.finding_id == finding_key
     if (previous := photostore.previous_upload(photo_uuid, digest, belongs)) is not None:
         return previous, False
     if finding.status == "closed":

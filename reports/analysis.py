@@ -11,8 +11,8 @@ from core.clock import local_today
 from core.extensions import db
 from core.pdf import render_pdf
 from inspections.models import Answer, Inspection
-from rectification.models import Finding
 from org.models import Branch
+from rectification.models import Finding
 from reports import charts, dashboards, rules
 from reports.counting import counted_finding, counted_inspection, plan_each_query, seconds_between, submitted_in
 from reports.models import PUBLISHED, ServiceList

@@ -9,14 +9,15 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
+from checklists.kinds import kind_name
 from checklists.store import checklist_of, current_versions
 from core.extensions import db
 from inspections.models import Inspection, SectionScore
-from checklists.kinds import kind_name
 from reports import charts, rules
 from reports.counting import counted_inspection, plan_each_query, submitted_in
 from reports.periods import Period
 from reports.rankings import league_outlets, weighted_score
+
 
 def english() -> bool:
     return str(get_locale()) == "en"

@@ -11,9 +11,8 @@ from sqlalchemy import func, insert, select
 from core.clock import local_zone
 from core.db import utcnow
 from core.extensions import db
-from rectification.models import Finding
 from org.models import Branch, Outlet
-from rectification.models import Notice, Response, Verification
+from rectification.models import Finding, Notice, Response, Verification
 
 RESPONSES = ["已整改，附整改后照片。", "已组织网点人员学习相关规范并现场纠正。", "已更换并重新张贴，专人每日检查。",
              "已对当事员工进行提醒教育，晨会通报。"]

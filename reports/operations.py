@@ -12,8 +12,8 @@ from core.extensions import db
 from core.permissions import authorize
 from inspections.models import PUBLISHED as INSPECTION_PUBLISHED
 from inspections.models import Inspection
-from rectification.models import Finding
 from org.models import Branch, Outlet, Staff
+from rectification.models import Finding
 from reports import periods, rules, service_lists
 from reports.models import DRAFT, PUBLISHED, MysteryConfirmation, ReportRule, ServiceList, ServiceListEntry
 

@@ -12,8 +12,8 @@ from sqlalchemy import and_, case, func, select
 
 from core.extensions import db
 from inspections.models import Inspection
-from rectification.models import Finding
 from org.models import Outlet, Staff
+from rectification.models import Finding
 from reports import rules
 from reports.counting import counted_inspection, cycle_number, plan_each_query, seconds_between, within_cycles
 from reports.periods import Period

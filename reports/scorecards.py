@@ -15,8 +15,8 @@ from sqlalchemy import and_, case, exists, func, or_, select
 
 from core.extensions import db
 from inspections.models import Inspection
-from rectification.models import Finding
 from org.models import Outlet, Staff
+from rectification.models import Finding
 from reports import rules
 from reports.counting import (
     counted_finding,

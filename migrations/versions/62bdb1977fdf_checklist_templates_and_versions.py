@@ -5,9 +5,8 @@ Revises: bb8bf1d52a57
 Create Date: 2026-11-29 19:06:12.955919
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '62bdb1977fdf'

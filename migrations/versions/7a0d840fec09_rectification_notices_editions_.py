@@ -5,9 +5,8 @@ Revises: a69d818e6a3f
 Create Date: 2026-11-29 19:28:24.366935
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '7a0d840fec09'

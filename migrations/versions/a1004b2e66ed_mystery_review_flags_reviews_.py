@@ -5,9 +5,8 @@ Revises: 7a0d840fec09
 Create Date: 2026-11-29 19:57:40.025689
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'a1004b2e66ed'

@@ -5,9 +5,8 @@ Revises: 62bdb1977fdf
 Create Date: 2026-11-29 19:13:43.467935
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'a69d818e6a3f'

@@ -5,9 +5,8 @@ Revises:
 Create Date: 2026-11-29 18:58:50.494300
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'bb8bf1d52a57'

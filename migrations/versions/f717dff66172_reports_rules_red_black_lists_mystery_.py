@@ -5,9 +5,8 @@ Revises: a1004b2e66ed
 Create Date: 2026-11-29 20:24:32.881010
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'f717dff66172'

@@ -7,7 +7,6 @@ from checklists import definition
 from checklists.scoring import hidden_items, score
 from tests.checklists.scoring_helpers import T, check, checklist, opt
 
-
 # --- a small checklist with every scored type ------------------------------------------------------
 
 @pytest.fixture(scope="module")

@@ -7,7 +7,6 @@ from checklists import definition
 from checklists.scoring import hidden_items, score
 from tests.checklists.conftest import DEFAULT_FILES
 
-
 # --- the four defaults, by hand -------------------------------------------------------------------------
 
 def passing(item: definition.Item):

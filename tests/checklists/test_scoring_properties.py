@@ -9,7 +9,6 @@ from checklists import definition
 from checklists.scoring import hidden_items, score
 from tests.checklists.scoring_helpers import T, checklist, opt
 
-
 # --- properties ------------------------------------------------------------------------------------------
 
 GRADE_SETS = [

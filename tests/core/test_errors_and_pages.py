@@ -203,7 +203,7 @@ EDITS = {"outlets": ("name", "元和支行营业室"), "counters": ("label", "�
 def _form_values(page: str) -> dict:
     """What a browser would send back: every input's value and every select's selected option."""
     values = dict(re.findall(r'<input name="([^"]+)" type="(?:text|password)"[^>]*value="([^"]*)"', page))
-    for name, body in re.findall(r'<select name="([^"]+)">(.*?)</select>', page, re.S):
+    for name, body in re.findall(r'<select name="([^"]+)">(.*?)</select>', page, re.DOTALL):
         selected = re.search(r'<option value="([^"]*)" selected', body)
         values[name] = selected.group(1) if selected else ""
     return values

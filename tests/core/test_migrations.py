@@ -7,7 +7,8 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Column, MetaData, String, inspect as sa_inspect, select, text
+from sqlalchemy import Column, MetaData, String, select, text
+from sqlalchemy import inspect as sa_inspect
 
 from core.audit import AppendOnlyViolation, AuditEntry, record
 

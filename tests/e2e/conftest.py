@@ -46,8 +46,9 @@ def demo(org, db):
     for document in default_documents():
         checklist_operations.import_and_publish_default(document)
     inspector = org.user("inspector")
-    from checklists.models import ChecklistTemplate
     from sqlalchemy import select
+
+    from checklists.models import ChecklistTemplate
 
     for code in ("onsite-service", "7s-workplace"):
         template = db.session.execute(select(ChecklistTemplate).where(ChecklistTemplate.code == code)).scalar()

@@ -1,6 +1,8 @@
 """Steps a person takes in the app, shared by the end-to-end tests."""
 from __future__ import annotations
 
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
 from tests.conftest import PASSWORD
 from tests.factories import jpeg
 
@@ -72,7 +74,7 @@ def answer_everything(page, fail_keys=()) -> None:
             page.wait_for_function(f"""() => {{ const el = document.querySelector('.item[data-key="{key}"]');
                 return !el || el.querySelector('.choice.on') || (el.querySelector('input.num') || {{}}).value
                     || (el.querySelector('textarea') || {{}}).value; }}""", timeout=10000)
-        except Exception:
+        except PlaywrightTimeout:
             raise AssertionError(f"{key} ({kind}) was not answered: "
                                  + page.evaluate(f"document.querySelector('.item[data-key=\"{key}\"]')?.outerHTML || 'gone'")[:600]
                                  + " errors: " + "; ".join(page.errors)) from None

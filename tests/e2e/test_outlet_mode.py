@@ -9,8 +9,7 @@ from checklists.models import ChecklistVersion
 from checklists.store import checklist_of
 from core.extensions import db as _db
 from inspections.models import Photo
-from rectification.models import Finding
-from rectification.models import Response
+from rectification.models import Finding, Response
 from tests.conftest import PASSWORD
 from tests.e2e.conftest import screenshot
 from tests.factories import jpeg

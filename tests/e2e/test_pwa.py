@@ -9,8 +9,16 @@ from sqlalchemy import func, select
 from inspections.models import Inspection, Photo
 from rectification.models import Finding
 from tests.e2e.conftest import screenshot
-from tests.e2e.pwa_steps import (answer_everything, attach_photo, log_in, open_assignment, pick_staff,
-                                 review_and_submit, sign, wait_all_sent)
+from tests.e2e.pwa_steps import (
+    answer_everything,
+    attach_photo,
+    log_in,
+    open_assignment,
+    pick_staff,
+    review_and_submit,
+    sign,
+    wait_all_sent,
+)
 
 pytestmark = pytest.mark.e2e
 FAILS = ("counter_attire_badge", "env_floor_glass_clean")

@@ -1,7 +1,6 @@
 """The sync protocol refuses what does not fit, with a field path for each problem; nothing is written."""
 from __future__ import annotations
 
-
 import pytest
 
 from inspections.models import Answer, Inspection, Photo

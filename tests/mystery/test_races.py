@@ -9,8 +9,7 @@ import json
 from core.audit import AuditEntry
 from inspections.models import Assignment, Inspection
 from mystery.models import MysteryReview
-from rectification.models import Finding
-from rectification.models import Notice
+from rectification.models import Finding, Notice
 from tests.inspections.helpers import at_once, count, rows, statuses
 from tests.mystery.helpers import visit_times
 from tests.mystery.test_review import DESCRIBED, NARRATIVE

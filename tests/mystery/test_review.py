@@ -17,8 +17,7 @@ from core.audit import AuditEntry
 from core.extensions import db
 from inspections.models import Answer, Assignment, Inspection, SectionScore
 from mystery.models import MysteryReview
-from rectification.models import Finding
-from rectification.models import Notice
+from rectification.models import Finding, Notice
 from tests.inspections.helpers import count, rows
 from tests.mystery.helpers import AT_OUTLET, FAILING_ITEM, FAR_AWAY, codes, visit_times
 from tests.rectification.helpers import browser

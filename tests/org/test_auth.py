@@ -1,7 +1,7 @@
 """Logging in: bearer tokens, expiry, revocation, password change, throttling, sessions vs. the API."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -32,7 +32,7 @@ def _tokens_of(db, user) -> list[ApiToken]:
 # --- issuing tokens -------------------------------------------------------------------------------
 
 def test_token_is_issued_with_expiry_and_user(client, users):
-    before = datetime.now(timezone.utc)
+    before = datetime.now(UTC)
     response = _issue(client, "inspector", label="iPhone 15")
     assert response.status_code == 201
     body = response.get_json()

@@ -2,9 +2,9 @@
 atomic under parallel guesses."""
 from __future__ import annotations
 
+import http.cookiejar
 import json
 import threading
-import http.cookiejar
 import urllib.error
 import urllib.parse
 import urllib.request

@@ -2,6 +2,7 @@
 and refusals of bad input that leave every table as it was."""
 from __future__ import annotations
 
+import itertools
 import json
 
 import pytest
@@ -106,7 +107,7 @@ def test_life_cycle_with_one_audit_entry_per_change(client, db, org, admin, reso
     # The hashes chain: each change starts from the state the previous one left, which is the row.
     trail = [e for e in _audit(db) if e.object_type == prefix and e.object_id == str(ident)]
     assert [e.action.split(".")[1] for e in trail] == ["create", "update", "deactivate", "activate"]
-    for previous, following in zip(trail, trail[1:]):
+    for previous, following in itertools.pairwise(trail):
         assert following.before_hash == previous.after_hash
     db.session.expire_all()
     assert trail[-1].after_hash == content_hash(snapshot(db.session.get(model, ident)))

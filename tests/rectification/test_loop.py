@@ -3,15 +3,14 @@ responded →) closed, who may do which step, and the audit trail it leaves."""
 from __future__ import annotations
 
 import io
-from pathlib import Path
 import re
+from pathlib import Path
 
 import pytest
 
 from core.audit import AuditEntry
 from inspections.models import Photo
-from rectification.models import Finding
-from rectification.models import Notice, Response, Verification
+from rectification.models import Finding, Notice, Response, Verification
 from tests.factories import jpeg, png
 from tests.inspections.helpers import count, new_uuid, rows, sha256
 from tests.rectification.helpers import browser

@@ -8,8 +8,7 @@ import pytest
 
 from core.audit import AuditEntry
 from inspections.models import Assignment, Inspection
-from rectification.models import Finding
-from rectification.models import Notice
+from rectification.models import Finding, Notice
 from tests.inspections.helpers import count, draft_body, full_answers, new_uuid, rows
 from tests.rectification.helpers import browser
 

@@ -13,8 +13,7 @@ from PIL import Image
 from checklists.store import checklist_of
 from core.audit import AuditEntry
 from inspections.models import Inspection, Photo
-from rectification.models import Finding
-from rectification.models import Notice, NoticeEdition
+from rectification.models import Finding, Notice, NoticeEdition
 from tests.factories import jpeg
 from tests.inspections.helpers import count, draft_body, full_answers, media_files, new_uuid, rows
 from tests.rectification.helpers import flat_text, local_year, multipart, page_count, page_png, pdf_fonts, pdf_images

@@ -6,8 +6,7 @@ from __future__ import annotations
 import json
 
 from inspections.models import Photo
-from rectification.models import Finding
-from rectification.models import Response, Verification
+from rectification.models import Finding, Response, Verification
 from tests.factories import jpeg
 from tests.inspections.helpers import at_once, count, new_uuid, rows, sha256, statuses
 from tests.rectification.test_loop import put_photo, respond

@@ -4,12 +4,11 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
+from core.clock import local_today
 from inspections.models import Answer, Inspection, SectionScore
-from rectification.models import Finding
-from rectification.models import Notice, Response, Verification
+from rectification.models import Finding, Notice, Response, Verification
 from reports import rankings, scorecards
 from reports.models import ServiceList
-from core.clock import local_today
 from reports.periods import last_complete_month
 from tests.support import row_counts
 

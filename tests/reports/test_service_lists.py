@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
+from core.clock import local_today
 from reports import operations
 from reports.models import PublishedListFrozen, ServiceList, ServiceListEntry
-from core.clock import local_today
 
 
 def _entries(bank, body) -> dict:
