@@ -64,22 +64,6 @@ class Derivatives:
     dhash: str
 
 
-@dataclass(frozen=True)
-class ProcessedPhoto:
-    sha256: str
-    original: bytes
-    format: str
-    mime_type: str
-    width: int
-    height: int
-    display: bytes
-    thumbnail: bytes
-    captured_at: datetime | None
-    latitude: float | None
-    longitude: float | None
-    dhash: str
-
-
 def sha256_hex(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
@@ -301,15 +285,3 @@ def derive(data: bytes, *, max_pixels: int = MAX_PIXELS, decode_budget: int = DE
     display, display_image = _jpeg(upright, DISPLAY_EDGE, 82)
     thumbnail, _ = _jpeg(display_image, THUMB_EDGE, 78)
     return Derivatives(display=display, thumbnail=thumbnail, dhash=difference_hash(display_image))
-
-
-def process(data: bytes, *, max_bytes: int = MAX_BYTES, max_pixels: int = MAX_PIXELS,
-            local_tz: timezone = timezone(timedelta(hours=8)), decode_budget: int = DECODE_BUDGET) -> ProcessedPhoto:
-    """inspect() and derive() at once."""
-    facts = inspect(data, max_bytes=max_bytes, max_pixels=max_pixels, local_tz=local_tz, decode_budget=decode_budget)
-    derived = derive(data, max_pixels=max_pixels, decode_budget=decode_budget)
-    return ProcessedPhoto(
-        sha256=facts.sha256, original=data, format=facts.format, mime_type=facts.mime_type, width=facts.width,
-        height=facts.height, display=derived.display, thumbnail=derived.thumbnail, captured_at=facts.captured_at,
-        latitude=facts.latitude, longitude=facts.longitude, dhash=derived.dhash,
-    )

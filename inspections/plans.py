@@ -1,8 +1,6 @@
 """Plan changes from the admin form or the API."""
 from __future__ import annotations
 
-from sqlalchemy import select
-
 from checklists.models import ChecklistTemplate
 from core import audit
 from core.errors import OperationError
@@ -65,7 +63,3 @@ def save_plan(plan: Plan | None, form, actor) -> Plan:
     audit.record("plan.save", plan, actor=actor, before=before, after=audit.snapshot(plan))
     db.session.commit()
     return plan
-
-
-def plan_by_name(name: str) -> Plan | None:
-    return db.session.execute(select(Plan).where(Plan.name == name)).scalar()

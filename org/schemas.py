@@ -20,14 +20,6 @@ class Text(fields.String):
         return result.strip()
 
 
-class BranchSchema(StrictSchema):
-    id = fields.Integer(dump_only=True)
-    code = Text(required=True, validate=CODE)
-    name = Text(required=True, validate=validate.Length(1, 100))
-    name_en = Text(load_default="", validate=validate.Length(0, 100))
-    notice_prefix = Text(load_default="", validate=validate.Length(0, 40))
-
-
 class OutletSchema(StrictSchema):
     id = fields.Integer(dump_only=True)
     branch_id = fields.Integer(required=True, strict=True)
@@ -114,11 +106,6 @@ class TokenSchema(Schema):
 class PasswordChangeSchema(StrictSchema):
     current_password = fields.String(required=True, validate=validate.Length(1, 128))
     new_password = fields.String(required=True, validate=validate.Length(8, 128))
-
-
-class ImportResultSchema(Schema):
-    created = fields.Integer()
-    updated = fields.Integer()
 
 
 class ListArgsSchema(StrictSchema):

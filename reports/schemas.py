@@ -128,11 +128,6 @@ class ClosureSchema(Schema):
     average_days = fields.Float(allow_none=True)
 
 
-class KindAverageSchema(Schema):
-    average = fields.Float()
-    inspections = fields.Integer()
-
-
 class LeagueRowSchema(Schema):
     outlet_id = fields.Integer()
     code = fields.String()

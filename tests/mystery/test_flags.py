@@ -8,7 +8,7 @@ from datetime import datetime, time, timedelta
 import pytest
 from PIL import Image
 
-from inspections.evidence import hash_distance, process
+from inspections.evidence import derive, hash_distance
 from inspections.models import Inspection, Photo
 from tests.inspections.helpers import rows
 from tests.mystery.helpers import (
@@ -165,7 +165,7 @@ def test_reused_photo_same_bytes_and_near_identical(desk, shopper, colleague):
     # 2. The same picture re-saved at another JPEG quality and slightly smaller: other bytes, same picture.
     resaved = encode(original.resize((446, 335), Image.Resampling.LANCZOS), quality=55)
     assert resaved != first_bytes
-    assert hash_distance(process(resaved).dhash, process(first_bytes).dhash) <= 6
+    assert hash_distance(derive(resaved).dhash, derive(first_bytes).dhash) <= 6
     near = desk.file(shopper, desk.assignment(assignee=shopper), started_at=visit()[0], finished_at=visit()[1],
                      narrative="Third visit, written afresh: the ticket machine worked and the wait was short.",
                      photos=[resaved])
@@ -176,7 +176,7 @@ def test_reused_photo_same_bytes_and_near_identical(desk, shopper, colleague):
 
     # 3. A different picture is not flagged.
     other = encode(picture(402), quality=90)
-    assert hash_distance(process(other).dhash, process(first_bytes).dhash) > 6
+    assert hash_distance(derive(other).dhash, derive(first_bytes).dhash) > 6
     fresh = desk.file(shopper, desk.assignment(assignee=shopper), started_at=visit()[0], finished_at=visit()[1],
                       narrative="A fourth, different visit: the lobby manager greeted me at the door at once.",
                       photos=[other])
