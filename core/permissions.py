@@ -9,6 +9,8 @@ from collections.abc import Callable
 from enum import Enum
 
 from flask import abort
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 
@@ -54,13 +56,13 @@ def can(user, action: str, obj=None) -> bool:
 
 
 # The same words whether an object is missing or hidden, so that neither can be told from the other.
-CONCEALED = "No such object, or it is not yours to see."
+CONCEALED = _l("No such object, or it is not yours to see.")
 
 
 def require_login(user=None) -> None:
     user = current_user if user is None else user
     if not getattr(user, "is_authenticated", False):
-        abort(401, description="Log in first: send a valid bearer token or session.")
+        abort(401, description=_("Log in first: send a valid bearer token or session."))
 
 
 def authorize(action: str, obj=None, *, conceal: bool = False, user=None) -> None:
@@ -69,5 +71,5 @@ def authorize(action: str, obj=None, *, conceal: bool = False, user=None) -> Non
     require_login(user)
     if not can(user, action, obj):
         if conceal:
-            abort(404, description=CONCEALED)
-        abort(403, description="Your role may not do this.")
+            abort(404, description=str(CONCEALED))
+        abort(403, description=_("Your role may not do this."))

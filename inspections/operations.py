@@ -44,7 +44,7 @@ def load(uuid: str, actor, *, for_update: bool = False, with_answers: bool = Fal
     uuid = path_uuid(uuid)
     inspection = db.session.execute(query, {"uuid": uuid.lower()}).scalar()
     if inspection is None:
-        raise NotFound(CONCEALED)
+        raise NotFound(str(CONCEALED))
     authorize("inspection.view", inspection, conceal=True, user=actor)
     return inspection
 

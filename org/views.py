@@ -236,7 +236,7 @@ def init_app(app: Flask) -> None:
     @login_manager.unauthorized_handler
     def _unauthorized():
         if request.path.startswith("/api/"):
-            abort(401, description="Log in first: send a valid bearer token.")
+            abort(401, description=_("Log in first: send a valid bearer token."))
         return redirect(url_for("org.login", next=request.full_path.rstrip("?")))
 
     @app.context_processor

@@ -21,7 +21,7 @@ def load_finding(ident: int, actor, action: str = "finding.view") -> Finding:
     require_login(actor)
     finding = db.session.get(Finding, ident)
     if finding is None:
-        raise NotFound(CONCEALED)
+        raise NotFound(str(CONCEALED))
     authorize("finding.view", finding, conceal=True, user=actor)
     if action != "finding.view":
         authorize(action, finding, user=actor)

@@ -7,6 +7,7 @@ from flask import render_template
 from flask_babel import force_locale
 from sqlalchemy import and_, case, func, select
 
+from checklists.kinds import kind_name
 from core.clock import local_today
 from core.extensions import db
 from core.pdf import render_pdf
@@ -139,5 +140,5 @@ def content(quarter: Period) -> dict:
 def pdf(quarter: Period) -> bytes:
     """The meeting's document, always in Chinese."""
     with force_locale("zh"):
-        html = render_template("pdf/analysis.html", c=content(quarter), kind_label=dashboards.kind_label)
+        html = render_template("pdf/analysis.html", c=content(quarter), kind_label=kind_name)
     return render_pdf(html)

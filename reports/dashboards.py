@@ -23,10 +23,6 @@ def english() -> bool:
     return str(get_locale()) == "en"
 
 
-def kind_label(kind: str) -> str:
-    return kind_name(kind)
-
-
 def month_label(period: Period) -> str:
     if period.kind == "quarter":
         return _("%(year)d Q%(quarter)d", year=period.year, quarter=period.number)
@@ -115,7 +111,7 @@ def heat_map(period: Period, kind: str):
     if not columns or not outlets:
         return None
     values = [[averages[outlet_id].get(key) for key, _ in columns] for outlet_id, _, _ in outlets]
-    title = _("%(kind)s by outlet and section, %(period)s (%%)", kind=kind_label(kind), period=month_label(period))
+    title = _("%(kind)s by outlet and section, %(period)s (%%)", kind=kind_name(kind), period=month_label(period))
     return charts.heat_map([name for _, _, name in outlets], [label for _, label in columns], values, title=title)
 
 
@@ -142,6 +138,6 @@ def trend_charts(months: list[Period], values=None) -> tuple:
     categories = [f"{m.year % 100:02d}/{m.number:02d}" for m in months]
     by_outlet = charts.line_chart(categories, [(name, data.by_outlet[outlet_id]) for outlet_id, _, name in data.outlets],
                                   title=_("Outlet score by month"))
-    by_kind = charts.line_chart(categories, [(kind_label(kind), data.by_kind[kind]) for kind in rules.KINDS],
+    by_kind = charts.line_chart(categories, [(kind_name(kind), data.by_kind[kind]) for kind in rules.KINDS],
                                 title=_("Average score by inspection kind"))
     return by_outlet, by_kind

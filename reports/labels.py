@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 
+from checklists.kinds import kind_name
 from org.forms import CHOICE_LABELS
 from reports import dashboards, periods
 
@@ -50,7 +51,7 @@ def signed(value, digits: int = 1) -> str:
 def template_helpers() -> dict:
     return {
         "reason_label": reason_label, "colour_label": colour_label, "line_label": line_label,
-        "kind_label": dashboards.kind_label, "period_label": dashboards.month_label, "num": number, "signed": signed,
+        "kind_label": kind_name, "period_label": dashboards.month_label, "num": number, "signed": signed,
         "position_label": lambda value: str(CHOICE_LABELS.get(value, value)),
         "last_complete_month": periods.last_complete_month, "last_complete_quarter": periods.last_complete_quarter,
     }
