@@ -6,7 +6,7 @@ from pathlib import Path
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from core import bodies, errors, headers, health, inputs, jobs, seeding, storage
+from core import bodies, errors, headers, health, inputs, jobs, seeding, storage, unit_of_work
 from core.config import load_config
 from core.db import configure_engine, render_migration_item
 from core.extensions import api, babel, csrf, db, login_manager, migrate
@@ -16,7 +16,7 @@ MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 
 def create_app(config: dict | None = None) -> Flask:
-    app = Flask(__name__, instance_relative_config=False)
+    app = unit_of_work.UnitOfWorkFlask(__name__, instance_relative_config=False)
     app.config.update(load_config())
     if config:
         app.config.update(config)
@@ -29,6 +29,7 @@ def create_app(config: dict | None = None) -> Flask:
 
     inputs.init_app(app)  # before any route is added: routes bind the bounded id converter
     db.init_app(app)
+    unit_of_work.init_app(app)
     migrate.init_app(app, db, directory=str(MIGRATIONS), render_as_batch=True,
                      render_item=render_migration_item, compare_type=True)
     login_manager.init_app(app)

@@ -65,7 +65,7 @@ def import_checklist(data: dict, actor) -> ChecklistVersion:
         db.session.add(version)
     _store(version, checklist)
     audit.record("checklist.import", version, actor=actor, before=before, after=audit.snapshot(version))
-    db.session.commit()
+    db.session.flush()
     return version
 
 
@@ -84,7 +84,7 @@ def save_draft(version: ChecklistVersion, data: dict, actor) -> ChecklistVersion
     _store(version, checklist)
     version.template.name, version.template.name_en = checklist.name.zh, checklist.name.en
     audit.record("checklist.edit", version, actor=actor, before=before, after=audit.snapshot(version))
-    db.session.commit()
+    db.session.flush()
     return version
 
 
@@ -107,7 +107,7 @@ def publish(version: ChecklistVersion, actor) -> ChecklistVersion:
     version.published_at = utcnow()
     version.published_by_id = getattr(actor, "id", None)
     audit.record("checklist.publish", version, actor=actor, before=before, after=audit.snapshot(version))
-    db.session.commit()
+    db.session.flush()
     return version
 
 
@@ -124,7 +124,7 @@ def start_draft(template: ChecklistTemplate, actor) -> ChecklistVersion:
                                item_count=latest.item_count, created_by_id=getattr(actor, "id", None))
     db.session.add(version)
     audit.record("checklist.draft", version, actor=actor, after=audit.snapshot(version))
-    db.session.commit()
+    db.session.flush()
     return version
 
 
@@ -132,7 +132,7 @@ def discard_draft(version: ChecklistVersion, actor) -> None:
     _require_draft(version)
     audit.record("checklist.discard", version, actor=actor, before=audit.snapshot(version))
     db.session.delete(version)
-    db.session.commit()
+    db.session.flush()
 
 
 def set_template_active(template: ChecklistTemplate, active: bool, actor) -> ChecklistTemplate:
@@ -140,7 +140,7 @@ def set_template_active(template: ChecklistTemplate, active: bool, actor) -> Che
     template.active = active
     audit.record("checklist_template." + ("activate" if active else "deactivate"), template, actor=actor,
                  before=before, after=audit.snapshot(template))
-    db.session.commit()
+    db.session.flush()
     return template
 
 

@@ -13,8 +13,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from core.db import end_read_transaction
 from core.errors import OperationError
+from core.unit_of_work import end_read_transaction
 
 # Multipart framing around a file: boundaries, headers and the CSRF field.
 MULTIPART_ALLOWANCE = 64 * 1024

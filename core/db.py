@@ -219,16 +219,6 @@ def _needs_write_lock(statement: str, context) -> bool:
     return head not in _READ_STATEMENTS
 
 
-def end_read_transaction() -> None:
-    """End a transaction that only read, keeping what it loaded (a rollback would expire it all)."""
-    session = db.session()
-    keep, session.expire_on_commit = session.expire_on_commit, False
-    try:
-        session.commit()
-    finally:
-        session.expire_on_commit = keep
-
-
 def render_migration_item(type_, obj, autogen_context):
     """Migrations spell UTCDateTime as a plain timezone-aware DateTime, so they never import app code."""
     if type_ == "type" and isinstance(obj, UTCDateTime):

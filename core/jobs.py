@@ -18,6 +18,7 @@ from rq import Queue, Retry, Worker
 from rq.job import Job
 from rq.registry import FailedJobRegistry
 
+from core import unit_of_work
 from core.extensions import db
 
 QUEUE = "inspection"
@@ -48,15 +49,20 @@ def queue(app: Flask) -> Queue:
 
 
 def perform(name: str, **payload) -> None:
-    """What a worker runs (inside the worker's app context); an exception marks the job failed."""
-    _handlers[name](**payload)
+    """What a worker runs (inside the worker's app context), as a unit of work of its own; an
+    exception rolls it back and marks the job failed."""
+    unit_of_work.committed(_handlers[name])(**payload)
 
 
 def enqueue(name: str, **payload) -> None:
-    """Run a job later. Call it after the commit that the job depends on."""
+    """Run a job once the current unit of work has committed (the job reads what it stored)."""
     if name not in _handlers:
         raise KeyError(f"no job called {name}")
     app = current_app._get_current_object()
+    unit_of_work.after_commit(functools.partial(_enqueue_now, app, name, payload))
+
+
+def _enqueue_now(app: Flask, name: str, payload: dict) -> None:
     if app.config.get("REDIS_URL"):
         from redis import RedisError
 
@@ -79,7 +85,7 @@ def run(app: Flask, name: str, payload: dict) -> None:
     """One job in its own app context (its own database session); a failure is logged, not raised."""
     with app.app_context():
         try:
-            _handlers[name](**payload)
+            unit_of_work.committed(_handlers[name])(**payload)
         except Exception:  # a job's failure must not reach the response already sent
             app.logger.exception("job %s %s failed", name, payload)
 

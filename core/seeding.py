@@ -9,6 +9,8 @@ from pathlib import Path
 import click
 from flask import Flask, current_app
 
+from core import unit_of_work
+
 _steps: list[tuple[str, Callable[[str], str | None]]] = []
 
 
@@ -38,7 +40,8 @@ def demo_password() -> tuple[str, bool]:
 
 def run_all() -> list[str]:
     password, _ = demo_password()
-    return [f"{name}: {summary}" for name, func in _steps if (summary := func(password))]
+    # Each step is a unit of work: a later step builds on what the earlier ones stored.
+    return [f"{name}: {summary}" for name, func in _steps if (summary := unit_of_work.committed(func)(password))]
 
 
 def init_app(app: Flask) -> None:

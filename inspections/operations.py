@@ -188,10 +188,10 @@ def save_draft(uuid: str, data: dict, actor, *, retried: bool = False) -> SaveRe
         audit.record("inspection.create" if created else "inspection.save", inspection, actor=actor,
                      before=before, details={"answers_changed": changed})
     try:
-        db.session.commit()
+        with db.session.begin_nested():
+            db.session.flush()
     except IntegrityError:
         # A concurrent edit added the same answer row first: merge into what it left, once.
-        db.session.rollback()
         if retried:
             raise
         return save_draft(uuid, data, actor, retried=True)

@@ -5,7 +5,8 @@ they are not there yet, so a lost job costs time, never a picture.
 """
 from __future__ import annotations
 
-from collections.abc import Callable
+import functools
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import tzinfo
 
@@ -13,11 +14,12 @@ from flask import current_app
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
-from core import audit, jobs
+from core import audit, jobs, unit_of_work
 from core.clock import local_zone
 from core.errors import Conflict
 from core.extensions import db
 from core.storage import new_key, storage
+from core.unit_of_work import end_read_transaction
 from inspections import evidence
 from inspections.models import Photo
 
@@ -84,55 +86,53 @@ def _put_derivatives(prefix: str, derived: evidence.Derivatives, written: list[s
 
 
 def derive_later(photo: Photo) -> None:
-    """After the commit that recorded the photo: have its derivatives made if they are still missing."""
+    """Once the photo is stored: have its derivatives made if they are still missing."""
     if photo.display_key is None and photo.unreadable is None:
         jobs.enqueue(DERIVE_JOB, photo_id=photo.id)
 
 
 @jobs.job(DERIVE_JOB)
-def _derive_job(photo_id: int) -> None:
+def make_derivatives(photo_id: int) -> None:
+    """Make a photo's display copy and thumbnail if they are still missing; a picture that will not
+    decode is marked unreadable instead (the submit names it)."""
     photo = db.session.get(Photo, photo_id)
-    if photo is not None:
-        try:
-            ensure_derivatives(photo)
-        except evidence.EvidenceError:
-            pass  # recorded on the photo; the submit names it
-
-
-def ensure_derivatives(photo: Photo) -> Photo:
-    """The photo with its display copy and thumbnail, made now if missing (and committed at once).
-    Raises EvidenceError (422) for a picture that would not decode."""
-    if photo.display_key is not None:
-        return photo
-    if photo.unreadable:
-        raise evidence.EvidenceError(photo.unreadable, status=422)
-    photo_id, original_key = photo.id, photo.original_key
-    db.session.commit()  # no transaction is held while the picture is decoded
-    prefix = original_key.rsplit("/", 2)[0]
+    if photo is None or photo.display_key is not None or photo.unreadable:
+        return
+    original_key, photo_uuid = photo.original_key, photo.uuid
+    end_read_transaction()  # no transaction is held while the picture is decoded
     try:
         derived = evidence.derive(storage().get(original_key), max_pixels=current_app.config["PHOTO_MAX_PIXELS"],
                                   decode_budget=current_app.config["PHOTO_DECODE_BYTES"])
     except evidence.EvidenceError as error:
         db.session.execute(update(Photo).where(Photo.id == photo_id, Photo.display_key.is_(None))
-                           .values(unreadable=f"Photo {photo.uuid} cannot be read: {error.message}"[:300]))
-        db.session.commit()
-        db.session.refresh(photo)
-        raise
+                           .values(unreadable=f"Photo {photo_uuid} cannot be read: {error.message}"[:300]))
+        return
     written: list[str] = []
-    try:
-        display_key, thumb_key, dhash = _put_derivatives(prefix, derived, written)
-        made = db.session.execute(
-            update(Photo).where(Photo.id == photo_id, Photo.display_key.is_(None))
-            .values(display_key=display_key, thumb_key=thumb_key, dhash=dhash)
-            .execution_options(synchronize_session=False)).rowcount
-        db.session.commit()
-    except BaseException:
-        db.session.rollback()
-        discard(written)
-        raise
+    unit_of_work.on_rollback(functools.partial(discard, written))
+    display_key, thumb_key, dhash = _put_derivatives(original_key.rsplit("/", 2)[0], derived, written)
+    made = db.session.execute(
+        update(Photo).where(Photo.id == photo_id, Photo.display_key.is_(None))
+        .values(display_key=display_key, thumb_key=thumb_key, dhash=dhash)
+        .execution_options(synchronize_session=False)).rowcount
     if not made:  # someone else made them at the same time; theirs are kept
         discard(written)
-    db.session.refresh(photo)
+
+
+def ensure_derivatives(photo: Photo) -> Photo:
+    """The photo with its display copy and thumbnail, made now if missing. They are a cache of the
+    original, so they are made apart from the caller's unit of work, which they leave as it was;
+    only a unit that has written already (and on SQLite holds the one write lock) makes them itself.
+    Raises EvidenceError (422) for a picture that will not decode."""
+    if photo.display_key is None and photo.unreadable is None:
+        if unit_of_work.has_written():
+            make_derivatives(photo.id)
+        else:
+            end_read_transaction()  # nor is the caller's held while the picture is decoded
+            with unit_of_work.apart():
+                make_derivatives(photo.id)
+        db.session.refresh(photo)
+    if photo.unreadable:
+        raise evidence.EvidenceError(photo.unreadable, status=422)
     return photo
 
 
@@ -155,25 +155,44 @@ def record_once(data: bytes, photo_uuid: str, *, prefix: str, owner: dict, belon
     decoded. `still_open()` runs with the write and refuses (`closed`, 409) when the owner has moved
     on meanwhile. Nothing stays behind of a refused upload, nor of the loser of two at once."""
     digest = evidence.sha256_hex(data)
-    db.session.rollback()
+    end_read_transaction()
     stored = store(data, prefix, local_zone())
     try:
-        photo = Photo(uuid=photo_uuid, uploaded_by_id=actor.id, **owner, **stored.columns())
-        db.session.add(photo)
-        if not still_open():
-            raise Conflict(closed)
-        audit.record(audit_action, photo, actor=actor, details={**audit_details, "sha256": digest})
-        db.session.commit()
+        photo = record(stored, photo_uuid, owner=owner, actor=actor)
     except IntegrityError:
-        db.session.rollback()
-        stored.discard()
         winner = previous_upload(photo_uuid, digest, belongs)  # the same UUID arrived twice at once
         if winner is None:
             raise
         return winner, False
-    except BaseException:
-        db.session.rollback()
-        stored.discard()
-        raise
+    if not still_open():
+        raise Conflict(closed)
+    audit.record(audit_action, photo, actor=actor, details={**audit_details, "sha256": digest})
     derive_later(photo)
     return photo, True
+
+
+def store_all(uploads: Iterable[bytes], prefix: str) -> list[StoredPhoto]:
+    """Check and store several uploads' files before any is recorded; a refused one leaves none."""
+    stored: list[StoredPhoto] = []
+    try:
+        for data in uploads:
+            stored.append(store(data, prefix, local_zone()))
+    except BaseException:
+        for done in stored:
+            done.discard()
+        raise
+    return stored
+
+
+def record(stored: StoredPhoto, photo_uuid: str, *, owner: dict, actor) -> Photo:
+    """The row of a photo whose files are stored; the files go again if the row does not stay (its
+    insert fails here, or the unit of work rolls back later)."""
+    photo = Photo(uuid=photo_uuid, uploaded_by_id=actor.id, **owner, **stored.columns())
+    try:
+        with db.session.begin_nested():
+            db.session.add(photo)
+    except BaseException:
+        stored.discard()
+        raise
+    unit_of_work.on_rollback(stored.discard)
+    return photo

@@ -61,5 +61,5 @@ def save_plan(plan: Plan | None, form, actor) -> Plan:
     # An unticked checkbox sends nothing, so a missing "active" means inactive.
     plan.active = form.get("active") in ("yes", "on", "1", "true")
     audit.record("plan.save", plan, actor=actor, before=before, after=audit.snapshot(plan))
-    db.session.commit()
+    db.session.flush()
     return plan

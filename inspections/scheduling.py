@@ -105,16 +105,16 @@ def generate_all(day: date, actor=None) -> dict[str, int]:
     """Every active plan's missing assignments, created once even when the daily job and an admin's
     button run at the same moment: the one whose rows collide starts again and finds them there."""
     try:
-        return _generate_active(day, actor)
+        with db.session.begin_nested():
+            return _generate_active(day, actor)
     except IntegrityError:
-        db.session.rollback()
         return _generate_active(day, actor)
 
 
 def _generate_active(day: date, actor) -> dict[str, int]:
     plans = db.session.execute(select(Plan).where(Plan.active.is_(True)).order_by(Plan.id)).scalars().all()
     result = {plan.name: generate(plan, day, actor) for plan in plans}
-    db.session.commit()
+    db.session.flush()
     return result
 
 

@@ -35,7 +35,7 @@ def seed_plans(password: str) -> str | None:
                             visits_per_period=visits, assignee_id=assignee.id,
                             vendor_id=vendor.id if vendor else None, window_days=7))
         created += 1
-    db.session.commit()
+    db.session.flush()
     generated = sum(generate_all(local_today()).values())
     if not created and not generated:
         return None

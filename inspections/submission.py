@@ -12,12 +12,13 @@ from sqlalchemy.orm.attributes import set_committed_value
 from checklists import scoring
 from checklists.definition import Checklist
 from checklists.store import published_checklist
-from core import audit
+from core import audit, unit_of_work
 from core.audit import content_hash
-from core.db import end_read_transaction, utcnow
+from core.db import utcnow
 from core.errors import Conflict, OperationError
 from core.extensions import db
 from core.permissions import authorize
+from core.unit_of_work import end_read_transaction
 from inspections.events import Failure, publish_failures
 from inspections.evidence import EvidenceError
 from inspections.kinds import kind_of
@@ -217,7 +218,6 @@ def submit(uuid: str, actor) -> dict:
     except DerivativesPending as pending:
         # The photos' derivatives were not made yet (their job is behind or was lost): made now,
         # because the checks and the notice use them.
-        db.session.rollback()
         for photo in db.session.execute(select(Photo).where(Photo.uuid.in_(pending.photo_uuids))).scalars():
             try:
                 ensure_derivatives(photo)
@@ -233,6 +233,7 @@ def _submit(uuid: str, actor) -> dict:
     # The draft is read, scored and checked before anything is written; the write lock (SQLite has
     # one per database) is then held only for the writes, so submits from many phones queue for a
     # millisecond or two each instead of for the whole request.
+    wrote_before = unit_of_work.has_written()
     with db.session.no_autoflush:
         authorize("inspection.create", user=actor)
         inspection = load(uuid, actor)
@@ -247,6 +248,9 @@ def _submit(uuid: str, actor) -> dict:
         # The draft changed after it was read (another device's edit or photo landed in between),
         # or another request submitted it: start again. FOR UPDATE holds the row on PostgreSQL; on
         # SQLite an edit may still land between the read and the write, so the guarded write decides.
+        if wrote_before:
+            # Its unit had written before (the desk's one form), so it cannot start again alone.
+            raise Conflict("The inspection changed while it was being submitted; submit again.")
         for _attempt in range(RETRIES):
             db.session.rollback()
             inspection = load(uuid, actor, for_update=True)
@@ -295,5 +299,4 @@ def _write(inspection: Inspection, frozen: Frozen, actor) -> bool:
     audit.record_now("inspection.submit", object_type="inspection", object_id=str(frozen.inspection_id), actor=actor,
                      details={"score": values["score"], "percent": values["percent"],
                               "findings": len(frozen.receipt["findings"]), "content_hash": values["content_hash"]})
-    db.session.commit()
     return True

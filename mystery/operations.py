@@ -58,7 +58,7 @@ def assign_shopper(assignment_id: int, shopper_id: int | None, actor) -> Assignm
                      guard=(Assignment.assignee_id.is_not_distinct_from(assignment.assignee_id),),
                      assignee_id=shopper_id)
     audit.record("mystery.assign", assignment, actor=actor, before=before, after=audit.snapshot(assignment))
-    db.session.commit()
+    db.session.flush()
     return assignment
 
 
@@ -98,7 +98,7 @@ def review(uuid: str, decision: str, reason: str, actor) -> Inspection:
     _record_review(inspection, decision, reason, actor)
     audit.record(f"mystery.{decision}", inspection, actor=actor, before=before, after=audit.snapshot(inspection),
                  details={"reason": reason[:200]} if reason else None)
-    db.session.commit()
+    db.session.flush()
     return inspection
 
 
@@ -125,7 +125,7 @@ def attribute(uuid: str, staff_by_item: dict[str, int | None], actor) -> Inspect
             changes[key] = [answers[key].staff_id, staff]
             answers[key].staff_id = staff
     audit.record("mystery.attribute", inspection, actor=actor, details={"changes": changes})
-    db.session.commit()
+    db.session.flush()
     return inspection
 
 
@@ -151,5 +151,5 @@ def publish(uuid: str, blacklist_confirmed: bool, actor) -> Inspection:
     db.session.flush()
     audit.record("mystery.publish", inspection, actor=actor, before=before, after=audit.snapshot(inspection),
                  details={"findings": len(findings), "blacklist_confirmed": bool(blacklist_confirmed)})
-    db.session.commit()
+    db.session.flush()
     return inspection

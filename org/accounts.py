@@ -10,11 +10,12 @@ from flask import current_app, request
 from flask_babel import gettext as _
 from sqlalchemy import delete, func, select, update
 
-from core import audit
-from core.db import end_read_transaction, utcnow
+from core import audit, unit_of_work
+from core.db import utcnow
 from core.errors import OperationError
 from core.extensions import db, login_manager
 from core.security import bearer_token, hash_password, new_token, token_digest, verify_password
+from core.unit_of_work import end_read_transaction
 from org import browser_sessions, device_cookies, throttle
 from org.models import ApiToken, LoginAttempt, User
 from org.passwords import validate_password
@@ -42,22 +43,24 @@ def _dummy_hash() -> str:
 
 
 def authenticate(username: str, password: str) -> User:
-    """Check credentials under the throttle. The attempt is charged before the password is checked
-    (its own commit), and the password is checked outside any transaction; an unknown or
-    deactivated user costs the same hashing work as a real one, so timing tells nothing."""
+    """Check credentials under the throttle. The login ledger (the charge, the attempt) is written
+    apart from the request's unit of work, since it stands when the login is refused: the attempt is
+    charged before the password is checked, and the password is checked outside any transaction; an
+    unknown or deactivated user costs the same hashing work as a real one, so timing tells nothing."""
     name = (username or "").strip().lower()[:80]
     device = device_cookies.trusted_device(name)
     keys = throttle.keys_for(name, _client_ip(), device)
-    throttle.reserve(keys)
+    with unit_of_work.apart():
+        throttle.reserve(keys)
     user = db.session.execute(select(User).where(func.lower(User.username) == name)).scalar()
     end_read_transaction()
     usable = user is not None and user.active
     matches = verify_password(user.password_hash if usable else _dummy_hash(), password or "")
     ok = usable and matches
-    db.session.add(LoginAttempt(username=name, ip=_client_ip(), succeeded=ok))
-    if ok:
-        throttle.succeeded(keys)
-    db.session.commit()
+    with unit_of_work.apart():
+        db.session.add(LoginAttempt(username=name, ip=_client_ip(), succeeded=ok))
+        if ok:
+            throttle.succeeded(keys)
     if not ok:
         raise BadCredentials(_("Wrong username or password, or the account is deactivated."))
     device_cookies.issue_after_this_request(name)
@@ -70,7 +73,7 @@ def issue_token(user: User, label: str = "") -> IssuedToken:
     record = ApiToken(user_id=user.id, token_hash=token_digest(token), expires_at=expires_at, label=label[:80])
     db.session.add(record)
     audit.record("auth.token_issued", record, actor=user, details={"label": label[:80]})
-    db.session.commit()
+    db.session.flush()
     return IssuedToken(token=token, expires_at=expires_at, user=user)
 
 
@@ -79,7 +82,6 @@ def revoke_token(token: str, actor: User) -> None:
     if record is not None and record.revoked_at is None:
         record.revoked_at = utcnow()
         audit.record("auth.token_revoked", record, actor=actor)
-        db.session.commit()
 
 
 def end_all_sessions(user: User) -> None:
@@ -102,7 +104,6 @@ def change_password(user: User, current_password: str, new_password: str) -> Non
     user.session_epoch += 1
     end_all_sessions(user)
     audit.record("user.password_changed", user, actor=user, before=before, after=audit.snapshot(user))
-    db.session.commit()
 
 
 def user_for_token(token: str) -> User | None:
@@ -144,5 +145,4 @@ def _load_token_user(req):
 
 def purge_old_attempts(older_than: timedelta = timedelta(days=30)) -> int:
     result = db.session.execute(delete(LoginAttempt).where(LoginAttempt.at < utcnow() - older_than))
-    db.session.commit()
     return result.rowcount or 0

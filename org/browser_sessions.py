@@ -14,23 +14,21 @@ SESSION_KEY = "sid"
 
 
 def start(user: User) -> None:
-    """Log this browser in with a new server-side session; commits."""
+    """Log this browser in with a new server-side session."""
     nonce = new_token()
     db.session.add(BrowserSession(id=token_digest(nonce), user_id=user.id))
-    db.session.commit()
     login_user(user)
     session[SESSION_KEY] = nonce
     session.permanent = True
 
 
 def end() -> None:
-    """Log this browser out; the user's other browsers stay logged in. Commits."""
+    """Log this browser out; the user's other browsers stay logged in."""
     nonce = session.get(SESSION_KEY)
     if isinstance(nonce, str):
         db.session.execute(update(BrowserSession)
                            .where(BrowserSession.id == token_digest(nonce), BrowserSession.revoked_at.is_(None))
                            .values(revoked_at=utcnow()))
-        db.session.commit()
     logout_user()
     session.pop(SESSION_KEY, None)
 

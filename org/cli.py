@@ -2,9 +2,12 @@
 import click
 from flask import Flask
 
+from core import unit_of_work
+
 
 def init_app(app: Flask) -> None:
     @app.cli.command("purge-login-attempts")
+    @unit_of_work.committed
     def purge_login_attempts():
         """Forget login attempts older than 30 days."""
         from org.accounts import purge_old_attempts
@@ -13,6 +16,7 @@ def init_app(app: Flask) -> None:
 
     @app.cli.command("unlock-login")
     @click.argument("username")
+    @unit_of_work.committed
     def unlock_login(username: str):
         """Lift the login lock of an account (failed passwords from any client)."""
         from sqlalchemy import func, select

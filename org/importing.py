@@ -91,7 +91,6 @@ def _flag(value) -> bool:
 
 
 def _fail(errors: dict) -> None:
-    db.session.rollback()
     count = len(errors)
     raise OperationError(f"{count} row(s) have errors; nothing was imported.", errors)
 
@@ -101,7 +100,7 @@ def _save(objects: list, created: int, kind: str, filename: str, actor) -> dict:
         db.session.add(obj)
     result = {"created": created, "updated": len(objects) - created}
     audit.record(f"{kind}.import", actor=actor, object_type=kind, details={"file": filename[:120], **result})
-    db.session.commit()
+    db.session.flush()
     return result
 
 

@@ -65,11 +65,10 @@ def _check_references(model, data: dict, current=None) -> None:
         raise OperationError("Some references are not valid.", errors)
 
 
-def _commit_or_conflict() -> None:
+def _flush_or_conflict() -> None:
     try:
-        db.session.commit()
+        db.session.flush()
     except IntegrityError as error:
-        db.session.rollback()
         raise Conflict("The change clashes with existing data (a duplicate or a broken reference).") from error
 
 
@@ -79,7 +78,7 @@ def create(model, data: dict, actor):
     obj = model(**data)
     db.session.add(obj)
     audit.record(f"{model.__tablename__}.create", obj, actor=actor, after=audit.snapshot(obj))
-    _commit_or_conflict()
+    _flush_or_conflict()
     return obj
 
 
@@ -91,7 +90,7 @@ def update(obj, data: dict, actor):
     for key, value in data.items():
         setattr(obj, key, value)
     audit.record(f"{model.__tablename__}.update", obj, actor=actor, before=before, after=audit.snapshot(obj))
-    _commit_or_conflict()
+    _flush_or_conflict()
     return obj
 
 
@@ -103,7 +102,7 @@ def set_active(obj, active: bool, actor):
         end_all_sessions(obj)
     verb = "activate" if active else "deactivate"
     audit.record(f"{obj.__tablename__}.{verb}", obj, actor=actor, before=before, after=audit.snapshot(obj))
-    _commit_or_conflict()
+    _flush_or_conflict()
     return obj
 
 
@@ -151,5 +150,4 @@ def unlock_login(user: User, actor) -> User:
     """An admin lifts the login lock of an account (its untrusted-client and device counts)."""
     cleared = throttle.unlock(user.username)
     audit.record("user.unlock", user, actor=actor, details={"throttle_keys_cleared": cleared})
-    db.session.commit()
     return user

@@ -100,8 +100,6 @@ def seed_organisation(password: str) -> str | None:
                                 vendor_id=vendor.id if role == "mystery_shopper" else None))
             created += 1
     if not created:
-        db.session.rollback()
         return None
     audit.record("demo.seed", actor=None, object_type="organisation", details={"created": created})
-    db.session.commit()
     return f"{created} records created"

@@ -59,15 +59,10 @@ def lock_delay(failures: int, limit: int) -> timedelta:
 
 
 def reserve(keys: list[Key]) -> None:
-    """Charge one failure to every key before the password is checked; commits.
-    Raises TooManyAttempts (nothing charged) when a key is locked."""
-    try:
-        for key in keys:
-            _charge(key)
-    except TooManyAttempts:
-        db.session.rollback()
-        raise
-    db.session.commit()
+    """Charge one failure to every key before the password is checked. Raises TooManyAttempts when
+    a key is locked (the caller's rollback then takes back what was charged)."""
+    for key in keys:
+        _charge(key)
 
 
 def _charge(key: Key) -> None:
@@ -122,6 +117,6 @@ def locked_until(username: str):
 
 
 def unlock(username: str) -> int:
-    """Forget an account's failures (from untrusted clients and its devices). Caller commits."""
+    """Forget an account's failures (from untrusted clients and its devices)."""
     result = db.session.execute(delete(LoginThrottle).where(LoginThrottle.username == username.lower()))
     return result.rowcount or 0

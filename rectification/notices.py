@@ -163,14 +163,13 @@ def current_pdf(notice: Notice) -> tuple[bytes, NoticeEdition]:
         number = (db.session.execute(LAST_EDITION, {"notice": notice_id}).scalar() or 0) + 1
         edition = NoticeEdition(notice_id=notice_id, edition=number, content_hash=digest,
                                 file_sha256=sha256_hex(pdf), pdf_key=key, byte_size=len(pdf))
-        db.session.add(edition)
         try:
-            db.session.commit()
+            with db.session.begin_nested():
+                db.session.add(edition)
             return pdf, edition
         except IntegrityError:
             # A parallel request printed this content first (serve theirs), or another content took
             # this edition number (number it again).
-            db.session.rollback()
             winner = _edition(digest)
             if winner is not None:
                 media.delete(key)

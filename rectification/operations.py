@@ -4,6 +4,9 @@ Findings move open → responded → closed, or back to open with the reason whe
 """
 from __future__ import annotations
 
+import uuid
+from collections.abc import Iterable
+
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -12,6 +15,7 @@ from core.db import utcnow
 from core.errors import Conflict, NotFound, OperationError
 from core.extensions import db
 from core.permissions import CONCEALED, authorize, require_login
+from core.unit_of_work import end_read_transaction
 from inspections import evidence, photostore
 from inspections.models import Photo
 from rectification.models import Finding, Response, Verification
@@ -55,29 +59,23 @@ def _refuse_response(finding: Finding, text: str) -> None:
         raise OperationError("Say what was done.", {"text": ["required"]})
 
 
-def check_response(finding_id: int, text: str, actor) -> None:
-    """Refuse a response before its photos are stored (the page sends both in one form), so that a
-    refused response leaves no orphaned after-photo behind."""
+def respond_with_photos(finding_id: int, text: str, uploads: Iterable[bytes], actor) -> Response:
+    """The page's response: its text and after-photos in one form, all stored or none. The response
+    is checked before the photos are, and the photos before anything is written."""
     _refuse_response(load_finding(finding_id, actor, "finding.respond"), text)
-
-
-def discard_after_photos(finding_id: int, photo_uuids: list[str], actor) -> None:
-    """Takes back the after-photos stored for a response that was then refused: rows and files, so the
-    refusal leaves nothing attached to the finding. Only photos no response names are taken."""
-    if not photo_uuids:
-        return
-    named = {uuid for photo_ids in db.session.execute(
-        select(Response.photo_ids).where(Response.finding_id == finding_id)).scalars() for uuid in photo_ids or ()}
-    photos = [photo for photo in db.session.execute(
-        select(Photo).where(Photo.finding_id == finding_id, Photo.purpose == "after",
-                            Photo.uuid.in_([uuid.lower() for uuid in photo_uuids]))).scalars()
-        if photo.uuid not in named]
-    keys = [key for photo in photos for key in (photo.original_key, photo.display_key, photo.thumb_key) if key]
-    for photo in photos:
-        audit.record("finding.after_photo_discarded", photo, actor=actor, details={"finding": finding_id})
-        db.session.delete(photo)
-    db.session.commit()
-    photostore.discard(keys)
+    end_read_transaction()  # no transaction is held while the pictures are checked
+    stored = photostore.store_all(uploads, "after")
+    finding = load_finding(finding_id, actor, "finding.respond")
+    photo_ids = []
+    for files in stored:
+        photo = photostore.record(files, str(uuid.uuid4()), actor=actor,
+                                  owner={"inspection_id": finding.inspection_id, "finding_id": finding.id,
+                                         "purpose": "after"})
+        audit.record("finding.after_photo", photo, actor=actor,
+                     details={"finding": finding.id, "sha256": files.facts.sha256})
+        photostore.derive_later(photo)
+        photo_ids.append(photo.uuid)
+    return respond(finding_id, text, photo_ids, actor)
 
 
 def respond(finding_id: int, text: str, photo_ids: list[str], actor) -> Response:
@@ -99,7 +97,7 @@ def respond(finding_id: int, text: str, photo_ids: list[str], actor) -> Response
     response = Response(finding_id=finding.id, author_id=actor.id, text=text[:4000], photo_ids=list(photo_ids))
     db.session.add(response)
     audit.record("finding.respond", finding, actor=actor, before=before, after=audit.snapshot(finding))
-    db.session.commit()
+    db.session.flush()
     return response
 
 
@@ -121,5 +119,5 @@ def verify(finding_id: int, accepted: bool, reason: str, actor) -> Verification:
     db.session.add(verification)
     audit.record("finding.accept" if accepted else "finding.reject", finding, actor=actor, before=before,
                  after=audit.snapshot(finding), details={"reason": reason[:200]} if reason else None)
-    db.session.commit()
+    db.session.flush()
     return verification

@@ -1,8 +1,6 @@
 """HTML pages of the rectification loop: findings, responding, verifying, notices, the public check."""
 from __future__ import annotations
 
-import uuid as uuid_module
-
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -58,22 +56,12 @@ def finding_page(ident: int):
     if request.method == "POST":
         try:
             if request.form.get("action") == "respond":
-                operations.check_response(ident, request.form.get("text", ""), current_user)
-                photo_ids = []
                 uploads = [upload for upload in request.files.getlist("photos") if upload and upload.filename]
                 if len(uploads) > AFTER_PHOTOS_PER_RESPONSE:
                     raise OperationError(_("Send at most %(count)d photos with one response.",
                                            count=AFTER_PHOTOS_PER_RESPONSE), status=413)
-                try:
-                    for upload in uploads:
-                        photo_id = str(uuid_module.uuid4())
-                        photo_ids.append(photo_id)
-                        operations.add_after_photo(ident, photo_id, upload.read(), None, current_user)
-                    operations.respond(ident, request.form.get("text", ""), photo_ids, current_user)
-                except OperationError:
-                    db.session.rollback()
-                    operations.discard_after_photos(ident, photo_ids, current_user)
-                    raise
+                operations.respond_with_photos(ident, request.form.get("text", ""),
+                                               (upload.read() for upload in uploads), current_user)
                 flash(_("Response sent for verification."), "ok")
             elif request.form.get("action") in ("accept", "reject"):
                 operations.verify(ident, request.form["action"] == "accept", request.form.get("reason", ""),

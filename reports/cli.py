@@ -9,6 +9,7 @@ from flask.cli import AppGroup
 from flask_babel import force_locale
 from sqlalchemy import select
 
+from core import unit_of_work
 from core.errors import OperationError
 from core.extensions import db
 from core.permissions import can
@@ -21,6 +22,7 @@ def init_app(app: Flask) -> None:
     @group.command("prepare-lists")
     @click.option("--month", default=None, help="YYYY-MM (default: the last complete month)")
     @click.option("--as", "username", required=True, help="the admin in whose name the drafts are computed")
+    @unit_of_work.committed
     def prepare_lists(month, username):
         """Compute the month's draft red/black lists: the branch's and every outlet's."""
         from reports import operations, periods
@@ -33,9 +35,9 @@ def init_app(app: Flask) -> None:
         click.echo(f"{label} branch: {len(service_list.entries)} entries ({service_list.status})")
         for outlet in db.session.execute(select(Outlet).where(Outlet.active.is_(True)).order_by(Outlet.code)).scalars():
             try:
-                service_list, _ = operations.prepare_list(label, "outlet", outlet.id, None, actor)
+                with db.session.begin_nested():
+                    service_list, _ = operations.prepare_list(label, "outlet", outlet.id, None, actor)
             except OperationError as error:  # a published list stays as it is; say so and go on
-                db.session.rollback()
                 click.echo(f"{label} {outlet.code}: {error}")
                 continue
             click.echo(f"{label} {outlet.code}: {len(service_list.entries)} entries")

@@ -128,7 +128,6 @@ def seed_history(password: str) -> str | None:
     if todo:
         counts = _write(todo, outlets, staff, users, versions, today)
         audit.record("demo.history", actor=None, object_type="inspection", details=counts)
-        db.session.commit()
         summary.append(f"{counts['inspections']} inspections, {counts['answers']} answers, "
                        f"{counts['findings']} findings ({months[0].label} to {months[-1].label})")
     lists = _lists(months, outlets, users["admin"])

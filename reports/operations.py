@@ -39,7 +39,7 @@ def update_rules(changes: dict, actor) -> dict[str, float]:
         db.session.add(row)
     audit.record("report.rules.update", actor=actor, object_type="report_rule", object_id="rules",
                  before=before, after=after)
-    db.session.commit()
+    db.session.flush()
     return after
 
 
@@ -127,7 +127,7 @@ def prepare_list(month_text: str, scope: str, outlet_id: int | None, branch_id: 
     """A month's draft list, computed now; an existing draft is computed again. Returns (list, created)."""
     authorize("report.lists.manage", user=actor)
     result = _prepare(month_text, scope, outlet_id, branch_id, actor)
-    db.session.commit()
+    db.session.flush()
     return result
 
 
@@ -151,7 +151,7 @@ def _draft(list_id: int, actor) -> ServiceList:
 def refresh_list(list_id: int, actor) -> ServiceList:
     service_list = _draft(list_id, actor)
     _prepare(service_list.month, service_list.scope, service_list.outlet_id, service_list.branch_id, actor)
-    db.session.commit()
+    db.session.flush()
     return service_list
 
 
@@ -162,7 +162,7 @@ def set_appeal_note(list_id: int, note: str, actor) -> ServiceList:
     service_list.appeal_note = (note or "").strip()[:4000]
     audit.record("service_list.appeal_note", service_list, actor=actor, before=before,
                  after=audit.snapshot(service_list))
-    db.session.commit()
+    db.session.flush()
     return service_list
 
 
@@ -180,7 +180,7 @@ def set_entry_appeal(list_id: int, entry_id: int, note: str, withdrawn: bool, ac
     entry.appeal_note, entry.withdrawn = note[:2000], bool(withdrawn)
     audit.record("service_list.appeal", entry, actor=actor, before=before, after=audit.snapshot(entry),
                  details={"list": service_list.id})
-    db.session.commit()
+    db.session.flush()
     return entry
 
 
@@ -197,7 +197,7 @@ def publish_list(list_id: int, actor) -> ServiceList:
     db.session.expire(service_list, ["entries"])
     audit.record("service_list.publish", service_list, actor=actor, before=before, after=audit.snapshot(service_list),
                  details={"entries": [[e.staff_id, e.colour, e.withdrawn] for e in service_list.entries]})
-    db.session.commit()
+    db.session.flush()
     return service_list
 
 
@@ -226,7 +226,7 @@ def confirm_mystery(inspection_uuid: str, staff_id: int, note: str, actor) -> tu
     """An admin vouches for a published mystery visit's findings about one person. Returns (row, created)."""
     authorize("report.mystery.confirm", user=actor)
     result = _confirm(inspection_uuid, staff_id, note, actor)
-    db.session.commit()
+    db.session.flush()
     return result
 
 
@@ -236,5 +236,5 @@ def confirm_mystery_on_list(list_id: int, inspection_uuid: str, staff_id: int, n
     service_list = _draft(list_id, actor)
     _confirm(inspection_uuid, staff_id, note, actor)
     _prepare(service_list.month, service_list.scope, service_list.outlet_id, service_list.branch_id, actor)
-    db.session.commit()
+    db.session.flush()
     return service_list

@@ -79,11 +79,13 @@ def _test_app(data_dir: Path, database_url: str):
 
 
 class ClosingClient(FlaskClient):
-    """Ends each request as a server does: the request's database session is finished, then the
-    response is closed, which runs the work the request left for after its response (jobs.enqueue).
-    (Test requests share the test's app context, and with it its session.)"""
+    """Test requests share the test's app context, and with it its session; each request is made as
+    another client's would be: what the test set up is committed first (its own unit of work), and
+    the request's session is finished after it as a server does, then the response is closed, which
+    runs the work the request left for after its response (jobs.enqueue)."""
 
     def open(self, *args, **kwargs):
+        _db.session.commit()
         kwargs["buffered"] = False
         response = super().open(*args, **kwargs)
         response.get_data()

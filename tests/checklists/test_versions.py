@@ -77,6 +77,7 @@ def test_import_refuses_an_invalid_checklist_and_saves_nothing(db, users):
 def test_publish_freezes_the_version(db, users):
     version = operations.import_checklist(small(), users["admin"])
     operations.publish(version, users["admin"])
+    db.session.commit()
     assert (version.status, version.published_by_id) == (PUBLISHED, users["admin"].id)
     assert version.published_at is not None
     with pytest.raises(Conflict):
@@ -95,6 +96,7 @@ def test_publish_freezes_the_version(db, users):
 @pytest.mark.parametrize("change", ["definition", "content_hash", "version", "status", "delete"])
 def test_a_published_version_never_changes_in_the_orm(db, users, change):
     version = operations.publish(operations.import_checklist(small(), users["admin"]), users["admin"])
+    db.session.commit()
     ident, stored = version.id, copy.deepcopy(version.definition)
     db.session.expire_all()
     version = db.session.get(ChecklistVersion, ident)
@@ -120,8 +122,9 @@ def test_a_published_version_cannot_be_unpublished_without_loading_it_first(db, 
     """After a commit every attribute is expired; setting status then (without reading it) must still be
     caught, or a version could be turned back into a draft and rewritten."""
     version = operations.publish(operations.import_checklist(small(), users["admin"]), users["admin"])
+    db.session.commit()
     ident = version.id
-    version.status = DRAFT  # the instance was expired by publish's commit
+    version.status = DRAFT  # the instance was expired by the commit
     version.definition = small(label="偷偷改")
     with pytest.raises(PublishedVersionChanged):
         db.session.commit()

@@ -30,12 +30,11 @@ def _tries() -> int:
 @jobs.job("test.fails-until")
 def _fails_until(succeed_on: int, branch_code: str) -> None:
     """Counts its tries in Redis (the worker runs it in another process); raises until the given try,
-    then records a branch in its own session."""
+    then records a branch in its own unit of work."""
     tries = jobs._redis(current_app.config["REDIS_URL"]).incr(COUNTER)
     if tries < succeed_on:
         raise RuntimeError(f"try {tries} failed")
-    db.session.add(Branch(code=branch_code, name=f"try {tries}", notice_prefix="P"))
-    db.session.commit()
+    db.session.add(Branch(code=branch_code, name=f"try {tries}", notice_prefix="P"))  # committed when it returns
 
 
 @jobs.job("test.dies-once")
@@ -47,6 +46,7 @@ def _dies_once() -> None:
 
 def test_a_failing_job_is_tried_again_until_it_succeeds(app, redis_jobs, runner):
     jobs.enqueue("test.fails-until", succeed_on=3, branch_code="R3")
+    db.session.commit()  # queued once the unit that asked for them commits
     assert redis_jobs.count == 1
 
     assert runner.invoke(args=["jobs", "work", "--burst"]).exit_code == 0
@@ -57,6 +57,7 @@ def test_a_failing_job_is_tried_again_until_it_succeeds(app, redis_jobs, runner)
 
 def test_a_job_failing_every_try_lands_in_the_failed_registry_and_can_be_requeued(app, redis_jobs, runner):
     jobs.enqueue("test.fails-until", succeed_on=99, branch_code="R99")
+    db.session.commit()  # queued once the unit that asked for them commits
     assert runner.invoke(args=["jobs", "work", "--burst"]).exit_code == 0
     assert _tries() == 4  # the first try and three more
     [job_id] = redis_jobs.failed_job_registry.get_job_ids()
@@ -77,6 +78,7 @@ def test_a_job_failing_every_try_lands_in_the_failed_registry_and_can_be_requeue
 def test_a_job_whose_process_dies_is_tried_again_and_the_worker_carries_on(app, redis_jobs, runner):
     jobs.enqueue("test.dies-once")
     jobs.enqueue("test.fails-until", succeed_on=1, branch_code="RA")
+    db.session.commit()  # queued once the unit that asked for them commits
     assert runner.invoke(args=["jobs", "work", "--burst"]).exit_code == 0
     assert _tries() == 3  # the death, the second try of that job, then the next job
     assert redis_jobs.finished_job_registry.count == 2 and redis_jobs.failed_job_registry.count == 0
@@ -86,6 +88,7 @@ def test_a_job_whose_process_dies_is_tried_again_and_the_worker_carries_on(app, 
 def test_a_failed_try_waits_for_its_delay(app, redis_jobs, runner, monkeypatch):
     monkeypatch.setitem(app.config, "JOB_RETRY_DELAYS", [60, 300])
     jobs.enqueue("test.fails-until", succeed_on=2, branch_code="RD")
+    db.session.commit()  # queued once the unit that asked for them commits
     assert runner.invoke(args=["jobs", "work", "--burst"]).exit_code == 0
     assert _tries() == 1  # the next try is a minute away, not now
     [job_id] = redis_jobs.scheduled_job_registry.get_job_ids()
@@ -95,6 +98,7 @@ def test_a_failed_try_waits_for_its_delay(app, redis_jobs, runner, monkeypatch):
 
 def test_rq_info_shows_the_queue(app, redis_jobs):
     jobs.enqueue("test.fails-until", succeed_on=1, branch_code="RI")
+    db.session.commit()  # queued once the unit that asked for them commits
     rq = Path(sys.executable).with_name("rq")
     info = subprocess.run([str(rq), "info", "--url", app.config["REDIS_URL"], "--only-queues"],
                           check=False, capture_output=True, text=True, timeout=60)

@@ -56,6 +56,7 @@ def demo(org, db):
                             assignee_id=inspector.id))
     db.session.commit()
     generate_all(date.today())
+    db.session.commit()
     return {"inspector": inspector, "org": org}
 
 

@@ -9,6 +9,7 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select
 
+from core import unit_of_work
 from inspections import scheduling
 from inspections.models import Assignment, Plan
 from org.models import Outlet, Staff
@@ -205,7 +206,7 @@ def test_generation_started_several_times_at_once_creates_each_assignment_once(a
         with app.app_context():
             start.wait(timeout=30)
             try:
-                outcomes.append(sum(scheduling.generate_all(day).values()))
+                outcomes.append(sum(unit_of_work.committed(scheduling.generate_all)(day).values()))
             except Exception as error:  # noqa: BLE001  (reported below)
                 outcomes.append(repr(error))
 
