@@ -15,7 +15,7 @@ from core.bodies import body_limit
 from core.errors import OperationError
 from core.extensions import db
 from core.permissions import authorize
-from core.refusals import Refusal
+from core.refusals import Refusal, refused_form
 
 blp = Blueprint("checklists_admin", __name__, url_prefix="/admin/checklists")
 
@@ -46,14 +46,12 @@ def import_file():
     if upload is None or not upload.filename:
         flash(_("Choose a .yaml, .json or .xlsx file."), "error")
         return redirect(url_for(".index"))
-    try:
+    with refused_form() as refusal:
         version = operations.import_checklist(operations.read_upload(upload.filename, upload.read()), current_user)
-    except OperationError as failure:
-        db.session.rollback()
-        templates = db.session.execute(select(ChecklistTemplate).order_by(ChecklistTemplate.code)).scalars().all()
-        return render_template("checklists/index.html", templates=templates, import_error=failure), failure.status
-    flash(_("Imported as draft version %(version)d.", version=version.version), "ok")
-    return redirect(url_for(".version", ident=version.id))
+        flash(_("Imported as draft version %(version)d.", version=version.version), "ok")
+        return redirect(url_for(".version", ident=version.id))
+    templates = db.session.execute(select(ChecklistTemplate).order_by(ChecklistTemplate.code)).scalars().all()
+    return render_template("checklists/index.html", templates=templates, import_error=refusal.failure), refusal.status
 
 
 @blp.get("/versions/<int:ident>")
@@ -119,11 +117,10 @@ def edit_step(ident: int):
         arguments["direction"] = request.form.get("direction", "")
     if change == "update_section":
         arguments["label"] = {"zh": request.form.get("label_zh", ""), "en": request.form.get("label_en", "")}
-    try:
+    with refused_form() as refusal:
         operations.edit_draft(version, change, current_user, **arguments)
-    except OperationError as failure:
-        db.session.rollback()
-        flash("; ".join(Refusal(failure).lines), "error")
+    if refusal:
+        flash("; ".join(refusal.lines), "error")
     return redirect(url_for(".version", ident=ident) + f"#{arguments['key']}")
 
 
@@ -160,7 +157,6 @@ def item_form(ident: int, key: str | None, section: str | None = None):
                 else:
                     operations.edit_draft(version, "add_item", current_user, section=section, item=item)
             except OperationError as failure:
-                db.session.rollback()
                 errors = Refusal(failure).lines
             else:
                 flash(_("Saved."), "ok")
