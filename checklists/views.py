@@ -9,13 +9,13 @@ from sqlalchemy import select
 from checklists import kinds, operations, textio, xlsx_io
 from checklists.api import XLSX_TYPE
 from checklists.definition import CRITICAL_RULES, ITEM_TYPES, SEVERITIES
+from checklists.forms import ItemForm, NewSectionForm, item_path
 from checklists.models import ChecklistTemplate, ChecklistVersion
 from checklists.store import checklist_of
 from core.bodies import body_limit
-from core.errors import OperationError
 from core.extensions import db
 from core.permissions import authorize
-from core.refusals import Refusal
+from core.refusals import refused_form
 
 blp = Blueprint("checklists_admin", __name__, url_prefix="/admin/checklists")
 
@@ -46,14 +46,12 @@ def import_file():
     if upload is None or not upload.filename:
         flash(_("Choose a .yaml, .json or .xlsx file."), "error")
         return redirect(url_for(".index"))
-    try:
+    with refused_form() as refusal:
         version = operations.import_checklist(operations.read_upload(upload.filename, upload.read()), current_user)
-    except OperationError as failure:
-        db.session.rollback()
-        templates = db.session.execute(select(ChecklistTemplate).order_by(ChecklistTemplate.code)).scalars().all()
-        return render_template("checklists/index.html", templates=templates, import_error=failure), failure.status
-    flash(_("Imported as draft version %(version)d.", version=version.version), "ok")
-    return redirect(url_for(".version", ident=version.id))
+        flash(_("Imported as draft version %(version)d.", version=version.version), "ok")
+        return redirect(url_for(".version", ident=version.id))
+    templates = db.session.execute(select(ChecklistTemplate).order_by(ChecklistTemplate.code)).scalars().all()
+    return render_template("checklists/index.html", templates=templates, import_error=refusal.failure), refusal.status
 
 
 @blp.get("/versions/<int:ident>")
@@ -119,11 +117,10 @@ def edit_step(ident: int):
         arguments["direction"] = request.form.get("direction", "")
     if change == "update_section":
         arguments["label"] = {"zh": request.form.get("label_zh", ""), "en": request.form.get("label_en", "")}
-    try:
+    with refused_form() as refusal:
         operations.edit_draft(version, change, current_user, **arguments)
-    except OperationError as failure:
-        db.session.rollback()
-        flash("; ".join(Refusal(failure).lines), "error")
+    if refusal:
+        flash("; ".join(refusal.lines), "error")
     return redirect(url_for(".version", ident=ident) + f"#{arguments['key']}")
 
 
@@ -135,40 +132,29 @@ def edit_step(ident: int):
 def item_form(ident: int, key: str | None, section: str | None = None):
     version = _version(ident)
     new_section = key is None and section is None
-    row, errors = {}, []
     if key is not None:
-        for s in version.definition["sections"]:
-            for item in s["items"]:
-                if item["key"] == key:
-                    row, section = xlsx_io.item_to_row(s["key"], item), s["key"]
-        if not row:
+        located = [(s["key"], item) for s in version.definition["sections"] for item in s["items"] if item["key"] == key]
+        if not located:
             abort(404)
-    if request.method == "POST":
-        row = {column: request.form.get(column, "") for column in xlsx_io.ITEM_COLUMNS}
-        for flag in xlsx_io.BOOLEAN_COLUMNS:
-            row[flag] = "yes" if request.form.get(flag) else "no"
-        item = xlsx_io.row_to_item(row, _("this form"), errors)
-        if not errors:
-            try:
-                if key is not None:
-                    operations.edit_draft(version, "update_item", current_user, key=key, item=item)
-                elif new_section:
-                    label = {"zh": request.form.get("section_label_zh", ""),
-                             "en": request.form.get("section_label_en", "")}
-                    operations.edit_draft(version, "add_section", current_user,
-                                          key=request.form.get("section_key", ""), label=label, first_item=item)
-                else:
-                    operations.edit_draft(version, "add_item", current_user, section=section, item=item)
-            except OperationError as failure:
-                db.session.rollback()
-                errors = Refusal(failure).lines
+        section = located[0][0]
+        form = ItemForm.of_item(*located[0])
+    else:
+        form = NewSectionForm() if new_section else ItemForm()
+    with refused_form(form, form.field_for(*item_path(version.definition, key, section))) as refusal:
+        if form.validate_on_submit():
+            item = form.item()
+            if key is not None:
+                operations.edit_draft(version, "update_item", current_user, key=key, item=item)
+            elif new_section:
+                operations.edit_draft(version, "add_section", current_user, key=form.section_key.data,
+                                      label=form.section_label(), first_item=item)
             else:
-                flash(_("Saved."), "ok")
-                return redirect(url_for(".version", ident=ident) + f"#{item['key']}")
-    return render_template("checklists/item_form.html", version=version, row=row, key=key, section=section,
-                           new_section=new_section, errors=errors, item_types=ITEM_TYPES,
-                           severities=SEVERITIES, critical_rules=CRITICAL_RULES,
-                           boolean_columns=xlsx_io.BOOLEAN_COLUMNS), 422 if errors else 200
+                operations.edit_draft(version, "add_item", current_user, section=section, item=item)
+            flash(_("Saved."), "ok")
+            return redirect(url_for(".version", ident=ident) + f"#{item['key']}")
+    return render_template("checklists/item_form.html", version=version, form=form, key=key, section=section,
+                           new_section=new_section, item_types=ITEM_TYPES, severities=SEVERITIES,
+                           critical_rules=CRITICAL_RULES), refusal.status
 
 
 @blp.app_context_processor

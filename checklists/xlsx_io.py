@@ -32,7 +32,8 @@ def _escape(text: str) -> str:
     return text.replace("\\", "\\\\").replace("|", "\\|")
 
 
-def _split(line: str) -> list[str]:
+def split_option_line(line: str) -> list[str]:
+    """One line of an `options` cell (or of the item form's options box) cut at its unescaped `|`."""
     parts, current, escaped = [], "", False
     for char in line:
         if escaped:
@@ -181,7 +182,7 @@ def _options(item: dict, cell, where: str, problems: list[str]) -> None:
     if item.get("type") == "choice":
         options = []
         for line in lines:
-            parts = _split(line)
+            parts = split_option_line(line)
             if len(parts) not in (4, 5) or (len(parts) == 5 and parts[4].lower() != "fail"):
                 problems.append(f"{where}: option line '{line}' must be 'key | 中文 | English | points [| fail]'")
                 continue
@@ -194,7 +195,7 @@ def _options(item: dict, cell, where: str, problems: list[str]) -> None:
     elif item.get("type") == "scale":
         labels = []
         for expected, line in enumerate(lines):
-            parts = _split(line)
+            parts = split_option_line(line)
             if len(parts) != 3 or parts[0] != str(expected):
                 problems.append(f"{where}: scale line '{line}' must be '{expected} | 中文 | English'")
                 continue
@@ -209,7 +210,7 @@ def item_to_row(section_key: str, item: dict) -> dict:
 
 
 def row_to_item(row: dict, where: str, problems: list[str]) -> dict:
-    """One items-sheet row (or the admin page's item form) as an item dict."""
+    """One items-sheet row as an item dict."""
     item = {"key": _text(row.get("key")), "type": _text(row.get("type")),
             "label": {"zh": _text(row.get("label_zh")), "en": _text(row.get("label_en"))}}
     if _text(row.get("guidance_zh")) or _text(row.get("guidance_en")):

@@ -1,27 +1,39 @@
-"""A page whose form called an operation that refused: the transaction is rolled back and the refusal
-kept for the page to show again, by field and as lines, with its status.
+"""A page whose form called an operation that refused: the refusal is kept for the page to show again,
+beside its fields and as lines, with the refusal's status. Nothing is rolled back here: a response with
+an error status is never committed (the request ends its own transaction).
 
-    with refused_form() as refusal:
-        operations.save_plan(...)
-        return redirect(...)
-    return render_template(..., errors=refusal.by_field), refusal.status
+    form = PlanForm()
+    with refused_form(form) as refusal:
+        if form.validate_on_submit():
+            plans.save_plan(plan, form.settings(), current_user)
+            return redirect(...)
+    return render_template(..., form=form), refusal.status
+
+Without a form, the page shows `refusal.lines` (or `refusal.by_field`) itself.
 """
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
+from wtforms import Form
+
 from core.errors import OperationError
-from core.extensions import db
+from core.form_fields import is_hidden
 
 
 @dataclass
 class Refusal:
     failure: OperationError | None = None
+    form: Form | None = None
 
     def __bool__(self) -> bool:
-        return self.failure is not None
+        return self.failure is not None or bool(self.form is not None and self.form.errors)
+
+    @property
+    def message(self) -> str | None:
+        return self.failure.message if self.failure is not None else None
 
     @property
     def by_field(self) -> dict[str, list]:
@@ -38,14 +50,39 @@ class Refusal:
 
     @property
     def status(self) -> int:
-        return self.failure.status if self.failure is not None else 200
+        """The refusal's own status; 422 for a form that did not validate; else 200."""
+        if self.failure is not None:
+            return self.failure.status
+        return 422 if self else 200
+
+    @property
+    def headers(self) -> dict[str, str]:
+        retry_after = getattr(self.failure, "retry_after", None)
+        return {"Retry-After": str(retry_after)} if retry_after else {}
+
+    def place_on(self, form: Form, field_for: Callable[[str], str | None] = lambda key: key) -> None:
+        """The refusal's message goes above the form; each of its field errors beside the field
+        `field_for(key)` names, or above the form as a line when no field of the form has that name."""
+        assert self.failure is not None
+        form.form_errors.append(self.failure.message)
+        for key, messages in self.failure.errors.items():
+            messages = messages if isinstance(messages, list) else [messages]
+            name = field_for(key)
+            field = form[name] if name and name in form else None
+            if field is None or is_hidden(field):  # nothing to show it beside
+                form.form_errors.append(f"{key}: {' '.join(map(str, messages))}")
+            else:
+                field.errors = [*field.errors, *messages]
 
 
 @contextmanager
-def refused_form() -> Iterator[Refusal]:
-    refusal = Refusal()
+def refused_form(form: Form | None = None, field_for: Callable[[str], str | None] | None = None
+                 ) -> Iterator[Refusal]:
+    """Runs the block; an OperationError it raises is kept in the refusal (and placed on the form)."""
+    refusal = Refusal(form=form)
     try:
         yield refusal
     except OperationError as failure:
-        db.session.rollback()
         refusal.failure = failure
+        if form is not None:
+            refusal.place_on(form, *([field_for] if field_for else []))

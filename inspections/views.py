@@ -16,8 +16,9 @@ from checklists.store import checklist_of
 from core.clock import local_today
 from core.extensions import db
 from core.permissions import authorize, can
-from core.refusals import Refusal, refused_form
+from core.refusals import refused_form
 from inspections import plans, scheduling
+from inspections.forms import PlanForm
 from inspections.media import photo_response
 from inspections.models import Assignment, Inspection, Plan
 from inspections.operations import load
@@ -43,18 +44,18 @@ def plan_list():
 def plan_form(ident: int | None = None):
     authorize("plan.manage")
     plan = db.get_or_404(Plan, ident) if ident else None
-    refusal = Refusal()
-    if request.method == "POST":
-        with refused_form() as refusal:
-            plan = plans.save_plan(plan, request.form, current_user)
+    form = PlanForm(obj=plan)
+    with refused_form(form) as refusal:
+        if form.validate_on_submit():
+            plans.save_plan(plan, form.settings(), current_user)
             flash(_("Saved."), "ok")
             return redirect(url_for(".plan_list"))
     templates = db.session.execute(select(ChecklistTemplate).order_by(ChecklistTemplate.code)).scalars().all()
     users = db.session.execute(select(User).where(User.active.is_(True), User.role.in_(
         ["inspector", "remote_monitor", "mystery_shopper", "admin"])).order_by(User.username)).scalars().all()
     vendors = db.session.execute(select(Vendor).where(Vendor.active.is_(True))).scalars().all()
-    return render_template("inspections/plan_form.html", plan=plan, form=request.form, errors=refusal.by_field,
-                           templates=templates, users=users, vendors=vendors), refusal.status
+    return render_template("inspections/plan_form.html", plan=plan, form=form, templates=templates, users=users,
+                           vendors=vendors), refusal.status
 
 
 @blp.post("/admin/plans/generate")

@@ -1,21 +1,21 @@
 """Pages of the mystery flow: the bank's review queue and report page, the vendor coordinator's page."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from checklists.store import published_checklist
 from core.clock import local_today
-from core.errors import OperationError
 from core.extensions import db
 from core.permissions import authorize
-from core.refusals import Refusal
+from core.refusals import refused_form
 from inspections.models import Assignment, Inspection
 from inspections.policies import visible_assignments
 from inspections.presenting import assignment_rows
 from mystery import operations, vendor_stats
+from mystery.forms import REVIEW_DECISIONS, HandOutForm, ReportForm, report_form
 from mystery.policies import visible_shoppers
 from org.models import Staff, User
 
@@ -40,52 +40,41 @@ def report(uuid: str):
                                                              Inspection.kind == "mystery")).scalar()
     if inspection is None:
         return render_template("errors/error.html", status=404, name="Not Found", message=_("No such report.")), 404
-    errors = []
-    if request.method == "POST":
-        action = request.form.get("action", "")
-        try:
-            if action in ("accept", "revise", "reject"):
-                operations.review(uuid, action, request.form.get("reason", ""), current_user)
-            elif action == "attribute":
-                mapping = {key[len("staff_"):]: (int(value) if value else None)
-                           for key, value in request.form.items() if key.startswith("staff_")}
-                operations.attribute(uuid, mapping, current_user)
-            elif action == "publish":
-                operations.publish(uuid, request.form.get("blacklist_confirmed") == "yes", current_user)
-            flash(_("Saved."), "ok")
-            return redirect(url_for(".report", uuid=uuid))
-        except ValueError:  # a staff or shopper id that is no number: the form was not ours
-            abort(400, description=_("This form does not come from this page; reload the page and try again."))
-        except OperationError as failure:
-            db.session.rollback()
-            errors = Refusal(failure).lines
     checklist, _hash = published_checklist(inspection.checklist_version_id)
     answers = {a.item_key: a for a in inspection.answers}
     staff = db.session.execute(select(Staff).where(Staff.outlet_id == inspection.outlet_id, Staff.active.is_(True))
                                .order_by(Staff.employee_no)).scalars().all()
+    form = report_form({key: answer.staff_id for key, answer in answers.items()
+                        if (item := checklist.item(key)) is not None and item.attribute_to_staff}, staff)
+    with refused_form(form, form.field_for) as refusal:
+        if form.validate_on_submit():
+            _decide(uuid, form)
+            flash(_("Saved."), "ok")
+            return redirect(url_for(".report", uuid=uuid))
     return render_template("mystery/mystery_report.html", inspection=inspection, checklist=checklist,
-                           answers=answers, staff=staff, errors=errors), 422 if errors else 200
+                           answers=answers, staff=staff, form=form), refusal.status
+
+
+def _decide(uuid: str, form: ReportForm) -> None:
+    if form.action.data in REVIEW_DECISIONS:
+        operations.review(uuid, form.action.data, form.reason.data, current_user)
+    elif form.action.data == "attribute":
+        operations.attribute(uuid, form.attribution(), current_user)
+    else:
+        operations.publish(uuid, form.blacklist_confirmed.data, current_user)
 
 
 @blp.route("/vendor/", methods=["GET", "POST"])
 @login_required
 def coordinator():
     authorize("mystery.coordinate")
-    errors = []
-    if request.method == "POST":
-        try:
-            shopper = request.form.get("shopper_id") or None
-            operations.assign_shopper(int(request.form.get("assignment_id", "0")), int(shopper) if shopper else None,
-                                   current_user)
+    shoppers = db.session.execute(visible_shoppers(current_user).order_by(User.username)).scalars().all()
+    form = HandOutForm().offer(shoppers)
+    with refused_form(form) as refusal:
+        if form.validate_on_submit():
+            operations.assign_shopper(form.assignment_id.data, form.shopper_id.data, current_user)
             flash(_("Saved."), "ok")
             return redirect(url_for(".coordinator"))
-        except ValueError:
-            abort(400, description=_("This form does not come from this page; reload the page and try again."))
-        except OperationError as failure:
-            db.session.rollback()
-            errors = Refusal(failure).lines
     rows = assignment_rows(visible_assignments(current_user, select(Assignment).where(Assignment.kind == "mystery")),
                            local_today(), horizon_days=120)
-    shoppers = db.session.execute(visible_shoppers(current_user).order_by(User.username)).scalars().all()
-    return render_template("mystery/vendor.html", rows=rows, shoppers=shoppers, errors=errors), \
-        422 if errors else 200
+    return render_template("mystery/vendor.html", rows=rows, shoppers=shoppers, form=form), refusal.status

@@ -12,11 +12,10 @@ from marshmallow import ValidationError
 from sqlalchemy import select
 
 from core.bodies import body_limit, public_body
-from core.errors import OperationError
 from core.extensions import db, login_manager
 from core.permissions import Role, authorize, can, roles, rule
 from core.redirects import safe_path
-from core.refusals import Refusal
+from core.refusals import Refusal, refused_form
 from core.schemas import Schema
 from org import accounts, browser_sessions, forms, importing, operations, throttle
 from org.models import Counter, Outlet, Staff, User, Vendor
@@ -62,18 +61,13 @@ def _manage_action(resource: Resource) -> str:
 @blp.route("/login", methods=["GET", "POST"])
 @public_body
 def login():
-    error = None
+    refusal = Refusal()
     if request.method == "POST":
-        try:
+        with refused_form() as refusal:
             user = accounts.authenticate(request.form.get("username", ""), request.form.get("password", ""))
-        except OperationError as failure:
-            error = failure.message
-            retry_after = getattr(failure, "retry_after", None)
-            headers = {"Retry-After": str(retry_after)} if retry_after else {}
-            return render_template("org/login.html", error=error), failure.status, headers
-        browser_sessions.start(user)
-        return redirect(safe_path(request.args.get("next")) or url_for("org.home"))
-    return render_template("org/login.html", error=error)
+            browser_sessions.start(user)
+            return redirect(safe_path(request.args.get("next")) or url_for("org.home"))
+    return render_template("org/login.html", error=refusal.message), refusal.status, refusal.headers
 
 
 @blp.post("/logout")
@@ -104,17 +98,17 @@ def change_password():
     if request.method == "POST":
         try:
             data = PasswordChangeSchema().load(forms.parse(PasswordChangeSchema(), request.form))
-            accounts.change_password(current_user._get_current_object(), data["current_password"],
-                                     data["new_password"])
         except ValidationError as invalid:
             errors = invalid.messages
-        except OperationError as failure:
-            db.session.rollback()
-            errors = failure.errors or {"current_password": [failure.message]}  # the one field it can be about
         else:
-            browser_sessions.start(current_user._get_current_object())
-            flash(_("Password changed. Other sessions and tokens have been logged out."), "ok")
-            return redirect(url_for("org.home"))
+            with refused_form() as refusal:
+                accounts.change_password(current_user._get_current_object(), data["current_password"],
+                                         data["new_password"])
+                browser_sessions.start(current_user._get_current_object())
+                flash(_("Password changed. Other sessions and tokens have been logged out."), "ok")
+                return redirect(url_for("org.home"))
+            # The one field a refusal without field errors can be about.
+            errors = refusal.failure.errors or {"current_password": [refusal.message]}
     return render_template("org/password.html", errors=errors), 422 if errors else 200
 
 
@@ -159,21 +153,20 @@ def _form_page(name: str, resource: Resource, obj=None):
         values.update(data)
         try:
             loaded = schema.load(data)
-            if obj is None:
-                create = operations.create_user if resource.model is User else (
-                    lambda d, a: operations.create(resource.model, d, a))
-                create(loaded, current_user)
-            else:
-                (operations.update_user if resource.model is User else operations.update)(obj, loaded, current_user)
         except ValidationError as invalid:
             errors, status = invalid.messages, 422
-        except OperationError as failure:
-            db.session.rollback()
-            refusal = Refusal(failure)
-            errors, status = refusal.by_field, refusal.status
         else:
-            flash(_("Saved."), "ok")
-            return redirect(url_for("org.admin_list", name=name))
+            with refused_form() as refusal:
+                if obj is None:
+                    create = operations.create_user if resource.model is User else (
+                        lambda d, a: operations.create(resource.model, d, a))
+                    create(loaded, current_user)
+                else:
+                    (operations.update_user if resource.model is User else operations.update)(obj, loaded,
+                                                                                             current_user)
+                flash(_("Saved."), "ok")
+                return redirect(url_for("org.admin_list", name=name))
+            errors, status = refusal.by_field, refusal.status
     fields = forms.describe(schema, values, errors)
     return render_template("org/form.html", name=name, resource=resource, obj=obj, fields=fields,
                            errors=errors), status
@@ -217,15 +210,11 @@ def admin_import(name: str):
         if upload is None or not upload.filename:
             errors, status = {"file": [_("Choose a .csv or .xlsx file.")]}, 400
         else:
-            try:
+            with refused_form() as refusal:
                 result = resource.importer(upload.filename, upload.read(), current_user)
-            except OperationError as failure:
-                db.session.rollback()
-                refusal = Refusal(failure)
-                errors, status = refusal.by_field, refusal.status
-            else:
                 flash(_("Imported: %(created)d new, %(updated)d updated.", **result), "ok")
                 return redirect(url_for("org.admin_list", name=name))
+            errors, status = refusal.by_field, refusal.status
     return render_template("org/import.html", name=name, resource=resource, errors=errors), status
 
 

@@ -11,7 +11,7 @@ from core.bodies import body_limit, public_body
 from core.errors import OperationError
 from core.extensions import db
 from core.permissions import authorize, can
-from core.refusals import Refusal
+from core.refusals import refused_form
 from inspections.evidence import sha256_hex
 from inspections.media import send_photo
 from inspections.models import Photo
@@ -52,9 +52,8 @@ def finding_list():
 def finding_page(ident: int):
     authorize("finding.list")
     finding = operations.load_finding(ident, current_user)
-    errors = []
-    if request.method == "POST":
-        try:
+    with refused_form() as refusal:
+        if request.method == "POST":
             if request.form.get("action") == "respond":
                 uploads = [upload for upload in request.files.getlist("photos") if upload and upload.filename]
                 if len(uploads) > AFTER_PHOTOS_PER_RESPONSE:
@@ -68,17 +67,13 @@ def finding_page(ident: int):
                                   current_user)
                 flash(_("Verification saved."), "ok")
             return redirect(url_for(".finding_page", ident=ident))
-        except OperationError as failure:
-            db.session.rollback()
-            errors = Refusal(failure).lines
-            finding = operations.load_finding(ident, current_user)
     finding = presenting.detail(finding)
     photos = {p.uuid: p for p in db.session.execute(
         select(Photo).where(Photo.uuid.in_(list(finding.photo_ids) + list(finding.after_photo_ids)))).scalars()}
-    return render_template("rectification/finding.html", finding=finding, photos=photos, errors=errors,
+    return render_template("rectification/finding.html", finding=finding, photos=photos, errors=refusal.lines,
                            may_respond=can(current_user, "finding.respond", finding) and finding.status == "open",
                            may_verify=can(current_user, "finding.verify", finding) and finding.status == "responded"), \
-        422 if errors else 200
+        refusal.status
 
 
 @blp.get("/findings/<int:ident>/photos/<photo_uuid>")

@@ -96,7 +96,7 @@ def list_index():
     lists = presenting.service_lists(current_user, request.args.get("month"))
     outlets = db.session.execute(select(Outlet).where(Outlet.active.is_(True)).order_by(Outlet.code)).scalars()
     return render_template("reports/lists.html", lists=lists, outlets=list(outlets), errors=refusal.lines,
-                           default_month=periods.last_complete_month()), 422 if refusal else 200
+                           default_month=periods.last_complete_month()), refusal.status
 
 
 LIST_ACTIONS = {

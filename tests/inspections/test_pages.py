@@ -59,17 +59,22 @@ def test_the_plan_form_creates_a_plan(db, org, users, checklists, admin_session,
     assert (plan.name, plan.visits_per_period, plan.active) == ("7S 每月一次", 1, False)
 
 
-@pytest.mark.parametrize("change, field", [
-    ({"name": ""}, "name"),
-    ({"visits_per_period": "99"}, "visits_per_period"),
-    ({"visits_per_period": "two"}, "visits_per_period"),
-    ({"cadence": "weekly"}, "cadence"),
-    ({"template_id": "999999"}, "template_id"),
-    ({"assignee_id": "999999"}, "assignee_id"),
-    ({"kind": "remote", "cadence": "monthly"}, "cadence"),
-    ({"kind": "mystery", "cadence": "quarterly"}, "vendor_id"),
+@pytest.mark.parametrize("change, field, message", [
+    ({"name": ""}, "name", "请填写计划名称。"),
+    ({"name": "长" * 101}, "name", "最多 100 个字符。"),
+    ({"visits_per_period": "99"}, "visits_per_period", "请输入 1 到 12 之间的整数。"),
+    ({"visits_per_period": "two"}, "visits_per_period", "请输入整数。"),
+    ({"visits_per_period": "²"}, "visits_per_period", "请输入整数。"),  # a digit to str.isdigit, not to int
+    ({"window_days": "-3"}, "window_days", "请输入整数。"),
+    ({"cadence": "weekly"}, "cadence", "请从列出的频次中选择。"),
+    ({"template_id": ""}, "template_id", "请选择检查表。"),
+    ({"template_id": "999999"}, "template_id", "没有这个检查表。"),
+    ({"assignee_id": "999999"}, "assignee_id", "没有这个用户。"),
+    ({"vendor_id": "x"}, "vendor_id", "请输入整数。"),
+    ({"kind": "remote", "cadence": "monthly"}, "cadence", "非现场检查按循环周期进行。"),
+    ({"kind": "mystery", "cadence": "quarterly"}, "vendor_id", "暗访计划须委托给第三方机构。"),
 ])
-def test_the_plan_form_refuses_bad_input(db, org, checklists, admin_session, client, change, field):
+def test_the_plan_form_refuses_bad_input(db, org, checklists, admin_session, client, change, field, message):
     data = {"csrf_token": admin_session, "name": "计划", "template_id": checklists["onsite"].template_id,
             "cadence": "monthly", "visits_per_period": "1", "active": "yes"}
     kind = change.pop("kind", None)
@@ -78,10 +83,29 @@ def test_the_plan_form_refuses_bad_input(db, org, checklists, admin_session, cli
     data.update(change)
     response = client.post("/admin/plans/new", data=data)
     assert response.status_code == 422
-    assert 'class="field-error"' in response.get_data(as_text=True)
-    # The error sits next to its field.
-    body = response.get_data(as_text=True)
-    assert re.search(rf'name="{field}"[^\n]*field-error', body), field
+    body = text_of(response)
+    assert 'role="alert"' in body
+    # The error sits next to its field, in the user's language (Chinese unless they chose English),
+    # and what was typed is kept.
+    assert re.search(rf'name="{field}"[^\n]*<span class="field-error">{re.escape(message)}</span>', body), body
+    if field in ("name", "visits_per_period", "window_days"):
+        assert f'value="{change[field]}"' in body
+    assert count(Plan) == 0
+
+
+def test_the_plan_form_speaks_english_to_who_asks_for_it(db, org, checklists, admin_session, client):
+    response = client.post("/admin/plans/new?lang=en", data={
+        "csrf_token": admin_session, "name": " ", "template_id": checklists["remote"].template_id,
+        "cadence": "monthly", "visits_per_period": "1"})
+    assert response.status_code == 422
+    body = text_of(response)
+    assert '<span class="field-error">Name the plan.</span>' in body
+    assert "Some fields are not valid; see the note beside each." in body
+    # Refused by the operation too, once the form is right: in English as well.
+    data = {"csrf_token": admin_session, "name": "remote", "template_id": checklists["remote"].template_id,
+            "cadence": "monthly", "visits_per_period": "1"}
+    refused = text_of(client.post("/admin/plans/new?lang=en", data=data))
+    assert '<span class="field-error">Remote checks run in cycles.</span>' in refused
     assert count(Plan) == 0
 
 
@@ -227,6 +251,43 @@ def test_a_failing_photo_item_without_a_snapshot_is_sent_back(db, org, users, ch
     [photo] = rows(Photo)
     failed = {a.item_key: a for a in inspection.answers}["remote_stand_smile_greet"]
     assert failed.failed and failed.photo_ids == [photo.uuid]
+
+
+@pytest.mark.parametrize("answers, field, message", [
+    ({"remote_handling_time": "three minutes"}, "answer_remote_handling_time", "请输入数字。"),
+    ({"remote_handling_time": "9000"}, "answer_remote_handling_time", "请输入 0 到 7200 之间的数字。"),
+    ({"remote_stand_smile_greet": "maybe"}, "answer_remote_stand_smile_greet", "请从列出的答案中选择。"),
+    ({"remote_transaction_type": "mortgage"}, "answer_remote_transaction_type", "请从列出的答案中选择。"),
+])
+def test_the_desk_refuses_an_answer_beside_its_item(db, org, users, checklists, remote_plan, login, client, app,
+                                                     answers, field, message):
+    login(users["remote_monitor"])
+    page = client.get("/remote/")
+    data = desk_form(page.get_data(as_text=True), all_answered(checklists["remote"], **answers))
+    data["snapshot"] = (io.BytesIO(jpeg((320, 240))), "snapshot.jpg")
+    media_before = sorted(p for p in Path(app.config["DATA_DIR"]).rglob("*") if p.is_file())
+    response = client.post("/remote/", data=data, content_type="multipart/form-data")
+    assert response.status_code == 422
+    body = text_of(response)
+    assert 'role="alert"' in body and "部分字段填写有误" in body
+    item = re.search(rf'<div class="desk-item"[^>]*>(?:(?!<div class="desk-item").)*name="{field}".*?</div>\s*</div>',
+                     body, re.DOTALL).group(0)
+    assert f'<span class="field-error">{message}</span>' in item
+    assert body.count('class="field-error"') == 1
+    assert rows(Inspection) == [] and rows(Photo) == []
+    assert sorted(p for p in Path(app.config["DATA_DIR"]).rglob("*") if p.is_file()) == media_before
+
+
+def test_the_desk_takes_at_most_three_snapshots(db, org, users, checklists, remote_plan, login, client):
+    login(users["remote_monitor"])
+    page = client.get("/remote/?lang=en")
+    data = desk_form(page.get_data(as_text=True), all_answered(checklists["remote"]))
+    data["snapshot"] = [(io.BytesIO(jpeg((64, 48))), f"snapshot{n}.jpg") for n in range(4)]
+    response = client.post("/remote/?lang=en", data=data, content_type="multipart/form-data")
+    assert response.status_code == 422
+    assert re.search(r'name="snapshot"[^\n]*<span class="field-error">Send at most 3 snapshots with one check.</span>',
+                     text_of(response))
+    assert rows(Inspection) == [] and rows(Photo) == []
 
 
 def test_the_desk_does_not_open_assignments_that_are_not_the_monitors(db, org, users, checklists, remote_plan,

@@ -115,3 +115,20 @@ def test_the_coordinator_hands_out_visits_on_the_vendor_page(app, org, coordinat
     rival_html = rival_page.get("/vendor/").get_data(as_text=True)
     assert f'value="{visit.id}"' not in rival_html and org.outlet_a.name not in rival_html
     assert browser(app, shopper).get("/vendor/").status_code == 403
+
+
+def test_the_vendor_page_says_what_it_refuses_beside_the_visit(app, org, coordinator, shopper, visit, other_vendor):
+    rival_shopper = org.user("mystery_shopper", "rival_shopper2", vendor=other_vendor)
+    page = browser(app, coordinator)
+    for wrong in (str(rival_shopper.id), "somebody"):
+        refused = form_post(page, "/vendor/", assignment_id=str(visit.id), shopper_id=wrong)
+        assert refused.status_code == 422
+        row = re.search(rf'<tr>(?:(?!<tr>).)*name="assignment_id" value="{visit.id}".*?</tr>',
+                        refused.get_data(as_text=True), re.DOTALL).group(0)
+        assert '<span class="field-error">请从列出的神秘客中选择。</span>' in row
+    english = form_post(page, "/vendor/?lang=en", assignment_id=str(visit.id), shopper_id=str(rival_shopper.id))
+    assert '<span class="field-error">Choose one of the shoppers offered.</span>' in english.get_data(as_text=True)
+    not_ours = form_post(page, "/vendor/", assignment_id="first", shopper_id=str(shopper.id))
+    assert not_ours.status_code == 422
+    assert "表单内容与本页不符，请刷新页面后重试。" in not_ours.get_data(as_text=True)
+    assert rows(Assignment, id=visit.id)[0].assignee_id == shopper.id

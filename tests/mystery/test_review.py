@@ -334,3 +334,37 @@ def test_the_admin_reviews_attributes_and_publishes_on_the_report_page(app, desk
     assert count(Notice, Notice.inspection_id == inspection.id) == 1
     final = page.get(path).get_data(as_text=True)
     assert 'value="accept"' not in final and 'value="publish"' not in final
+
+
+def _beside(html: str, name: str) -> list[str]:
+    """The errors shown next to the field `name` (in the same label)."""
+    label = re.search(rf'<label>[^\n]*?name="{name}".*?</label>', html, re.DOTALL).group(0)
+    return re.findall(r'<span class="field-error">([^<]*)</span>', label)
+
+
+def test_the_report_page_says_what_it_refuses_beside_the_field(app, desk, submitted, users, org):
+    uuid, path = submitted.uuid, f"/admin/mystery/{submitted.uuid}"
+    page = browser(app, users["admin"])
+    reviews_before = count(MysteryReview)
+
+    refused = form_post(page, path, action="reject", reason="   ")
+    assert refused.status_code == 422
+    assert _beside(refused.get_data(as_text=True), "reason") == ["请写明给神秘客的理由。"]
+    english = form_post(page, path + "?lang=en", action="revise", reason="")
+    assert english.status_code == 422
+    assert _beside(english.get_data(as_text=True), "reason") == ["Give the shopper a reason."]
+    not_ours = form_post(page, path, action="delete")
+    assert not_ours.status_code == 422
+    assert "表单内容与本页不符，请刷新页面后重试。" in not_ours.get_data(as_text=True)
+    assert _inspection(uuid).status == "submitted" and count(MysteryReview) == reviews_before
+
+    assert form_post(page, path, action="accept").status_code == 302
+    for wrong in (str(org.outlet_b.staff[0].id), "王晓燕", "99999999999999999999"):
+        refused = form_post(page, path, action="attribute", **{f"staff_{FAILING_ITEM}": wrong})
+        assert refused.status_code == 422, wrong
+        html = refused.get_data(as_text=True)
+        assert _beside(html, f"staff_{FAILING_ITEM}") == ["请选择本网点的员工。"]
+        assert _beside(html, f"staff_{SECOND_FAILING}") == []
+    inspection = _inspection(uuid)
+    assert [a.staff_id for a in rows(Answer, inspection_id=inspection.id) if a.staff_id] == []
+    assert inspection.status == "reviewed" and "mystery.attribute" not in _audit_actions(inspection.id)

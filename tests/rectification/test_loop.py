@@ -267,7 +267,8 @@ def test_a_response_refused_after_its_first_photo_was_stored_leaves_no_photo_or_
         "csrf_token": csrf_token_of(page.data), "action": "respond", "text": "已修复",
         "photos": [(io.BytesIO(jpeg()), "after.jpg"), (io.BytesIO(b"\xff\xd8 not a picture"), "broken.jpg")]},
         content_type="multipart/form-data")
-    assert refused.status_code == 422
+    assert refused.status_code == 415  # the refusal's own status, as the API answers it: not a picture
+    assert 'role="alert"' in refused.get_data(as_text=True)
     assert rows(Finding, id=finding.id)[0].status == "open"
     assert count(Photo, Photo.purpose == "after") == 0 and count(Response) == 0
     assert sorted(p for p in media.rglob("*") if p.is_file()) == files_before
