@@ -1,6 +1,7 @@
 """A page whose form called an operation that refused: the refusal is kept for the page to show again,
-beside its fields and as lines, with the refusal's status. Nothing is rolled back here: a response with
-an error status is never committed (the request ends its own transaction).
+beside its fields and as lines, with the refusal's status. The refused unit of work is rolled back at
+once: the page then shows what is stored, no lock is held while it renders, and a page that answers a
+refusal with a redirect stores nothing of it either.
 
     form = PlanForm()
     with refused_form(form) as refusal:
@@ -20,6 +21,7 @@ from dataclasses import dataclass
 from wtforms import Form
 
 from core.errors import OperationError
+from core.extensions import db
 from core.form_fields import is_hidden
 
 
@@ -83,6 +85,7 @@ def refused_form(form: Form | None = None, field_for: Callable[[str], str | None
     try:
         yield refusal
     except OperationError as failure:
+        db.session.rollback()
         refusal.failure = failure
         if form is not None:
             refusal.place_on(form, *([field_for] if field_for else []))

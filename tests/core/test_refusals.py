@@ -16,14 +16,14 @@ class NameForm(FlaskForm):
     name = StringField(validators=[InputRequired()])
 
 
-def test_a_refusal_keeps_the_error_and_leaves_the_transaction_to_the_request(app, db):
+def test_a_refusal_keeps_the_error_and_rolls_its_unit_of_work_back(app, db):
     branch = Branch(code="B9", name="九号支行")
     with app.test_request_context("/", method="POST"), refused_form() as refusal:
         db.session.add(branch)
         raise Conflict("Taken.", {"code": ["already used"]})
     assert refusal and refusal.status == 409 and refusal.message == "Taken."
     assert refusal.lines == ["Taken.", "code: already used"]
-    assert branch in db.session.new  # not rolled back here: the request ends its own transaction
+    assert branch not in db.session  # rolled back at once, even if the page then redirects
 
 
 def test_without_a_refusal_the_page_is_a_200(app):
