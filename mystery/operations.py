@@ -27,6 +27,7 @@ from inspections.models import (
     SectionScore,
 )
 from inspections.submission import failures
+from mystery.confirmations import confirm_everyone_named
 from mystery.models import MysteryReview
 from org.models import Staff, User
 
@@ -139,12 +140,14 @@ def publish(uuid: str, blacklist_confirmed: bool, actor) -> Inspection:
     # Exactly one publish creates the findings and the notice; the answers are read after it, so
     # that an attribution committed just before is what gets published.
     transitions.move(inspection, REVIEWED, _("This report has just been published or sent back; reload it."),
-                     status=PUBLISHED, published_at=now, blacklist_confirmed=bool(blacklist_confirmed))
+                     status=PUBLISHED, published_at=now)
     checklist, _checksum = published_checklist(inspection.checklist_version_id)
     held = db.session.execute(select(Answer).where(Answer.inspection_id == inspection.id)
                               .order_by(Answer.id)).scalars().all()
-    findings = publish_failures(inspection, failures(inspection, held, checklist, [a.item_key for a in held if a.failed]),
-                                now, actor)
+    failed = failures(inspection, held, checklist, [a.item_key for a in held if a.failed])
+    findings = publish_failures(inspection, failed, now, actor)
+    if blacklist_confirmed:
+        confirm_everyone_named(inspection, failed, now, actor)
     if inspection.assignment_id:
         db.session.execute(update(Assignment).where(Assignment.id == inspection.assignment_id).values(status=DONE))
     _record_review(inspection, "publish", "", actor)
