@@ -7,6 +7,7 @@ from marshmallow import fields, post_dump, validate
 from core.identifiers import UUID_TEXT
 from core.permissions import can
 from core.schemas import Schema
+from inspections.kinds import kind_of
 
 
 class AnyValue(fields.Raw):
@@ -90,6 +91,11 @@ class InspectionSchema(Schema):
 
     def _photos(self, inspection):
         return [photo.uuid for photo in inspection.photos]
+
+    def get_attribute(self, inspection, attr, default):
+        if attr == "revision_reason":  # kept by the kind that reviews its inspections
+            return kind_of(inspection.kind).revision_reason_of(inspection)
+        return super().get_attribute(inspection, attr, default)
 
     @post_dump(pass_original=True)
     def _conceal_the_shopper(self, data: dict, inspection, **kwargs) -> dict:

@@ -9,7 +9,7 @@ from sqlalchemy import and_, func, select
 
 from core.extensions import db
 from inspections.events import Failure
-from inspections.models import Answer, Inspection
+from inspections.models import PUBLISHED, Answer, Inspection
 from mystery.models import MysteryConfirmation
 
 
@@ -23,6 +23,8 @@ def confirm_everyone_named(inspection: Inspection, failures: list[Failure], mome
 def confirmed_for_everyone_named(inspection: Inspection) -> bool:
     """Whether the visit names someone and is confirmed for each of them (the people of its failed
     answers, whom its findings name once it is published)."""
+    if inspection.status != PUBLISHED:
+        return False  # confirmations are given at publication or after it
     named, confirmed = db.session.execute(
         select(func.count(Answer.staff_id.distinct()), func.count(MysteryConfirmation.staff_id.distinct()))
         .outerjoin(MysteryConfirmation, and_(MysteryConfirmation.inspection_id == Answer.inspection_id,

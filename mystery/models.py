@@ -1,5 +1,5 @@
-"""The bank's review of mystery visit reports, and admins' confirmations that a visit's findings
-about a person may put them on the black list."""
+"""What a mystery visit keeps beyond its inspection, the bank's review of the reports, and admins'
+confirmations that a visit's findings about a person may put them on the black list."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -8,6 +8,20 @@ from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text, UniqueCo
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.db import Model, utcnow
+
+
+class MysteryVisit(Model):
+    """A mystery visit's own record beside its inspection: the validation flags its last submit found,
+    the bank's reason for sending it back, and when the bank accepted and published it. Made at the
+    visit's first submit; a draft never submitted has none."""
+
+    __tablename__ = "mystery_visit"
+
+    inspection_id: Mapped[int] = mapped_column(ForeignKey("inspection.id"), primary_key=True)
+    flags: Mapped[list] = mapped_column(JSON, default=list)
+    revision_reason: Mapped[str] = mapped_column(Text, default="")
+    reviewed_at: Mapped[datetime | None]
+    published_at: Mapped[datetime | None]
 
 
 class MysteryReview(Model):

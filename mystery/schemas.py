@@ -6,6 +6,7 @@ from marshmallow import fields, validate
 
 from core.schemas import Schema
 from mystery.confirmations import confirmed_for_everyone_named
+from mystery.visits import visit_of
 
 
 class ReviewInSchema(Schema):
@@ -42,10 +43,15 @@ class MysteryReportSchema(Schema):
     grade = fields.String(allow_none=True)
     flags = fields.List(fields.Dict())
     revision_reason = fields.String()
-    blacklist_confirmed = fields.Function(
-        confirmed_for_everyone_named,
-        metadata={"type": "boolean",
-                  "description": "an admin has confirmed the visit for every person its findings name"})
+    blacklist_confirmed = fields.Boolean(metadata={
+        "description": "an admin has confirmed the visit for every person its findings name"})
+
+    def get_attribute(self, inspection, attr, default):
+        if attr in ("flags", "revision_reason"):
+            return getattr(visit_of(inspection), attr)
+        if attr == "blacklist_confirmed":
+            return confirmed_for_everyone_named(inspection)
+        return super().get_attribute(inspection, attr, default)
 
 
 class VendorPerformanceSchema(Schema):

@@ -17,6 +17,7 @@ from inspections.policies import visible_assignments
 from inspections.presenting import assignment_rows
 from mystery import operations, vendor_stats
 from mystery.policies import visible_shoppers
+from mystery.visits import visit_of, visits_of
 from org.models import Staff, User
 
 blp = Blueprint("mystery_pages", __name__)
@@ -28,7 +29,7 @@ def queue():
     authorize("mystery.review")
     reports = db.session.execute(select(Inspection).where(Inspection.kind == "mystery", Inspection.status != "draft")
                                  .order_by(Inspection.submitted_at.desc())).scalars().all()
-    return render_template("mystery/mystery_queue.html", reports=reports,
+    return render_template("mystery/mystery_queue.html", reports=reports, visits=visits_of(reports),
                            performance=vendor_stats.performance())
 
 
@@ -63,8 +64,8 @@ def report(uuid: str):
     answers = {a.item_key: a for a in inspection.answers}
     staff = db.session.execute(select(Staff).where(Staff.outlet_id == inspection.outlet_id, Staff.active.is_(True))
                                .order_by(Staff.employee_no)).scalars().all()
-    return render_template("mystery/mystery_report.html", inspection=inspection, checklist=checklist,
-                           answers=answers, staff=staff, errors=errors), 422 if errors else 200
+    return render_template("mystery/mystery_report.html", inspection=inspection, visit=visit_of(inspection),
+                           checklist=checklist, answers=answers, staff=staff, errors=errors), 422 if errors else 200
 
 
 @blp.route("/vendor/", methods=["GET", "POST"])

@@ -8,6 +8,7 @@ from sqlalchemy import delete, select
 
 from core.clock import local_today
 from inspections.models import Answer
+from mystery.models import MysteryVisit
 from rectification.models import Finding
 from reports import operations
 from reports.models import PublishedListFrozen, ServiceList, ServiceListEntry
@@ -93,8 +94,9 @@ def test_confirmation_is_refused_for_a_person_the_visit_does_not_name(bank, api_
 
 
 def test_two_visits_corroborate_each_other(bank, db, api_as):
-    second = bank.inspect("mystery-B2", "mystery", bank.org.outlet_b, bank.inspections["mystery-B"].submitted_at,
-                          85.0, status="published", published_at=bank.inspections["mystery-B"].published_at)
+    first = bank.inspections["mystery-B"]
+    second = bank.inspect("mystery-B2", "mystery", bank.org.outlet_b, first.submitted_at, 85.0, status="published",
+                          published_at=db.session.get(MysteryVisit, first.id).published_at)
     bank.find("B3-second", second, "teller_smile", "minor", bank.people["B3"])
     db.session.commit()
     assert _entries(bank, _prepare(api_as, outlet=bank.org.outlet_b).get_json())["B3"] == ("black", 1, ["bottom_rank"])
