@@ -112,8 +112,7 @@ class Writer:
 
     INSPECTION_COLUMNS = ("id, uuid, kind, checklist_version_id, outlet_id, inspector_id, staff_id, status, started_at, "
                           "finished_at, submitted_at, narrative, score, max_score, percent, grade, critical_failed, "
-                          "created_at, updated_at, flags, revision_reason, reviewed_at, published_at, "
-                          "blacklist_confirmed")
+                          "created_at, updated_at")
     FINDING_COLUMNS = ("id, inspection_id, outlet_id, item_key, section_key, severity, title, requirement, note, "
                        "staff_id, photo_ids, status, due_date, published, responded_at, closed_at, created_at, "
                        "updated_at")
@@ -125,16 +124,30 @@ class Writer:
 
     def month(self, visits: list[tuple]) -> None:
         visits.sort(key=lambda visit: visit[0])
-        findings = []
+        findings, mystery_visits, confirmations = [], [], []
         with self.cursor.copy(f"COPY inspection ({self.INSPECTION_COLUMNS}) FROM STDIN") as copy_:
             for submitted, kind, outlet_id, staff_id, rate, people in visits:
                 self.inspection_id += 1
-                row, failed = self._inspection(submitted, kind, outlet_id, staff_id, rate)
+                row, failed, published, confirmed = self._inspection(submitted, kind, outlet_id, staff_id, rate)
                 copy_.write_row(row)
-                findings += self._findings(row, failed, people)
+                made = self._findings(row, failed, people, published)
+                findings += made
+                if published:
+                    mystery_visits.append((self.inspection_id, "[]", "", published - timedelta(days=1), published))
+                if confirmed:  # by the admin as they published it, for everyone the visit names
+                    confirmations += [(self.inspection_id, person, "", self.base["users"]["admin"], published)
+                                      for person in sorted({finding[9] for finding in made if finding[9]})]
         with self.cursor.copy(f"COPY finding ({self.FINDING_COLUMNS}) FROM STDIN") as copy_:
             for finding in findings:
                 copy_.write_row(finding)
+        with self.cursor.copy("COPY mystery_visit (inspection_id, flags, revision_reason, reviewed_at, published_at) "
+                              "FROM STDIN") as copy_:
+            for visit in mystery_visits:
+                copy_.write_row(visit)
+        with self.cursor.copy("COPY mystery_confirmation (inspection_id, staff_id, note, confirmed_by_id, confirmed_at) "
+                              "FROM STDIN") as copy_:
+            for confirmation in confirmations:
+                copy_.write_row(confirmation)
 
     def _inspection(self, submitted: datetime, kind: str, outlet_id: int, staff_id, rate: float):
         rng = self.rng
@@ -151,14 +164,13 @@ class Writer:
                version_id, outlet_id, self.base["users"][inspector], staff_id,
                "published" if published else "submitted", submitted - timedelta(minutes=5), submitted, submitted, "",
                top - lost, top, percent, grade, any(item[3] == "critical" for item in failed), submitted,
-               published or submitted, "[]", "", published - timedelta(days=1) if published else None, published,
-               bool(published) and rng.random() < 0.5)
-        return row, failed
+               published or submitted)
+        confirmed = bool(published) and rng.random() < 0.5
+        return row, failed, published, confirmed
 
-    def _findings(self, inspection: tuple, failed: list, people: list[int]) -> list[tuple]:
+    def _findings(self, inspection: tuple, failed: list, people: list[int], published: datetime | None) -> list[tuple]:
         rng, rows = self.rng, []
-        kind, outlet_id, staff_id, submitted, published = inspection[2], inspection[4], inspection[6], inspection[10], \
-            inspection[22]
+        kind, outlet_id, staff_id, submitted = inspection[2], inspection[4], inspection[6], inspection[10]
         raised = published or submitted
         for section, key, points, severity, attributed, title in failed:
             self.finding_id += 1

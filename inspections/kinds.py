@@ -1,6 +1,7 @@
 """What differs between the kinds of inspection, declared once: who may see one, whom it may name, what
-its submit checks, when its failed items reach the outlet. Inspections declare the kinds they run
-themselves; a domain above (mystery) declares its own kind in its init_app, as a plug-in would.
+its submit checks and where it keeps what they found, when its failed items reach the outlet.
+Inspections declare the kinds they run themselves; a domain above (mystery) declares its own kind in
+its init_app, as a plug-in would.
 
 An undeclared kind is treated as the most guarded one, so that forgetting a declaration never
 shows a secret inspection."""
@@ -25,8 +26,16 @@ class InspectionKind:
     runs_in_cycles: bool = False
     # Failed items reach the outlet when it is submitted; otherwise when the bank publishes it.
     failures_at_submit: bool = True
-    # Checks made at submit whose flags a reviewer reads (inspection -> list of flags).
+    # Checks made at submit whose flags a reviewer reads (inspection -> list of flags), run before the
+    # submit writes anything; and where the kind keeps the flags ((inspection, flags) -> None), called
+    # in the submit's write.
     submit_checks: Callable | None = None
+    keep_submit_checks: Callable | None = None
+    # Why the bank sent a draft back to the one who made it (inspection -> text), shown in their app.
+    revision_reason: Callable | None = None
+
+    def revision_reason_of(self, inspection) -> str:
+        return self.revision_reason(inspection) if self.revision_reason else ""
 
 
 _KINDS: dict[str, InspectionKind] = {}

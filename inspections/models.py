@@ -98,13 +98,6 @@ class Inspection(TimestampMixin, Model):
     critical_failed: Mapped[bool] = mapped_column(default=False)
     content_hash: Mapped[str | None] = mapped_column(String(64))
     receipt: Mapped[dict | None] = mapped_column(JSON)
-    # Mystery visits: validation flags found at submit, the reviewer's request, and publication.
-    flags: Mapped[list] = mapped_column(JSON, default=list)
-    revision_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
-    reviewed_at: Mapped[datetime | None]
-    published_at: Mapped[datetime | None]
-    # Whether an admin confirmed that this one visit may put a person on the black list.
-    blacklist_confirmed: Mapped[bool] = mapped_column(default=False, server_default="0")
     # Counts the changes to a draft (answers, photos, its own fields): a submit that scored what it
     # read writes only if nothing changed since.
     revision: Mapped[int] = mapped_column(default=0, server_default="0")

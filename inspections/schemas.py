@@ -7,6 +7,7 @@ from marshmallow import fields, post_dump, validate
 from core.identifiers import UUID_TEXT
 from core.permissions import can
 from core.schemas import Schema
+from inspections.kinds import kind_of
 
 
 class AnyValue(fields.Raw):
@@ -91,6 +92,11 @@ class InspectionSchema(Schema):
     def _photos(self, inspection):
         return [photo.uuid for photo in inspection.photos]
 
+    def get_attribute(self, inspection, attr, default):
+        if attr == "revision_reason":  # kept by the kind that reviews its inspections
+            return kind_of(inspection.kind).revision_reason_of(inspection)
+        return super().get_attribute(inspection, attr, default)
+
     @post_dump(pass_original=True)
     def _conceal_the_shopper(self, data: dict, inspection, **kwargs) -> dict:
         """A mystery visit as the outlet and the bank's other readers see it: who made it, for which
@@ -160,53 +166,3 @@ class AssignmentSchema(Schema):
     instructions = fields.String()
     assignee_id = fields.Integer(allow_none=True)
     inspection_uuid = fields.String(allow_none=True)
-
-
-class ReviewInSchema(Schema):
-    decision = fields.String(required=True, validate=validate.OneOf(["accept", "revise", "reject"]))
-    reason = fields.String(load_default="", validate=validate.Length(0, 2000))
-
-
-class AttributionInSchema(Schema):
-    staff = fields.Dict(keys=fields.String(validate=validate.Length(1, 60)),
-                        values=fields.Integer(allow_none=True, strict=True), required=True,
-                        metadata={"description": "item key → staff id (null clears)"})
-
-
-class PublishInSchema(Schema):
-    blacklist_confirmed = fields.Boolean(load_default=False, metadata={
-        "description": "the admin confirms this single visit may put the people it names on the black list"})
-
-
-class ShopperInSchema(Schema):
-    shopper_id = fields.Integer(required=True, allow_none=True, strict=True)
-
-
-class MysteryReportSchema(Schema):
-    uuid = fields.String()
-    status = fields.String()
-    outlet_id = fields.Integer()
-    outlet_name = fields.String(attribute="outlet.name")
-    shopper = fields.String(attribute="inspector.display_name")
-    assignment_id = fields.Integer(allow_none=True)
-    started_at = fields.DateTime(allow_none=True)
-    finished_at = fields.DateTime(allow_none=True)
-    submitted_at = fields.DateTime(allow_none=True)
-    percent = fields.Float(allow_none=True)
-    grade = fields.String(allow_none=True)
-    flags = fields.List(fields.Dict())
-    revision_reason = fields.String()
-    blacklist_confirmed = fields.Boolean()
-
-
-class VendorPerformanceSchema(Schema):
-    shopper = fields.String()
-    vendor = fields.String()
-    reports = fields.Integer()
-    on_time = fields.Integer()
-    on_time_rate = fields.Float()
-    rejected = fields.Integer()
-    revisions = fields.Integer()
-    rejection_rate = fields.Float()
-    flags = fields.Integer()
-    flags_per_report = fields.Float()

@@ -37,7 +37,7 @@ _photos = Photo.__table__
 READ_PHOTOS = select(_photos.c.uuid, _photos.c.sha256, _photos.c.display_key, _photos.c.unreadable) \
     .where(_photos.c.inspection_id == bindparam("inspection"))
 FROZEN_FIELDS = ("status", "submitted_at", "finished_at", "score", "max_score", "percent", "grade", "critical_failed",
-                 "content_hash", "flags", "revision_reason")
+                 "content_hash")
 FREEZE_IF_UNCHANGED = update(_inspections).where(
     _inspections.c.id == bindparam("inspection"), _inspections.c.status == DRAFT,
     _inspections.c.revision == bindparam("seen_revision")).values({name: bindparam(name) for name in FROZEN_FIELDS})
@@ -137,6 +137,8 @@ class Frozen:
     failures: list[Failure]
     assignment_id: int | None
     receipt: dict
+    # What the kind's submit checks found (None: the kind has none).
+    flags: list[dict] | None = None
 
 
 def _freeze(inspection: Inspection) -> Frozen:
@@ -174,13 +176,12 @@ def _freeze(inspection: Inspection) -> Frozen:
         "content_hash": _content_hash(inspection, held, photo_hashes, checklist_hash),
     }
     declared = kind_of(inspection.kind)
+    flags = None
     if declared.submit_checks is not None:
         # The checks read the visit's times as they will be stored (nothing is written here).
         set_committed_value(inspection, "submitted_at", submitted_at)
         set_committed_value(inspection, "finished_at", values["finished_at"])
-        values.update(flags=declared.submit_checks(inspection), revision_reason="")
-    else:
-        values.update(flags=inspection.flags, revision_reason=inspection.revision_reason)
+        flags = declared.submit_checks(inspection)
     receipt = {
         "inspection": inspection.uuid, "status": "submitted", "score": result.score,
         "max_score": result.max, "percent": result.percent, "grade": result.grade,
@@ -199,7 +200,7 @@ def _freeze(inspection: Inspection) -> Frozen:
                        "zeroed": section.zeroed} for position, section in enumerate(result.sections)],
         # A reviewed kind's failures wait for the bank's review: they reach the outlet when it is published.
         failures=failures(inspection, held, checklist, result.failed_items) if declared.failures_at_submit else [],
-        assignment_id=inspection.assignment_id,
+        assignment_id=inspection.assignment_id, flags=flags,
     )
 
 
@@ -289,6 +290,8 @@ def _write(inspection: Inspection, frozen: Frozen, actor) -> bool:
     # The loaded object now says what the row says, without being marked for another write.
     for name, value in values.items():
         set_committed_value(inspection, name, value)
+    if frozen.flags is not None:
+        kind_of(inspection.kind).keep_submit_checks(inspection, frozen.flags)
     _score_answers(frozen.answer_scores)
     db.session.execute(INSERT_SECTION_SCORES, frozen.section_rows)
     if frozen.assignment_id:

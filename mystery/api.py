@@ -11,8 +11,9 @@ from core.permissions import authorize
 from inspections.models import Assignment, Inspection
 from inspections.policies import visible_assignments
 from inspections.presenting import assignment_rows
-from inspections.schemas import (
-    AssignmentSchema,
+from inspections.schemas import AssignmentSchema
+from mystery import operations, vendor_stats
+from mystery.schemas import (
     AttributionInSchema,
     MysteryReportSchema,
     PublishInSchema,
@@ -20,7 +21,6 @@ from inspections.schemas import (
     ShopperInSchema,
     VendorPerformanceSchema,
 )
-from mystery import operations, vendor_stats
 
 blp = Blueprint("mystery", __name__, url_prefix="/api/v1/mystery",
                 description="Mystery visits: the vendor's coordinator hands them out; the bank reviews and "

@@ -1,12 +1,27 @@
-"""The bank's review of mystery visit reports."""
+"""What a mystery visit keeps beyond its inspection, the bank's review of the reports, and admins'
+confirmations that a visit's findings about a person may put them on the black list."""
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.db import Model, utcnow
+
+
+class MysteryVisit(Model):
+    """A mystery visit's own record beside its inspection: the validation flags its last submit found,
+    the bank's reason for sending it back, and when the bank accepted and published it. Made at the
+    visit's first submit; a draft never submitted has none."""
+
+    __tablename__ = "mystery_visit"
+
+    inspection_id: Mapped[int] = mapped_column(ForeignKey("inspection.id"), primary_key=True)
+    flags: Mapped[list] = mapped_column(JSON, default=list)
+    revision_reason: Mapped[str] = mapped_column(Text, default="")
+    reviewed_at: Mapped[datetime | None]
+    published_at: Mapped[datetime | None]
 
 
 class MysteryReview(Model):
@@ -25,3 +40,24 @@ class MysteryReview(Model):
     reviewer = relationship("User")
 
     __table_args__ = (CheckConstraint("decision IN ('accept', 'revise', 'reject', 'publish')", name="decision"),)
+
+
+class MysteryConfirmation(Model):
+    """An admin's confirmation that a published mystery visit's findings about a person stand on their
+    own, so that the visit alone may put the person on the black list: given at publication for
+    everyone the visit names, or later for one person (from a red/black list that holds them)."""
+
+    __tablename__ = "mystery_confirmation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    inspection_id: Mapped[int] = mapped_column(ForeignKey("inspection.id"), index=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id"), index=True)
+    note: Mapped[str] = mapped_column(Text, default="")
+    confirmed_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    confirmed_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    inspection = relationship("Inspection")
+    staff = relationship("Staff")
+    confirmed_by = relationship("User")
+
+    __table_args__ = (UniqueConstraint("inspection_id", "staff_id"),)

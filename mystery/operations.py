@@ -27,7 +27,9 @@ from inspections.models import (
     SectionScore,
 )
 from inspections.submission import failures
+from mystery.confirmations import confirm_everyone_named
 from mystery.models import MysteryReview
+from mystery.visits import stored_visit, visit_of
 from org.models import Staff, User
 
 
@@ -64,7 +66,7 @@ def assign_shopper(assignment_id: int, shopper_id: int | None, actor) -> Assignm
 
 def _record_review(inspection: Inspection, decision: str, reason: str, actor) -> MysteryReview:
     review = MysteryReview(inspection_id=inspection.id, reviewer_id=actor.id, decision=decision, reason=reason,
-                           flags_seen=list(inspection.flags or []))
+                           flags_seen=list(visit_of(inspection).flags or []))
     db.session.add(review)
     return review
 
@@ -81,11 +83,13 @@ def review(uuid: str, decision: str, reason: str, actor) -> Inspection:
     before = audit.snapshot(inspection)
     decided = _("This report has just been decided by someone else; reload it.")
     if decision == "accept":
-        transitions.move(inspection, SUBMITTED, decided, status=REVIEWED, reviewed_at=utcnow())
+        transitions.move(inspection, SUBMITTED, decided, status=REVIEWED)
+        stored_visit(inspection).reviewed_at = utcnow()
     elif decision == "revise":
         # Back to the shopper: the next submit scores it afresh.
-        transitions.move(inspection, SUBMITTED, decided, status=DRAFT, revision_reason=reason, receipt=None,
+        transitions.move(inspection, SUBMITTED, decided, status=DRAFT, receipt=None,
                          score=None, max_score=None, percent=None, grade=None, submitted_at=None)
+        stored_visit(inspection).revision_reason = reason
         inspection.revision = Inspection.revision + 1
         db.session.execute(delete(SectionScore).where(SectionScore.inspection_id == inspection.id))
         db.session.execute(update(Answer).where(Answer.inspection_id == inspection.id)
@@ -139,12 +143,15 @@ def publish(uuid: str, blacklist_confirmed: bool, actor) -> Inspection:
     # Exactly one publish creates the findings and the notice; the answers are read after it, so
     # that an attribution committed just before is what gets published.
     transitions.move(inspection, REVIEWED, _("This report has just been published or sent back; reload it."),
-                     status=PUBLISHED, published_at=now, blacklist_confirmed=bool(blacklist_confirmed))
+                     status=PUBLISHED)
+    stored_visit(inspection).published_at = now
     checklist, _checksum = published_checklist(inspection.checklist_version_id)
     held = db.session.execute(select(Answer).where(Answer.inspection_id == inspection.id)
                               .order_by(Answer.id)).scalars().all()
-    findings = publish_failures(inspection, failures(inspection, held, checklist, [a.item_key for a in held if a.failed]),
-                                now, actor)
+    failed = failures(inspection, held, checklist, [a.item_key for a in held if a.failed])
+    findings = publish_failures(inspection, failed, now, actor)
+    if blacklist_confirmed:
+        confirm_everyone_named(inspection, failed, now, actor)
     if inspection.assignment_id:
         db.session.execute(update(Assignment).where(Assignment.id == inspection.assignment_id).values(status=DONE))
     _record_review(inspection, "publish", "", actor)

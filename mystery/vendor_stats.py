@@ -8,23 +8,24 @@ from sqlalchemy import select
 from core.clock import local_zone
 from core.extensions import db
 from inspections.models import REJECTED, Assignment, Inspection
-from mystery.models import MysteryReview
+from mystery.models import MysteryReview, MysteryVisit
 from org.models import User, Vendor
 
 
 def performance() -> list[dict]:
     zone = local_zone()
     reports = db.session.execute(
-        select(Inspection, Assignment, User, Vendor)
+        select(Inspection, Assignment, User, Vendor, MysteryVisit.flags)
         .join(User, User.id == Inspection.inspector_id)
         .outerjoin(Vendor, Vendor.id == User.vendor_id)
         .outerjoin(Assignment, Assignment.id == Inspection.assignment_id)
+        .outerjoin(MysteryVisit, MysteryVisit.inspection_id == Inspection.id)
         .where(Inspection.kind == "mystery", Inspection.status != "draft")).all()
     revisions = defaultdict(int)
     for inspection_id, in db.session.execute(select(MysteryReview.inspection_id).where(MysteryReview.decision == "revise")):
         revisions[inspection_id] += 1
     rows: dict[int, dict] = {}
-    for inspection, assignment, shopper, vendor in reports:
+    for inspection, assignment, shopper, vendor, flags in reports:
         row = rows.setdefault(shopper.id, {"shopper": shopper.display_name or shopper.username,
                                            "vendor": vendor.name if vendor else "", "reports": 0, "on_time": 0,
                                            "rejected": 0, "revisions": 0, "flags": 0})
@@ -35,7 +36,7 @@ def performance() -> list[dict]:
             row["on_time"] += 1
         row["rejected"] += inspection.status == REJECTED
         row["revisions"] += revisions[inspection.id]
-        row["flags"] += len(inspection.flags or [])
+        row["flags"] += len(flags or [])
     for row in rows.values():
         row["on_time_rate"] = round(row["on_time"] / row["reports"] * 100, 1)
         row["rejection_rate"] = round(row["rejected"] / row["reports"] * 100, 1)

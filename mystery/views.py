@@ -17,6 +17,7 @@ from inspections.presenting import assignment_rows
 from mystery import operations, vendor_stats
 from mystery.forms import REVIEW_DECISIONS, HandOutForm, ReportForm, report_form
 from mystery.policies import visible_shoppers
+from mystery.visits import visit_of, visits_of
 from org.models import Staff, User
 
 blp = Blueprint("mystery_pages", __name__)
@@ -28,7 +29,7 @@ def queue():
     authorize("mystery.review")
     reports = db.session.execute(select(Inspection).where(Inspection.kind == "mystery", Inspection.status != "draft")
                                  .order_by(Inspection.submitted_at.desc())).scalars().all()
-    return render_template("mystery/mystery_queue.html", reports=reports,
+    return render_template("mystery/mystery_queue.html", reports=reports, visits=visits_of(reports),
                            performance=vendor_stats.performance())
 
 
@@ -51,8 +52,8 @@ def report(uuid: str):
             _decide(uuid, form)
             flash(_("Saved."), "ok")
             return redirect(url_for(".report", uuid=uuid))
-    return render_template("mystery/mystery_report.html", inspection=inspection, checklist=checklist,
-                           answers=answers, staff=staff, form=form), refusal.status
+    return render_template("mystery/mystery_report.html", inspection=inspection, visit=visit_of(inspection),
+                           checklist=checklist, answers=answers, staff=staff, form=form), refusal.status
 
 
 def _decide(uuid: str, form: ReportForm) -> None:

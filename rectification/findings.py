@@ -29,7 +29,7 @@ def open_findings(inspection, failures: list[Failure], moment, actor) -> list[di
                  published=True, status="open", created_at=moment, updated_at=moment)
             for failure in failures]
     ids = list(db.session.execute(INSERT_FINDINGS, rows).scalars())
-    notice_id, number = issue(inspection)
+    notice_id, number = issue(inspection, moment)
     audit.record_now("notice.issue", object_type="notice", object_id=str(notice_id), actor=actor,
                      details={"number": number, "findings": len(ids)})
     return [{"id": ident, "item_key": row["item_key"], "severity": row["severity"], "staff_id": row["staff_id"],

@@ -49,14 +49,13 @@ LAST_EDITION = select(func.max(NoticeEdition.__table__.c.edition)).where(
 EDITION_RETRIES = 5
 
 
-def issue(inspection: Inspection) -> tuple[int, str]:
+def issue(inspection: Inspection, moment: datetime) -> tuple[int, str]:
     """Give the inspection its numbered notice, inside the caller's transaction: (notice id, number)."""
     # Locking the branch row makes numbering strictly sequential under concurrent submits.
     branch = db.session.execute(LOCK_BRANCH, {"outlet": inspection.outlet_id}).one()
-    # Numbered in the year the outlet receives it: a mystery visit filed in December and published
-    # in January belongs to January's year.
-    issued = inspection.published_at or inspection.submitted_at or datetime.now(local_zone())
-    year = issued.astimezone(local_zone()).year
+    # Numbered in the year the outlet receives it (the moment its failures reach it): a mystery visit
+    # filed in December and published in January belongs to January's year.
+    year = moment.astimezone(local_zone()).year
     sequence = (db.session.execute(LAST_SEQUENCE, {"branch": branch.id, "year": year}).scalar() or 0) + 1
     number = _number(branch.notice_prefix or f"{branch.name}服务整改", year, sequence)
     notice_id = db.session.execute(INSERT_NOTICE, {

@@ -20,6 +20,7 @@ from core.clock import local_today, local_zone
 from core.extensions import db
 from core.seeding import step
 from inspections.models import Answer, Inspection, SectionScore
+from mystery.models import MysteryConfirmation, MysteryVisit
 from org.models import Outlet, Staff, User
 from org.seed import OUTLETS
 from reports import history_answers as answering
@@ -174,15 +175,15 @@ def _score(visit: Visit, version, rate: float, staff: dict, inspector_id: int) -
     notes = {key: answering.note_for(visit.kind, rng) for key in result.failed_items}
     published = visit.at + timedelta(days=rng.randint(3, 8)) if visit.kind == "mystery" else None
     status = "published" if published else "submitted"
+    # The admin confirmed half the published visits for the black list as they published them.
+    confirmed = bool(published) and rng.random() < 0.5
     inspection = {
         "uuid": visit.uuid, "kind": visit.kind, "checklist_version_id": version.id, "outlet_id": visit.outlet.id,
         "inspector_id": inspector_id, "staff_id": visit.staff_id, "status": status,
         "started_at": visit.at - timedelta(minutes=4 if visit.kind == "remote" else 25), "finished_at": visit.at,
         "submitted_at": visit.at, "score": result.score, "max_score": result.max, "percent": result.percent,
         "grade": result.grade, "critical_failed": bool(result.critical_failures), "created_at": visit.at,
-        "updated_at": published or visit.at, "published_at": published,
-        "reviewed_at": published - timedelta(days=1) if published else None,
-        "blacklist_confirmed": bool(published) and rng.random() < 0.5,
+        "updated_at": published or visit.at,
         "content_hash": audit.content_hash({"inspection": visit.uuid, "answers": answers}),
         "receipt": {"inspection": visit.uuid, "status": status, "score": result.score, "max_score": result.max,
                     "percent": result.percent, "grade": result.grade, "server_time": visit.at.isoformat()}}
@@ -205,7 +206,10 @@ def _score(visit: Visit, version, rate: float, staff: dict, inspector_id: int) -
             "staff_id": owners[key] or (visit.staff_id if item.attribute_to_staff else None), "photo_ids": [],
             "published": True, "created_at": raised,
             "due_date": raised.astimezone(local_zone()).date() + timedelta(days=deadlines[item.severity])})
-    return {"inspection": inspection, "answers": answer_rows, "sections": section_rows, "findings": finding_rows}
+    mystery_visit = {"flags": [], "revision_reason": "", "reviewed_at": published - timedelta(days=1),
+                     "published_at": published} if published else None
+    return {"inspection": inspection, "answers": answer_rows, "sections": section_rows, "findings": finding_rows,
+            "mystery_visit": mystery_visit, "confirmed": confirmed}
 
 
 def _write(todo: list[Visit], outlets, staff, users, versions, today: date) -> dict:
@@ -220,13 +224,24 @@ def _write(todo: list[Visit], outlets, staff, users, versions, today: date) -> d
     table = Inspection.__table__
     ids = db.session.execute(insert(table).returning(table.c.id, sort_by_parameter_order=True),
                              [s["inspection"] for s in scored]).scalars().all()
-    answers, sections, findings = [], [], []
+    answers, sections, findings, mystery_visits, confirmations = [], [], [], [], []
     for inspection_id, rows in zip(ids, scored):
         answers += [{**row, "inspection_id": inspection_id} for row in rows["answers"]]
         sections += [{**row, "inspection_id": inspection_id} for row in rows["sections"]]
         findings += [{**row, "inspection_id": inspection_id} for row in rows["findings"]]
+        if rows["mystery_visit"]:
+            mystery_visits.append({**rows["mystery_visit"], "inspection_id": inspection_id})
+        if rows["confirmed"]:
+            named = sorted({row["staff_id"] for row in rows["findings"] if row["staff_id"] is not None})
+            confirmations += [{"inspection_id": inspection_id, "staff_id": staff_id, "note": "",
+                               "confirmed_by_id": users["admin"].id,
+                               "confirmed_at": rows["mystery_visit"]["published_at"]} for staff_id in named]
     db.session.execute(insert(Answer.__table__), answers)
     db.session.execute(insert(SectionScore.__table__), sections)
+    if mystery_visits:
+        db.session.execute(insert(MysteryVisit.__table__), mystery_visits)
+    if confirmations:
+        db.session.execute(insert(MysteryConfirmation.__table__), confirmations)
     if findings:
         rectification.write(findings, users, today)
         rectification.issue_notices(findings, dict(zip(ids, (s["inspection"] for s in scored))))

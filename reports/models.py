@@ -1,6 +1,6 @@
-"""The reports' own records: the rule set, red/black lists with their sign-off, and admins'
-confirmations of mystery-visit evidence. Scores themselves are never stored here: reports read the
-score rows the inspections wrote."""
+"""The reports' own records: the rule set and red/black lists with their sign-off. Scores themselves
+are never stored here: reports read the score rows the inspections wrote, and the confirmations of
+mystery-visit evidence the mystery package keeps."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -87,26 +87,6 @@ class ServiceListEntry(Model):
         UniqueConstraint("list_id", "staff_id"),
         CheckConstraint("colour IN ('red', 'black', 'held')", name="colour"),
     )
-
-
-class MysteryConfirmation(Model):
-    """An admin's confirmation that a published mystery visit's findings about a person stand on their
-    own, so that the visit alone may put the person on the black list."""
-
-    __tablename__ = "mystery_confirmation"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    inspection_id: Mapped[int] = mapped_column(ForeignKey("inspection.id"), index=True)
-    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id"), index=True)
-    note: Mapped[str] = mapped_column(Text, default="")
-    confirmed_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
-    confirmed_at: Mapped[datetime] = mapped_column(default=utcnow)
-
-    inspection = relationship("Inspection")
-    staff = relationship("Staff")
-    confirmed_by = relationship("User")
-
-    __table_args__ = (UniqueConstraint("inspection_id", "staff_id"),)
 
 
 class PublishedListFrozen(RuntimeError):

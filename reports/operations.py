@@ -12,10 +12,11 @@ from core.extensions import db
 from core.permissions import authorize
 from inspections.models import PUBLISHED as INSPECTION_PUBLISHED
 from inspections.models import Inspection
+from mystery.models import MysteryConfirmation
 from org.models import Branch, Outlet, Staff
 from rectification.models import Finding
 from reports import periods, rules, service_lists
-from reports.models import DRAFT, PUBLISHED, MysteryConfirmation, ReportRule, ServiceList, ServiceListEntry
+from reports.models import DRAFT, PUBLISHED, ReportRule, ServiceList, ServiceListEntry
 
 LIST_RULES = ("outlet_red_count", "outlet_black_count", "branch_red_count", "branch_black_count",
               "critical_means_black", "mystery_black_needs_confirmation", "base_points", "remote_pass_points",

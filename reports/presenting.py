@@ -6,9 +6,10 @@ from sqlalchemy import select
 from core.errors import NotFound
 from core.extensions import db
 from core.permissions import authorize, can
+from mystery.models import MysteryConfirmation
 from org.models import Staff
 from reports import bsc, periods, rankings, rules, scorecards
-from reports.models import BLACK, RED, MysteryConfirmation, ServiceList
+from reports.models import BLACK, RED, ServiceList
 from reports.policies import outlet_scope
 
 

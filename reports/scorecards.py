@@ -15,6 +15,7 @@ from sqlalchemy import and_, case, exists, func, or_, select
 
 from core.extensions import db
 from inspections.models import Inspection
+from mystery.models import MysteryConfirmation
 from org.models import Outlet, Staff
 from rectification.models import Finding
 from reports import rules
@@ -26,7 +27,6 @@ from reports.counting import (
     submitted_in,
     within_cycles,
 )
-from reports.models import MysteryConfirmation
 from reports.periods import Period
 from reports.periods import cycles as period_cycles
 
@@ -196,14 +196,14 @@ def card(staff: Staff, period: Period, values=None) -> Card:
         lines.append(Line(submitted_at, "remote_fail" if failed else "remote_pass",
                           0.0 if failed else values["remote_pass_points"], uuid, "remote"))
     rows = db.session.execute(
-        select(Finding, Inspection.uuid, Inspection.kind, Inspection.submitted_at, Inspection.blacklist_confirmed)
+        select(Finding, Inspection.uuid, Inspection.kind, Inspection.submitted_at)
         .join(Inspection, Inspection.id == Finding.inspection_id)
         .where(Finding.staff_id == staff.id, counted_finding(), submitted_in(period))).all()
-    confirmed_later = _confirmed_pairs({row[0].inspection_id for row in rows if row[2] == "mystery"})
-    for finding, uuid, kind, submitted_at, confirmed in rows:
+    confirmed = _confirmed_pairs({row[0].inspection_id for row in rows if row[2] == "mystery"})
+    for finding, uuid, kind, submitted_at in rows:
         mystery_confirmed = None
         if kind == "mystery":
-            mystery_confirmed = bool(confirmed) or (staff.id, finding.inspection_id) in confirmed_later
+            mystery_confirmed = (staff.id, finding.inspection_id) in confirmed
         lines.append(Line(submitted_at, "finding", -deduction(finding.severity, values), uuid, kind, finding.id,
                           finding.title, finding.severity, finding.status, len(finding.photo_ids or []),
                           mystery_confirmed))
@@ -224,17 +224,16 @@ class MysteryVisit:
 
 def mystery_evidence(period: Period, staff_ids, values) -> dict[int, list[MysteryVisit]]:
     """Per person, the published mystery visits of the period whose findings name them; a visit is
-    confirmed when the admin said so at publication or has confirmed it for that person since."""
+    confirmed when an admin has confirmed it for that person (at publication or since)."""
     visits: dict[tuple[int, int], MysteryVisit] = {}
     rows = db.session.execute(
-        select(Finding.staff_id, Inspection.id, Inspection.uuid, Inspection.blacklist_confirmed, Finding.severity,
-               func.count())
+        select(Finding.staff_id, Inspection.id, Inspection.uuid, Finding.severity, func.count())
         .join(Inspection, Inspection.id == Finding.inspection_id)
         .where(Inspection.kind == "mystery", counted_finding(), submitted_in(period),
                Finding.staff_id.in_(staff_ids))
-        .group_by(Finding.staff_id, Inspection.id, Inspection.uuid, Inspection.blacklist_confirmed, Finding.severity))
-    for staff_id, inspection_id, uuid, confirmed, severity, count in rows:
-        visit = visits.setdefault((staff_id, inspection_id), MysteryVisit(inspection_id, uuid, 0.0, 0, bool(confirmed)))
+        .group_by(Finding.staff_id, Inspection.id, Inspection.uuid, Finding.severity))
+    for staff_id, inspection_id, uuid, severity, count in rows:
+        visit = visits.setdefault((staff_id, inspection_id), MysteryVisit(inspection_id, uuid, 0.0, 0, False))
         visit.deduction += count * deduction(severity, values)
         visit.criticals += count if severity == "critical" else 0
     for key in _confirmed_pairs({inspection_id for _, inspection_id in visits}) & set(visits):
@@ -246,7 +245,7 @@ def mystery_evidence(period: Period, staff_ids, values) -> dict[int, list[Myster
 
 
 def _confirmed_pairs(inspection_ids) -> set[tuple[int, int]]:
-    """(staff, inspection) pairs an admin confirmed after publication."""
+    """(staff, inspection) pairs an admin confirmed."""
     if not inspection_ids:
         return set()
     return {(staff_id, inspection_id) for inspection_id, staff_id in db.session.execute(

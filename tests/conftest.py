@@ -67,14 +67,15 @@ def _own_database(url: str, suffixes: list[str]) -> str:
     return parsed.set(database=name).render_as_string(hide_password=False)
 
 
-def _test_app(data_dir: Path, database_url: str):
+def _test_app(data_dir: Path, database_url: str, *, migrated: bool = True):
     application = create_app({
         "TESTING": True, "DEMO_PASSWORD": PASSWORD, "SERVER_NAME": None, "REDIS_URL": "",
         "TEST_PASSWORD_HASH_METHOD": CHEAP_HASH_METHOD, "DATA_DIR": str(data_dir), "MEDIA_DIR": str(data_dir / "media"),
         "SQLALCHEMY_DATABASE_URI": database_url.replace("postgresql://", "postgresql+psycopg://", 1)})
     application.test_client_class = ClosingClient
-    with application.app_context():
-        upgrade(directory=str(ROOT / "migrations"))
+    if migrated:
+        with application.app_context():
+            upgrade(directory=str(ROOT / "migrations"))
     return application
 
 
@@ -109,6 +110,15 @@ def _close_connections(application) -> None:
     with application.app_context():
         for engine in _db.engines.values():
             engine.dispose()
+
+
+@pytest.fixture
+def unmigrated_app(tmp_path_factory):
+    """An app on an empty database of its own, for tests that walk the migrations with data in it."""
+    application = _test_app(tmp_path_factory.mktemp("migration-data"),
+                            _database_url(tmp_path_factory, "migrations"), migrated=False)
+    yield application
+    _close_connections(application)
 
 
 @dataclass

@@ -60,7 +60,9 @@ def test_an_undeclared_kind_of_inspection_is_kept_as_secret_as_the_most_guarded(
 def test_the_mystery_package_declares_its_kind(app):
     from inspections.kinds import kind_of, open_kinds
     from mystery.fraud import flags_for
+    from mystery.visits import keep_submit_checks
 
     mystery = kind_of("mystery")
     assert mystery.secret_until_published and mystery.by_vendor and mystery.submit_checks is flags_for
+    assert mystery.keep_submit_checks is keep_submit_checks
     assert set(open_kinds()) == {"onsite", "7s", "remote"}

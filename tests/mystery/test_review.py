@@ -16,7 +16,7 @@ from checklists.store import checklist_of
 from core.audit import AuditEntry
 from core.extensions import db
 from inspections.models import Answer, Assignment, Inspection, SectionScore
-from mystery.models import MysteryReview
+from mystery.models import MysteryConfirmation, MysteryReview, MysteryVisit
 from rectification.models import Finding, Notice
 from tests.inspections.helpers import count, rows
 from tests.mystery.helpers import AT_OUTLET, FAILING_ITEM, FAR_AWAY, codes, visit_times
@@ -39,6 +39,13 @@ def _inspection(uuid) -> Inspection:
     return inspection
 
 
+def _visit(uuid) -> MysteryVisit:
+    """The visit's own record, read fresh."""
+    visit = db.session.get(MysteryVisit, _inspection(uuid).id)
+    assert visit is not None
+    return visit
+
+
 def _audit_actions(inspection_id: int) -> list[str]:
     return [e.action for e in rows(AuditEntry, object_type="inspection", object_id=str(inspection_id))]
 
@@ -55,7 +62,7 @@ def test_accept_attribute_publish(desk, submitted, org, client, bearer, users):
 
     accepted = desk.review(uuid, "accept")
     assert accepted.status_code == 200, accepted.get_json()
-    assert accepted.get_json()["status"] == "reviewed" and _inspection(uuid).reviewed_at is not None
+    assert accepted.get_json()["status"] == "reviewed" and _visit(uuid).reviewed_at is not None
 
     # Attribution takes only staff of the visited outlet, and only items of this report.
     staff_a = {s.name: s.id for s in org.outlet_a.staff}
@@ -76,7 +83,7 @@ def test_accept_attribute_publish(desk, submitted, org, client, bearer, users):
     assert published.get_json()["status"] == "published"
 
     inspection = _inspection(uuid)
-    assert inspection.status == "published" and inspection.published_at is not None
+    assert inspection.status == "published" and _visit(uuid).published_at is not None
     failed = {a.item_key for a in rows(Answer, inspection_id=inspection.id) if a.failed}
     assert failed == {FAILING_ITEM, SECOND_FAILING}
     findings = {f.item_key: f for f in rows(Finding, inspection_id=inspection.id)}
@@ -114,20 +121,53 @@ def test_a_visit_filed_last_year_is_numbered_in_the_year_it_is_published(desk, s
     assert desk.review(submitted.uuid, "accept").status_code == 200
     assert desk.publish(submitted.uuid).status_code == 200
     [notice] = rows(Notice, inspection_id=inspection.id)
-    published = _inspection(submitted.uuid).published_at.astimezone(ZoneInfo("Asia/Shanghai"))
+    published = _visit(submitted.uuid).published_at.astimezone(ZoneInfo("Asia/Shanghai"))
     assert notice.year == published.year != filed.astimezone(ZoneInfo("Asia/Shanghai")).year
     assert f"〔{published.year}〕" in notice.number
 
 
 @pytest.mark.parametrize("given", [True, False, None])
-def test_blacklist_confirmed_is_stored_as_given(desk, submitted, given):
+def test_blacklist_confirmed_at_publication_confirms_everyone_the_visit_names(desk, submitted, org, users, given):
+    staff = {s.name: s.id for s in org.outlet_a.staff}
     assert desk.review(submitted.uuid, "accept").status_code == 200
+    assert desk.attribute(submitted.uuid, {FAILING_ITEM: staff["李志强"], SECOND_FAILING: staff["张文静"]}) \
+        .status_code == 200
     published = desk.publish(submitted.uuid, given)
     assert published.status_code == 200
     assert published.get_json()["blacklist_confirmed"] is bool(given)
-    assert _inspection(submitted.uuid).blacklist_confirmed is bool(given)
+    inspection = _inspection(submitted.uuid)
+    confirmations = rows(MysteryConfirmation, inspection_id=inspection.id)
+    assert sorted(c.staff_id for c in confirmations) == (sorted([staff["李志强"], staff["张文静"]]) if given else [])
+    assert all(c.confirmed_by_id == users["admin"].id and c.confirmed_at == _visit(submitted.uuid).published_at
+               for c in confirmations)
     [entry] = rows(AuditEntry, action="mystery.publish")
     assert entry.changes["_details"]["blacklist_confirmed"] is bool(given)
+
+
+def test_a_visit_that_names_nobody_has_nobody_to_confirm(desk, submitted):
+    assert desk.review(submitted.uuid, "accept").status_code == 200
+    published = desk.publish(submitted.uuid, True)
+    assert published.status_code == 200 and published.get_json()["blacklist_confirmed"] is False
+    assert count(MysteryConfirmation) == 0
+
+
+def test_a_person_confirmed_later_completes_the_visits_confirmation(desk, submitted, org, client, bearer, users):
+    staff = {s.name: s.id for s in org.outlet_a.staff}
+    assert desk.review(submitted.uuid, "accept").status_code == 200
+    assert desk.attribute(submitted.uuid, {FAILING_ITEM: staff["李志强"], SECOND_FAILING: staff["张文静"]}) \
+        .status_code == 200
+    assert desk.publish(submitted.uuid, False).status_code == 200
+    admin = bearer(users["admin"])
+    for person in ("李志强", "张文静"):
+        report = next(r for r in client.get("/api/v1/mystery/reports", headers=admin).get_json()
+                      if r["uuid"] == submitted.uuid)
+        assert report["blacklist_confirmed"] is False
+        confirmed = client.post("/api/v1/reports/mystery-confirmations", headers=admin,
+                                json={"inspection_uuid": submitted.uuid, "staff_id": staff[person]})
+        assert confirmed.status_code == 201, confirmed.get_json()
+    report = next(r for r in client.get("/api/v1/mystery/reports", headers=admin).get_json()
+                  if r["uuid"] == submitted.uuid)
+    assert report["blacklist_confirmed"] is True
 
 
 # --- revise → the shopper edits and resubmits ----------------------------------------------------
@@ -138,7 +178,7 @@ def test_revise_round_trips(desk, shopper, visit, client, bearer, sync):
     uuid, headers = filed.uuid, bearer(shopper)
     first = _inspection(uuid)
     sections = [s.key for s in checklist_of(desk.version).sections]
-    assert codes(first.flags) == ["far_from_outlet"]
+    assert codes(_visit(uuid).flags) == ["far_from_outlet"]
     assert count(SectionScore, SectionScore.inspection_id == first.id) == len(sections)
     first_percent = first.percent
 
@@ -172,8 +212,8 @@ def test_revise_round_trips(desk, shopper, visit, client, bearer, sync):
         assert resubmitted.status_code == 200, resubmitted.get_json()
 
         inspection = _inspection(uuid)
-        assert inspection.status == "submitted" and inspection.revision_reason == ""
-        assert inspection.flags == []  # recomputed: the phone is at the outlet now
+        assert inspection.status == "submitted" and _visit(uuid).revision_reason == ""
+        assert _visit(uuid).flags == []  # recomputed: the phone is at the outlet now
         scores = rows(SectionScore, inspection_id=inspection.id)
         assert sorted(s.section_key for s in scores) == sorted(sections)  # one row per section, no duplicates
         assert inspection.percent > first_percent  # re-scored: one failure fewer
@@ -202,7 +242,7 @@ def test_a_resubmission_is_not_filed_late_for_the_time_the_bank_took_to_review(d
     assert sync.submit(submitted.uuid, bearer(shopper)).status_code == 200
     inspection = _inspection(submitted.uuid)
     assert later <= inspection.submitted_at <= later + timedelta(minutes=1)  # the clock did move on
-    assert codes(inspection.flags) == []  # the report was filed promptly; the bank's delay is not the shopper's
+    assert codes(_visit(submitted.uuid).flags) == []  # the report was filed promptly; the bank's delay is not the shopper's
 
 
 # --- reject --------------------------------------------------------------------------------------
@@ -276,7 +316,7 @@ def test_only_the_admin_reviews_attributes_and_publishes(app, who, desk, submitt
     assert desk.attribute(uuid, {FAILING_ITEM: staff_id}, headers=headers).status_code == expected
     assert desk.publish(uuid, True, headers=headers).status_code == expected
     inspection = _inspection(uuid)
-    assert inspection.status == "reviewed" and not inspection.blacklist_confirmed
+    assert inspection.status == "reviewed" and count(MysteryConfirmation) == 0
     assert [a.staff_id for a in rows(Answer, inspection_id=inspection.id) if a.staff_id] == []
     assert count(Finding) == 0
     if user is not None:
@@ -328,9 +368,10 @@ def test_the_admin_reviews_attributes_and_publishes_on_the_report_page(app, desk
     published = form_post(page, path, action="publish", blacklist_confirmed="yes")
     assert published.status_code == 302
     inspection = _inspection(uuid)
-    assert inspection.status == "published" and inspection.blacklist_confirmed is True
+    assert inspection.status == "published"
     findings = {f.item_key: f.staff_id for f in rows(Finding, inspection_id=inspection.id)}
     assert findings == {FAILING_ITEM: teller.id, SECOND_FAILING: None}
+    assert [c.staff_id for c in rows(MysteryConfirmation, inspection_id=inspection.id)] == [teller.id]
     assert count(Notice, Notice.inspection_id == inspection.id) == 1
     final = page.get(path).get_data(as_text=True)
     assert 'value="accept"' not in final and 'value="publish"' not in final

@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from inspections.models import Assignment, Inspection
-from mystery.models import MysteryReview
+from mystery.models import MysteryReview, MysteryVisit
 from org.models import Vendor
 from tests.inspections.helpers import new_uuid
 from tests.mystery.helpers import AT_OUTLET, FAR_AWAY, utc_now
@@ -48,10 +48,12 @@ def reports(org, checklists, users):
                                 assignment_id=assignment.id if assignment else None, status=status,
                                 started_at=_utc(started) if started else None,
                                 finished_at=_utc(finished) if finished else None,
-                                submitted_at=_utc(submitted) if status != "draft" else None,
-                                flags=[{"code": "far_from_outlet", "message": "", "evidence": {}}] * flags)
+                                submitted_at=_utc(submitted) if status != "draft" else None)
         db.session.add(inspection)
         db.session.flush()
+        # A draft with flags was filed once and sent back: its record keeps what the last submit found.
+        db.session.add(MysteryVisit(inspection_id=inspection.id,
+                                    flags=[{"code": "far_from_outlet", "message": "", "evidence": {}}] * flags))
         for _ in range(revisions):
             db.session.add(MysteryReview(inspection_id=inspection.id, reviewer_id=admin.id, decision="revise",
                                          reason="请补充"))
@@ -80,7 +82,7 @@ def reports(org, checklists, users):
     # An on-site inspection is no mystery report.
     db.session.add(Inspection(uuid=new_uuid(), kind="onsite", checklist_version_id=checklists["onsite"].id,
                               outlet_id=org.outlet_a.id, inspector_id=users["inspector"].id, status="submitted",
-                              submitted_at=_utc("2026-03-05T00:00:00"), flags=[{"code": "x"}]))
+                              submitted_at=_utc("2026-03-05T00:00:00")))
     db.session.commit()
 
 

@@ -30,6 +30,7 @@ import pytest
 from checklists import operations as checklist_operations
 from core.extensions import db as _db
 from inspections.models import Answer, Inspection, SectionScore
+from mystery.models import MysteryVisit
 from rectification.models import Finding
 from tests.support import fresh_request_globals  # noqa: F401  (autouse)
 
@@ -87,9 +88,11 @@ class Bank:
         inspection = Inspection(
             uuid=str(uuid_module.uuid4()), kind=kind, checklist_version_id=self.versions[kind].id,
             outlet_id=outlet.id, inspector_id=inspector.id, staff_id=staff.id if staff else None, status=status,
-            submitted_at=when, score=percent, max_score=100, percent=percent, grade="A", published_at=published_at)
+            submitted_at=when, score=percent, max_score=100, percent=percent, grade="A")
         _db.session.add(inspection)
         _db.session.flush()
+        if kind == "mystery":
+            _db.session.add(MysteryVisit(inspection_id=inspection.id, published_at=published_at))
         for key, failed in answers:
             _db.session.add(Answer(inspection_id=inspection.id, item_key=key, value="fail" if failed else "pass",
                                    score=0 if failed else 2, max_score=2, failed=failed, state="answered"))

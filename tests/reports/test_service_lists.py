@@ -4,9 +4,12 @@ never black-lists anyone. Points: A1 119, A2 104, A3 97, B1 114, B2 101 (critica
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from core.clock import local_today
+from inspections.models import Answer
+from mystery.models import MysteryVisit
+from rectification.models import Finding
 from reports import operations
 from reports.models import PublishedListFrozen, ServiceList, ServiceListEntry
 
@@ -65,10 +68,20 @@ def test_an_admins_confirmation_lets_the_visit_count(bank, api_as):
     assert _entries(bank, refreshed)["B3"] == ("black", 1, ["bottom_rank"])
 
 
-def test_confirmation_given_at_publication_counts_too(bank, db, api_as):
-    bank.inspections["mystery-B"].blacklist_confirmed = True
+@pytest.mark.parametrize("confirmed", [True, False])
+def test_confirmation_given_at_publication_counts_too(bank, db, api_as, client, bearer, users, confirmed):
+    # The mystery visit as the admin had it before publishing: accepted, its failed answer naming B3.
+    visit = bank.inspections["mystery-B"]
+    db.session.execute(delete(Finding).where(Finding.inspection_id == visit.id))
+    visit.status = "reviewed"
+    db.session.add(Answer(inspection_id=visit.id, item_key="teller_smile", value="fail", staff_id=bank.people["B3"].id,
+                          score=0, max_score=2, failed=True, state="answered"))
     db.session.commit()
-    assert _entries(bank, _prepare(api_as, outlet=bank.org.outlet_b).get_json())["B3"] == ("black", 1, ["bottom_rank"])
+    published = client.post(f"/api/v1/mystery/reports/{visit.uuid}/publish", headers=bearer(users["admin"]),
+                            json={"blacklist_confirmed": confirmed})
+    assert published.status_code == 200, published.get_json()
+    expected = ("black", 1, ["bottom_rank"]) if confirmed else ("held", None, [f"awaiting_confirmation:{visit.uuid}"])
+    assert _entries(bank, _prepare(api_as, outlet=bank.org.outlet_b).get_json())["B3"] == expected
 
 
 def test_confirmation_is_refused_for_a_person_the_visit_does_not_name(bank, api_as):
@@ -81,8 +94,9 @@ def test_confirmation_is_refused_for_a_person_the_visit_does_not_name(bank, api_
 
 
 def test_two_visits_corroborate_each_other(bank, db, api_as):
-    second = bank.inspect("mystery-B2", "mystery", bank.org.outlet_b, bank.inspections["mystery-B"].submitted_at,
-                          85.0, status="published", published_at=bank.inspections["mystery-B"].published_at)
+    first = bank.inspections["mystery-B"]
+    second = bank.inspect("mystery-B2", "mystery", bank.org.outlet_b, first.submitted_at, 85.0, status="published",
+                          published_at=db.session.get(MysteryVisit, first.id).published_at)
     bank.find("B3-second", second, "teller_smile", "minor", bank.people["B3"])
     db.session.commit()
     assert _entries(bank, _prepare(api_as, outlet=bank.org.outlet_b).get_json())["B3"] == ("black", 1, ["bottom_rank"])

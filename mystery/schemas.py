@@ -1,0 +1,67 @@
+"""The shapes of the mystery flow's API: handing out visits, the bank's review, publication, and the
+vendors' performance."""
+from __future__ import annotations
+
+from marshmallow import fields, validate
+
+from core.schemas import Schema
+from mystery.confirmations import confirmed_for_everyone_named
+from mystery.visits import visit_of
+
+
+class ReviewInSchema(Schema):
+    decision = fields.String(required=True, validate=validate.OneOf(["accept", "revise", "reject"]))
+    reason = fields.String(load_default="", validate=validate.Length(0, 2000))
+
+
+class AttributionInSchema(Schema):
+    staff = fields.Dict(keys=fields.String(validate=validate.Length(1, 60)),
+                        values=fields.Integer(allow_none=True, strict=True), required=True,
+                        metadata={"description": "item key → staff id (null clears)"})
+
+
+class PublishInSchema(Schema):
+    blacklist_confirmed = fields.Boolean(load_default=False, metadata={
+        "description": "the admin confirms this single visit may put the people it names on the black list"})
+
+
+class ShopperInSchema(Schema):
+    shopper_id = fields.Integer(required=True, allow_none=True, strict=True)
+
+
+class MysteryReportSchema(Schema):
+    uuid = fields.String()
+    status = fields.String()
+    outlet_id = fields.Integer()
+    outlet_name = fields.String(attribute="outlet.name")
+    shopper = fields.String(attribute="inspector.display_name")
+    assignment_id = fields.Integer(allow_none=True)
+    started_at = fields.DateTime(allow_none=True)
+    finished_at = fields.DateTime(allow_none=True)
+    submitted_at = fields.DateTime(allow_none=True)
+    percent = fields.Float(allow_none=True)
+    grade = fields.String(allow_none=True)
+    flags = fields.List(fields.Dict())
+    revision_reason = fields.String()
+    blacklist_confirmed = fields.Boolean(metadata={
+        "description": "an admin has confirmed the visit for every person its findings name"})
+
+    def get_attribute(self, inspection, attr, default):
+        if attr in ("flags", "revision_reason"):
+            return getattr(visit_of(inspection), attr)
+        if attr == "blacklist_confirmed":
+            return confirmed_for_everyone_named(inspection)
+        return super().get_attribute(inspection, attr, default)
+
+
+class VendorPerformanceSchema(Schema):
+    shopper = fields.String()
+    vendor = fields.String()
+    reports = fields.Integer()
+    on_time = fields.Integer()
+    on_time_rate = fields.Float()
+    rejected = fields.Integer()
+    revisions = fields.Integer()
+    rejection_rate = fields.Float()
+    flags = fields.Integer()
+    flags_per_report = fields.Float()
