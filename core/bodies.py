@@ -15,6 +15,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from core.db import end_read_transaction
 from core.errors import OperationError
+from core.extensions import login_manager
 
 # Multipart framing around a file: boundaries, headers and the CSRF field.
 MULTIPART_ALLOWANCE = 64 * 1024
@@ -54,7 +55,7 @@ def guard_body():
     if not getattr(view, "public_body", False) and not current_user.is_authenticated:
         if request.path.startswith("/api/"):
             raise LoginFirst(_("Log in first: send a valid bearer token."))
-        return current_app.login_manager.unauthorized()
+        return login_manager.unauthorized()
     limit = _limit_of(view)
     request.max_content_length = limit  # also holds for a chunked body, which names no length
     if request.content_length and request.content_length > limit:

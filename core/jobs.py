@@ -56,7 +56,8 @@ def enqueue(name: str, **payload) -> None:
     """Run a job later. Call it after the commit that the job depends on."""
     if name not in _handlers:
         raise KeyError(f"no job called {name}")
-    app = current_app._get_current_object()
+    # Flask types current_app as the app itself; it is a proxy, and the job needs what it stands for.
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
     if app.config.get("REDIS_URL"):
         from redis import RedisError
 

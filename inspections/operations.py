@@ -11,7 +11,7 @@ from checklists.models import ChecklistVersion
 from checklists.store import checklist_of
 from core import audit
 from core.audit import content_hash
-from core.db import utcnow
+from core.db import rowcount, utcnow
 from core.errors import Conflict, NotFound, OperationError
 from core.extensions import db
 from core.identifiers import path_uuid
@@ -217,9 +217,9 @@ def add_photo(uuid: str, photo_uuid: str, data: bytes, declared_sha256: str | No
 
     def still_draft() -> bool:
         # Counting the change also proves the draft is still open: a submit may have won the race.
-        return bool(db.session.execute(
+        return bool(rowcount(db.session.execute(
             update(Inspection).where(Inspection.id == inspection_id, Inspection.status == DRAFT)
-            .values(revision=Inspection.revision + 1).execution_options(synchronize_session=False)).rowcount)
+            .values(revision=Inspection.revision + 1).execution_options(synchronize_session=False))))
 
     return photostore.record_once(data, photo_uuid, prefix=f"photos/{inspection.uuid[:2]}",
                                   owner={"inspection_id": inspection_id}, belongs=belongs,

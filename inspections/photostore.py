@@ -15,6 +15,7 @@ from sqlalchemy.exc import IntegrityError
 
 from core import audit, jobs
 from core.clock import local_zone
+from core.db import rowcount
 from core.errors import Conflict
 from core.extensions import db
 from core.storage import new_key, storage
@@ -121,10 +122,10 @@ def ensure_derivatives(photo: Photo) -> Photo:
     written: list[str] = []
     try:
         display_key, thumb_key, dhash = _put_derivatives(prefix, derived, written)
-        made = db.session.execute(
+        made = rowcount(db.session.execute(
             update(Photo).where(Photo.id == photo_id, Photo.display_key.is_(None))
             .values(display_key=display_key, thumb_key=thumb_key, dhash=dhash)
-            .execution_options(synchronize_session=False)).rowcount
+            .execution_options(synchronize_session=False)))
         db.session.commit()
     except BaseException:
         db.session.rollback()
