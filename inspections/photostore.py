@@ -21,6 +21,7 @@ from core.extensions import db
 from core.storage import new_key, storage
 from inspections import evidence
 from inspections.models import Photo
+from org.models import User
 
 DERIVE_JOB = "photo.derivatives"
 
@@ -149,7 +150,7 @@ def previous_upload(photo_uuid: str, digest: str, belongs: Callable[[Photo], boo
 
 
 def record_once(data: bytes, photo_uuid: str, *, prefix: str, owner: dict, belongs: Callable[[Photo], bool],
-                audit_action: str, audit_details: dict, actor, still_open: Callable[[], bool] = lambda: True,
+                audit_action: str, audit_details: dict, actor: User, still_open: Callable[[], bool] = lambda: True,
                 closed: str = "") -> tuple[Photo, bool]:
     """Check and store an upload's files, then record it exactly once: (photo, created). The caller has
     checked that it may; the transaction ends first, so that no lock is held while the picture is

@@ -24,7 +24,7 @@ def _int(form, name: str, errors: dict, low: int, high: int, default: int | None
     return int(raw)
 
 
-def save_plan(plan: Plan | None, form, actor) -> Plan:
+def save_plan(plan: Plan | None, form, actor: User) -> Plan:
     errors: dict[str, list[str]] = {}
     name = (form.get("name") or "").strip()
     if not 1 <= len(name) <= 100:

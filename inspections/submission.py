@@ -24,6 +24,7 @@ from inspections.kinds import kind_of
 from inspections.models import DONE, DRAFT, Answer, Assignment, Inspection, Photo, SectionScore
 from inspections.operations import load
 from inspections.photostore import ensure_derivatives
+from org.models import User
 
 # The statements of the submit are built once: building a statement costs several times what
 # executing it does, and a submit runs about a dozen of them.
@@ -212,7 +213,7 @@ class DerivativesPending(Conflict):
         self.photo_uuids = photo_uuids
 
 
-def submit(uuid: str, actor) -> dict | None:
+def submit(uuid: str, actor: User) -> dict | None:
     try:
         return _submit(uuid, actor)
     except DerivativesPending as pending:
@@ -230,7 +231,7 @@ def submit(uuid: str, actor) -> dict | None:
 RETRIES = 5
 
 
-def _submit(uuid: str, actor) -> dict | None:
+def _submit(uuid: str, actor: User) -> dict | None:
     # The draft is read, scored and checked before anything is written; the write lock (SQLite has
     # one per database) is then held only for the writes, so submits from many phones queue for a
     # millisecond or two each instead of for the whole request.
@@ -276,7 +277,7 @@ def _driver_sql(dialect) -> tuple[str, tuple | None]:
     return str(compiled), tuple(compiled.positiontup or ()) if compiled.positional else None
 
 
-def _write(inspection: Inspection, frozen: Frozen, actor) -> bool:
+def _write(inspection: Inspection, frozen: Frozen, actor: User) -> bool:
     """Write what was frozen, unless the draft changed since it was read: then write nothing."""
     values = frozen.values
     guarded = db.session.execute(FREEZE_IF_UNCHANGED,

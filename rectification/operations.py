@@ -14,10 +14,11 @@ from core.extensions import db
 from core.permissions import CONCEALED, authorize, require_login
 from inspections import evidence, photostore
 from inspections.models import Photo
+from org.models import User
 from rectification.models import Finding, Response, Verification
 
 
-def load_finding(ident: int, actor, action: str = "finding.view") -> Finding:
+def load_finding(ident: int, actor: User, action: str = "finding.view") -> Finding:
     require_login(actor)
     finding = db.session.get(Finding, ident)
     if finding is None:
@@ -28,7 +29,7 @@ def load_finding(ident: int, actor, action: str = "finding.view") -> Finding:
     return finding
 
 
-def add_after_photo(finding_id: int, photo_uuid: str, data: bytes, declared_sha256: str | None, actor):
+def add_after_photo(finding_id: int, photo_uuid: str, data: bytes, declared_sha256: str | None, actor: User):
     """An outlet's proof of rectification; stored exactly once per UUID, like inspection photos."""
     finding = load_finding(finding_id, actor, "finding.respond")
     digest = evidence.sha256_hex(data)
@@ -55,13 +56,13 @@ def _refuse_response(finding: Finding, text: str) -> None:
         raise OperationError("Say what was done.", {"text": ["required"]})
 
 
-def check_response(finding_id: int, text: str, actor) -> None:
+def check_response(finding_id: int, text: str, actor: User) -> None:
     """Refuse a response before its photos are stored (the page sends both in one form), so that a
     refused response leaves no orphaned after-photo behind."""
     _refuse_response(load_finding(finding_id, actor, "finding.respond"), text)
 
 
-def discard_after_photos(finding_id: int, photo_uuids: list[str], actor) -> None:
+def discard_after_photos(finding_id: int, photo_uuids: list[str], actor: User) -> None:
     """Takes back the after-photos stored for a response that was then refused: rows and files, so the
     refusal leaves nothing attached to the finding. Only photos no response names are taken."""
     if not photo_uuids:
@@ -80,7 +81,7 @@ def discard_after_photos(finding_id: int, photo_uuids: list[str], actor) -> None
     photostore.discard(keys)
 
 
-def respond(finding_id: int, text: str, photo_ids: list[str], actor) -> Response:
+def respond(finding_id: int, text: str, photo_ids: list[str], actor: User) -> Response:
     finding = load_finding(finding_id, actor, "finding.respond")
     _refuse_response(finding, text)
     text = text.strip()
@@ -103,7 +104,7 @@ def respond(finding_id: int, text: str, photo_ids: list[str], actor) -> Response
     return response
 
 
-def verify(finding_id: int, accepted: bool, reason: str, actor) -> Verification:
+def verify(finding_id: int, accepted: bool, reason: str, actor: User) -> Verification:
     finding = load_finding(finding_id, actor, "finding.verify")
     if finding.status != "responded":
         raise Conflict("Only a responded finding can be verified.")
