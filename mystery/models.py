@@ -2,11 +2,15 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.db import Model, utcnow
+
+if TYPE_CHECKING:
+    from org.models import User
 
 
 class MysteryReview(Model):
@@ -22,6 +26,6 @@ class MysteryReview(Model):
     flags_seen: Mapped[list] = mapped_column(JSON, default=list)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
-    reviewer = relationship("User")
+    reviewer: Mapped[User] = relationship()
 
     __table_args__ = (CheckConstraint("decision IN ('accept', 'revise', 'reject', 'publish')", name="decision"),)
