@@ -68,9 +68,14 @@ class _Reader:
     def fail(self, path: tuple, message: str) -> None:
         self.problems.append((path, message))
 
-    def text(self, value, path: tuple, *, required: bool = True) -> Text | None:
-        if value is None and not required:
-            return None
+    def text(self, value, path: tuple) -> Text:
+        """A text required in both languages."""
+        return self._text(value, path, required=True)
+
+    def optional_text(self, value, path: tuple) -> Text | None:
+        return None if value is None else self._text(value, path, required=False)
+
+    def _text(self, value, path: tuple, *, required: bool) -> Text:
         if isinstance(value, str) and value.strip():
             value = {"zh": value, "en": ""}
         if not isinstance(value, dict) or set(value) - {"zh", "en"}:
@@ -129,13 +134,15 @@ def parse(data) -> Checklist:
     for unknown in sorted(set(data) - {"kind", "code", "name", "description", "grades", "sections"}):
         reader.fail((unknown,), "unknown field")
     kind = data.get("kind")
-    if kind not in KINDS:
+    if not isinstance(kind, str) or kind not in KINDS:
         reader.fail(("kind",), f"must be one of {', '.join(KINDS)}")
+        kind = ""
     code = data.get("code")
     if not isinstance(code, str) or not CODE.match(code):
         reader.fail(("code",), "1-40 letters, digits, '-' or '_'")
+        code = ""
     name = reader.text(data.get("name"), ("name",))
-    description = reader.text(data.get("description"), ("description",), required=False)
+    description = reader.optional_text(data.get("description"), ("description",))
     grades = _grades(reader, data.get("grades"))
     grade_names = {grade.grade for grade in grades}
     sections = _sections(reader, data.get("sections"), grade_names)
@@ -164,7 +171,7 @@ def _grades(reader: _Reader, raw) -> tuple[Grade, ...]:
             reader.fail(path + ("grade",), f"grade {name!r} appears twice")
         seen.add(name)
         minimum = reader.number(entry.get("min"), path + ("min",), low=0, high=100, default=0)
-        label = reader.text(entry.get("label"), path + ("label",), required=False) or Text(name, name)
+        label = reader.optional_text(entry.get("label"), path + ("label",)) or Text(name, name)
         grades.append(Grade(name, minimum, label))
     mins = [grade.min for grade in grades]
     if mins != sorted(mins, reverse=True) or len(set(mins)) != len(mins):
@@ -189,6 +196,7 @@ def _sections(reader: _Reader, raw, grade_names: set[str]) -> tuple[Section, ...
         key = entry.get("key")
         if not isinstance(key, str) or not KEY.match(key):
             reader.fail(path + ("key",), "lowercase letters, digits and '_', starting with a letter")
+            key = f"invalid_{len(reader.problems)}"
         elif key in section_keys:
             reader.fail(path + ("key",), f"section key {key!r} is used twice")
         section_keys.add(key)
@@ -247,7 +255,7 @@ def _item(reader: _Reader, raw, path: tuple, grade_names: set[str]) -> Item | No
         reader.fail(path + ("reference_photo",), "a media name of at most 200 characters")
     values = dict(
         key=key, type=item_type, label=reader.text(raw.get("label"), path + ("label",)), points=points,
-        guidance=reader.text(raw.get("guidance"), path + ("guidance",), required=False),
+        guidance=reader.optional_text(raw.get("guidance"), path + ("guidance",)),
         severity=reader.choice(raw.get("severity"), path + ("severity",), SEVERITIES, "minor"),
         critical=critical, cap_grade=cap_grade if critical == "cap_grade" else None,
         photo_on_fail=reader.flag(raw.get("photo_on_fail"), path + ("photo_on_fail",), False),

@@ -82,7 +82,7 @@ class Checklist:
     description: Text | None
     grades: tuple[Grade, ...]
     sections: tuple[Section, ...]
-    items_by_key: dict = field(default_factory=dict, compare=False, repr=False, hash=False)
+    items_by_key: dict[str, Item] = field(default_factory=dict, compare=False, repr=False, hash=False)
     # Derived structures (the compiled scorer) kept with the immutable checklist they derive from.
     cache: dict = field(default_factory=dict, compare=False, repr=False, hash=False)
 

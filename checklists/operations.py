@@ -13,6 +13,7 @@ from core.audit import content_hash
 from core.db import utcnow
 from core.errors import Conflict, OperationError
 from core.extensions import db
+from org.models import User
 
 
 def _validated(data: dict) -> definition.Checklist:
@@ -43,7 +44,7 @@ def _store(version: ChecklistVersion, checklist: definition.Checklist) -> None:
     version.item_count = len(checklist.items_by_key)
 
 
-def import_checklist(data: dict, actor) -> ChecklistVersion:
+def import_checklist(data: dict, actor: User | None) -> ChecklistVersion:
     """A new template, or a new draft (replacing an unpublished one) of the template with that code."""
     checklist = _validated(data)
     template = db.session.execute(
@@ -74,7 +75,7 @@ def _require_draft(version: ChecklistVersion) -> None:
         raise Conflict("This version is published and never changes; start a new draft to edit it.")
 
 
-def save_draft(version: ChecklistVersion, data: dict, actor) -> ChecklistVersion:
+def save_draft(version: ChecklistVersion, data: dict, actor: User) -> ChecklistVersion:
     _require_draft(version)
     checklist = _validated(data)
     if checklist.code != version.template.code or checklist.kind != version.template.kind:
@@ -88,7 +89,7 @@ def save_draft(version: ChecklistVersion, data: dict, actor) -> ChecklistVersion
     return version
 
 
-def edit_draft(version: ChecklistVersion, change: str, actor, **arguments) -> ChecklistVersion:
+def edit_draft(version: ChecklistVersion, change: str, actor: User, **arguments) -> ChecklistVersion:
     """One editing step from the admin page (add, change, move or remove a section or item)."""
     _require_draft(version)
     data = copy.deepcopy(version.definition)
@@ -99,7 +100,7 @@ def edit_draft(version: ChecklistVersion, change: str, actor, **arguments) -> Ch
     return save_draft(version, data, actor)
 
 
-def publish(version: ChecklistVersion, actor) -> ChecklistVersion:
+def publish(version: ChecklistVersion, actor: User | None) -> ChecklistVersion:
     _require_draft(version)
     _validated(version.definition)
     before = audit.snapshot(version)
@@ -111,7 +112,7 @@ def publish(version: ChecklistVersion, actor) -> ChecklistVersion:
     return version
 
 
-def start_draft(template: ChecklistTemplate, actor) -> ChecklistVersion:
+def start_draft(template: ChecklistTemplate, actor: User) -> ChecklistVersion:
     """Editing a published template starts here: a new draft version copied from the newest one."""
     existing = draft_of(template)
     if existing is not None:
@@ -128,14 +129,14 @@ def start_draft(template: ChecklistTemplate, actor) -> ChecklistVersion:
     return version
 
 
-def discard_draft(version: ChecklistVersion, actor) -> None:
+def discard_draft(version: ChecklistVersion, actor: User) -> None:
     _require_draft(version)
     audit.record("checklist.discard", version, actor=actor, before=audit.snapshot(version))
     db.session.delete(version)
     db.session.flush()
 
 
-def set_template_active(template: ChecklistTemplate, active: bool, actor) -> ChecklistTemplate:
+def set_template_active(template: ChecklistTemplate, active: bool, actor: User) -> ChecklistTemplate:
     before = audit.snapshot(template)
     template.active = active
     audit.record("checklist_template." + ("activate" if active else "deactivate"), template, actor=actor,
@@ -144,7 +145,7 @@ def set_template_active(template: ChecklistTemplate, active: bool, actor) -> Che
     return template
 
 
-def import_and_publish_default(data: dict, actor=None) -> ChecklistVersion | None:
+def import_and_publish_default(data: dict, actor: User | None = None) -> ChecklistVersion | None:
     """Seed step: publish a default unless its template already has this exact content."""
     checklist = _validated(data)
     canonical_hash = content_hash(definition.dump(checklist))

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from core.permissions import Role, roles, rule
+from org.models import User
 
 # The kinds each role works with; mystery scenarios stay out of sight of inspectors and outlets.
 KINDS_BY_ROLE = {
@@ -16,17 +17,17 @@ KINDS_BY_ROLE = {
 rule("checklist.manage")(roles(Role.ADMIN))
 
 
-def usable_kinds(user) -> tuple[str, ...]:
+def usable_kinds(user: User) -> tuple[str, ...]:
     return KINDS_BY_ROLE.get(user.role, ())
 
 
 @rule("checklist.list")
-def _may_list(user, obj=None) -> bool:
+def _may_list(user: User, obj=None) -> bool:
     return bool(usable_kinds(user))
 
 
 @rule("checklist.use")
-def _may_use(user, version=None) -> bool:
+def _may_use(user: User, version=None) -> bool:
     if version is None:
         return False
     if version.status != "published" and user.role != Role.ADMIN.value:

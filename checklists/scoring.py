@@ -65,13 +65,14 @@ def _scorer(item: Item, section: str, points: float):
     passed = _result(key, section, points, points, "answered", False)
     failed = _result(key, section, 0.0, points, "answered", True)
     if item.type == "check":
-        outcomes = {"pass": passed, "fail": failed}
-        return lambda v: outcomes.get(v) if isinstance(v, str) else None
+        verdicts = {"pass": passed, "fail": failed}
+        return lambda v: verdicts.get(v) if isinstance(v, str) else None
     if item.type == "scale":
         top, pass_min = item.scale_max, item.pass_min
-        outcomes = {v: _result(key, section, points * v / top, points, "answered",
-                               pass_min is not None and v < pass_min) for v in range(top + 1)}
-        return lambda v: outcomes.get(v) if _is_number(v) else None
+        assert top is not None, "a parsed scale item has its maximum"
+        steps = {v: _result(key, section, points * v / top, points, "answered",
+                            pass_min is not None and v < pass_min) for v in range(top + 1)}
+        return lambda v: steps.get(v) if _is_number(v) else None
     if item.type == "choice":
         options = {o.key: (min(o.points, points), o.fail) for o in item.options}
         if item.multiple:
@@ -105,12 +106,13 @@ class _Compiled(NamedTuple):
 
 
 def _dependency_order(checklist: Checklist) -> list[Item]:
-    conditional = [item for item in checklist.all_items() if item.condition is not None]
-    ordered, placed = [], set()
+    conditional = [(item, item.condition) for item in checklist.all_items() if item.condition is not None]
+    ordered: list[Item] = []
+    placed: set[str] = set()
     while len(ordered) < len(conditional):
-        for item in conditional:
+        for item, condition in conditional:
             if item.key not in placed and all(
-                    k in placed or checklist.item(k).condition is None for k in item.condition.keys):
+                    k in placed or checklist.items_by_key[k].condition is None for k in condition.keys):
                 ordered.append(item)
                 placed.add(item.key)
     return ordered

@@ -33,7 +33,7 @@ def published_checklist(version_id: int) -> tuple[definition.Checklist, str]:
         raise LookupError(f"checklist version {version_id} is not published")
     parsed = _published_cache.get((version_id, row.content_hash))
     if parsed is None:
-        parsed = checklist_of(db.session.get(ChecklistVersion, version_id))
+        parsed = checklist_of(db.session.get_one(ChecklistVersion, version_id))
     return parsed, row.content_hash
 
 

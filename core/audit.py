@@ -6,7 +6,7 @@ import json
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
-from typing import Any
+from typing import Any, overload
 
 from flask import has_request_context, request
 from sqlalchemy import JSON, String, event, insert, inspect
@@ -72,6 +72,14 @@ def snapshot(obj) -> dict:
         value = getattr(obj, column.key)
         data[column.key] = "<secret>" if column.key in SECRET_FIELDS else _jsonable(value)
     return data
+
+
+@overload
+def content_hash(data: dict) -> str: ...
+
+
+@overload
+def content_hash(data: None) -> None: ...
 
 
 def content_hash(data: dict | None) -> str | None:

@@ -14,6 +14,7 @@ from flask_login import current_user
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from core.errors import OperationError
+from core.extensions import login_manager
 from core.unit_of_work import end_read_transaction
 
 # Multipart framing around a file: boundaries, headers and the CSRF field.
@@ -54,7 +55,7 @@ def guard_body():
     if not getattr(view, "public_body", False) and not current_user.is_authenticated:
         if request.path.startswith("/api/"):
             raise LoginFirst(_("Log in first: send a valid bearer token."))
-        return current_app.login_manager.unauthorized()
+        return login_manager.unauthorized()
     limit = _limit_of(view)
     request.max_content_length = limit  # also holds for a chunked body, which names no length
     if request.content_length and request.content_length > limit:

@@ -8,10 +8,12 @@ import sqlite3
 import threading
 import time
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING, ClassVar, cast
 
 from flask_sqlalchemy import SQLAlchemy
-from sqlalchemy import DateTime, MetaData, event
-from sqlalchemy.engine import Engine
+from flask_sqlalchemy.model import Model as FlaskSQLAlchemyModel
+from sqlalchemy import DateTime, MetaData, Table, event
+from sqlalchemy.engine import CursorResult, Engine, Result
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, registry
 from sqlalchemy.types import TypeDecorator
 
@@ -54,10 +56,25 @@ class Base(DeclarativeBase):
         metadata=MetaData(naming_convention=NAMING_CONVENTION),
         type_annotation_map={datetime: UTCDateTime()},
     )
+    if TYPE_CHECKING:
+        # Every model names its __tablename__, so each is mapped to a Table (never a join or a select).
+        __table__: ClassVar[Table]
 
 
 db = SQLAlchemy(model_class=Base)
-Model = db.Model
+if TYPE_CHECKING:
+    # db.Model is a class built at run time from Flask-SQLAlchemy's mixins and the declarative base,
+    # which a type checker cannot follow; this is the same class as the checker can see it.
+    class Model(FlaskSQLAlchemyModel, Base):
+        pass
+else:
+    Model = db.Model
+
+
+def rowcount(result: Result) -> int:
+    """The rows an UPDATE or DELETE matched. Session.execute() is typed as returning a Result, since the
+    session cannot promise more for every statement; for these it returns a CursorResult, which counts."""
+    return cast(CursorResult, result).rowcount
 
 
 class TimestampMixin:
@@ -95,7 +112,7 @@ class QueuedConnection(sqlite3.Connection):
                 time.sleep(0.0002)
 
     def release_writer(self) -> None:
-        if self.holding:
+        if self.holding and self.writer_lock is not None:
             self.holding = False
             fcntl.flock(self.writer_lock, fcntl.LOCK_UN)
             _PROCESS_WRITER.release()

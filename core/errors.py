@@ -4,7 +4,7 @@ from __future__ import annotations
 import logging
 import sqlite3
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, Response, jsonify, render_template, request
 from flask_babel import gettext as _
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError
@@ -45,6 +45,7 @@ def _payload(status: int, name: str, message: str, errors=None) -> dict:
 
 
 def _respond(status: int, name: str, message: str, errors=None, headers=None):
+    response: Response | str
     if wants_json():
         response = jsonify(_payload(status, name, message, errors))
     else:

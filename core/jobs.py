@@ -58,7 +58,8 @@ def enqueue(name: str, **payload) -> None:
     """Run a job once the current unit of work has committed (the job reads what it stored)."""
     if name not in _handlers:
         raise KeyError(f"no job called {name}")
-    app = current_app._get_current_object()
+    # Flask types current_app as the app itself; it is a proxy, and the job needs what it stands for.
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
     unit_of_work.after_commit(functools.partial(_enqueue_now, app, name, payload))
 
 

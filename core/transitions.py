@@ -8,6 +8,7 @@ from __future__ import annotations
 from sqlalchemy import inspect, update
 from sqlalchemy.orm.attributes import set_committed_value
 
+from core.db import rowcount
 from core.errors import Conflict
 from core.extensions import db
 
@@ -21,7 +22,7 @@ def move(obj, expected: str | tuple[str, ...], conflict: str, *, column: str = "
     allowed = (expected,) if isinstance(expected, str) else tuple(expected)
     statement = update(model).where(model.id == obj.id, getattr(model, column).in_(allowed), *guard).values(**values) \
         .execution_options(synchronize_session=False)
-    if db.session.execute(statement).rowcount != 1:
+    if rowcount(db.session.execute(statement)) != 1:
         raise Conflict(conflict)
     for name, value in values.items():
         set_committed_value(obj, name, value)

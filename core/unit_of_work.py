@@ -97,7 +97,7 @@ def apart() -> Iterator[None]:
     loaded are not to be used in it: pass ids and plain values."""
     if has_written() and db.engine.dialect.name == "sqlite":
         raise RuntimeError("a transaction apart cannot begin after this unit of work wrote (SQLite's one write lock)")
-    app = current_app._get_current_object()
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
     with app.app_context():
         try:
             yield

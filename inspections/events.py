@@ -6,6 +6,8 @@ from datetime import datetime
 
 from blinker import Namespace
 
+from org.models import User
+
 
 @dataclass(frozen=True)
 class Failure:
@@ -28,7 +30,7 @@ _signals = Namespace()
 failures_published = _signals.signal("failures-published")
 
 
-def publish_failures(inspection, failures: list[Failure], moment: datetime, actor) -> list[dict]:
+def publish_failures(inspection, failures: list[Failure], moment: datetime, actor: User) -> list[dict]:
     made: list[dict] = []
     if failures:
         for _receiver, result in failures_published.send(inspection, failures=failures, moment=moment, actor=actor):

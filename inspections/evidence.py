@@ -11,7 +11,7 @@ import threading
 import warnings
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone, tzinfo
 
 import pillow_heif
 from flask_babel import gettext as _
@@ -68,7 +68,8 @@ def sha256_hex(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def _open(data: bytes, max_pixels: int) -> Image.Image:
+def _open(data: bytes, max_pixels: int) -> tuple[Image.Image, str]:
+    """The image, of one of the allowed formats, and that format."""
     try:
         with warnings.catch_warnings():
             # Pillow reports damaged metadata (e.g. corrupt EXIF) as a UserWarning while opening; such
@@ -82,17 +83,18 @@ def _open(data: bytes, max_pixels: int) -> Image.Image:
         raise EvidenceError("Not an allowed image: send a JPEG, PNG, WebP or HEIC photo.", status=415) from None
     except (OSError, ValueError, SyntaxError) as error:
         raise EvidenceError(f"The image is damaged and cannot be read ({error}).", status=422) from None
-    if image.format not in ALLOWED_FORMATS:
-        raise EvidenceError(f"{image.format} images are not accepted: send a JPEG, PNG, WebP or HEIC photo.",
+    image_format = image.format
+    if image_format not in ALLOWED_FORMATS:
+        raise EvidenceError(f"{image_format} images are not accepted: send a JPEG, PNG, WebP or HEIC photo.",
                             status=415)
     width, height = image.size
     if width < 1 or height < 1 or width * height > max_pixels:
         raise EvidenceError(f"The image has too many pixels ({width}×{height}; limit {max_pixels:,}).",
                             status=413)
-    return image
+    return image, image_format
 
 
-def _exif_facts(image: Image.Image, local_tz: timezone) -> tuple[int, datetime | None, float | None, float | None]:
+def _exif_facts(image: Image.Image, local_tz: tzinfo) -> tuple[int, datetime | None, float | None, float | None]:
     """Orientation, capture time and GPS; damaged EXIF yields nothing rather than an error."""
     if image.format == "PNG" and "exif" not in image.info:
         # Pillow would decode every pixel to look for an EXIF chunk after them: outside the decoding
@@ -250,19 +252,19 @@ def hash_distance(first: str, second: str) -> int:
 
 
 def inspect(data: bytes, *, max_bytes: int = MAX_BYTES, max_pixels: int = MAX_PIXELS,
-            local_tz: timezone = timezone(timedelta(hours=8)), decode_budget: int = DECODE_BUDGET) -> PhotoFacts:
+            local_tz: tzinfo = timezone(timedelta(hours=8)), decode_budget: int = DECODE_BUDGET) -> PhotoFacts:
     """Check an upload without decoding its pixels: an allowed format by content, within the byte
     and pixel caps and the memory decoding it would take; read its capture time and place."""
     if not data:
         raise EvidenceError("The photo is empty (0 bytes).", status=422)
     if len(data) > max_bytes:
         raise EvidenceError(f"The photo is larger than {max_bytes // (1024 * 1024)} MB.", status=413)
-    image = _open(data, max_pixels)
+    image, image_format = _open(data, max_pixels)
     orientation, captured_at, latitude, longitude = _exif_facts(image, local_tz)
     width, height = image.size if orientation < 5 else image.size[::-1]
     if _decode_bytes(_plan_decoding(image)) > decode_budget:  # (planning changes a JPEG's size)
         raise EvidenceError(_too_large_to_decode(decode_budget), status=413)
-    return PhotoFacts(sha256=sha256_hex(data), format=image.format, mime_type=ALLOWED_FORMATS[image.format],
+    return PhotoFacts(sha256=sha256_hex(data), format=image_format, mime_type=ALLOWED_FORMATS[image_format],
                       width=width, height=height, captured_at=captured_at, latitude=latitude, longitude=longitude)
 
 
@@ -273,7 +275,7 @@ def quick_to_derive(facts: PhotoFacts, inline_pixels: int) -> bool:
 
 def derive(data: bytes, *, max_pixels: int = MAX_PIXELS, decode_budget: int = DECODE_BUDGET) -> Derivatives:
     """The display copy and thumbnail (upright, no metadata) and the picture's difference hash."""
-    image = _open(data, max_pixels)
+    image, _format = _open(data, max_pixels)
     orientation = _exif_facts(image, UTC)[0]
     with decoding.reserve(_decode_bytes(_plan_decoding(image)), decode_budget):
         decoded = _decoded(image)

@@ -14,18 +14,19 @@ from core.storage import storage
 from inspections.models import Photo
 from inspections.operations import load
 from inspections.photostore import ensure_derivatives
+from org.models import User
 
 VARIANTS = {"display": "display_key", "thumb": "thumb_key", "original": "original_key"}
 
 
-def photo_response(uuid: str, photo_uuid: str, variant: str, user):
+def photo_response(uuid: str, photo_uuid: str, variant: str, user: User):
     inspection = load(uuid, user)
     photo = db.session.execute(select(Photo).where(Photo.uuid == photo_uuid.lower(),
                                                    Photo.inspection_id == inspection.id)).scalar()
     return send_photo(photo, variant, user)
 
 
-def send_photo(photo: Photo | None, variant: str, user):
+def send_photo(photo: Photo | None, variant: str, user: User):
     """The caller has checked that the user may see this photo; the original file (with the camera's
     EXIF: its owner's name, make, model, GPS) only goes to those who review evidence."""
     if photo is None or variant not in VARIANTS:

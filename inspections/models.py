@@ -2,11 +2,16 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.db import Model, TimestampMixin, utcnow
+
+if TYPE_CHECKING:
+    from checklists.models import ChecklistTemplate, ChecklistVersion
+    from org.models import Outlet, Staff, User, Vendor
 
 DRAFT, SUBMITTED, REVIEWED, PUBLISHED, REJECTED = "draft", "submitted", "reviewed", "published", "rejected"
 INSPECTION_STATES = (DRAFT, SUBMITTED, REVIEWED, PUBLISHED, REJECTED)
@@ -32,9 +37,9 @@ class Plan(TimestampMixin, Model):
     vendor_id: Mapped[int | None] = mapped_column(ForeignKey("vendor.id"))
     active: Mapped[bool] = mapped_column(default=True)
 
-    template = relationship("ChecklistTemplate")
-    assignee = relationship("User")
-    vendor = relationship("Vendor")
+    template: Mapped[ChecklistTemplate] = relationship()
+    assignee: Mapped[User | None] = relationship()
+    vendor: Mapped[Vendor | None] = relationship()
 
     __table_args__ = (
         CheckConstraint("cadence IN ('monthly', 'cycle', 'quarterly')", name="cadence"),
@@ -61,10 +66,10 @@ class Assignment(TimestampMixin, Model):
     status: Mapped[str] = mapped_column(String(10), default=OPEN)
     instructions: Mapped[str] = mapped_column(Text, default="")
 
-    outlet = relationship("Outlet")
-    staff = relationship("Staff")
-    assignee = relationship("User", foreign_keys=[assignee_id])
-    template = relationship("ChecklistTemplate")
+    outlet: Mapped[Outlet] = relationship()
+    staff: Mapped[Staff | None] = relationship()
+    assignee: Mapped[User | None] = relationship(foreign_keys=[assignee_id])
+    template: Mapped[ChecklistTemplate] = relationship()
 
     __table_args__ = (
         UniqueConstraint("plan_id", "outlet_id", "staff_id", "period", "sequence"),
@@ -102,11 +107,11 @@ class Inspection(TimestampMixin, Model):
     # read writes only if nothing changed since.
     revision: Mapped[int] = mapped_column(default=0, server_default="0")
 
-    checklist_version = relationship("ChecklistVersion")
-    outlet = relationship("Outlet")
-    inspector = relationship("User")
-    staff = relationship("Staff")
-    assignment = relationship("Assignment")
+    checklist_version: Mapped[ChecklistVersion] = relationship()
+    outlet: Mapped[Outlet] = relationship()
+    inspector: Mapped[User] = relationship()
+    staff: Mapped[Staff | None] = relationship()
+    assignment: Mapped[Assignment | None] = relationship()
     answers: Mapped[list[Answer]] = relationship(back_populates="inspection", order_by="Answer.id",
                                                  cascade="all, delete-orphan")
     photos: Mapped[list[Photo]] = relationship(back_populates="inspection", order_by="Photo.id")
@@ -137,7 +142,7 @@ class Answer(Model):
     state: Mapped[str | None] = mapped_column(String(12))
 
     inspection: Mapped[Inspection] = relationship(back_populates="answers")
-    staff = relationship("Staff")
+    staff: Mapped[Staff | None] = relationship()
 
     __table_args__ = (UniqueConstraint("inspection_id", "item_key"),)
 

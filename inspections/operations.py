@@ -11,7 +11,7 @@ from checklists.models import ChecklistVersion
 from checklists.store import checklist_of
 from core import audit
 from core.audit import content_hash
-from core.db import utcnow
+from core.db import rowcount, utcnow
 from core.errors import Conflict, NotFound, OperationError
 from core.extensions import db
 from core.identifiers import path_uuid
@@ -20,7 +20,7 @@ from inspections import evidence, photostore
 from inspections.kinds import kind_of
 from inspections.models import DRAFT, Answer, Assignment, Inspection, Photo
 from inspections.validation import answer_errors
-from org.models import Outlet, Staff
+from org.models import Outlet, Staff, User
 
 ANSWER_FIELDS = ("value", "note", "staff_id", "staff_description", "photo_ids")
 
@@ -36,7 +36,7 @@ BY_UUID = select(Inspection).where(Inspection.uuid == bindparam("uuid"))
 BY_UUID_FOR_UPDATE = BY_UUID.with_for_update(of=Inspection)
 
 
-def load(uuid: str, actor, *, for_update: bool = False, with_answers: bool = False) -> Inspection:
+def load(uuid: str, actor: User, *, for_update: bool = False, with_answers: bool = False) -> Inspection:
     query = BY_UUID_FOR_UPDATE if for_update else BY_UUID
     if with_answers:
         query = query.options(selectinload(Inspection.answers), selectinload(Inspection.photos))
@@ -53,7 +53,7 @@ def _staff_ids(outlet_id: int) -> set[int]:
     return set(db.session.execute(select(Staff.id).where(Staff.outlet_id == outlet_id)).scalars())
 
 
-def _check_new(data: dict, actor) -> ChecklistVersion:
+def _check_new(data: dict, actor: User) -> ChecklistVersion:
     version = db.session.get(ChecklistVersion, data["checklist_version_id"])
     if version is None or version.status != "published" or not can(actor, "checklist.use", version):
         raise OperationError("Not a checklist version you may use.",
@@ -131,7 +131,7 @@ def _merge_answers(inspection: Inspection, answers: list[dict]) -> int:
     return changed
 
 
-def _create(uuid: str, data: dict, actor) -> tuple[Inspection, bool]:
+def _create(uuid: str, data: dict, actor: User) -> tuple[Inspection, bool]:
     """The new draft, inserted in a savepoint: (inspection, True), or, when a concurrent request with
     the same client UUID inserted it first, (theirs, False), to be updated like any existing draft."""
     version = _check_new(data, actor)
@@ -149,7 +149,7 @@ def _create(uuid: str, data: dict, actor) -> tuple[Inspection, bool]:
     return inspection, True
 
 
-def save_draft(uuid: str, data: dict, actor, *, retried: bool = False) -> SaveResult:
+def save_draft(uuid: str, data: dict, actor: User, *, retried: bool = False) -> SaveResult:
     uuid = path_uuid(uuid)  # every caller (API, remote desk, mystery) is held to a real UUID before anything is stored
     inspection = db.session.execute(BY_UUID_FOR_UPDATE, {"uuid": uuid}).scalar()
     created = False
@@ -198,7 +198,7 @@ def save_draft(uuid: str, data: dict, actor, *, retried: bool = False) -> SaveRe
     return SaveResult(inspection, created)
 
 
-def add_photo(uuid: str, photo_uuid: str, data: bytes, declared_sha256: str | None, actor) -> tuple[Photo, bool]:
+def add_photo(uuid: str, photo_uuid: str, data: bytes, declared_sha256: str | None, actor: User) -> tuple[Photo, bool]:
     """Store one photo exactly once: (photo, created)."""
     inspection = load(uuid, actor)
     authorize("inspection.edit", inspection, conceal=True, user=actor)
@@ -217,9 +217,9 @@ def add_photo(uuid: str, photo_uuid: str, data: bytes, declared_sha256: str | No
 
     def still_draft() -> bool:
         # Counting the change also proves the draft is still open: a submit may have won the race.
-        return bool(db.session.execute(
+        return bool(rowcount(db.session.execute(
             update(Inspection).where(Inspection.id == inspection_id, Inspection.status == DRAFT)
-            .values(revision=Inspection.revision + 1).execution_options(synchronize_session=False)).rowcount)
+            .values(revision=Inspection.revision + 1).execution_options(synchronize_session=False))))
 
     return photostore.record_once(data, photo_uuid, prefix=f"photos/{inspection.uuid[:2]}",
                                   owner={"inspection_id": inspection_id}, belongs=belongs,

@@ -16,12 +16,14 @@ from sqlalchemy.exc import IntegrityError
 
 from core import audit, jobs, unit_of_work
 from core.clock import local_zone
+from core.db import rowcount
 from core.errors import Conflict
 from core.extensions import db
 from core.storage import new_key, storage
 from core.unit_of_work import end_read_transaction
 from inspections import evidence
 from inspections.models import Photo
+from org.models import User
 
 DERIVE_JOB = "photo.derivatives"
 
@@ -110,10 +112,10 @@ def make_derivatives(photo_id: int) -> None:
     written: list[str] = []
     unit_of_work.on_rollback(functools.partial(discard, written))
     display_key, thumb_key, dhash = _put_derivatives(original_key.rsplit("/", 2)[0], derived, written)
-    made = db.session.execute(
+    made = rowcount(db.session.execute(
         update(Photo).where(Photo.id == photo_id, Photo.display_key.is_(None))
         .values(display_key=display_key, thumb_key=thumb_key, dhash=dhash)
-        .execution_options(synchronize_session=False)).rowcount
+        .execution_options(synchronize_session=False)))
     if not made:  # someone else made them at the same time; theirs are kept
         discard(written)
 
@@ -148,7 +150,7 @@ def previous_upload(photo_uuid: str, digest: str, belongs: Callable[[Photo], boo
 
 
 def record_once(data: bytes, photo_uuid: str, *, prefix: str, owner: dict, belongs: Callable[[Photo], bool],
-                audit_action: str, audit_details: dict, actor, still_open: Callable[[], bool] = lambda: True,
+                audit_action: str, audit_details: dict, actor: User, still_open: Callable[[], bool] = lambda: True,
                 closed: str = "") -> tuple[Photo, bool]:
     """Check and store an upload's files, then record it exactly once: (photo, created). The caller has
     checked that it may; the transaction ends first, so that no lock is held while the picture is

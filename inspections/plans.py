@@ -47,7 +47,7 @@ def _refusals(settings: PlanSettings, template: ChecklistTemplate | None) -> dic
     return errors
 
 
-def save_plan(plan: Plan | None, settings: PlanSettings, actor) -> Plan:
+def save_plan(plan: Plan | None, settings: PlanSettings, actor: User) -> Plan:
     template = db.session.get(ChecklistTemplate, settings.template_id)
     errors = _refusals(settings, template)
     if errors:

@@ -11,6 +11,7 @@ from checklists.policies import usable_kinds
 from core.permissions import Role, roles, rule
 from inspections.kinds import bank_kinds, kind_of, open_kinds, vendor_kinds
 from inspections.models import DRAFT, PUBLISHED, Assignment, Inspection
+from org.models import User
 
 ADMIN, VIEWER = Role.ADMIN.value, Role.VIEWER.value
 INSPECTOR, MONITOR = Role.INSPECTOR.value, Role.REMOTE_MONITOR.value
@@ -29,7 +30,7 @@ rule("inspection.start_unassigned")(roles(Role.ADMIN, Role.INSPECTOR, Role.REMOT
 rule("staff.name")(roles(Role.ADMIN, Role.INSPECTOR, Role.REMOTE_MONITOR, Role.VIEWER, Role.OUTLET_MANAGER))
 
 
-def _secret_visible(user, inspection: Inspection) -> bool:
+def _secret_visible(user: User, inspection: Inspection) -> bool:
     if user.role == ADMIN:
         return True
     if user.role == SHOPPER:
@@ -38,7 +39,7 @@ def _secret_visible(user, inspection: Inspection) -> bool:
 
 
 @rule("inspection.view")
-def _may_view(user, inspection: Inspection | None = None) -> bool:
+def _may_view(user: User, inspection: Inspection | None = None) -> bool:
     if inspection is None:
         return False
     if kind_of(inspection.kind).secret_until_published and not _secret_visible(user, inspection):
@@ -55,7 +56,7 @@ def _may_view(user, inspection: Inspection | None = None) -> bool:
 
 
 @rule("photo.original")
-def _may_see_original(user, photo=None) -> bool:
+def _may_see_original(user: User, photo=None) -> bool:
     """The camera's own file, EXIF and all, goes to the roles that review evidence of that kind and to
     whoever uploaded it; everyone else gets the derived copies, which carry no metadata."""
     if photo is None:
@@ -71,7 +72,7 @@ def _may_see_original(user, photo=None) -> bool:
 
 
 @rule("identity.mystery")
-def _may_know_the_shopper(user, inspection: Inspection | None = None) -> bool:
+def _may_know_the_shopper(user: User, inspection: Inspection | None = None) -> bool:
     """Who made a mystery visit, for which assignment, and when to the minute: the bank's admin and
     the shopper alone. Anyone else (the outlet above all) would recognise the shopper next time."""
     if inspection is None or not kind_of(inspection.kind).secret_until_published:
@@ -80,19 +81,19 @@ def _may_know_the_shopper(user, inspection: Inspection | None = None) -> bool:
 
 
 @rule("inspection.edit")
-def _may_edit(user, inspection: Inspection | None = None) -> bool:
+def _may_edit(user: User, inspection: Inspection | None = None) -> bool:
     if inspection is None:
         return False
     return inspection.inspector_id == user.id or user.role == ADMIN
 
 
 @rule("inspection.start")
-def _may_start(user, kind: str | None = None) -> bool:
+def _may_start(user: User, kind: str | None = None) -> bool:
     return kind in usable_kinds(user) and user.role in (ADMIN, INSPECTOR, MONITOR, SHOPPER)
 
 
 @rule("assignment.fill")
-def _may_fill(user, assignment: Assignment | None = None) -> bool:
+def _may_fill(user: User, assignment: Assignment | None = None) -> bool:
     if assignment is None:
         return False
     if user.role == ADMIN:
@@ -103,7 +104,7 @@ def _may_fill(user, assignment: Assignment | None = None) -> bool:
     return assignment.assignee_id in (None, user.id) and assignment.kind in usable_kinds(user)
 
 
-def visible_inspections(user, query: Select) -> Select:
+def visible_inspections(user: User, query: Select) -> Select:
     """The list filter matching inspection.view, as SQL."""
     if user.role == ADMIN:
         return query
@@ -119,7 +120,7 @@ def visible_inspections(user, query: Select) -> Select:
     return query.where(false())
 
 
-def visible_assignments(user, query: Select) -> Select:
+def visible_assignments(user: User, query: Select) -> Select:
     if user.role == ADMIN:
         return query
     if user.role == SHOPPER:

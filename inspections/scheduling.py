@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from core import audit
 from core.extensions import db
 from inspections.models import CANCELLED, DONE, OPEN, Assignment, Inspection, Plan
-from org.models import Outlet, Staff
+from org.models import Outlet, Staff, User
 
 
 @dataclass(frozen=True)
@@ -75,7 +75,7 @@ def _targets(plan: Plan) -> list[tuple[int, int | None]]:
     return [(outlet_id, None) for outlet_id in db.session.execute(outlets.order_by(Outlet.code)).scalars()]
 
 
-def generate(plan: Plan, day: date, actor=None) -> int:
+def generate(plan: Plan, day: date, actor: User | None = None) -> int:
     """Create the assignments of the period containing `day` that do not exist yet."""
     # Claim the plan's row first: a concurrent generation of the same plan waits here and then sees
     # what this one made (the unique key cannot tell: outlet visits have no staff, and NULLs differ).
@@ -101,7 +101,7 @@ def generate(plan: Plan, day: date, actor=None) -> int:
     return created
 
 
-def generate_all(day: date, actor=None) -> dict[str, int]:
+def generate_all(day: date, actor: User | None = None) -> dict[str, int]:
     """Every active plan's missing assignments, created once even when the daily job and an admin's
     button run at the same moment: the one whose rows collide starts again and finds them there."""
     try:
@@ -111,7 +111,7 @@ def generate_all(day: date, actor=None) -> dict[str, int]:
         return _generate_active(day, actor)
 
 
-def _generate_active(day: date, actor) -> dict[str, int]:
+def _generate_active(day: date, actor: User | None) -> dict[str, int]:
     plans = db.session.execute(select(Plan).where(Plan.active.is_(True)).order_by(Plan.id)).scalars().all()
     result = {plan.name: generate(plan, day, actor) for plan in plans}
     db.session.flush()

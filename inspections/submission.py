@@ -14,7 +14,7 @@ from checklists.definition import Checklist
 from checklists.store import published_checklist
 from core import audit, unit_of_work
 from core.audit import content_hash
-from core.db import utcnow
+from core.db import rowcount, utcnow
 from core.errors import Conflict, OperationError
 from core.extensions import db
 from core.permissions import authorize
@@ -25,6 +25,7 @@ from inspections.kinds import kind_of
 from inspections.models import DONE, DRAFT, Answer, Assignment, Inspection, Photo, SectionScore
 from inspections.operations import load
 from inspections.photostore import ensure_derivatives
+from org.models import User
 
 # The statements of the submit are built once: building a statement costs several times what
 # executing it does, and a submit runs about a dozen of them.
@@ -50,7 +51,8 @@ CLOSE_ASSIGNMENT = update(Assignment.__table__).where(Assignment.__table__.c.id 
     .values(status=DONE)
 
 
-def _completeness_errors(checklist: Checklist, inspection: Inspection, rows, answers: dict, result) -> dict:
+def _completeness_errors(checklist: Checklist, inspection: Inspection, rows: list[HeldAnswer], answers: dict,
+                        result: scoring.ScoreResult) -> dict:
     held = {answer.item_key: answer for answer in rows}
     errors: dict[str, list[str]] = {}
     for item in checklist.all_items():
@@ -70,7 +72,7 @@ def _completeness_errors(checklist: Checklist, inspection: Inspection, rows, ans
         if result.items[item.key].failed:
             if item.photo_on_fail and photos < 1:
                 errors.setdefault(item.key, []).append("a failing answer needs a photo")
-            if item.attribute_to_staff and not (answer.staff_id or answer.staff_description
+            if item.attribute_to_staff and not (answer and (answer.staff_id or answer.staff_description)
                                                 or inspection.staff_id):
                 errors.setdefault(item.key, []).append("name the staff member (or describe them)")
     return errors
@@ -91,7 +93,7 @@ def failures(inspection: Inspection, answers, checklist: Checklist, failed_keys)
     held = {answer.item_key: answer for answer in answers}
     found = []
     for key in failed_keys:
-        item, answer = checklist.item(key), held[key]
+        item, answer = checklist.items_by_key[key], held[key]
         found.append(Failure(
             item_key=key, section_key=sections[key], severity=item.severity, title=item.label.zh[:300],
             requirement=item.guidance.zh if item.guidance and item.guidance.zh else item.label.zh,
@@ -213,7 +215,7 @@ class DerivativesPending(Conflict):
         self.photo_uuids = photo_uuids
 
 
-def submit(uuid: str, actor) -> dict:
+def submit(uuid: str, actor: User) -> dict | None:
     try:
         return _submit(uuid, actor)
     except DerivativesPending as pending:
@@ -230,7 +232,7 @@ def submit(uuid: str, actor) -> dict:
 RETRIES = 5
 
 
-def _submit(uuid: str, actor) -> dict:
+def _submit(uuid: str, actor: User) -> dict | None:
     # The draft is read, scored and checked before anything is written; the write lock (SQLite has
     # one per database) is then held only for the writes, so submits from many phones queue for a
     # millisecond or two each instead of for the whole request.
@@ -277,21 +279,22 @@ def _score_answers(rows: list[dict]) -> None:
 @functools.cache
 def _driver_sql(dialect) -> tuple[str, tuple | None]:
     compiled = SCORE_ANSWER.compile(dialect=dialect)
-    return str(compiled), tuple(compiled.positiontup) if compiled.positional else None
+    return str(compiled), tuple(compiled.positiontup or ()) if compiled.positional else None
 
 
-def _write(inspection: Inspection, frozen: Frozen, actor) -> bool:
+def _write(inspection: Inspection, frozen: Frozen, actor: User) -> bool:
     """Write what was frozen, unless the draft changed since it was read: then write nothing."""
     values = frozen.values
     guarded = db.session.execute(FREEZE_IF_UNCHANGED,
                                  {"inspection": frozen.inspection_id, "seen_revision": frozen.revision, **values})
-    if guarded.rowcount != 1:
+    if rowcount(guarded) != 1:
         return False
     # The loaded object now says what the row says, without being marked for another write.
     for name, value in values.items():
         set_committed_value(inspection, name, value)
-    if frozen.flags is not None:
-        kind_of(inspection.kind).keep_submit_checks(inspection, frozen.flags)
+    keep_checks = kind_of(inspection.kind).keep_submit_checks
+    if frozen.flags is not None and keep_checks is not None:
+        keep_checks(inspection, frozen.flags)
     _score_answers(frozen.answer_scores)
     db.session.execute(INSERT_SECTION_SCORES, frozen.section_rows)
     if frozen.assignment_id:

@@ -3,11 +3,15 @@ confirmations that a visit's findings about a person may put them on the black l
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.db import Model, utcnow
+
+if TYPE_CHECKING:
+    from org.models import User
 
 
 class MysteryVisit(Model):
@@ -37,7 +41,7 @@ class MysteryReview(Model):
     flags_seen: Mapped[list] = mapped_column(JSON, default=list)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
-    reviewer = relationship("User")
+    reviewer: Mapped[User] = relationship()
 
     __table_args__ = (CheckConstraint("decision IN ('accept', 'revise', 'reject', 'publish')", name="decision"),)
 

@@ -33,7 +33,7 @@ from mystery.visits import stored_visit, visit_of
 from org.models import Staff, User
 
 
-def _report(uuid: str, actor) -> Inspection:
+def _report(uuid: str, actor: User) -> Inspection:
     inspection = db.session.execute(select(Inspection).where(Inspection.uuid == uuid.lower(),
                                                              Inspection.kind == "mystery").with_for_update()).scalar()
     if inspection is None:
@@ -42,7 +42,7 @@ def _report(uuid: str, actor) -> Inspection:
     return inspection
 
 
-def assign_shopper(assignment_id: int, shopper_id: int | None, actor) -> Assignment:
+def assign_shopper(assignment_id: int, shopper_id: int | None, actor: User) -> Assignment:
     assignment = db.session.get(Assignment, assignment_id)
     # Another vendor's visit is answered exactly like a missing one: its existence is secret.
     if assignment is None or assignment.kind != "mystery" or not can(actor, "mystery.coordinate", assignment):
@@ -64,14 +64,14 @@ def assign_shopper(assignment_id: int, shopper_id: int | None, actor) -> Assignm
     return assignment
 
 
-def _record_review(inspection: Inspection, decision: str, reason: str, actor) -> MysteryReview:
+def _record_review(inspection: Inspection, decision: str, reason: str, actor: User) -> MysteryReview:
     review = MysteryReview(inspection_id=inspection.id, reviewer_id=actor.id, decision=decision, reason=reason,
                            flags_seen=list(visit_of(inspection).flags or []))
     db.session.add(review)
     return review
 
 
-def review(uuid: str, decision: str, reason: str, actor) -> Inspection:
+def review(uuid: str, decision: str, reason: str, actor: User) -> Inspection:
     inspection = _report(uuid, actor)
     if inspection.status != SUBMITTED:
         raise Conflict(f"Only a submitted report can be reviewed; this one is {inspection.status}.")
@@ -106,7 +106,7 @@ def review(uuid: str, decision: str, reason: str, actor) -> Inspection:
     return inspection
 
 
-def attribute(uuid: str, staff_by_item: dict[str, int | None], actor) -> Inspection:
+def attribute(uuid: str, staff_by_item: dict[str, int | None], actor: User) -> Inspection:
     """Map the people the shopper described ("the teller at window 2") to real staff."""
     inspection = _report(uuid, actor)
     if inspection.status != REVIEWED:
@@ -133,7 +133,7 @@ def attribute(uuid: str, staff_by_item: dict[str, int | None], actor) -> Inspect
     return inspection
 
 
-def publish(uuid: str, blacklist_confirmed: bool, actor) -> Inspection:
+def publish(uuid: str, blacklist_confirmed: bool, actor: User) -> Inspection:
     """The outlet sees the visit from now on: findings are created and the notice is issued."""
     inspection = _report(uuid, actor)
     if inspection.status != REVIEWED:

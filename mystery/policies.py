@@ -14,7 +14,7 @@ rule("mystery.performance")(roles(Role.ADMIN))
 
 
 @rule("mystery.coordinate")
-def _may_coordinate(user, assignment: Assignment | None = None) -> bool:
+def _may_coordinate(user: User, assignment: Assignment | None = None) -> bool:
     if user.role == ADMIN:
         return True
     if user.role != SHOPPER or not user.is_coordinator:
@@ -22,7 +22,7 @@ def _may_coordinate(user, assignment: Assignment | None = None) -> bool:
     return assignment is None or assignment.vendor_id == user.vendor_id
 
 
-def visible_shoppers(user) -> Select:
+def visible_shoppers(user: User) -> Select:
     """Active shoppers a visit may be handed to: any for the admin, a vendor's own for its coordinator."""
     query = select(User).where(User.role == SHOPPER, User.active.is_(True))
     if user.role == ADMIN:

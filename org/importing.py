@@ -12,7 +12,7 @@ from sqlalchemy import select
 from core import audit
 from core.errors import OperationError
 from core.extensions import db
-from org.models import POSITIONS, Branch, Counter, Outlet, Staff
+from org.models import POSITIONS, Branch, Counter, Outlet, Staff, User
 from org.schemas import OutletSchema, StaffSchema
 
 MAX_IMPORT_ROWS = 5000
@@ -95,7 +95,7 @@ def _fail(errors: dict) -> None:
     raise OperationError(f"{count} row(s) have errors; nothing was imported.", errors)
 
 
-def _save(objects: list, created: int, kind: str, filename: str, actor) -> dict:
+def _save(objects: list, created: int, kind: str, filename: str, actor: User) -> dict:
     for obj in objects:
         db.session.add(obj)
     result = {"created": created, "updated": len(objects) - created}
@@ -104,7 +104,7 @@ def _save(objects: list, created: int, kind: str, filename: str, actor) -> dict:
     return result
 
 
-def import_outlets(filename: str, content: bytes, actor) -> dict:
+def import_outlets(filename: str, content: bytes, actor: User) -> dict:
     header, rows = read_rows(filename, content)
     branches = {b.code.lower(): b for b in db.session.execute(select(Branch)).scalars()}
     existing = {o.code.lower(): o for o in db.session.execute(select(Outlet)).scalars()}
@@ -151,7 +151,7 @@ def _position(value) -> str:
     return POSITION_ALIASES.get(text, text.lower())
 
 
-def import_staff(filename: str, content: bytes, actor) -> dict:
+def import_staff(filename: str, content: bytes, actor: User) -> dict:
     header, rows = read_rows(filename, content)
     outlets = {o.code.lower(): o for o in db.session.execute(select(Outlet)).scalars()}
     counters = {(c.outlet_id, c.number): c for c in db.session.execute(select(Counter)).scalars()}

@@ -72,7 +72,7 @@ def _flush_or_conflict() -> None:
         raise Conflict("The change clashes with existing data (a duplicate or a broken reference).") from error
 
 
-def create(model, data: dict, actor):
+def create(model, data: dict, actor: User):
     _check_unique(model, data)
     _check_references(model, data)
     obj = model(**data)
@@ -82,7 +82,7 @@ def create(model, data: dict, actor):
     return obj
 
 
-def update(obj, data: dict, actor):
+def update(obj, data: dict, actor: User):
     model = type(obj)
     _check_unique(model, data, current=obj)
     _check_references(model, data, current=obj)
@@ -94,7 +94,7 @@ def update(obj, data: dict, actor):
     return obj
 
 
-def set_active(obj, active: bool, actor):
+def set_active(obj, active: bool, actor: User):
     before = audit.snapshot(obj)
     obj.active = active
     if isinstance(obj, User) and not active:
@@ -106,7 +106,7 @@ def set_active(obj, active: bool, actor):
     return obj
 
 
-def create_user(data: dict, actor) -> User:
+def create_user(data: dict, actor: User) -> User:
     data = dict(data)
     password = data.pop("password", None)
     if not password:
@@ -116,7 +116,7 @@ def create_user(data: dict, actor) -> User:
     return create(User, _scoped_user_data(data), actor)
 
 
-def update_user(user: User, data: dict, actor) -> User:
+def update_user(user: User, data: dict, actor: User) -> User:
     data = _scoped_user_data(dict(data), current=user)
     password = data.pop("password", None)
     if password:
@@ -146,7 +146,7 @@ def _scoped_user_data(data: dict, current: User | None = None) -> dict:
     return data
 
 
-def unlock_login(user: User, actor) -> User:
+def unlock_login(user: User, actor: User | None) -> User:
     """An admin lifts the login lock of an account (its untrusted-client and device counts)."""
     cleared = throttle.unlock(user.username)
     audit.record("user.unlock", user, actor=actor, details={"throttle_keys_cleared": cleared})

@@ -4,7 +4,7 @@ from __future__ import annotations
 from sqlalchemy import Select
 
 from core.permissions import Role, roles, rule
-from org.models import Outlet, Staff
+from org.models import Outlet, Staff, User
 
 BANK_WIDE_READERS = {Role.ADMIN.value, Role.VIEWER.value, Role.INSPECTOR.value, Role.REMOTE_MONITOR.value}
 
@@ -17,31 +17,31 @@ rule("vendor.list")(roles(Role.ADMIN, Role.VIEWER))
 
 
 @rule("outlet.list")
-def _may_list_outlets(user, obj=None) -> bool:
+def _may_list_outlets(user: User, obj=None) -> bool:
     return True
 
 
 @rule("outlet.view")
-def _may_view_outlet(user, outlet: Outlet | None = None) -> bool:
+def _may_view_outlet(user: User, outlet: Outlet | None = None) -> bool:
     if user.role == Role.OUTLET_MANAGER.value:
         return outlet is not None and outlet.id == user.outlet_id
     return True
 
 
 @rule("counter.view")
-def _may_view_counter(user, counter=None) -> bool:
+def _may_view_counter(user: User, counter=None) -> bool:
     if user.role == Role.OUTLET_MANAGER.value:
         return counter is not None and counter.outlet_id == user.outlet_id
     return True
 
 
 @rule("staff.list")
-def _may_list_staff(user, obj=None) -> bool:
+def _may_list_staff(user: User, obj=None) -> bool:
     return user.role != Role.MYSTERY_SHOPPER.value
 
 
 @rule("staff.view")
-def _may_view_staff(user, staff: Staff | None = None) -> bool:
+def _may_view_staff(user: User, staff: Staff | None = None) -> bool:
     if user.role in BANK_WIDE_READERS:
         return True
     if user.role == Role.OUTLET_MANAGER.value:
@@ -49,7 +49,7 @@ def _may_view_staff(user, staff: Staff | None = None) -> bool:
     return False
 
 
-def scope_outlets(user, query: Select, outlet_column) -> Select:
+def scope_outlets(user: User, query: Select, outlet_column) -> Select:
     """Restrict a query to the outlets the user may see."""
     if user.role == Role.OUTLET_MANAGER.value:
         return query.where(outlet_column == user.outlet_id)

@@ -12,13 +12,14 @@ from core import audit
 from core.clock import local_zone
 from core.extensions import db
 from inspections.events import Failure
+from org.models import User
 from rectification.models import Finding
 from rectification.notices import issue
 
 INSERT_FINDINGS = insert(Finding.__table__).returning(Finding.__table__.c.id, sort_by_parameter_order=True)
 
 
-def open_findings(inspection, failures: list[Failure], moment, actor) -> list[dict]:
+def open_findings(inspection, failures: list[Failure], moment, actor: User) -> list[dict]:
     """The findings and the notice; for the receipt, what was opened."""
     deadlines = current_app.config["FINDING_DEADLINE_DAYS"]
     local_day = moment.astimezone(local_zone()).date()

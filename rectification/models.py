@@ -3,11 +3,16 @@ verifications."""
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.db import Model, TimestampMixin, utcnow
+
+if TYPE_CHECKING:
+    from inspections.models import Inspection
+    from org.models import Outlet, Staff, User
 
 
 class Finding(TimestampMixin, Model):
@@ -33,9 +38,9 @@ class Finding(TimestampMixin, Model):
     responded_at: Mapped[datetime | None]
     closed_at: Mapped[datetime | None]
 
-    inspection = relationship("Inspection")
-    outlet = relationship("Outlet")
-    staff = relationship("Staff")
+    inspection: Mapped[Inspection] = relationship()
+    outlet: Mapped[Outlet] = relationship()
+    staff: Mapped[Staff | None] = relationship()
 
     __table_args__ = (
         UniqueConstraint("inspection_id", "item_key"),
@@ -58,8 +63,8 @@ class Notice(Model):
     number: Mapped[str] = mapped_column(String(80), unique=True)
     issued_at: Mapped[datetime] = mapped_column(default=utcnow)
 
-    inspection = relationship("Inspection")
-    outlet = relationship("Outlet")
+    inspection: Mapped[Inspection] = relationship()
+    outlet: Mapped[Outlet] = relationship()
     editions: Mapped[list[NoticeEdition]] = relationship(order_by="NoticeEdition.edition")
 
     __table_args__ = (UniqueConstraint("branch_id", "year", "sequence"),)
@@ -95,7 +100,7 @@ class Response(Model):
     photo_ids: Mapped[list] = mapped_column(JSON, default=list)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
-    author = relationship("User")
+    author: Mapped[User] = relationship()
 
 
 class Verification(Model):
@@ -109,7 +114,7 @@ class Verification(Model):
     reason: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
-    inspector = relationship("User")
+    inspector: Mapped[User] = relationship()
 
 
 # Read by the reports: findings grouped by the month they were raised in.

@@ -18,10 +18,11 @@ from core.permissions import CONCEALED, authorize, require_login
 from core.unit_of_work import end_read_transaction
 from inspections import evidence, photostore
 from inspections.models import Photo
+from org.models import User
 from rectification.models import Finding, Response, Verification
 
 
-def load_finding(ident: int, actor, action: str = "finding.view") -> Finding:
+def load_finding(ident: int, actor: User, action: str = "finding.view") -> Finding:
     require_login(actor)
     finding = db.session.get(Finding, ident)
     if finding is None:
@@ -32,7 +33,7 @@ def load_finding(ident: int, actor, action: str = "finding.view") -> Finding:
     return finding
 
 
-def add_after_photo(finding_id: int, photo_uuid: str, data: bytes, declared_sha256: str | None, actor):
+def add_after_photo(finding_id: int, photo_uuid: str, data: bytes, declared_sha256: str | None, actor: User):
     """An outlet's proof of rectification; stored exactly once per UUID, like inspection photos."""
     finding = load_finding(finding_id, actor, "finding.respond")
     digest = evidence.sha256_hex(data)
@@ -59,7 +60,7 @@ def _refuse_response(finding: Finding, text: str) -> None:
         raise OperationError("Say what was done.", {"text": ["required"]})
 
 
-def respond_with_photos(finding_id: int, text: str, uploads: Iterable[bytes], actor) -> Response:
+def respond_with_photos(finding_id: int, text: str, uploads: Iterable[bytes], actor: User) -> Response:
     """The page's response: its text and after-photos in one form, all stored or none. The response
     is checked before the photos are, and the photos before anything is written."""
     _refuse_response(load_finding(finding_id, actor, "finding.respond"), text)
@@ -78,7 +79,7 @@ def respond_with_photos(finding_id: int, text: str, uploads: Iterable[bytes], ac
     return respond(finding_id, text, photo_ids, actor)
 
 
-def respond(finding_id: int, text: str, photo_ids: list[str], actor) -> Response:
+def respond(finding_id: int, text: str, photo_ids: list[str], actor: User) -> Response:
     finding = load_finding(finding_id, actor, "finding.respond")
     _refuse_response(finding, text)
     text = text.strip()
@@ -101,7 +102,7 @@ def respond(finding_id: int, text: str, photo_ids: list[str], actor) -> Response
     return response
 
 
-def verify(finding_id: int, accepted: bool, reason: str, actor) -> Verification:
+def verify(finding_id: int, accepted: bool, reason: str, actor: User) -> Verification:
     finding = load_finding(finding_id, actor, "finding.verify")
     if finding.status != "responded":
         raise Conflict("Only a responded finding can be verified.")

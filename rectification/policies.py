@@ -4,6 +4,7 @@ from __future__ import annotations
 from sqlalchemy import Select, false
 
 from core.permissions import Role, roles, rule
+from org.models import User
 from rectification.models import Finding, Notice
 
 BANK_READERS = {Role.ADMIN.value, Role.VIEWER.value, Role.INSPECTOR.value, Role.REMOTE_MONITOR.value}
@@ -13,12 +14,12 @@ rule("finding.figures")(roles(Role.ADMIN, Role.VIEWER, Role.INSPECTOR))
 
 
 @rule("finding.list")
-def _may_list(user, obj=None) -> bool:
+def _may_list(user: User, obj=None) -> bool:
     return user.role in BANK_READERS or user.role == Role.OUTLET_MANAGER.value
 
 
 @rule("finding.view")
-def _may_view(user, finding: Finding | None = None) -> bool:
+def _may_view(user: User, finding: Finding | None = None) -> bool:
     if finding is None:
         return False
     if not finding.published:
@@ -29,7 +30,7 @@ def _may_view(user, finding: Finding | None = None) -> bool:
 
 
 @rule("finding.respond")
-def _may_respond(user, finding: Finding | None = None) -> bool:
+def _may_respond(user: User, finding: Finding | None = None) -> bool:
     if finding is None or not finding.published:
         return False
     if user.role == Role.ADMIN.value:
@@ -38,11 +39,11 @@ def _may_respond(user, finding: Finding | None = None) -> bool:
 
 
 @rule("finding.verify")
-def _may_verify(user, finding: Finding | None = None) -> bool:
+def _may_verify(user: User, finding: Finding | None = None) -> bool:
     return finding is not None and finding.published and user.role in (Role.ADMIN.value, Role.INSPECTOR.value)
 
 
-def visible_findings(user, query: Select) -> Select:
+def visible_findings(user: User, query: Select) -> Select:
     if user.role == Role.ADMIN.value:
         return query
     query = query.where(Finding.published.is_(True))
@@ -53,7 +54,7 @@ def visible_findings(user, query: Select) -> Select:
     return query.where(false())
 
 
-def visible_notices(user, query: Select) -> Select:
+def visible_notices(user: User, query: Select) -> Select:
     """The bank sees every notice (each still checked against its inspection); an outlet its own."""
     if user.role in BANK_READERS:
         return query

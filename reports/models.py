@@ -4,11 +4,15 @@ mystery-visit evidence the mystery package keeps."""
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text, UniqueConstraint, event, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.db import Model, utcnow
+
+if TYPE_CHECKING:
+    from org.models import Branch, Outlet, Staff, User
 
 DRAFT, PUBLISHED = "draft", "published"
 RED, BLACK, HELD = "red", "black", "held"
@@ -47,9 +51,9 @@ class ServiceList(Model):
     published_at: Mapped[datetime | None]
     published_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
 
-    branch = relationship("Branch")
-    outlet = relationship("Outlet")
-    published_by = relationship("User", foreign_keys=[published_by_id])
+    branch: Mapped[Branch] = relationship()
+    outlet: Mapped[Outlet | None] = relationship()
+    published_by: Mapped[User | None] = relationship(foreign_keys=[published_by_id])
     entries: Mapped[list[ServiceListEntry]] = relationship(
         back_populates="service_list", order_by="ServiceListEntry.position", cascade="all, delete-orphan")
 
@@ -81,7 +85,7 @@ class ServiceListEntry(Model):
     withdrawn: Mapped[bool] = mapped_column(default=False)
 
     service_list: Mapped[ServiceList] = relationship(back_populates="entries")
-    staff = relationship("Staff")
+    staff: Mapped[Staff] = relationship()
 
     __table_args__ = (
         UniqueConstraint("list_id", "staff_id"),

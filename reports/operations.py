@@ -13,7 +13,7 @@ from core.permissions import authorize
 from inspections.models import PUBLISHED as INSPECTION_PUBLISHED
 from inspections.models import Inspection
 from mystery.models import MysteryConfirmation
-from org.models import Branch, Outlet, Staff
+from org.models import Branch, Outlet, Staff, User
 from rectification.models import Finding
 from reports import periods, rules, service_lists
 from reports.models import DRAFT, PUBLISHED, ReportRule, ServiceList, ServiceListEntry
@@ -23,7 +23,7 @@ LIST_RULES = ("outlet_red_count", "outlet_black_count", "branch_red_count", "bra
               "deduct_minor", "deduct_major", "deduct_critical", "clean_cycle_bonus")
 
 
-def update_rules(changes: dict, actor) -> dict[str, float]:
+def update_rules(changes: dict, actor: User) -> dict[str, float]:
     authorize("report.rules.manage", user=actor)
     errors = rules.validation_errors(changes)
     if errors:
@@ -44,7 +44,7 @@ def update_rules(changes: dict, actor) -> dict[str, float]:
     return after
 
 
-def load_list(list_id: int, actor) -> ServiceList:
+def load_list(list_id: int, actor: User) -> ServiceList:
     service_list = db.session.get(ServiceList, list_id)
     if service_list is None:
         raise NotFound(f"No red/black list {list_id}.")
@@ -92,7 +92,7 @@ def _fill(service_list: ServiceList) -> None:
     service_list.computed_at = utcnow()
 
 
-def _prepare(month_text: str, scope: str, outlet_id: int | None, branch_id: int | None, actor
+def _prepare(month_text: str, scope: str, outlet_id: int | None, branch_id: int | None, actor: User
              ) -> tuple[ServiceList, bool]:
     month = periods.parse(month_text, default=None, quarters=False, field="month") if month_text else None
     if month is None:
@@ -123,7 +123,7 @@ def _prepare(month_text: str, scope: str, outlet_id: int | None, branch_id: int 
     return service_list, created
 
 
-def prepare_list(month_text: str, scope: str, outlet_id: int | None, branch_id: int | None, actor
+def prepare_list(month_text: str, scope: str, outlet_id: int | None, branch_id: int | None, actor: User
                  ) -> tuple[ServiceList, bool]:
     """A month's draft list, computed now; an existing draft is computed again. Returns (list, created)."""
     authorize("report.lists.manage", user=actor)
@@ -141,7 +141,7 @@ def _still_draft(service_list: ServiceList) -> None:
     transitions.move(service_list, DRAFT, SIGNED_OFF, status=DRAFT)
 
 
-def _draft(list_id: int, actor) -> ServiceList:
+def _draft(list_id: int, actor: User) -> ServiceList:
     authorize("report.lists.manage", user=actor)
     service_list = load_list(list_id, actor)
     if service_list.is_published:
@@ -149,14 +149,14 @@ def _draft(list_id: int, actor) -> ServiceList:
     return service_list
 
 
-def refresh_list(list_id: int, actor) -> ServiceList:
+def refresh_list(list_id: int, actor: User) -> ServiceList:
     service_list = _draft(list_id, actor)
     _prepare(service_list.month, service_list.scope, service_list.outlet_id, service_list.branch_id, actor)
     db.session.flush()
     return service_list
 
 
-def set_appeal_note(list_id: int, note: str, actor) -> ServiceList:
+def set_appeal_note(list_id: int, note: str, actor: User) -> ServiceList:
     service_list = _draft(list_id, actor)
     _still_draft(service_list)
     before = audit.snapshot(service_list)
@@ -167,7 +167,7 @@ def set_appeal_note(list_id: int, note: str, actor) -> ServiceList:
     return service_list
 
 
-def set_entry_appeal(list_id: int, entry_id: int, note: str, withdrawn: bool, actor) -> ServiceListEntry:
+def set_entry_appeal(list_id: int, entry_id: int, note: str, withdrawn: bool, actor: User) -> ServiceListEntry:
     """Record a person's appeal; an upheld appeal (withdrawn) takes them off the list when it is published."""
     service_list = _draft(list_id, actor)
     entry = next((e for e in service_list.entries if e.id == entry_id), None)
@@ -185,7 +185,7 @@ def set_entry_appeal(list_id: int, entry_id: int, note: str, withdrawn: bool, ac
     return entry
 
 
-def publish_list(list_id: int, actor) -> ServiceList:
+def publish_list(list_id: int, actor: User) -> ServiceList:
     """The admin's sign-off: the list is published as it stands and frozen from then on."""
     service_list = _draft(list_id, actor)
     month = periods.parse(service_list.month, default=None, quarters=False)
@@ -202,7 +202,7 @@ def publish_list(list_id: int, actor) -> ServiceList:
     return service_list
 
 
-def _confirm(inspection_uuid: str, staff_id: int, note: str, actor) -> tuple[MysteryConfirmation, bool]:
+def _confirm(inspection_uuid: str, staff_id: int, note: str, actor: User) -> tuple[MysteryConfirmation, bool]:
     inspection = db.session.execute(select(Inspection).where(Inspection.uuid == inspection_uuid.lower())).scalar()
     if inspection is None or inspection.kind != "mystery" or inspection.status != INSPECTION_PUBLISHED:
         raise NotFound("No published mystery visit with that id.")
@@ -223,7 +223,7 @@ def _confirm(inspection_uuid: str, staff_id: int, note: str, actor) -> tuple[Mys
     return confirmation, True
 
 
-def confirm_mystery(inspection_uuid: str, staff_id: int, note: str, actor) -> tuple[MysteryConfirmation, bool]:
+def confirm_mystery(inspection_uuid: str, staff_id: int, note: str, actor: User) -> tuple[MysteryConfirmation, bool]:
     """An admin vouches for a published mystery visit's findings about one person. Returns (row, created)."""
     authorize("report.mystery.confirm", user=actor)
     result = _confirm(inspection_uuid, staff_id, note, actor)
@@ -231,7 +231,7 @@ def confirm_mystery(inspection_uuid: str, staff_id: int, note: str, actor) -> tu
     return result
 
 
-def confirm_mystery_on_list(list_id: int, inspection_uuid: str, staff_id: int, note: str, actor) -> ServiceList:
+def confirm_mystery_on_list(list_id: int, inspection_uuid: str, staff_id: int, note: str, actor: User) -> ServiceList:
     """Confirm a held person's mystery visit from a draft list, and compute the draft again with it."""
     authorize("report.mystery.confirm", user=actor)
     service_list = _draft(list_id, actor)

@@ -5,6 +5,7 @@ rules, confirms mystery evidence or signs off a list."""
 from __future__ import annotations
 
 from core.permissions import Role, roles, rule
+from org.models import User
 from reports.models import ServiceList
 
 ADMIN, VIEWER, INSPECTOR = Role.ADMIN.value, Role.VIEWER.value, Role.INSPECTOR.value
@@ -28,14 +29,14 @@ rule("report.list.all_entries")(roles(Role.ADMIN, Role.VIEWER))
 
 
 @rule("report.scorecard.view")
-def _may_view_scorecard(user, staff=None) -> bool:
+def _may_view_scorecard(user: User, staff=None) -> bool:
     if user.role in LEADERSHIP:
         return True
     return user.role == OUTLET and staff is not None and staff.outlet_id == user.outlet_id
 
 
 @rule("report.list.view")
-def _may_view_list(user, service_list: ServiceList | None = None) -> bool:
+def _may_view_list(user: User, service_list: ServiceList | None = None) -> bool:
     if service_list is None:
         return False
     if user.role in LEADERSHIP:
@@ -44,7 +45,7 @@ def _may_view_list(user, service_list: ServiceList | None = None) -> bool:
             and service_list.outlet_id == user.outlet_id)
 
 
-def outlet_scope(user) -> list[int] | None:
+def outlet_scope(user: User) -> list[int] | None:
     """The outlets whose people a user may see in reports: None means all of them."""
     if user.role == OUTLET:
         return [user.outlet_id]

@@ -7,7 +7,7 @@ from core.errors import NotFound
 from core.extensions import db
 from core.permissions import authorize, can
 from mystery.models import MysteryConfirmation
-from org.models import Staff
+from org.models import Staff, User
 from reports import bsc, periods, rankings, rules, scorecards
 from reports.models import BLACK, RED, ServiceList
 from reports.policies import outlet_scope
@@ -34,7 +34,7 @@ def rule_rows(values: dict[str, float] | None = None) -> list[dict]:
              "integer": s.integer, "group": s.group, "label": str(s.label)} for s in rules.RULES]
 
 
-def _scope_outlets(user, outlet_id: int | None) -> list[int] | None:
+def _scope_outlets(user: User, outlet_id: int | None) -> list[int] | None:
     allowed = outlet_scope(user)
     if outlet_id is None:
         return allowed
@@ -43,14 +43,14 @@ def _scope_outlets(user, outlet_id: int | None) -> list[int] | None:
     return [outlet_id]
 
 
-def scorecard_list(user, month: periods.Period, outlet_id: int | None = None) -> dict:
+def scorecard_list(user: User, month: periods.Period, outlet_id: int | None = None) -> dict:
     authorize("report.scorecards", user=user)
     values = rules.current()
     staff = scorecards.summaries(month, outlet_ids=_scope_outlets(user, outlet_id), values=values)
     return {"month": month.label, "base_points": values["base_points"], "staff": staff}
 
 
-def scorecard(user, staff_id: int, month: periods.Period) -> dict:
+def scorecard(user: User, staff_id: int, month: periods.Period) -> dict:
     authorize("report.scorecards", user=user)
     staff = db.session.get(Staff, staff_id)
     if staff is None:
@@ -61,7 +61,7 @@ def scorecard(user, staff_id: int, month: periods.Period) -> dict:
             "lines": card.lines, "staff": staff}
 
 
-def league(user, period: periods.Period, branch_id: int | None = None) -> dict:
+def league(user: User, period: periods.Period, branch_id: int | None = None) -> dict:
     authorize("report.league", user=user)
     values = rules.current()
     rows = rankings.league(period, branch_id=branch_id, values=values)
@@ -71,7 +71,7 @@ def league(user, period: periods.Period, branch_id: int | None = None) -> dict:
             "target_rank": int(values["target_rank"]), "rows": rows, "period_object": period}
 
 
-def coverage(user, month: periods.Period) -> dict:
+def coverage(user: User, month: periods.Period) -> dict:
     authorize("report.coverage", user=user)
     outlets = rankings.league_outlets()
     allowed = outlet_scope(user)
@@ -85,7 +85,7 @@ def coverage(user, month: periods.Period) -> dict:
     return {"month": month.label, "rows": rows}
 
 
-def service_lists(user, month_text: str | None = None) -> list[ServiceList]:
+def service_lists(user: User, month_text: str | None = None) -> list[ServiceList]:
     authorize("report.lists", user=user)
     query = select(ServiceList).order_by(ServiceList.month.desc(), ServiceList.scope, ServiceList.outlet_id)
     if month_text:
@@ -93,14 +93,14 @@ def service_lists(user, month_text: str | None = None) -> list[ServiceList]:
     return [s for s in db.session.execute(query).scalars() if can(user, "report.list.view", s)]
 
 
-def visible_entries(service_list: ServiceList, user) -> list:
+def visible_entries(service_list: ServiceList, user: User) -> list:
     """Leadership sees every entry with its appeal; others the published list as it stands."""
     if can(user, "report.list.all_entries"):
         return list(service_list.entries)
     return [e for e in service_list.entries if e.colour in (RED, BLACK) and not e.withdrawn]
 
 
-def list_view(service_list: ServiceList, user) -> dict:
+def list_view(service_list: ServiceList, user: User) -> dict:
     shaped = {column: getattr(service_list, column) for column in (
         "id", "month", "scope", "branch_id", "outlet_id", "outlet", "status", "appeal_note", "rules", "computed_at",
         "published_at", "published_by", "is_published", "branch")}
@@ -113,7 +113,7 @@ def confirmations() -> list[MysteryConfirmation]:
     return db.session.execute(select(MysteryConfirmation).order_by(MysteryConfirmation.id.desc())).scalars().all()
 
 
-def bsc_figures(user, period: periods.Period) -> dict:
+def bsc_figures(user: User, period: periods.Period) -> dict:
     authorize("report.bsc", user=user)
     values = rules.current()
     return {"period": period.label, "max_points": bsc.BSC_MAX, "staff": bsc.staff_points(period, values),

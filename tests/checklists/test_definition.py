@@ -152,6 +152,14 @@ def test_duplicate_section_key():
     assert problems_of(data) == {"sections[1].key": ["section key 'front' is used twice"]}
 
 
+@pytest.mark.parametrize("key", [["front"], {"key": "front"}, 7, None])
+def test_a_section_key_that_is_not_text_is_a_problem_not_a_crash(key):
+    data = base()
+    data["sections"][0]["key"] = key
+    assert problems_of(data) == {
+        "sections[0].key": ["lowercase letters, digits and '_', starting with a letter"]}
+
+
 def test_condition_naming_an_unknown_key():
     data = base()
     item(data, 1, 0)["condition"] = "greet = pass and ghost = pass"
