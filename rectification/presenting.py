@@ -31,6 +31,22 @@ def detail(finding: Finding) -> Finding:
     return finding
 
 
+def history(finding: Finding) -> list[dict]:
+    """The finding's thread, newest first: each response with its after-photos and each verdict with
+    its reason, down to the finding being raised. The raiser is not named (a mystery shopper stays
+    unknown to the outlet)."""
+    events = [{"kind": "raised", "at": finding.created_at, "text": finding.note or "",
+               "photo_ids": list(finding.photo_ids or []), "by": None}]
+    for response in db.session.execute(select(Response).where(Response.finding_id == finding.id)).scalars():
+        events.append({"kind": "response", "at": response.created_at, "text": response.text,
+                       "photo_ids": list(response.photo_ids or []), "by": response.author.display_name})
+    for verdict in db.session.execute(select(Verification).where(Verification.finding_id == finding.id)).scalars():
+        events.append({"kind": "accepted" if verdict.accepted else "rejected", "at": verdict.created_at,
+                       "text": verdict.reason, "photo_ids": [], "by": verdict.inspector.display_name})
+    order = {"raised": 0, "response": 1, "accepted": 2, "rejected": 2}
+    return sorted(events, key=lambda event: (event["at"], order[event["kind"]]), reverse=True)
+
+
 def finding_photo(finding: Finding, photo_uuid: str) -> Photo | None:
     """A photo belonging to this finding: its evidence or an after-photo."""
     photo = db.session.execute(select(Photo).where(Photo.uuid == photo_uuid.lower())).scalar()

@@ -59,6 +59,15 @@ class FindingSchema(Schema):
         return finding.staff.name if finding.staff else None
 
 
+class HistoryEventSchema(Schema):
+    """One step of a finding's thread: raised, answered by the outlet, accepted or rejected."""
+    kind = fields.String(metadata={"description": "raised, response, accepted or rejected"})
+    at = fields.DateTime()
+    text = fields.String(metadata={"description": "the response's text, or the verdict's reason"})
+    photo_ids = fields.List(fields.String())
+    by = fields.String(allow_none=True)
+
+
 class FindingDetailSchema(FindingSchema):
     responses = fields.List(fields.Nested(ResponseOutSchema))
     verifications = fields.List(fields.Nested(VerificationOutSchema))
