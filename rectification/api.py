@@ -55,7 +55,7 @@ def list_findings(args):
     if args.get("overdue"):
         query = query.where(Finding.status != "closed", Finding.due_date < presenting.local_today())
     rows = db.session.execute(query.order_by(Finding.due_date, Finding.id).limit(args["limit"])).scalars().all()
-    return [presenting.with_overdue(f) for f in rows]
+    return presenting.listed(rows)
 
 
 @blp.route("/findings/<int:ident>")

@@ -20,8 +20,24 @@ def with_overdue(finding: Finding) -> Finding:
     return finding
 
 
+def listed(findings: list[Finding]) -> list[Finding]:
+    """Findings for a list: overdue or not, and for an open one whose last answer was rejected, the
+    reason (one query for the whole list)."""
+    reopened = [f.id for f in findings if f.status == "open"]
+    last_verdicts: dict[int, Verification] = {}
+    if reopened:
+        for verdict in db.session.execute(select(Verification).where(Verification.finding_id.in_(reopened))
+                                          .order_by(Verification.id)).scalars():
+            last_verdicts[verdict.finding_id] = verdict
+    for finding in findings:
+        with_overdue(finding)
+        verdict = last_verdicts.get(finding.id)
+        finding.rejection_reason = verdict.reason if verdict is not None and not verdict.accepted else None
+    return findings
+
+
 def detail(finding: Finding) -> Finding:
-    with_overdue(finding)
+    listed([finding])
     finding.responses = db.session.execute(select(Response).where(Response.finding_id == finding.id)
                                            .order_by(Response.id)).scalars().all()
     finding.verifications = db.session.execute(select(Verification).where(Verification.finding_id == finding.id)

@@ -54,6 +54,8 @@ class FindingSchema(Schema):
     created_at = fields.DateTime()
     responded_at = fields.DateTime(allow_none=True)
     closed_at = fields.DateTime(allow_none=True)
+    rejection_reason = fields.String(allow_none=True, metadata={
+        "description": "why the last answer was not accepted, while the finding is open again"})
 
     def _staff(self, finding):
         return finding.staff.name if finding.staff else None

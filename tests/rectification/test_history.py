@@ -32,8 +32,12 @@ def test_the_history_shows_each_answer_and_verdict_newest_first_in_pages(client,
     outlet, checker = bearer(manager_a), bearer(inspector)
     first_photo = _answer(client, finding.id, outlet, "已擦拭台面")
     _verdict(client, finding.id, checker, False, "照片看不到台面全貌，请重拍")
+    [listed] = client.get("/api/v1/findings", headers=outlet).get_json()
+    assert (listed["status"], listed["rejection_reason"]) == ("open", "照片看不到台面全貌，请重拍")
     second_photo = _answer(client, finding.id, outlet, "已重新整理并拍全景")
     _verdict(client, finding.id, checker, True)
+    [listed] = client.get("/api/v1/findings", headers=outlet).get_json()
+    assert (listed["status"], listed["rejection_reason"]) == ("closed", None)
 
     whole = client.get(f"/api/v1/findings/{finding.id}/history", headers=outlet)
     assert whole.status_code == 200
