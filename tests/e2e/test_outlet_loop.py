@@ -171,3 +171,40 @@ def test_the_outlet_goes_round_the_loop_on_a_phone(live_server, phone, demo, db,
     assert download.value.suggested_filename.endswith(".pdf")
     screenshot(page, "outlet-loop-08-notices")
     assert page.errors == []
+
+
+def test_an_answer_made_offline_is_queued_then_shown_as_sent_without_a_reload(live_server, phone, demo, db, client,
+                                                                            token_for):
+    org = demo["org"]
+    inspector = token_for(demo["inspector"])
+    version_id = next(v["id"] for v in client.get("/api/v1/checklists", headers=inspector).get_json()
+                      if v["kind"] == "7s")
+    [failed] = _inspect_with_failures(client, inspector, db.session.get(ChecklistVersion, version_id), org.outlet_a, 1)
+    manager = org.user("outlet_manager", "manager_a", outlet=org.outlet_a)
+    finding = db.session.execute(select(Finding).where(Finding.item_key == failed)).scalar_one().id
+    _db.session.rollback()
+
+    page = phone
+    page.goto(f"{live_server}/app/")
+    page.fill("input[name=username]", manager.username)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("#login-button")
+    _card(page, finding).locator("button.open-finding").click()
+    page.wait_for_selector("#response-form")
+    page.context.set_offline(True)
+    page.fill("#response-text", "已整理台面")
+    page.set_input_files("#after-photo", files=[{"name": "after.jpg", "mimeType": "image/jpeg",
+                                                  "buffer": jpeg((800, 600), seed=4)}])
+    page.wait_for_function("() => document.querySelectorAll('#response-form img.thumb').length === 1")
+    page.click("#send-response")
+    page.wait_for_selector(f"article.finding[data-id='{finding}'][data-state=queued]")
+    assert "已排队，联网后自动提交" in _card(page, finding).inner_text()
+    assert page.locator("#outbox").get_attribute("data-count") == "1"
+    screenshot(page, "outlet-loop-09-queued-offline")
+
+    page.context.set_offline(False)
+    page.wait_for_selector(f"article.finding[data-id='{finding}'][data-state=status_responded]", timeout=30000)
+    page.wait_for_function("() => document.getElementById('outbox')?.dataset.count === '0'")
+    assert "已排队" not in page.locator("#screen").inner_text()
+    screenshot(page, "outlet-loop-10-sent-after-reconnect")
+    assert page.errors == []

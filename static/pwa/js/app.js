@@ -279,6 +279,10 @@ async function route() {
 window.addEventListener("hashchange", route);
 window.addEventListener("online", () => { refreshIndicator(); syncNow(); });
 window.addEventListener("offline", refreshIndicator);
+// The outlet's list, seen again after a while (the phone was put away), shows the server's news.
+document.addEventListener("visibilitychange", () => {
+  if (document.visibilityState === "visible" && navigator.onLine && document.querySelector(".outlet-home")) route();
+});
 document.addEventListener("change", () => scheduleSync());
 document.addEventListener("click", (event) => { if (event.target.closest(".choice, .save-signature, #arrive, #leave")) scheduleSync(); });
 
