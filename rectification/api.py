@@ -22,6 +22,7 @@ from rectification.schemas import (
     FindingDetailSchema,
     FindingListArgs,
     FindingSchema,
+    HistoryEventSchema,
     NoticeSchema,
     ResponseInSchema,
     ResponseOutSchema,
@@ -54,7 +55,7 @@ def list_findings(args):
     if args.get("overdue"):
         query = query.where(Finding.status != "closed", Finding.due_date < presenting.local_today())
     rows = db.session.execute(query.order_by(Finding.due_date, Finding.id).limit(args["limit"])).scalars().all()
-    return [presenting.with_overdue(f) for f in rows]
+    return presenting.listed(rows)
 
 
 @blp.route("/findings/<int:ident>")
@@ -63,6 +64,19 @@ def get_finding(ident):
     """One finding with its responses and verifications."""
     authorize("finding.list")
     return presenting.detail(operations.load_finding(ident, current_user))
+
+
+@blp.route("/findings/<int:ident>/history")
+@blp.response(200, HistoryEventSchema(many=True))
+@blp.paginate(page_size=20, max_page_size=100)
+def finding_history(ident, pagination_parameters):
+    """The finding's thread, newest first: responses with their after-photos, verdicts with their
+    reasons, and the finding being raised (paged; X-Pagination tells the total)."""
+    authorize("finding.list")
+    events = presenting.history(operations.load_finding(ident, current_user))
+    pagination_parameters.item_count = len(events)
+    first = pagination_parameters.first_item
+    return events[first:first + pagination_parameters.page_size]
 
 
 @blp.route("/findings/<int:ident>/photos/<photo_uuid>", methods=["PUT"])

@@ -20,8 +20,24 @@ def with_overdue(finding: Finding) -> Finding:
     return finding
 
 
+def listed(findings: list[Finding]) -> list[Finding]:
+    """Findings for a list: overdue or not, and for an open one whose last answer was rejected, the
+    reason (one query for the whole list)."""
+    reopened = [f.id for f in findings if f.status == "open"]
+    last_verdicts: dict[int, Verification] = {}
+    if reopened:
+        for verdict in db.session.execute(select(Verification).where(Verification.finding_id.in_(reopened))
+                                          .order_by(Verification.id)).scalars():
+            last_verdicts[verdict.finding_id] = verdict
+    for finding in findings:
+        with_overdue(finding)
+        verdict = last_verdicts.get(finding.id)
+        finding.rejection_reason = verdict.reason if verdict is not None and not verdict.accepted else None
+    return findings
+
+
 def detail(finding: Finding) -> Finding:
-    with_overdue(finding)
+    listed([finding])
     finding.responses = db.session.execute(select(Response).where(Response.finding_id == finding.id)
                                            .order_by(Response.id)).scalars().all()
     finding.verifications = db.session.execute(select(Verification).where(Verification.finding_id == finding.id)
@@ -29,6 +45,22 @@ def detail(finding: Finding) -> Finding:
     finding.after_photo_ids = db.session.execute(select(Photo.uuid).where(Photo.finding_id == finding.id)
                                                  .order_by(Photo.id)).scalars().all()
     return finding
+
+
+def history(finding: Finding) -> list[dict]:
+    """The finding's thread, newest first: each response with its after-photos and each verdict with
+    its reason, down to the finding being raised. The raiser is not named (a mystery shopper stays
+    unknown to the outlet)."""
+    events = [{"kind": "raised", "at": finding.created_at, "text": finding.note or "",
+               "photo_ids": list(finding.photo_ids or []), "by": None}]
+    for response in db.session.execute(select(Response).where(Response.finding_id == finding.id)).scalars():
+        events.append({"kind": "response", "at": response.created_at, "text": response.text,
+                       "photo_ids": list(response.photo_ids or []), "by": response.author.display_name})
+    for verdict in db.session.execute(select(Verification).where(Verification.finding_id == finding.id)).scalars():
+        events.append({"kind": "accepted" if verdict.accepted else "rejected", "at": verdict.created_at,
+                       "text": verdict.reason, "photo_ids": [], "by": verdict.inspector.display_name})
+    order = {"raised": 0, "response": 1, "accepted": 2, "rejected": 2}
+    return sorted(events, key=lambda event: (event["at"], order[event["kind"]]), reverse=True)
 
 
 def finding_photo(finding: Finding, photo_uuid: str) -> Photo | None:

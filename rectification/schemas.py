@@ -54,9 +54,20 @@ class FindingSchema(Schema):
     created_at = fields.DateTime()
     responded_at = fields.DateTime(allow_none=True)
     closed_at = fields.DateTime(allow_none=True)
+    rejection_reason = fields.String(allow_none=True, metadata={
+        "description": "why the last answer was not accepted, while the finding is open again"})
 
     def _staff(self, finding):
         return finding.staff.name if finding.staff else None
+
+
+class HistoryEventSchema(Schema):
+    """One step of a finding's thread: raised, answered by the outlet, accepted or rejected."""
+    kind = fields.String(metadata={"description": "raised, response, accepted or rejected"})
+    at = fields.DateTime()
+    text = fields.String(metadata={"description": "the response's text, or the verdict's reason"})
+    photo_ids = fields.List(fields.String())
+    by = fields.String(allow_none=True)
 
 
 class FindingDetailSchema(FindingSchema):

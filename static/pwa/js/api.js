@@ -11,7 +11,18 @@ export class ApiError extends Error {
 
 export class NetworkError extends Error {}
 
-export async function api(path, { method = "GET", json, body, headers = {}, token } = {}) {
+export async function api(path, options = {}) {
+  return (await request(path, options)).data;
+}
+
+// A page of a paged list: its rows and the total the server counted (its X-Pagination header).
+export async function apiPage(path) {
+  const { data, response } = await request(path);
+  const paging = JSON.parse(response.headers.get("X-Pagination") || "{}");
+  return { items: data || [], total: paging.total ?? (data || []).length, next: paging.next_page ?? null };
+}
+
+async function request(path, { method = "GET", json, body, headers = {}, token } = {}) {
   const bearer = token || (await meta("token"));
   const options = { method, headers: { ...headers }, cache: "no-store" };
   if (bearer) options.headers.Authorization = `Bearer ${bearer}`;
@@ -30,5 +41,5 @@ export async function api(path, { method = "GET", json, body, headers = {}, toke
   const type = response.headers.get("Content-Type") || "";
   const data = type.includes("json") ? await response.json().catch(() => null) : null;
   if (!response.ok) throw new ApiError(response.status, data);
-  return data;
+  return { data, response };
 }

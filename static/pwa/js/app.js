@@ -4,7 +4,8 @@ import { all, get, meta, put, setMeta, update } from "./db.js";
 import { h, show, when } from "./dom.js";
 import { missingItems, renderInspection } from "./form.js";
 import { getLanguage, label, t, toggleLanguage } from "./i18n.js";
-import { renderFinding, renderFindings } from "./outlet.js";
+import { renderFinding } from "./finding.js";
+import { renderFindings, renderNotices } from "./outlet.js";
 import { flush, pending } from "./sync.js";
 
 const KIND_ORDER = ["onsite", "7s", "remote", "mystery"];
@@ -27,6 +28,8 @@ async function syncNow() {
     if (!(error instanceof NetworkError || error instanceof ApiError)) console.error(error);
   }
   await refreshIndicator();
+  // A screen that showed work as waiting is drawn again, so it never outlives the sending.
+  if (document.querySelector("[data-after-sync=redraw]")) route();
   if ("serviceWorker" in navigator && "SyncManager" in window) {
     const { count } = await pending();
     if (count) {
@@ -268,6 +271,7 @@ async function route() {
   if (screen === "receipt" && arg) return renderReceipt(arg);
   if (screen === "new") return renderNew();
   if (screen === "finding" && arg) return renderFinding(arg, scheduleSync);
+  if (screen === "notices") return renderNotices();
   if (user.role === "outlet_manager") return renderFindings();
   return renderHome();
 }
@@ -275,6 +279,10 @@ async function route() {
 window.addEventListener("hashchange", route);
 window.addEventListener("online", () => { refreshIndicator(); syncNow(); });
 window.addEventListener("offline", refreshIndicator);
+// The outlet's list, seen again after a while (the phone was put away), shows the server's news.
+document.addEventListener("visibilitychange", () => {
+  if (document.visibilityState === "visible" && navigator.onLine && document.querySelector(".outlet-home")) route();
+});
 document.addEventListener("change", () => scheduleSync());
 document.addEventListener("click", (event) => { if (event.target.closest(".choice, .save-signature, #arrive, #leave")) scheduleSync(); });
 

@@ -34,6 +34,19 @@ const STRINGS = {
   arrive: ["到店", "Arrived"], leave: ["离店", "Leaving"], arrived_at: ["到店时间", "Arrived at"],
   left_at: ["离店时间", "Left at"], revision: ["退回修改", "Returned for revision"],
   kind_remote: ["实时非现场检查", "Remote real-time"], kind_mystery: ["神秘客暗访", "Mystery visit"],
+  // The outlet's findings: states, the thread, and what a response still lacks.
+  status_open: ["待整改", "Open"], status_responded: ["待验证", "Awaiting check"], status_closed: ["已关闭", "Closed"],
+  status_returned: ["已退回，需重新整改", "Returned: fix it again"], all: ["全部", "All"],
+  sending: ["正在发送…", "Sending…"],
+  send_failed: ["发送失败", "Not sent"], return_reason: ["退回原因", "Why it was returned"],
+  history: ["整改记录", "History"], earlier: ["更早的记录", "Earlier entries"],
+  history_offline: ["离线：显示上次联网时的记录", "Offline: the history as last seen online"],
+  event_raised: ["检查发现问题", "Finding raised"], event_response: ["网点反馈整改", "The outlet's response"],
+  event_accepted: ["验证通过，已关闭", "Accepted, closed"], event_rejected: ["验证未通过，已退回", "Not accepted, returned"],
+  need_text: ["请填写整改措施及完成情况", "Say what was done"],
+  need_photo: ["请至少拍一张整改后的照片", "Add at least one photo taken after the fix"],
+  notices: ["整改通知书", "Notices"], download_pdf: ["下载 PDF", "Download PDF"], issued: ["下发于", "Issued"],
+  filter: ["筛选", "Filter"], show_closed: ["已关闭的问题 (%n)", "Closed findings (%n)"],
 };
 
 let language = localStorage.getItem("osi-lang") || "zh";

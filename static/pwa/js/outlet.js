@@ -1,88 +1,142 @@
-// Outlet mode: the outlet's findings, the notice PDFs, and answers with after-photos. Answers wait
-// in IndexedDB like inspections do, and go out through the same flush.
+// Outlet mode: the outlet's findings grouped by what they need, and its notices. One finding and
+// its thread are in finding.js; answers wait in IndexedDB and go out through the outbox (responses.js).
 import { api, ApiError } from "./api.js";
 import { all, get, meta, put } from "./db.js";
-import { h, show } from "./dom.js";
+import { h, show, when } from "./dom.js";
 import { t } from "./i18n.js";
-import { sha256, shrink } from "./photos.js";
 
-const STATUS = { open: ["待整改", "Open"], responded: ["待验证", "Awaiting check"], closed: ["已关闭", "Closed"] };
 const SEVERITY = { critical: ["严重", "Critical"], major: ["一般", "Major"], minor: ["轻微", "Minor"] };
+const GROUPS = ["overdue", "open", "responded", "closed"];
+let shownGroup = sessionStorage.getItem("osi-finding-filter") || "all";
 
-function pick(table, key) {
-  const entry = table[key] || [key, key];
+export function severityLabel(severity) {
+  const entry = SEVERITY[severity] || [severity, severity];
   return document.documentElement.lang === "en" ? entry[1] : entry[0];
 }
 
-const statusLabel = (status) => pick(STATUS, status);
-const severityLabel = (severity) => pick(SEVERITY, severity);
-
-async function authorizedBlob(path) {
+export async function authorizedBlob(path) {
   const token = await meta("token");
   const response = await fetch(`/api/v1${path}`, { headers: { Authorization: `Bearer ${token}` } });
   if (!response.ok) throw new ApiError(response.status, null);
   return response.blob();
 }
 
-export async function renderFindings() {
+export async function downloadPdf(path, filename) {
+  const link = h("a", { href: URL.createObjectURL(await authorizedBlob(path)), download: filename });
+  document.body.append(link);
+  link.click();
+  link.remove();
+}
+
+// The outlet's findings: fresh from the server when online, else as last seen.
+export async function loadFindings() {
   let findings = (await get("lists", "findings"))?.items || [];
   if (navigator.onLine) {
     try {
-      findings = await api("/findings");
+      const parts = await Promise.all(["open", "responded", "closed"].map((status) => api(`/findings?status=${status}`)));
+      findings = parts.flat();
       await put("lists", { key: "findings", items: findings });
     } catch (error) { /* offline or refused: show what we have */ }
   }
-  const queued = new Set((await all("responses")).filter((r) => !r.sent).map((r) => r.finding_id));
-  const rows = findings.map((f) => h("article", { class: `assignment finding ${f.overdue ? "overdue" : ""}`, dataset: { id: f.id } },
-    h("div", {}, h("b", {}, f.title)),
-    h("div", { class: "muted" }, `${severityLabel(f.severity)} · ${t("deadline")} ${f.due_date}${f.overdue ? ` · ${t("overdue")}` : ""}`),
-    h("div", {}, queued.has(f.id) ? t("queued") : statusLabel(f.status)),
-    h("button", { type: "button", class: "primary open-finding", onclick: () => { location.hash = `#/finding/${f.id}`; } }, t("view"))));
-  show(h("h1", {}, t("findings")), rows.length ? rows : h("p", { class: "muted" }, t("none")));
+  return findings;
 }
 
-export async function renderFinding(id, scheduleSync) {
-  const findings = (await get("lists", "findings"))?.items || [];
-  const finding = findings.find((f) => f.id === Number(id));
-  if (!finding) { location.hash = "#/"; return; }
-  const photos = h("div", { class: "photos" });
-  if (navigator.onLine) {
-    for (const photoId of finding.photo_ids) {
-      authorizedBlob(`/findings/${finding.id}/photos/${photoId}?variant=thumb`)
-        .then((blob) => photos.append(h("img", { class: "thumb", alt: "", src: URL.createObjectURL(blob) }))).catch(() => {});
-    }
+// The one thing true of a finding on this phone now: its answer waits, is being sent, could not be
+// sent, or else the server's status (the outbox marks a sent answer's finding as responded).
+export function findingState(finding, answers) {
+  const unsent = answers.find((r) => r.finding_id === finding.id && !r.sent);
+  if (unsent?.error) return { key: "send_failed", group: groupOf(finding), detail: unsent.error, local: true };
+  if (unsent) return { key: navigator.onLine ? "sending" : "queued", group: groupOf(finding), local: true };
+  if (finding.status === "open" && finding.rejection_reason) {
+    return { key: "status_returned", group: groupOf(finding), detail: finding.rejection_reason };
   }
-  const pending = (await all("responses")).find((r) => r.finding_id === finding.id && !r.sent);
-  const draftPhotos = [];
-  const text = h("textarea", { rows: 4, id: "response-text", placeholder: t("what_was_done") });
-  const strip = h("div", { class: "photos" });
-  const input = h("input", { type: "file", accept: "image/*", capture: "environment", class: "file", id: "after-photo",
-    onchange: async () => {
-      for (const file of input.files) {
-        const blob = await shrink(file);
-        draftPhotos.push({ uuid: crypto.randomUUID(), blob, sha256: await sha256(blob) });
-        strip.append(h("img", { class: "thumb", alt: "", src: URL.createObjectURL(blob) }));
-      }
-    } });
-  const form = finding.status === "open" && !pending ? h("form", { class: "card", onsubmit: async (event) => {
-    event.preventDefault();
-    if (!text.value.trim() || !draftPhotos.length) return;
-    await put("responses", { uuid: crypto.randomUUID(), user: (await meta("user")).id, finding_id: finding.id,
-      text: text.value.trim(), photos: draftPhotos, created_at: new Date().toISOString(), sent: false });
-    scheduleSync(0);
-    location.hash = "#/";
-  } }, h("h2", {}, t("respond")), text, h("label", { class: "photo-button" }, input, `＋ ${t("add_photo")}`), strip,
-  h("button", { type: "submit", class: "primary big", id: "send-response" }, t("submit"))) : null;
-  const notice = h("button", { type: "button", id: "notice", onclick: async () => {
-    const blob = await authorizedBlob(`/inspections/${finding.inspection_uuid}/notice.pdf`);
-    const link = h("a", { href: URL.createObjectURL(blob), download: `notice-${finding.id}.pdf` });
-    document.body.append(link);
-    link.click();
-    link.remove();
-  } }, t("download_notice"));
+  return { key: `status_${finding.status}`, group: groupOf(finding) };
+}
+
+function groupOf(finding) {
+  if (finding.status === "open" && finding.overdue) return "overdue";
+  return finding.status;
+}
+
+const GROUP_ORDER = {
+  overdue: (a, b) => String(a.due_date).localeCompare(String(b.due_date)),
+  open: (a, b) => String(a.due_date).localeCompare(String(b.due_date)),
+  responded: (a, b) => String(b.responded_at || "").localeCompare(String(a.responded_at || "")),
+  closed: (a, b) => String(b.closed_at || "").localeCompare(String(a.closed_at || "")),
+};
+
+function groupTitle(group) {
+  return group === "overdue" ? t("overdue") : t(`status_${group}`);
+}
+
+function findingCard(finding, state) {
+  return h("article", { class: `assignment finding ${state.group}`, dataset: { id: finding.id, state: state.key } },
+    h("div", {}, h("b", {}, finding.title)),
+    h("div", { class: "muted" }, `${severityLabel(finding.severity)} · ${t("deadline")} ${finding.due_date}`
+      + `${finding.overdue ? ` · ${t("overdue")}` : ""}`),
+    h("div", { class: `state state-${state.key}` }, t(state.key)),
+    state.detail ? h("div", { class: "reason" }, state.key === "status_returned" ? `${t("return_reason")}：` : "",
+      state.detail) : null,
+    h("button", { type: "button", class: "primary open-finding", onclick: () => { location.hash = `#/finding/${finding.id}`; } },
+      t("view")));
+}
+
+function filterBar(counts, redraw) {
+  const chips = ["all", ...GROUPS].map((group) => h("button", {
+    type: "button", class: `chip ${group === shownGroup ? "on" : ""}`, "aria-pressed": String(group === shownGroup),
+    dataset: { group },
+    onclick: () => { shownGroup = group; sessionStorage.setItem("osi-finding-filter", group); redraw(); },
+  }, `${group === "all" ? t("all") : groupTitle(group)} ${group === "all" ? counts.all : counts[group]}`));
+  return h("nav", { class: "chips", "aria-label": t("filter") }, chips);
+}
+
+export async function renderFindings() {
+  const findings = await loadFindings();
+  const answers = await myAnswers();
+  const byGroup = Object.fromEntries(GROUPS.map((group) => [group, []]));
+  let waiting = false;
+  for (const finding of findings) {
+    const state = findingState(finding, answers);
+    waiting ||= Boolean(state.local);
+    byGroup[state.group].push([finding, state]);
+  }
+  const counts = { all: findings.length, ...Object.fromEntries(GROUPS.map((g) => [g, byGroup[g].length])) };
+  const sections = GROUPS.filter((group) => shownGroup === "all" || shownGroup === group).map((group) => {
+    const rows = byGroup[group].sort(([a], [b]) => GROUP_ORDER[group](a, b)).map(([f, s]) => findingCard(f, s));
+    if (group === "closed" && shownGroup === "all") {
+      return rows.length ? h("details", { class: "group closed" },
+        h("summary", {}, t("show_closed", { n: rows.length })), rows) : null;
+    }
+    if (!rows.length && shownGroup === "all") return null;
+    return h("section", { class: `group ${group}` }, h("h2", {}, `${groupTitle(group)} (${rows.length})`),
+      rows.length ? rows : h("p", { class: "muted" }, t("none")));
+  }).filter(Boolean);
+  show(h("div", { class: "outlet-home", dataset: waiting ? { afterSync: "redraw" } : {} },
+    h("div", { class: "row spread" }, h("h1", {}, t("findings")),
+      h("button", { type: "button", id: "open-notices", onclick: () => { location.hash = "#/notices"; } }, t("notices"))),
+    filterBar(counts, renderFindings),
+    sections.length ? sections : h("p", { class: "muted" }, t("none"))));
+}
+
+export async function myAnswers() {
+  const user = await meta("user");
+  return (await all("responses")).filter((r) => r.user === user?.id);
+}
+
+export async function renderNotices() {
+  let notices = (await get("lists", "notices"))?.items || [];
+  if (navigator.onLine) {
+    try {
+      notices = await api("/notices");
+      await put("lists", { key: "notices", items: notices });
+    } catch (error) { /* offline or refused: show what we have */ }
+  }
+  const rows = notices.map((notice) => h("article", { class: "assignment notice", dataset: { id: notice.id } },
+    h("div", {}, h("b", {}, notice.number)),
+    h("div", { class: "muted" }, `${notice.outlet_name} · ${t("issued")} ${when(notice.issued_at)}`),
+    h("button", { type: "button", class: "primary download-notice",
+      onclick: () => downloadPdf(`/inspections/${notice.inspection_uuid}/notice.pdf`, `${notice.number}.pdf`).catch(() => {}) },
+    t("download_pdf"))));
   show(h("button", { type: "button", class: "link", onclick: () => { location.hash = "#/"; } }, `‹ ${t("home")}`),
-    h("h1", {}, finding.title),
-    h("p", { class: "muted" }, `${severityLabel(finding.severity)} · ${t("deadline")} ${finding.due_date} · ${statusLabel(finding.status)}`),
-    h("section", { class: "card" }, h("p", {}, finding.requirement), finding.note ? h("p", { class: "muted" }, finding.note) : null, photos, notice),
-    pending ? h("p", { class: "muted" }, t("queued")) : form);
+    h("h1", {}, t("notices")), rows.length ? rows : h("p", { class: "muted" }, t("none")));
 }

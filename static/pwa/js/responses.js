@@ -3,6 +3,14 @@
 import { api, ApiError } from "./api.js";
 import { all, meta, put, update } from "./db.js";
 
+// The device's copy of the list learns at once that the answer arrived, so no screen shows it as
+// waiting while the list is not yet fetched again.
+async function markAnswered(response) {
+  await update("responses", response.uuid, (current) => current && { ...current, sent: true, error: null, photos: [] });
+  await update("lists", "findings", (list) => list && { ...list, items: list.items.map((f) => f.id === response.finding_id
+    && f.status === "open" ? { ...f, status: "responded", rejection_reason: null, responded_at: new Date().toISOString() } : f) });
+}
+
 // Part of the outbox flush: after-photos first, then the answer that names them.
 export async function flushResponses() {
   const user = await meta("user");
@@ -18,16 +26,20 @@ export async function flushResponses() {
       }
       await api(`/findings/${response.finding_id}/responses`, { method: "POST",
         json: { text: response.text, photo_ids: response.photos.map((p) => p.uuid) } });
-      await update("responses", response.uuid, (current) => current && { ...current, sent: true, photos: [] });
+      await markAnswered(response);
     } catch (error) {
       // Already answered (a retry whose first try arrived): the answer is on the server.
       if (error instanceof ApiError && error.status === 409 && !error.body.errors?.missing_photos) {
-        await update("responses", response.uuid, (current) => current && { ...current, sent: true, photos: [] });
+        await markAnswered(response);
         continue;
       }
       if (error instanceof ApiError && error.status === 409) {
         response.photos.forEach((p) => { p.uploaded = false; });
         await put("responses", response);
+      } else if (error instanceof ApiError && error.status >= 400 && error.status < 500 && error.status !== 401) {
+        // Refused for good (e.g. the finding was closed meanwhile): say so on its card, go on with the rest.
+        await update("responses", response.uuid, (current) => current && { ...current, error: error.message });
+        continue;
       }
       throw error;
     }
