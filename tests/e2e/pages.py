@@ -72,3 +72,17 @@ def serious_accessibility_violations(page) -> list[str]:
 def horizontal_overflow(page) -> int:
     """By how many pixels the page is wider than the window (0 when it fits)."""
     return page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
+
+
+SMALL_TOUCH_TARGETS = """() => [...document.querySelectorAll(
+    'button, .button, input:not([type=hidden]), select, textarea, .tabs a, .topbar a, label.photo-button')]
+  .filter((el) => el.offsetParent !== null && getComputedStyle(el).opacity !== '0')
+  .map((el) => { const box = el.getBoundingClientRect(); return {
+    what: `${el.tagName.toLowerCase()}#${el.id}.${el.className} ${(el.textContent || el.name || '').trim().slice(0, 20)}`,
+    width: Math.round(box.width), height: Math.round(box.height) }; })
+  .filter((box) => box.width < 44 || box.height < 44)"""
+
+
+def small_touch_targets(page) -> list[dict]:
+    """The buttons, fields, tabs and header links shown smaller than 44 x 44 px."""
+    return page.evaluate(SMALL_TOUCH_TARGETS)

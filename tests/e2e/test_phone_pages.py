@@ -7,17 +7,9 @@ from pprint import pformat
 import pytest
 
 from tests.e2e.conftest import screenshot
-from tests.e2e.pages import DESKTOP, PHONE, horizontal_overflow, web_login
+from tests.e2e.pages import DESKTOP, PHONE, horizontal_overflow, small_touch_targets, web_login
 
 pytestmark = pytest.mark.e2e
-
-TOUCH_TARGETS = """() => [...document.querySelectorAll(
-    'button, .button, input:not([type=hidden]), select, textarea, .tabs a, .topbar a, label.photo-button')]
-  .filter((el) => el.offsetParent !== null && getComputedStyle(el).visibility !== 'hidden')
-  .map((el) => { const box = el.getBoundingClientRect(); return {
-    what: `${el.tagName.toLowerCase()}#${el.id} ${(el.textContent || el.name || '').trim().slice(0, 20)}`,
-    width: Math.round(box.width), height: Math.round(box.height) }; })
-  .filter((box) => box.width < 44 || box.height < 44)"""
 
 SQUEEZED_CELLS = """() => [...document.querySelectorAll('table.cards td')]
   .filter((td) => td.offsetParent !== null && td.getBoundingClientRect().width < window.innerWidth * 0.6)
@@ -29,7 +21,7 @@ def _look(page, base_url: str, path: str, name: str) -> dict:
     page.goto(base_url + path)
     page.wait_for_load_state("networkidle")
     screenshot(page, f"{name}-390")
-    problems = {"overflow": horizontal_overflow(page), "small targets": page.evaluate(TOUCH_TARGETS),
+    problems = {"overflow": horizontal_overflow(page), "small targets": small_touch_targets(page),
                 "squeezed cells": page.evaluate(SQUEEZED_CELLS)}
     page.set_viewport_size(DESKTOP)
     page.reload()
