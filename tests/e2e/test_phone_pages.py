@@ -42,8 +42,9 @@ def test_the_outlets_pages_fit_a_phone(chromium, demo, failed_inspection, live_s
             found[path] = problems
     context.close()
     anyone = chromium.new_context(viewport=PHONE, locale="zh-CN", has_touch=True).new_page()
-    if problems := _look(anyone, live_server, f"/verify/{failed_inspection['digest']}", "web-verify"):
-        found["/verify/"] = problems
+    for path, name in ((f"/verify/{failed_inspection['digest']}", "web-verify"), ("/login", "web-login")):
+        if problems := _look(anyone, live_server, path, name):
+            found[path] = problems
     anyone.context.close()
     assert not found, pformat(found)
 
