@@ -37,7 +37,7 @@ def test_the_outlets_pages_fit_a_phone(chromium, demo, failed_inspection, live_s
     found = {}
     for path, name in (("/", "web-outlet-start"), ("/findings/", "web-findings"),
                        (f"/findings/{failed_inspection['finding_id']}", "web-finding"),
-                       ("/notices/", "web-notices"), ("/reports/scorecards", "web-scorecards")):
+                       (f"/inspections/{failed_inspection['uuid']}", "web-inspection"), ("/notices/", "web-notices"), ("/reports/scorecards", "web-scorecards")):
         if problems := _look(page, live_server, path, name):
             found[path] = problems
     context.close()
