@@ -8,6 +8,10 @@ export DATA_DIR ?= $(CURDIR)/instance
 
 .PHONY: run test fuzz serve system-packages system-packages-test translations messages bench clean lock
 
+# The accessibility engine the end-to-end tests inject into pages; fetched from npm, never committed.
+AXE_VERSION := 4.10.3
+AXE := node_modules/axe-core/axe.min.js
+
 # The virtualenv gets the exact versions of the lock files. requirements*.txt are what people edit;
 # `make lock` pins them into requirements*.lock (the S3 extra, requirements-s3.lock, is for deployments
 # with S3_BUCKET set: `pip install -r requirements.lock -r requirements-s3.lock`).
@@ -36,6 +40,9 @@ system-packages-test:
 translations: $(BIN)/activate
 	@$(BIN)/pybabel -q compile --use-fuzzy -d translations
 
+$(AXE):
+	npm install --no-save --no-package-lock --no-audit --no-fund --silent axe-core@$(AXE_VERSION)
+
 run: system-packages $(BIN)/activate translations
 	$(BIN)/flask --app app db upgrade
 	$(BIN)/flask --app app seed-demo
@@ -51,7 +58,7 @@ serve: $(BIN)/activate translations
 # TEST_DATABASE_URL's). Tests of one xdist_group (the seeded demo) run in one worker.
 TEST_WORKERS ?= 3
 PYTEST := $(BIN)/python -m pytest -p no:cacheprovider -n $(TEST_WORKERS) --dist loadgroup
-test: system-packages-test $(BIN)/activate translations
+test: system-packages-test $(BIN)/activate translations $(AXE)
 	$(PYTEST)
 	@if [ -n "$$TEST_DATABASE_URL" ]; then \
 	  echo "== again on PostgreSQL =="; \
@@ -69,7 +76,7 @@ bench: $(BIN)/activate translations
 	@for script in bench/bench_*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
 
 clean:
-	rm -rf $(VENV) .pytest_cache test-artifacts
+	rm -rf $(VENV) .pytest_cache test-artifacts node_modules
 
 # Maintainers: after changing user-facing strings, refresh the catalog and translate the new entries.
 messages: $(BIN)/activate

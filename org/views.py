@@ -17,7 +17,7 @@ from core.permissions import Role, authorize, can, roles, rule
 from core.redirects import safe_path
 from core.refusals import Refusal, refused_form
 from core.schemas import Schema
-from org import accounts, browser_sessions, forms, importing, operations, throttle
+from org import accounts, browser_sessions, forms, importing, landing, operations, throttle
 from org.models import Counter, Outlet, Staff, User, Vendor
 from org.schemas import CounterSchema, OutletSchema, PasswordChangeSchema, StaffSchema, UserSchema, VendorSchema
 
@@ -66,7 +66,7 @@ def login():
         with refused_form() as refusal:
             user = accounts.authenticate(request.form.get("username", ""), request.form.get("password", ""))
             browser_sessions.start(user)
-            return redirect(safe_path(request.args.get("next")) or url_for("org.home"))
+            return redirect(safe_path(request.args.get("next")) or _landing_page(user))
     return render_template("org/login.html", error=refusal.message), refusal.status, refusal.headers
 
 
@@ -84,11 +84,16 @@ def switch_language(code: str):
     return redirect(safe_path(request.referrer, allow_own_origin=True) or url_for("org.home"))
 
 
+def _landing_page(user: User) -> str:
+    return url_for(landing.landing_endpoint(user.role) or "org.home")
+
+
 @blp.get("/")
 @login_required
 def home():
     return render_template("org/home.html", resources={key: item for key, item in RESOURCES.items()
-                                                        if can(current_user, item.list_action)})
+                                                        if can(current_user, item.list_action)},
+                           app_offer=landing.app_offer(current_user.role))
 
 
 @blp.route("/account/password", methods=["GET", "POST"])

@@ -16,6 +16,7 @@ async function refreshIndicator() {
   const indicator = document.getElementById("outbox");
   if (!indicator) return;
   indicator.textContent = count ? t("unsent", { n: count, t: when(oldest) }) : t("all_sent");
+  indicator.title = indicator.textContent; // the whole text, where a phone's status line cuts it short
   indicator.dataset.count = count;
   indicator.classList.toggle("waiting", count > 0);
   document.getElementById("network").textContent = navigator.onLine ? t("online") : t("offline");

@@ -55,8 +55,8 @@ function choiceButtons(name, options, selected, onPick, multiple = false) {
   }));
 }
 
-function durationInput(value, onValue) {
-  const input = h("input", { type: "number", inputmode: "numeric", min: "0", value: value ?? "", class: "num",
+function durationInput(value, onValue, name) {
+  const input = h("input", { type: "number", inputmode: "numeric", min: "0", value: value ?? "", class: "num", "aria-label": name,
     onchange: () => onValue(input.value === "" ? null : Number(input.value)) });
   let started = null;
   const button = h("button", { type: "button", class: "timer", onclick: () => {
@@ -95,14 +95,14 @@ function valueInput(item, answer, onValue) {
       }, true);
     }
     case "number": {
-      const input = h("input", { type: "number", inputmode: "decimal", value: value ?? "", class: "num",
+      const input = h("input", { type: "number", inputmode: "decimal", value: value ?? "", class: "num", "aria-label": label(item.label),
         onchange: () => onValue(input.value === "" ? null : Number(input.value)) });
       return input;
     }
     case "duration":
-      return durationInput(value, onValue);
+      return durationInput(value, onValue, label(item.label));
     case "text": {
-      const area = h("textarea", { rows: 3, maxlength: item.max_length, onchange: () => onValue(area.value || null) });
+      const area = h("textarea", { rows: 3, maxlength: item.max_length, "aria-label": label(item.label), onchange: () => onValue(area.value || null) });
       area.value = value || "";
       return area;
     }

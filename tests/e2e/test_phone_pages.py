@@ -1,0 +1,79 @@
+"""The pages a phone opens fit it: at 390 px nothing overflows sideways, tables become cards, touch
+targets are at least 44 px; each role starts on its work. Screenshots at 390 and 1366 px."""
+from __future__ import annotations
+
+from pprint import pformat
+
+import pytest
+
+from tests.e2e.conftest import screenshot
+from tests.e2e.pages import DESKTOP, PHONE, horizontal_overflow, small_touch_targets, web_login
+
+pytestmark = pytest.mark.e2e
+
+SQUEEZED_CELLS = """() => [...document.querySelectorAll('table.cards td')]
+  .filter((td) => td.offsetParent !== null && td.getBoundingClientRect().width < window.innerWidth * 0.6)
+  .map((td) => td.textContent.trim().slice(0, 20))"""
+
+
+def _look(page, base_url: str, path: str, name: str) -> dict:
+    page.set_viewport_size(PHONE)
+    page.goto(base_url + path)
+    page.wait_for_load_state("networkidle")
+    screenshot(page, f"{name}-390")
+    problems = {"overflow": horizontal_overflow(page), "small targets": small_touch_targets(page),
+                "squeezed cells": page.evaluate(SQUEEZED_CELLS)}
+    page.set_viewport_size(DESKTOP)
+    page.reload()
+    page.wait_for_load_state("networkidle")
+    screenshot(page, f"{name}-1366")
+    return {key: value for key, value in problems.items() if value}
+
+
+def test_the_outlets_pages_fit_a_phone(chromium, demo, failed_inspection, live_server):
+    demo["org"].user("outlet_manager")
+    context = chromium.new_context(viewport=PHONE, locale="zh-CN", has_touch=True)
+    page = web_login(context, live_server, "outlet_manager")
+    found = {}
+    for path, name in (("/", "web-outlet-start"), ("/findings/", "web-findings"),
+                       (f"/findings/{failed_inspection['finding_id']}", "web-finding"),
+                       (f"/inspections/{failed_inspection['uuid']}", "web-inspection"), ("/notices/", "web-notices"), ("/reports/scorecards", "web-scorecards")):
+        if problems := _look(page, live_server, path, name):
+            found[path] = problems
+    context.close()
+    anyone = chromium.new_context(viewport=PHONE, locale="zh-CN", has_touch=True).new_page()
+    for path, name in ((f"/verify/{failed_inspection['digest']}", "web-verify"), ("/login", "web-login")):
+        if problems := _look(anyone, live_server, path, name):
+            found[path] = problems
+    anyone.context.close()
+    assert not found, pformat(found)
+
+
+def test_the_findings_table_is_a_table_on_a_desktop(chromium, demo, failed_inspection, live_server):
+    context = chromium.new_context(viewport=DESKTOP, locale="zh-CN")
+    page = web_login(context, live_server, "inspector")
+    page.goto(f"{live_server}/findings/")
+    assert page.locator("table.cards thead").first.is_visible()
+    assert page.evaluate("getComputedStyle(document.querySelector('table.cards td')).display") == "table-cell"
+    context.close()
+
+
+@pytest.mark.parametrize("role, landing", [("inspector", "/"), ("mystery_shopper", "/"), ("outlet_manager", "/"),
+                                           ("viewer", "/reports/dashboard")])
+def test_each_role_lands_on_its_work(chromium, demo, live_server, role, landing):
+    if role != "inspector":
+        demo["org"].user(role)
+    context = chromium.new_context(viewport=PHONE, locale="zh-CN", has_touch=True)
+    page = web_login(context, live_server, role)
+    assert page.url == live_server + landing
+    if landing == "/":
+        offer = page.locator("#app-offer")
+        assert offer.get_by_role("img").evaluate("img => img.complete && img.naturalWidth > 100")
+        screenshot(page, f"web-landing-{role}-390")
+        offer.get_by_role("link", name="打开应用").click()
+        page.wait_for_selector("#login-button")
+        assert page.url == f"{live_server}/app/"
+    else:
+        assert page.locator("h1").first.is_visible()
+        screenshot(page, f"web-landing-{role}-390")
+    context.close()
