@@ -5,50 +5,23 @@ from __future__ import annotations
 
 import json
 import re
-import uuid as uuid_module
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, select
 
 from core.clock import local_midnight, local_today
 from core.period_filter import span_of
 from inspections.models import Inspection
-from rectification.models import Finding, Notice
-from tests.rectification.helpers import FAILING_ONSITE_ITEMS, browser
+from rectification.models import Finding
+from tests.rectification.helpers import a_year_of_findings, browser
 
 PAST_INSPECTIONS = 110  # ten findings each: 1,100 findings before today's
 
 
 @pytest.fixture
 def year_of_findings(db, org, checklists, inspector):
-    """A year of on-site inspections at outlets A and B (to ten days ago), every one with ten findings and a
-    notice: its critical finding still open and overdue, the nine others closed."""
-    now = datetime.now(UTC)
-    inspections = [{"uuid": str(uuid_module.uuid4()), "kind": "onsite", "status": "published",
-                    "checklist_version_id": checklists["onsite"].id,
-                    "outlet_id": (org.outlet_a if n % 2 else org.outlet_b).id, "inspector_id": inspector.id,
-                    "submitted_at": now - timedelta(days=10 + n * 3), "created_at": now - timedelta(days=10 + n * 3),
-                    "updated_at": now - timedelta(days=10 + n * 3)} for n in range(PAST_INSPECTIONS)]
-    ids = db.session.execute(insert(Inspection).returning(Inspection.id, sort_by_parameter_order=True),
-                             inspections).scalars().all()
-    findings, notices = [], []
-    for ident, inspection in zip(ids, inspections):
-        raised = inspection["submitted_at"]
-        for number, item_key in enumerate(FAILING_ONSITE_ITEMS):
-            findings.append({"inspection_id": ident, "outlet_id": inspection["outlet_id"], "item_key": item_key,
-                             "section_key": "facility", "severity": "critical" if number == 0 else "minor",
-                             "title": f"旧问题 {ident}-{number}", "requirement": "", "note": "", "photo_ids": [],
-                             "status": "open" if number == 0 else "closed", "published": True,
-                             "due_date": raised.date() + timedelta(days=7), "created_at": raised,
-                             "updated_at": raised})
-        notices.append({"inspection_id": ident, "outlet_id": inspection["outlet_id"], "branch_id": org.branch.id,
-                        "year": raised.year, "sequence": 1000 + ident, "number": f"旧通知 {ident}",
-                        "issued_at": raised})
-    db.session.execute(insert(Finding), findings)
-    db.session.execute(insert(Notice), notices)
-    db.session.commit()
-    return len(findings)
+    return a_year_of_findings(db, org, checklists["onsite"], inspector, PAST_INSPECTIONS)
 
 
 @pytest.fixture
