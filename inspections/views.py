@@ -15,7 +15,7 @@ from checklists.models import ChecklistTemplate
 from checklists.store import checklist_of
 from core.clock import local_today
 from core.extensions import db
-from core.paging import one_page, page_args
+from core.paging import PageArgs, one_page, page_args
 from core.permissions import authorize, can
 from core.refusals import refused_form
 from inspections import lists, plans, scheduling
@@ -82,9 +82,8 @@ def assignment_calendar():
     last = first.replace(day=calendar_module.monthrange(first.year, first.month)[1])
     counts = scheduling.counts_by_day(first, last, ("onsite", "7s", "remote", "mystery"))
     weeks = calendar_module.Calendar(firstweekday=0).monthdatescalendar(first.year, first.month)
-    overdue = db.session.execute(
-        select(Assignment).where(Assignment.status == "open", Assignment.window_end < today)
-        .order_by(Assignment.window_end).limit(200)).scalars().all()
+    overdue = one_page(select(Assignment).where(Assignment.status == "open", Assignment.window_end < today)
+                       .order_by(Assignment.window_end.desc(), Assignment.id.desc()), page_args(PageArgs())["page"])
     previous = (first - timedelta(days=1)).replace(day=1)
     following = last + timedelta(days=1)
     return render_template("inspections/calendar.html", first=first, weeks=weeks, counts=counts, today=today,

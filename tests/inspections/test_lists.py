@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import insert
 
 from core.clock import local_today
-from inspections.models import Inspection
+from inspections.models import Assignment, Inspection
 from tests.inspections.helpers import draft_body, new_uuid
 from tests.rectification.helpers import browser
 
@@ -119,3 +119,21 @@ def test_the_api_refuses_paging_and_filters_it_cannot_read(client, users, bearer
     assert response.status_code == 422
     messages = [message for problems in response.get_json()["errors"]["query"].values() for message in problems]
     assert messages and all(re.search(r"[\u4e00-\u9fff]", message) for message in messages), messages
+
+
+def test_the_calendars_overdue_assignments_are_counted_and_paged(app, db, org, checklists, users):
+    today = local_today()
+    db.session.execute(insert(Assignment), [
+        {"kind": "onsite", "template_id": checklists["onsite"].template_id, "outlet_id": org.outlet_a.id,
+         "period": f"overdue-{n}", "window_start": today - timedelta(days=30 + n),
+         "window_end": today - timedelta(days=1 + n), "status": "open"} for n in range(230)])
+    db.session.commit()
+    admin = browser(app, users["admin"])
+    first = admin.get(f"/admin/calendar?month={today:%Y-%m}")
+    assert first.status_code == 200
+    text = _text(first)
+    assert "共 230 条" in text and "第 1 / 5 页" in text
+    assert (today - timedelta(days=1)).isoformat() in text  # the latest to fall due first
+    last = _text(admin.get(f"/admin/calendar?month={today:%Y-%m}&page=5"))
+    assert (today - timedelta(days=230)).isoformat() in last and "第 5 / 5 页" in last
+    assert admin.get("/admin/calendar?page=none").status_code == 400
