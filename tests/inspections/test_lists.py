@@ -12,7 +12,9 @@ import pytest
 from sqlalchemy import insert
 
 from core.clock import local_today
-from inspections.models import Assignment, Inspection
+from inspections import scheduling
+from inspections.models import Assignment, Inspection, Plan
+from org.models import Staff
 from tests.inspections.helpers import draft_body, new_uuid
 from tests.rectification.helpers import browser
 
@@ -137,3 +139,20 @@ def test_the_calendars_overdue_assignments_are_counted_and_paged(app, db, org, c
     last = _text(admin.get(f"/admin/calendar?month={today:%Y-%m}&page=5"))
     assert (today - timedelta(days=230)).isoformat() in last and "第 5 / 5 页" in last
     assert admin.get("/admin/calendar?page=none").status_code == 400
+
+
+def test_the_desk_says_how_many_are_still_due_when_it_lists_only_the_first(app, db, org, users, checklists):
+    counter = org.outlet_a.counters[0]
+    db.session.add_all([Staff(outlet_id=org.outlet_a.id, employee_no=f"A01-T{n}", name=f"柜员{n:02d}",
+                              position="teller", counter_id=counter.id) for n in range(36)])
+    plan = Plan(name="remote", kind="remote", template_id=checklists["remote"].template_id, cadence="cycle",
+                assignee_id=users["remote_monitor"].id)
+    db.session.add(plan)
+    db.session.commit()
+    scheduling.generate(plan, local_today())
+    db.session.commit()
+    page = browser(app, users["remote_monitor"]).get("/remote/")
+    assert page.status_code == 200
+    side = _text(page).split("本循环覆盖率")[1]
+    assert "待检查 共 40 人" in re.sub(r"\s+", " ", side) and "仅列出前 30 人" in side
+    assert len(re.findall(r'<li><a href="\?assignment=', page.get_data(as_text=True))) == 30
