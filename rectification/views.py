@@ -18,12 +18,10 @@ from inspections.list_filters import filter_choices
 from inspections.media import send_photo
 from inspections.models import Photo
 from inspections.operations import load as load_inspection
-from org.models import Outlet
 from rectification import lists, notices, operations, presenting
 from rectification.api import pdf_response
 from rectification.models import NoticeEdition
 from rectification.schemas import FindingPageArgs, NoticePageArgs
-from rectification.tracking import closure_by_outlet_month
 
 AFTER_PHOTOS_PER_RESPONSE = 5
 blp = Blueprint("rectification_pages", __name__)
@@ -36,10 +34,7 @@ def finding_list():
     filters = page_args(FindingPageArgs())
     page = one_page(lists.findings(current_user, filters), filters["page"])
     page.items = [presenting.with_overdue(f) for f in page.items]
-    figures = []
-    if can(current_user, "finding.figures"):
-        outlets = {o.id: o.name for o in db.session.execute(select(Outlet)).scalars()}
-        figures = [(outlets.get(f.outlet_id, "?"), f) for f in closure_by_outlet_month()][-60:]
+    figures = lists.closure_figures(filters) if can(current_user, "finding.figures") else []
     return render_template("rectification/findings.html", page=page, filters=filters, figures=figures,
                            choices=filter_choices(current_user))
 
