@@ -76,9 +76,12 @@ def count(query: Select) -> int:
 
 
 def one_page(query: Select, number: int, size: int = PAGE_SIZE) -> Page:
-    """`query` must be ordered (ties broken by a unique column) for pages not to overlap."""
-    rows = db.session.execute(query.limit(size).offset((number - 1) * size)).scalars().all()
-    return Page(list(rows), number, size, count(query))
+    """`query` must be ordered (ties broken by a unique column) for pages not to overlap. A page past
+    the last is empty without asking the database (whose offsets stop at 64 bits)."""
+    total = count(query)
+    offset = (number - 1) * size
+    rows = db.session.execute(query.limit(size).offset(offset)).scalars().all() if offset < total else []
+    return Page(list(rows), number, size, total)
 
 
 PAGE_PARAMETER_PROBLEMS = {"page": _l("Pages are numbered from 1."),

@@ -162,6 +162,15 @@ def test_a_list_page_refuses_filters_it_cannot_read_in_chinese(app, org, inspect
     assert not re.search(r"Not a valid|Must be|Unknown field", text)
 
 
+def test_a_page_past_the_last_is_empty_however_far(client, onsite, bearer, inspector, app):
+    onsite(2)
+    for page in ("2", "2147483647", "9223372036854775808", "1" + "0" * 40):
+        response = client.get(f"/api/v1/findings?page={page}", headers=bearer(inspector))
+        assert response.status_code == 200 and response.get_json() == []
+        assert _pagination(response)["total"] == 2 and "page" not in _pagination(response)
+    assert browser(app, inspector).get("/findings/?page=2147483647").status_code == 200
+
+
 @pytest.mark.parametrize("query", ["page=0", "page_size=1001", "page=x", "period=2026Q5", "kind=x", "outlet_id=-1"])
 def test_the_api_refuses_paging_and_filters_it_cannot_read_in_the_callers_language(client, org, bearer, inspector,
                                                                                    query):
