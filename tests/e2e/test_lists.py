@@ -78,3 +78,24 @@ def _fits(page) -> None:
     """The page itself scrolls no wider than the screen (a wide table scrolls inside its own frame)."""
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
     assert page.evaluate("getComputedStyle(document.querySelector('.list-filters')).display") == "flex"
+
+
+@pytest.mark.parametrize("screen", SCREENS)
+def test_the_admins_lists_show_their_totals_on_a_phone_and_a_desktop(live_server, chromium, history, screen):
+    admin = history["org"].user("admin")
+    _db.session.commit()
+    context = chromium.new_context(viewport=SCREENS[screen], device_scale_factor=1, locale="zh-CN")
+    page = context.new_page()
+    page.goto(f"{live_server}/login")
+    page.fill("input[name=username]", admin.username)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    page.goto(f"{live_server}/admin/mystery/")
+    assert "共 0 条" in page.inner_text(".list-total")
+    _fits(page)
+    screenshot(page, f"lists-mystery-queue-{screen}")
+    page.goto(f"{live_server}/admin/calendar")
+    page.locator("#overdue").scroll_into_view_if_needed()
+    assert "共" in page.inner_text(".list-total")
+    screenshot(page, f"lists-calendar-overdue-{screen}")
+    context.close()
