@@ -6,7 +6,7 @@ from pathlib import Path
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from core import bodies, errors, headers, health, inputs, jobs, seeding, storage, unit_of_work
+from core import bodies, errors, headers, health, inputs, jobs, paging, seeding, storage, unit_of_work
 from core.config import load_config
 from core.db import configure_engine, render_migration_item
 from core.extensions import api, babel, csrf, db, login_manager, migrate
@@ -42,6 +42,7 @@ def create_app(config: dict | None = None) -> Flask:
     bodies.init_app(app)  # the first before-request hook: CSRF protection reads the form, and the body with it
     errors.init_app(app)  # after api.init_app, whose JSON-only handler it replaces
     headers.init_app(app)
+    paging.init_app(app)
     return app
 
 

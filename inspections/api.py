@@ -6,24 +6,23 @@ from __future__ import annotations
 
 from flask import request
 from flask_login import current_user
-from flask_smorest import Blueprint
 from sqlalchemy import select
 
 from core.bodies import body_limit
 from core.clock import local_today
 from core.errors import OperationError
-from core.extensions import db
 from core.identifiers import path_uuid
+from core.paging import Blueprint, api_page
 from core.permissions import authorize
-from inspections import operations, submission
+from inspections import lists, operations, submission
 from inspections.media import photo_response
-from inspections.models import Assignment, Inspection
-from inspections.policies import visible_assignments, visible_inspections
+from inspections.models import Assignment
+from inspections.policies import visible_assignments
 from inspections.presenting import assignment_rows
 from inspections.schemas import (
     AssignmentSchema,
     DraftSchema,
-    InspectionListArgs,
+    InspectionFilters,
     InspectionSchema,
     PhotoReceiptSchema,
     ReceiptSchema,
@@ -64,17 +63,13 @@ def get_inspection(uuid):
 
 
 @blp.route("/inspections", methods=["GET"])
-@blp.arguments(InspectionListArgs, location="query")
+@blp.arguments(InspectionFilters, location="query")
 @blp.response(200, InspectionSchema(many=True, exclude=("answers",)))
-def list_inspections(args):
-    """Inspections the caller may see, newest first."""
+@blp.paginate(page_size=100, max_page_size=500)
+def list_inspections(args, pagination_parameters):
+    """Inspections the caller may see, the latest change first; the X-Pagination header holds the total."""
     authorize("inspection.list")
-    query = visible_inspections(current_user, select(Inspection))
-    for name in ("status", "outlet_id", "kind"):
-        if args.get(name) is not None:
-            query = query.where(getattr(Inspection, name) == args[name])
-    query = query.order_by(Inspection.updated_at.desc()).limit(args["limit"])
-    return db.session.execute(query).scalars().all()
+    return api_page(lists.inspections(current_user, args), pagination_parameters)
 
 
 @blp.route("/inspections/<uuid>/photos/<photo_uuid>", methods=["PUT"])

@@ -1,13 +1,17 @@
 """The sync protocol's shapes (ARCHITECTURE.md §5), shared by the PWA and third-party clients."""
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from marshmallow import fields, post_dump, validate
 
 from core.identifiers import UUID_TEXT
+from core.paging import PageArgs, choice, whole_number
+from core.period_filter import PeriodField
 from core.permissions import can
 from core.schemas import Schema
 from inspections.kinds import kind_of
+from inspections.kinds import names as kind_names
 
 
 class AnyValue(fields.Raw):
@@ -139,11 +143,21 @@ class PhotoReceiptSchema(Schema):
     received_at = fields.DateTime()
 
 
-class InspectionListArgs(Schema):
-    status = fields.String(validate=validate.OneOf(["draft", "submitted", "reviewed", "published"]))
-    outlet_id = fields.Integer()
-    kind = fields.String(validate=validate.OneOf(["onsite", "7s", "remote", "mystery"]))
-    limit = fields.Integer(load_default=100, validate=validate.Range(1, 500))
+INSPECTION_STATUSES = ("draft", "submitted", "reviewed", "published", "rejected")
+
+
+class InspectionFilters(Schema):
+    """What a list of inspections may be narrowed to, on its page and in the API; newest first."""
+
+    status = choice(INSPECTION_STATUSES, _l("Status"))
+    outlet_id = whole_number(_l("Outlet"))
+    kind = choice(kind_names, _l("Kind"))
+    period = PeriodField(metadata={"label": _l("Period"),
+                                   "description": "submitted in: a day (2026-11-30), month (2026-11) or quarter (2026Q4)"})
+
+
+class InspectionPageArgs(InspectionFilters, PageArgs):
+    pass
 
 
 class AssignmentSchema(Schema):

@@ -15,14 +15,16 @@ from checklists.models import ChecklistTemplate
 from checklists.store import checklist_of
 from core.clock import local_today
 from core.extensions import db
+from core.paging import PageArgs, one_page, page_args
 from core.permissions import authorize, can
 from core.refusals import refused_form
-from inspections import plans, scheduling
+from inspections import lists, plans, scheduling
 from inspections.forms import PlanForm
+from inspections.list_filters import filter_choices
 from inspections.media import photo_response
-from inspections.models import Assignment, Inspection, Plan
+from inspections.models import Assignment, Plan
 from inspections.operations import load
-from inspections.policies import visible_inspections
+from inspections.schemas import INSPECTION_STATUSES, InspectionPageArgs
 from org.models import User, Vendor
 
 blp = Blueprint("inspections_pages", __name__)
@@ -80,9 +82,8 @@ def assignment_calendar():
     last = first.replace(day=calendar_module.monthrange(first.year, first.month)[1])
     counts = scheduling.counts_by_day(first, last, ("onsite", "7s", "remote", "mystery"))
     weeks = calendar_module.Calendar(firstweekday=0).monthdatescalendar(first.year, first.month)
-    overdue = db.session.execute(
-        select(Assignment).where(Assignment.status == "open", Assignment.window_end < today)
-        .order_by(Assignment.window_end).limit(200)).scalars().all()
+    overdue = one_page(select(Assignment).where(Assignment.status == "open", Assignment.window_end < today)
+                       .order_by(Assignment.window_end.desc(), Assignment.id.desc()), page_args(PageArgs())["page"])
     previous = (first - timedelta(days=1)).replace(day=1)
     following = last + timedelta(days=1)
     return render_template("inspections/calendar.html", first=first, weeks=weeks, counts=counts, today=today,
@@ -102,8 +103,11 @@ def inspection_page(uuid: str):
 @blp.get("/inspections/")
 @login_required
 def inspection_list():
-    query = visible_inspections(current_user, select(Inspection)).order_by(Inspection.updated_at.desc()).limit(200)
-    return render_template("inspections/list.html", inspections=db.session.execute(query).scalars().all())
+    filters = page_args(InspectionPageArgs())
+    return render_template("inspections/list.html", page=one_page(lists.inspections(current_user, filters),
+                                                                   filters["page"]),
+                           filters=filters, choices=filter_choices(current_user),
+                           statuses=[(status, str(STATUS_NAMES[status])) for status in INSPECTION_STATUSES])
 
 
 @blp.get("/inspections/<uuid>/photos/<photo_uuid>")

@@ -2,11 +2,24 @@
 vendors' performance."""
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from marshmallow import fields, validate
 
+from core.paging import PageArgs, choice, whole_number
+from core.period_filter import PeriodField
 from core.schemas import Schema
 from mystery.confirmations import confirmed_for_everyone_named
 from mystery.visits import visit_of
+
+REPORT_STATUSES = ("submitted", "reviewed", "published", "rejected")
+
+
+class QueueArgs(PageArgs):
+    """The review queue's filters; the reports awaiting a decision come first, then the latest filed."""
+
+    status = choice(REPORT_STATUSES, _l("Status"))
+    outlet_id = whole_number(_l("Outlet"))
+    period = PeriodField(metadata={"label": _l("Period")})
 
 
 class ReviewInSchema(Schema):

@@ -9,15 +9,19 @@ from sqlalchemy import select
 from checklists.store import published_checklist
 from core.clock import local_today
 from core.extensions import db
+from core.paging import one_page, page_args
 from core.permissions import authorize
 from core.refusals import refused_form
+from inspections.list_filters import filter_choices
 from inspections.models import Assignment, Inspection
 from inspections.policies import visible_assignments
 from inspections.presenting import assignment_rows
+from inspections.views import STATUS_NAMES
 from mystery import operations, vendor_stats
 from mystery.forms import REVIEW_DECISIONS, HandOutForm, ReportForm, report_form
 from mystery.policies import visible_shoppers
-from mystery.visits import visit_of, visits_of
+from mystery.schemas import REPORT_STATUSES, QueueArgs
+from mystery.visits import review_queue, visit_of, visits_of
 from org.models import Staff, User
 
 blp = Blueprint("mystery_pages", __name__)
@@ -27,10 +31,11 @@ blp = Blueprint("mystery_pages", __name__)
 @login_required
 def queue():
     authorize("mystery.review")
-    reports = db.session.execute(select(Inspection).where(Inspection.kind == "mystery", Inspection.status != "draft")
-                                 .order_by(Inspection.submitted_at.desc())).scalars().all()
-    return render_template("mystery/mystery_queue.html", reports=reports, visits=visits_of(reports),
-                           performance=vendor_stats.performance())
+    filters = page_args(QueueArgs())
+    page = one_page(review_queue(filters), filters["page"])
+    return render_template("mystery/mystery_queue.html", page=page, visits=visits_of(page.items), filters=filters,
+                           choices=filter_choices(current_user), performance=vendor_stats.performance(),
+                           statuses=[(status, str(STATUS_NAMES[status])) for status in REPORT_STATUSES])
 
 
 @blp.route("/admin/mystery/<uuid>", methods=["GET", "POST"])

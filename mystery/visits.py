@@ -1,11 +1,24 @@
 """A mystery visit's own record (MysteryVisit): read beside its inspection, and kept at each submit."""
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import Select, case, select
 
 from core.extensions import db
 from inspections.models import Inspection
 from mystery.models import MysteryVisit
+
+
+def review_queue(filters: dict) -> Select:
+    """Filed mystery visits, those awaiting a decision first, then the latest filed (QueueArgs narrow it)."""
+    query = select(Inspection).where(Inspection.kind == "mystery", Inspection.status != "draft")
+    for name in ("status", "outlet_id"):
+        if filters.get(name):
+            query = query.where(getattr(Inspection, name) == filters[name])
+    if filters.get("period"):
+        query = query.where(Inspection.submitted_at >= filters["period"].start,
+                            Inspection.submitted_at < filters["period"].end)
+    awaiting_first = case((Inspection.status == "submitted", 0), else_=1)
+    return query.order_by(awaiting_first, Inspection.submitted_at.desc(), Inspection.id.desc())
 
 
 def visit_of(inspection: Inspection) -> MysteryVisit:

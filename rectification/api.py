@@ -4,25 +4,22 @@ from __future__ import annotations
 from flask import Response as FlaskResponse
 from flask import request
 from flask_login import current_user
-from flask_smorest import Blueprint
-from sqlalchemy import select
 
 from checklists.store import checklist_of
 from core.bodies import body_limit
 from core.errors import OperationError
-from core.extensions import db
 from core.identifiers import path_uuid
-from core.permissions import authorize, can
+from core.paging import Blueprint, api_page
+from core.permissions import authorize
 from inspections.media import send_photo
 from inspections.operations import load as load_inspection
-from rectification import notices, operations, presenting
-from rectification.models import Finding, Notice
-from rectification.policies import visible_findings, visible_notices
+from rectification import lists, notices, operations, presenting
 from rectification.schemas import (
     FindingDetailSchema,
-    FindingListArgs,
+    FindingFilters,
     FindingSchema,
     HistoryEventSchema,
+    NoticeFilters,
     NoticeSchema,
     ResponseInSchema,
     ResponseOutSchema,
@@ -42,20 +39,14 @@ def pdf_response(data: bytes, filename: str) -> FlaskResponse:
 
 
 @blp.route("/findings")
-@blp.arguments(FindingListArgs, location="query")
+@blp.arguments(FindingFilters, location="query")
 @blp.response(200, FindingSchema(many=True))
-def list_findings(args):
-    """Findings the caller may see: an outlet manager only the outlet's published ones."""
+@blp.paginate(page_size=200, max_page_size=1000)
+def list_findings(args, pagination_parameters):
+    """Findings the caller may see (an outlet manager only the outlet's published ones), newest first or
+    by deadline (`sort`); the X-Pagination header holds the total."""
     authorize("finding.list")
-    query = visible_findings(current_user, select(Finding))
-    if args.get("status"):
-        query = query.where(Finding.status == args["status"])
-    if args.get("outlet_id"):
-        query = query.where(Finding.outlet_id == args["outlet_id"])
-    if args.get("overdue"):
-        query = query.where(Finding.status != "closed", Finding.due_date < presenting.local_today())
-    rows = db.session.execute(query.order_by(Finding.due_date, Finding.id).limit(args["limit"])).scalars().all()
-    return presenting.listed(rows)
+    return presenting.listed(api_page(lists.findings(current_user, args), pagination_parameters))
 
 
 @blp.route("/findings/<int:ident>")
@@ -144,10 +135,10 @@ def report_pdf(uuid):
 
 
 @blp.route("/notices")
+@blp.arguments(NoticeFilters, location="query")
 @blp.response(200, NoticeSchema(many=True))
-def list_notices():
-    """Notices the caller may see."""
+@blp.paginate(page_size=100, max_page_size=500)
+def list_notices(args, pagination_parameters):
+    """Notices the caller may see, newest first; the X-Pagination header holds the total."""
     authorize("finding.list")
-    query = visible_notices(current_user, select(Notice).order_by(Notice.issued_at.desc()).limit(500))
-    rows = db.session.execute(query).scalars().all()
-    return [n for n in rows if can(current_user, "inspection.view", n.inspection)]
+    return api_page(lists.notices(current_user, args), pagination_parameters)

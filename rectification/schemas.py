@@ -1,10 +1,17 @@
 """Shapes of findings, responses and verifications in the API."""
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from marshmallow import fields, validate
 
 from core.identifiers import UUID_TEXT
+from core.paging import PageArgs, choice, whole_number, yes_or_no
+from core.period_filter import PeriodField
 from core.schemas import Schema
+from inspections.kinds import names as kind_names
+
+FINDING_STATUSES = ("open", "responded", "closed")
+SEVERITIES = ("critical", "major", "minor")
 
 
 class ResponseInSchema(Schema):
@@ -76,11 +83,36 @@ class FindingDetailSchema(FindingSchema):
     after_photo_ids = fields.List(fields.String())
 
 
-class FindingListArgs(Schema):
-    status = fields.String(validate=validate.OneOf(["open", "responded", "closed"]))
-    outlet_id = fields.Integer()
-    overdue = fields.Boolean()
-    limit = fields.Integer(load_default=200, validate=validate.Range(1, 1000))
+FINDING_ORDERS = ("newest", "deadline")
+
+
+class FindingFilters(Schema):
+    """What a list of findings may be narrowed to, on its page and in the API; `newest` first (when
+    raised) or `deadline` (unclosed first, the nearest deadline first)."""
+
+    outlet_id = whole_number(_l("Outlet"))
+    kind = choice(kind_names, _l("Kind"))
+    status = choice(FINDING_STATUSES, _l("Status"))
+    severity = choice(SEVERITIES, _l("Severity"))
+    overdue = yes_or_no(_l("Overdue"))
+    period = PeriodField(metadata={"label": _l("Period"),
+                                   "description": "raised in: a day (2026-11-30), month (2026-11) or quarter (2026Q4)"})
+    sort = choice(FINDING_ORDERS, _l("Order"))
+
+
+class FindingPageArgs(FindingFilters, PageArgs):
+    pass
+
+
+class NoticeFilters(Schema):
+    outlet_id = whole_number(_l("Outlet"))
+    kind = choice(kind_names, _l("Kind"))
+    period = PeriodField(metadata={"label": _l("Period"),
+                                   "description": "issued in: a day (2026-11-30), month (2026-11) or quarter (2026Q4)"})
+
+
+class NoticePageArgs(NoticeFilters, PageArgs):
+    pass
 
 
 class NoticeSchema(Schema):

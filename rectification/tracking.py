@@ -4,7 +4,7 @@ from __future__ import annotations
 import smtplib
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from email.message import EmailMessage
 from urllib.parse import unquote, urlparse
 
@@ -80,17 +80,27 @@ class ClosureFigures:
         return round(self.closed / self.total * 100, 1) if self.total else 100.0
 
 
-def closure_by_outlet_month() -> list[ClosureFigures]:
-    """Findings raised per outlet and month (local time), how many are closed, and how fast."""
+def closure_by_outlet_month(since: datetime | None = None, until: datetime | None = None,
+                            outlet_id: int | None = None) -> list[ClosureFigures]:
+    """Findings raised per outlet and month (local time) from `since` to before `until`, at one outlet
+    or all, how many are closed, and how fast; by outlet, then month."""
     zone = local_zone()
-    groups: dict[tuple[int, str], list[Finding]] = defaultdict(list)
-    for finding in db.session.execute(select(Finding).where(Finding.published.is_(True))).scalars():
+    query = select(Finding.outlet_id, Finding.created_at, Finding.status, Finding.closed_at).where(
+        Finding.published.is_(True))
+    if since is not None:
+        query = query.where(Finding.created_at >= since)
+    if until is not None:
+        query = query.where(Finding.created_at < until)
+    if outlet_id is not None:
+        query = query.where(Finding.outlet_id == outlet_id)
+    groups: dict[tuple[int, str], list] = defaultdict(list)
+    for finding in db.session.execute(query):
         month = finding.created_at.astimezone(zone).strftime("%Y-%m")
         groups[(finding.outlet_id, month)].append(finding)
     figures = []
-    for (outlet_id, month), findings in sorted(groups.items()):
+    for (outlet, month), findings in sorted(groups.items()):
         closed = [f for f in findings if f.status == "closed" and f.closed_at]
         days = [(f.closed_at - f.created_at).total_seconds() / 86400 for f in closed]
-        figures.append(ClosureFigures(outlet_id, month, len(findings), len(closed),
+        figures.append(ClosureFigures(outlet, month, len(findings), len(closed),
                                       round(sum(days) / len(days), 1) if days else None))
     return figures

@@ -10,18 +10,18 @@ from sqlalchemy import select
 from core.bodies import body_limit, public_body
 from core.errors import OperationError
 from core.extensions import db
+from core.paging import one_page, page_args
 from core.permissions import authorize, can
 from core.refusals import refused_form
 from inspections.evidence import sha256_hex
+from inspections.list_filters import filter_choices
 from inspections.media import send_photo
 from inspections.models import Photo
 from inspections.operations import load as load_inspection
-from org.models import Outlet
-from rectification import notices, operations, presenting
+from rectification import lists, notices, operations, presenting
 from rectification.api import pdf_response
-from rectification.models import Finding, Notice, NoticeEdition
-from rectification.policies import visible_findings, visible_notices
-from rectification.tracking import closure_by_outlet_month
+from rectification.models import NoticeEdition
+from rectification.schemas import FindingPageArgs, NoticePageArgs
 
 AFTER_PHOTOS_PER_RESPONSE = 5
 blp = Blueprint("rectification_pages", __name__)
@@ -31,19 +31,12 @@ blp = Blueprint("rectification_pages", __name__)
 @login_required
 def finding_list():
     authorize("finding.list")
-    status = request.args.get("status") or None
-    query = visible_findings(current_user, select(Finding))
-    if status in ("open", "responded", "closed"):
-        query = query.where(Finding.status == status)
-    if request.args.get("overdue"):
-        query = query.where(Finding.status != "closed", Finding.due_date < presenting.local_today())
-    findings = [presenting.with_overdue(f) for f in
-                db.session.execute(query.order_by(Finding.due_date, Finding.id).limit(500)).scalars()]
-    figures = []
-    if can(current_user, "finding.figures"):
-        outlets = {o.id: o.name for o in db.session.execute(select(Outlet)).scalars()}
-        figures = [(outlets.get(f.outlet_id, "?"), f) for f in closure_by_outlet_month()][-60:]
-    return render_template("rectification/findings.html", findings=findings, status=status, figures=figures)
+    filters = page_args(FindingPageArgs())
+    page = one_page(lists.findings(current_user, filters), filters["page"])
+    page.items = [presenting.with_overdue(f) for f in page.items]
+    figures = lists.closure_figures(filters) if can(current_user, "finding.figures") else []
+    return render_template("rectification/findings.html", page=page, filters=filters, figures=figures,
+                           choices=filter_choices(current_user))
 
 
 @blp.route("/findings/<int:ident>", methods=["GET", "POST"])
@@ -117,9 +110,10 @@ def verify(digest: str):
 @login_required
 def notice_list():
     authorize("finding.list")
-    query = visible_notices(current_user, select(Notice).order_by(Notice.issued_at.desc()).limit(300))
-    rows = [n for n in db.session.execute(query).scalars() if can(current_user, "inspection.view", n.inspection)]
-    return render_template("rectification/notices.html", notices=rows)
+    filters = page_args(NoticePageArgs())
+    return render_template("rectification/notices.html", page=one_page(lists.notices(current_user, filters),
+                                                                        filters["page"]),
+                           filters=filters, choices=filter_choices(current_user))
 
 
 STATUS_NAMES = {"open": _l("Open"), "responded": _l("Awaiting verification"), "closed": _l("Closed")}

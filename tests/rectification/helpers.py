@@ -5,12 +5,15 @@ import re
 import subprocess
 import tempfile
 import uuid as uuid_module
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from flask import current_app
+from sqlalchemy import insert
 
+from inspections.models import Inspection
+from rectification.models import Finding, Notice
 from tests.factories import jpeg
 from tests.inspections.helpers import draft_body, full_answers, new_uuid
 
@@ -110,3 +113,34 @@ def browser(app, user, password=None):
                                            "csrf_token": csrf_token_of(page.data)})
     assert response.status_code == 302, response.data[:500]
     return client
+
+
+def a_year_of_findings(db, org, version, inspector, inspections: int) -> int:
+    """`inspections` on-site inspections at outlets A and B, one every three days to ten days ago, each with
+    ten findings and a notice: its critical finding still open and overdue, the nine others closed. Written
+    in bulk (a year of history in a moment); the number of findings."""
+    now = datetime.now(UTC)
+    rows = [{"uuid": str(uuid_module.uuid4()), "kind": "onsite", "status": "published",
+             "checklist_version_id": version.id, "outlet_id": (org.outlet_a if n % 2 else org.outlet_b).id,
+             "inspector_id": inspector.id, "submitted_at": now - timedelta(days=10 + n * 3),
+             "created_at": now - timedelta(days=10 + n * 3), "updated_at": now - timedelta(days=10 + n * 3)}
+            for n in range(inspections)]
+    ids = db.session.execute(insert(Inspection).returning(Inspection.id, sort_by_parameter_order=True),
+                             rows).scalars().all()
+    findings, notices = [], []
+    for ident, inspection in zip(ids, rows):
+        raised = inspection["submitted_at"]
+        for number, item_key in enumerate(FAILING_ONSITE_ITEMS):
+            findings.append({"inspection_id": ident, "outlet_id": inspection["outlet_id"], "item_key": item_key,
+                             "section_key": "facility", "severity": "critical" if number == 0 else "minor",
+                             "title": f"旧问题 {ident}-{number}", "requirement": "", "note": "", "photo_ids": [],
+                             "status": "open" if number == 0 else "closed", "published": True,
+                             "due_date": raised.date() + timedelta(days=7), "created_at": raised,
+                             "updated_at": raised})
+        notices.append({"inspection_id": ident, "outlet_id": inspection["outlet_id"], "branch_id": org.branch.id,
+                        "year": raised.year, "sequence": 1000 + ident, "number": f"旧通知 {ident}",
+                        "issued_at": raised})
+    db.session.execute(insert(Finding), findings)
+    db.session.execute(insert(Notice), notices)
+    db.session.commit()
+    return len(findings)

@@ -195,10 +195,15 @@ def test_closure_figures_per_outlet_and_local_month(app, org, add_finding, users
                        ClosureFigures(b.id, "2026-03", 1, 0, None)]
     assert [f.closure_rate for f in figures] == [50.0, 100.0, 0.0]
 
-    page = browser(app, users["admin"]).get("/findings/?lang=en")
+    assert closure_by_outlet_month(utc(2026, 3, 31, 16), None, a.id) == [ClosureFigures(a.id, "2026-04", 1, 1, 1.5)]
+    assert closure_by_outlet_month(None, utc(2026, 3, 31, 16), b.id) == [ClosureFigures(b.id, "2026-03", 1, 0, None)]
+
+    admin = browser(app, users["admin"])
+    page = admin.get("/findings/?lang=en&period=2026-03")
     assert page.status_code == 200
     html = page.get_data(as_text=True)
-    assert "Closure by outlet and month" in html and "50.0%" in html and "3.5" in html
+    assert "Closure by outlet and month" in html and "50.0%" in html and "3.5" in html and "2026-04" not in html
+    assert "Closure by outlet and month" not in admin.get("/findings/?lang=en").get_data(as_text=True)  # none lately
 
 
 @pytest.fixture
