@@ -3,12 +3,12 @@ submit without HTTP, other processes or waiting for the write lock, so that the 
 own code shows; and the time to read, score and check the draft alone (`_freeze`, nothing written).
 
     .venv/bin/python bench/bench_submit_inprocess.py
-    .venv/bin/python bench/bench_submit_inprocess.py --against REV
+    .venv/bin/python bench/bench_submit_inprocess.py --against REV [--against FILE.py ...]
 
-With --against, `inspections/submission.py` as of the git revision REV is loaded beside this tree's,
-and the two take turns, one draft each, in the same process: the machine's drifting speed weighs on
-both alike, and each round gives a ratio. This is how bench/README.md's "with / without" figures for
-the submit's machinery were taken.
+With --against, `inspections/submission.py` as of the git revision REV (or another version of it in a
+file) is loaded beside this tree's, and they take turns, one draft each, in the same process: the
+machine's drifting speed weighs on neighbouring drafts alike, so each pair of neighbours gives a
+ratio. This is how bench/README.md's "with / without" figures for the submit's machinery were taken.
 """
 from __future__ import annotations
 
@@ -28,15 +28,19 @@ from bench_submit_http import prepare
 from common import ROOT, scratch_app
 
 ROUNDS = 5
-PER_ROUND = 200
+PER_ROUND = 240
 
 
-def _submission_as_of(revision: str) -> types.ModuleType:
-    source = subprocess.run(["git", "show", f"{revision}:inspections/submission.py"], cwd=ROOT, check=True,
-                            capture_output=True, text=True).stdout
-    path = Path(tempfile.mkdtemp(prefix="bench-submission-")) / "submission.py"
-    path.write_text(source)
-    spec = importlib.util.spec_from_file_location(f"inspections.submission_as_of_{revision}", path)
+def _submission_as_of(n: int, revision: str) -> types.ModuleType:
+    """The submit module of a git revision, or of a file."""
+    if revision.endswith(".py"):
+        path = Path(revision).resolve()
+    else:
+        source = subprocess.run(["git", "show", f"{revision}:inspections/submission.py"], cwd=ROOT, check=True,
+                                capture_output=True, text=True).stdout
+        path = Path(tempfile.mkdtemp(prefix="bench-submission-")) / "submission.py"
+        path.write_text(source)
+    spec = importlib.util.spec_from_file_location(f"inspections.submission_against_{n}", path)
     module = importlib.util.module_from_spec(spec)
     sys.modules[module.__name__] = module  # dataclasses look their module up
     spec.loader.exec_module(module)
@@ -85,22 +89,22 @@ def _round(app, client, headers, modules, uuids, first: int) -> tuple[list[list[
     return submits, freezes
 
 
-def _pair_ratios(rounds, which: int) -> list[float]:
-    """The second module's time over the first's, draft by draft: neighbours share the machine's pace."""
-    return [b / a for submits_freezes in rounds for a, b in zip(*submits_freezes[which], strict=False)]
+def _pair_ratios(rounds, which: int, other: int) -> list[float]:
+    """Another module's time over this tree's, draft by draft: neighbours share the machine's pace."""
+    return [times[other] / times[0] for submits_freezes in rounds for times in zip(*submits_freezes[which])]
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--against", metavar="REV", help="compare with inspections/submission.py as of REV")
+    parser.add_argument("--against", metavar="REV", action="append", default=[],
+                        help="compare with inspections/submission.py as of REV (or a .py file); repeatable")
     options = parser.parse_args()
     app, _ = scratch_app()
     token, batches = prepare(app, runs=ROUNDS + 1, per_run=PER_ROUND)
     client = app.test_client()
     headers = {"Authorization": f"Bearer {token}"}
     modules = [importlib.import_module("inspections.submission")]
-    if options.against:
-        modules.append(_submission_as_of(options.against))
+    modules += [_submission_as_of(n, revision) for n, revision in enumerate(options.against, 1)]
     _round(app, client, headers, modules, batches[0], 0)  # warm-up: statements compiled, caches filled
     rounds = [_round(app, client, headers, modules, uuids, r) for r, uuids in enumerate(batches[1:])]
     submit = [statistics.median(t for submits, _ in rounds for t in submits[m]) for m in range(len(modules))]
@@ -109,14 +113,15 @@ def main() -> None:
           f"(rounds: {', '.join(f'{statistics.median(s[0]):.2f}' for s, _ in rounds)}); "
           f"reading and scoring the draft {freeze[0]:.3f} ms")
     figures = {"submit_ms": round(submit[0], 3), "freeze_ms": round(freeze[0], 3)}
-    if options.against:
-        submit_ratio = statistics.median(_pair_ratios(rounds, 0))
-        freeze_ratio = statistics.median(_pair_ratios(rounds, 1))
-        print(f"as of {options.against}: submit {submit[1]:.2f} ms, reading and scoring {freeze[1]:.3f} ms; "
-              f"draft by draft its submit takes {submit_ratio:.3f}× this tree's, its reading {freeze_ratio:.3f}×")
-        figures.update(against=options.against, against_submit_ms=round(submit[1], 3),
-                       against_freeze_ms=round(freeze[1], 3), submit_ratio=round(submit_ratio, 3),
-                       freeze_ratio=round(freeze_ratio, 3))
+    figures["against"] = []
+    for m, revision in enumerate(options.against, 1):
+        submit_ratio = statistics.median(_pair_ratios(rounds, 0, m))
+        freeze_ratio = statistics.median(_pair_ratios(rounds, 1, m))
+        print(f"{revision}: submit {submit[m]:.2f} ms, reading and scoring {freeze[m]:.3f} ms; draft by draft "
+              f"its submit takes {submit_ratio:.3f}× this tree's, its reading {freeze_ratio:.3f}×")
+        figures["against"].append({"revision": revision, "submit_ms": round(submit[m], 3),
+                                   "freeze_ms": round(freeze[m], 3), "submit_ratio": round(submit_ratio, 3),
+                                   "freeze_ratio": round(freeze_ratio, 3)})
     print(json.dumps(figures))
 
 if __name__ == "__main__":
