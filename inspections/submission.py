@@ -2,11 +2,10 @@
 from __future__ import annotations
 
 import functools
-import json
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from sqlalchemy import Text, bindparam, cast, insert, select, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from checklists import scoring
@@ -28,9 +27,8 @@ from inspections.photostore import ensure_derivatives
 # The statements of the submit are built once: building a statement costs several times what
 # executing it does, and a submit runs about a dozen of them.
 _answers, _inspections = Answer.__table__, Inspection.__table__
-# The JSON columns come as their text (see _json_value).
-READ_ANSWERS = select(_answers.c.id, _answers.c.item_key, cast(_answers.c.value, Text), _answers.c.note,
-                      _answers.c.staff_id, _answers.c.staff_description, cast(_answers.c.photo_ids, Text)) \
+READ_ANSWERS = select(_answers.c.id, _answers.c.item_key, _answers.c.value, _answers.c.note,
+                      _answers.c.staff_id, _answers.c.staff_description, _answers.c.photo_ids) \
     .where(_answers.c.inspection_id == bindparam("inspection")).order_by(_answers.c.id)
 _photos = Photo.__table__
 READ_PHOTOS = select(_photos.c.uuid, _photos.c.sha256, _photos.c.display_key, _photos.c.unreadable) \
@@ -99,21 +97,6 @@ def failures(inspection: Inspection, answers, checklist: Checklist, failed_keys)
     return found
 
 
-@functools.lru_cache(maxsize=1024)
-def _short_json(text: str):
-    return json.loads(text)
-
-
-def _json_value(text: str | None):
-    """An answer's value from its JSON text. Most are a few repeated words and numbers ("pass", 4),
-    decoded once per process; lists (a multiple choice) are decoded afresh, so none is shared."""
-    if text is None:
-        return None
-    if len(text) <= 40 and text[0] not in "[{":
-        return _short_json(text)
-    return json.loads(text)
-
-
 class HeldAnswer(NamedTuple):
     """An answer as read for the submit (a plain tuple: the submit reads each field several times)."""
     id: int
@@ -142,8 +125,7 @@ def _freeze(inspection: Inspection) -> Frozen:
     """Score and check the draft; raises when it cannot be submitted yet. Writes nothing."""
     checklist, checklist_hash = published_checklist(inspection.checklist_version_id)
     # Plain rows, not ORM objects: the answers are only read here, then updated in bulk.
-    held = [HeldAnswer(ident, key, _json_value(value), note, staff_id, description,
-                       [] if photo_ids in (None, "[]") else json.loads(photo_ids))
+    held = [HeldAnswer(ident, key, value, note, staff_id, description, photo_ids)
             for ident, key, value, note, staff_id, description, photo_ids
             in db.session.execute(READ_ANSWERS, {"inspection": inspection.id})]
     photos = db.session.execute(READ_PHOTOS, {"inspection": inspection.id}).all()
