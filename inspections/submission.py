@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
-from typing import NamedTuple
 
 from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm.attributes import set_committed_value
@@ -97,17 +96,6 @@ def failures(inspection: Inspection, answers, checklist: Checklist, failed_keys)
     return found
 
 
-class HeldAnswer(NamedTuple):
-    """An answer as read for the submit (a plain tuple: the submit reads each field several times)."""
-    id: int
-    item_key: str
-    value: object
-    note: str
-    staff_id: int | None
-    staff_description: str
-    photo_ids: list
-
-
 @dataclass
 class Frozen:
     """Everything a submit writes, worked out from the draft as it was read (at `revision`)."""
@@ -125,9 +113,7 @@ def _freeze(inspection: Inspection) -> Frozen:
     """Score and check the draft; raises when it cannot be submitted yet. Writes nothing."""
     checklist, checklist_hash = published_checklist(inspection.checklist_version_id)
     # Plain rows, not ORM objects: the answers are only read here, then updated in bulk.
-    held = [HeldAnswer(ident, key, value, note, staff_id, description, photo_ids)
-            for ident, key, value, note, staff_id, description, photo_ids
-            in db.session.execute(READ_ANSWERS, {"inspection": inspection.id})]
+    held = db.session.execute(READ_ANSWERS, {"inspection": inspection.id}).all()
     photos = db.session.execute(READ_PHOTOS, {"inspection": inspection.id}).all()
     pending = [p.uuid for p in photos if p.display_key is None and p.unreadable is None]
     if pending:
