@@ -1,7 +1,6 @@
 """Submit: check completeness, score with the engine, freeze, store score rows and findings."""
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass
 
 from sqlalchemy import bindparam, insert, select, update
@@ -226,23 +225,6 @@ def _submit(uuid: str, actor) -> dict:
         raise Conflict("The inspection kept changing while it was being submitted; submit again.")
 
 
-def _score_answers(rows: list[dict]) -> None:
-    """One executemany in the driver's own terms: SQLAlchemy's per-row parameter handling costs more
-    than the 60 updates themselves, and these values (numbers, flags, a word) need none."""
-    connection = db.session.connection()
-    sql, names = _driver_sql(connection.dialect)
-    if isinstance(names, tuple):
-        connection.exec_driver_sql(sql, [tuple(row[name] for name in names) for row in rows])
-    else:
-        connection.exec_driver_sql(sql, rows)
-
-
-@functools.cache
-def _driver_sql(dialect) -> tuple[str, tuple | None]:
-    compiled = SCORE_ANSWER.compile(dialect=dialect)
-    return str(compiled), tuple(compiled.positiontup) if compiled.positional else None
-
-
 def _write(inspection: Inspection, frozen: Frozen, actor) -> bool:
     """Write what was frozen, unless the draft changed since it was read: then write nothing."""
     values = frozen.values
@@ -253,7 +235,7 @@ def _write(inspection: Inspection, frozen: Frozen, actor) -> bool:
     # The loaded object now says what the row says, without being marked for another write.
     for name, value in values.items():
         set_committed_value(inspection, name, value)
-    _score_answers(frozen.answer_scores)
+    db.session.execute(SCORE_ANSWER, frozen.answer_scores)
     db.session.execute(INSERT_SECTION_SCORES, frozen.section_rows)
     if frozen.assignment_id:
         db.session.execute(CLOSE_ASSIGNMENT, {"assignment": frozen.assignment_id})
