@@ -4,7 +4,7 @@ the next, round after round in a rotating order, so that the machine's drifting 
 them alike. This is how bench/README.md's "with / without" figures for the SQLite writers' queue were
 taken (a checkout with core/db.py changed beside one without).
 
-    .venv/bin/python bench/bench_submit_checkouts.py DIR [DIR ...] [--rounds 8] [--submits 500]
+    .venv/bin/python bench/compare_checkouts.py DIR [DIR ...] [--rounds 8] [--submits 500]
 
 Each DIR is a checkout (e.g. from `git worktree add`); the first is the one the others are compared with.
 """
