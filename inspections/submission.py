@@ -23,7 +23,7 @@ from inspections.operations import load
 from inspections.photostore import ensure_derivatives
 
 # The statements of the submit are built once: building a statement costs several times what
-# executing it does (built where used, a submit takes 1.25× as long: bench/README.md, "Machinery").
+# executing it does (built where used, a submit takes 1.24× as long: bench/README.md, "Machinery").
 _answers, _inspections = Answer.__table__, Inspection.__table__
 READ_ANSWERS = select(_answers.c.id, _answers.c.item_key, _answers.c.value, _answers.c.note,
                       _answers.c.staff_id, _answers.c.staff_description, _answers.c.photo_ids) \
