@@ -32,8 +32,9 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def prepare(app) -> tuple[str, list[list[str]]]:
-    """Seed the demo, publish a 60-item checklist, and create the drafts each run will submit."""
+def prepare(app, runs: int = RUNS + 1, per_run: int = PER_RUN) -> tuple[str, list[list[str]]]:
+    """Seed the demo, publish a 60-item checklist, and create the drafts each run will submit (the
+    first batch warms the workers up)."""
     import random
 
     from checklists import definition, operations
@@ -51,10 +52,10 @@ def prepare(app) -> tuple[str, list[list[str]]]:
                         ).get_json()["token"]
     headers = {"Authorization": f"Bearer {token}"}
     rng = random.Random(3)
-    runs = []
-    for _ in range(RUNS + 1):  # the first batch warms the workers up
+    batches = []
+    for _ in range(runs):
         uuids = []
-        for _ in range(PER_RUN):
+        for _ in range(per_run):
             # A realistic visit: most items pass, about one in twenty check items fails (findings and a
             # notice follow); the failures carry no photo requirement in this checklist.
             answers = random_answers(checklist, rng)
@@ -75,8 +76,8 @@ def prepare(app) -> tuple[str, list[list[str]]]:
             response = client.put(f"/api/v1/inspections/{inspection}", json=body, headers=headers)
             assert response.status_code == 201, response.get_json()
             uuids.append(inspection)
-        runs.append(uuids)
-    return token, runs
+        batches.append(uuids)
+    return token, batches
 
 
 def hammer(port: int, token: str, requests: list[tuple[str, str]]) -> tuple[float, int]:

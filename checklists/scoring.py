@@ -185,9 +185,9 @@ def score(checklist: Checklist, answers: dict) -> ScoreResult:
             else:
                 result = scorer(value) or if_unanswered
             items[key] = result
-            section_score += result[2]
-            section_max += result[3]
-            if result[5]:
+            section_score += result.score
+            section_max += result.max
+            if result.failed:
                 failed_items.append(key)
                 if critical != "none":
                     critical_failures.append(key)

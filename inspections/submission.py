@@ -1,12 +1,10 @@
 """Submit: check completeness, score with the engine, freeze, store score rows and findings."""
 from __future__ import annotations
 
-import functools
-import json
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import NamedTuple
 
-from sqlalchemy import Text, bindparam, cast, insert, select, update
+from sqlalchemy import Row, bindparam, insert, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from checklists import scoring
@@ -28,11 +26,10 @@ from inspections.photostore import ensure_derivatives
 from org.models import User
 
 # The statements of the submit are built once: building a statement costs several times what
-# executing it does, and a submit runs about a dozen of them.
+# executing it does (built where used, a submit takes 1.24× as long: bench/README.md, "Machinery").
 _answers, _inspections = Answer.__table__, Inspection.__table__
-# The JSON columns come as their text (see _json_value).
-READ_ANSWERS = select(_answers.c.id, _answers.c.item_key, cast(_answers.c.value, Text), _answers.c.note,
-                      _answers.c.staff_id, _answers.c.staff_description, cast(_answers.c.photo_ids, Text)) \
+READ_ANSWERS = select(_answers.c.id, _answers.c.item_key, _answers.c.value, _answers.c.note,
+                      _answers.c.staff_id, _answers.c.staff_description, _answers.c.photo_ids) \
     .where(_answers.c.inspection_id == bindparam("inspection")).order_by(_answers.c.id)
 _photos = Photo.__table__
 READ_PHOTOS = select(_photos.c.uuid, _photos.c.sha256, _photos.c.display_key, _photos.c.unreadable) \
@@ -51,7 +48,7 @@ CLOSE_ASSIGNMENT = update(Assignment.__table__).where(Assignment.__table__.c.id 
     .values(status=DONE)
 
 
-def _completeness_errors(checklist: Checklist, inspection: Inspection, rows: list[HeldAnswer], answers: dict,
+def _completeness_errors(checklist: Checklist, inspection: Inspection, rows: Sequence[Row], answers: dict,
                         result: scoring.ScoreResult) -> dict:
     held = {answer.item_key: answer for answer in rows}
     errors: dict[str, list[str]] = {}
@@ -102,32 +99,6 @@ def failures(inspection: Inspection, answers, checklist: Checklist, failed_keys)
     return found
 
 
-@functools.lru_cache(maxsize=1024)
-def _short_json(text: str):
-    return json.loads(text)
-
-
-def _json_value(text: str | None):
-    """An answer's value from its JSON text. Most are a few repeated words and numbers ("pass", 4),
-    decoded once per process; lists (a multiple choice) are decoded afresh, so none is shared."""
-    if text is None:
-        return None
-    if len(text) <= 40 and text[0] not in "[{":
-        return _short_json(text)
-    return json.loads(text)
-
-
-class HeldAnswer(NamedTuple):
-    """An answer as read for the submit (a plain tuple: the submit reads each field several times)."""
-    id: int
-    item_key: str
-    value: object
-    note: str
-    staff_id: int | None
-    staff_description: str
-    photo_ids: list
-
-
 @dataclass
 class Frozen:
     """Everything a submit writes, worked out from the draft as it was read (at `revision`)."""
@@ -147,10 +118,7 @@ def _freeze(inspection: Inspection) -> Frozen:
     """Score and check the draft; raises when it cannot be submitted yet. Writes nothing."""
     checklist, checklist_hash = published_checklist(inspection.checklist_version_id)
     # Plain rows, not ORM objects: the answers are only read here, then updated in bulk.
-    held = [HeldAnswer(ident, key, _json_value(value), note, staff_id, description,
-                       [] if photo_ids in (None, "[]") else json.loads(photo_ids))
-            for ident, key, value, note, staff_id, description, photo_ids
-            in db.session.execute(READ_ANSWERS, {"inspection": inspection.id})]
+    held = db.session.execute(READ_ANSWERS, {"inspection": inspection.id}).all()
     photos = db.session.execute(READ_PHOTOS, {"inspection": inspection.id}).all()
     pending = [p.uuid for p in photos if p.display_key is None and p.unreadable is None]
     if pending:
@@ -265,23 +233,6 @@ def _submit(uuid: str, actor: User) -> dict | None:
         raise Conflict("The inspection kept changing while it was being submitted; submit again.")
 
 
-def _score_answers(rows: list[dict]) -> None:
-    """One executemany in the driver's own terms: SQLAlchemy's per-row parameter handling costs more
-    than the 60 updates themselves, and these values (numbers, flags, a word) need none."""
-    connection = db.session.connection()
-    sql, names = _driver_sql(connection.dialect)
-    if isinstance(names, tuple):
-        connection.exec_driver_sql(sql, [tuple(row[name] for name in names) for row in rows])
-    else:
-        connection.exec_driver_sql(sql, rows)
-
-
-@functools.cache
-def _driver_sql(dialect) -> tuple[str, tuple | None]:
-    compiled = SCORE_ANSWER.compile(dialect=dialect)
-    return str(compiled), tuple(compiled.positiontup or ()) if compiled.positional else None
-
-
 def _write(inspection: Inspection, frozen: Frozen, actor: User) -> bool:
     """Write what was frozen, unless the draft changed since it was read: then write nothing."""
     values = frozen.values
@@ -295,7 +246,7 @@ def _write(inspection: Inspection, frozen: Frozen, actor: User) -> bool:
     keep_checks = kind_of(inspection.kind).keep_submit_checks
     if frozen.flags is not None and keep_checks is not None:
         keep_checks(inspection, frozen.flags)
-    _score_answers(frozen.answer_scores)
+    db.session.execute(SCORE_ANSWER, frozen.answer_scores)
     db.session.execute(INSERT_SECTION_SCORES, frozen.section_rows)
     if frozen.assignment_id:
         db.session.execute(CLOSE_ASSIGNMENT, {"assignment": frozen.assignment_id})

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from flask_babel import get_locale
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import Row, func, select
 
 from checklists.kinds import kind_name
 from checklists.store import checklist_of, current_versions
@@ -52,7 +52,7 @@ def kind_averages(period: Period, outlet_ids) -> dict[int, dict[str, tuple[float
 @dataclass
 class Trend:
     months: list[Period]
-    outlets: list[tuple[int, str, str]]
+    outlets: list[Row[tuple[int, str, str]]]
     by_outlet: dict[int, list[float | None]]
     by_kind: dict[str, list[float | None]]
 
@@ -107,7 +107,7 @@ def _columns(kind: str, averages: dict[int, dict[str, float]]) -> list[tuple[str
 def heat_map(period: Period, kind: str):
     averages = section_averages(period, kind)
     columns = _columns(kind, averages)
-    outlets = [o for o in league_outlets() if o[0] in averages]
+    outlets = [o for o in league_outlets() if o.id in averages]
     if not columns or not outlets:
         return None
     values = [[averages[outlet_id].get(key) for key, _ in columns] for outlet_id, _, _ in outlets]

@@ -76,8 +76,8 @@ def coverage(user: User, month: periods.Period) -> dict:
     outlets = rankings.league_outlets()
     allowed = outlet_scope(user)
     if allowed is not None:
-        outlets = [o for o in outlets if o[0] in allowed]
-    figures = rankings.coverage(month, [o[0] for o in outlets])
+        outlets = [o for o in outlets if o.id in allowed]
+    figures = rankings.coverage(month, [o.id for o in outlets])
     rows = [{"outlet_id": outlet_id, "code": code, "name": name, "tellers": figures[outlet_id].tellers,
              "cycles": figures[outlet_id].cycles, "covered": figures[outlet_id].covered,
              "expected": figures[outlet_id].expected, "percent": figures[outlet_id].percent}

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import Row, and_, case, func, select
 
 from core.extensions import db
 from inspections.models import Inspection
@@ -140,11 +140,12 @@ def closure(period: Period, outlet_ids) -> dict[int, Closure]:
             for outlet_id, total, closed, seconds in rows}
 
 
-def league_outlets(branch_id: int | None = None) -> list[tuple[int, str, str]]:
+def league_outlets(branch_id: int | None = None) -> list[Row[tuple[int, str, str]]]:
+    """The active outlets as rows of (id, code, name)."""
     query = select(Outlet.id, Outlet.code, Outlet.name).where(Outlet.active.is_(True)).order_by(Outlet.code)
     if branch_id is not None:
         query = query.where(Outlet.branch_id == branch_id)
-    return [tuple(row) for row in db.session.execute(query)]
+    return list(db.session.execute(query))
 
 
 def league(period: Period, *, branch_id: int | None = None, values=None) -> list[LeagueRow]:

@@ -199,7 +199,7 @@ def card(staff: Staff, period: Period, values=None) -> Card:
         select(Finding, Inspection.uuid, Inspection.kind, Inspection.submitted_at)
         .join(Inspection, Inspection.id == Finding.inspection_id)
         .where(Finding.staff_id == staff.id, counted_finding(), submitted_in(period))).all()
-    confirmed = _confirmed_pairs({row[0].inspection_id for row in rows if row[2] == "mystery"})
+    confirmed = _confirmed_pairs({row.Finding.inspection_id for row in rows if row.kind == "mystery"})
     for finding, uuid, kind, submitted_at in rows:
         mystery_confirmed = None
         if kind == "mystery":

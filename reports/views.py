@@ -69,7 +69,7 @@ def scorecard_list():
     outlet_id = request.args.get("outlet_id", type=int)
     figures = presenting.scorecard_list(current_user, month, outlet_id)
     scope = presenting.outlet_scope(current_user)
-    outlets = [o for o in rankings.league_outlets() if scope is None or o[0] in scope]
+    outlets = [o for o in rankings.league_outlets() if scope is None or o.id in scope]
     return render_template("reports/scorecards.html", month=month, figures=figures, outlets=outlets,
                            outlet_id=outlet_id)
 
