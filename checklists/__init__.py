@@ -8,8 +8,9 @@ if TYPE_CHECKING:
 
 
 def init_app(app: Flask) -> None:
-    from checklists import api, policies, seed, views  # noqa: F401  (permission rules, demo step)
+    from checklists import answers_shown, api, policies, seed, views  # noqa: F401  (permission rules, demo step)
     from core.extensions import register_api
 
     register_api(api.blp)
     app.register_blueprint(views.blp)
+    app.add_template_global(answers_shown.answer_text)

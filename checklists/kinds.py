@@ -11,6 +11,12 @@ TYPE_NAMES = {"check": _l("Pass / fail"), "scale": _l("Rating"), "choice": _l("C
               "duration": _l("Duration"), "text": _l("Text"), "photo": _l("Photo"), "signature": _l("Signature")}
 FLAG_NAMES = {"photo_on_fail": _l("Photo when failed"), "attribute_to_staff": _l("Attributed to staff"),
               "allow_na": _l("Not applicable allowed"), "required": _l("Required"), "multiple": _l("Several choices")}
+SEVERITY_NAMES = {"critical": _l("Critical"), "major": _l("Major"), "minor": _l("Minor")}
+CRITICAL_NAMES = {"none": _l("None"), "zero_section": _l("Section scores zero"),
+                  "zero_inspection": _l("Inspection scores zero"), "cap_grade": _l("Grade capped")}
+LIMIT_NAMES = {"min": _l("Lowest value"), "max": _l("Highest value"), "pass_min": _l("Lowest passing value"),
+               "pass_max": _l("Highest passing value"), "max_length": _l("Longest text (characters)"),
+               "min_photos": _l("Fewest photos")}
 
 
 def kind_name(kind: str) -> str:
@@ -23,3 +29,15 @@ def type_name(item_type: str) -> str:
 
 def flag_name(flag: str) -> str:
     return str(FLAG_NAMES.get(flag, flag))
+
+
+def severity_name(severity: str) -> str:
+    return str(SEVERITY_NAMES.get(severity, severity))
+
+
+def critical_name(rule: str) -> str:
+    return str(CRITICAL_NAMES.get(rule, rule))
+
+
+def limit_name(field: str) -> str:
+    return str(LIMIT_NAMES.get(field, field))

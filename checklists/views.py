@@ -111,7 +111,7 @@ def edit_step(ident: int):
     version = _version(ident)
     change = request.form.get("change", "")
     if change not in EDIT_STEPS:
-        abort(400, description="Unknown editing step.")
+        abort(400, description=_("Unknown editing step."))
     arguments = {"key": request.form.get("key", "")}
     if change.startswith("move"):
         arguments["direction"] = request.form.get("direction", "")
@@ -159,4 +159,5 @@ def item_form(ident: int, key: str | None, section: str | None = None):
 
 @blp.app_context_processor
 def _labels():
-    return {"kind_label": kinds.kind_name, "type_label": kinds.type_name, "flag_label": kinds.flag_name}
+    return {"kind_label": kinds.kind_name, "type_label": kinds.type_name, "flag_label": kinds.flag_name,
+            "severity_name": kinds.severity_name, "critical_name": kinds.critical_name, "limit_label": kinds.limit_name}

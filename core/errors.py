@@ -6,6 +6,7 @@ import sqlite3
 
 from flask import Flask, Response, jsonify, render_template, request
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
@@ -33,6 +34,24 @@ class NotFound(OperationError):
     status = 404
 
 
+# What a person reads for each status, in their language; the JSON body's "status" stays the stable English name.
+STATUS_TITLES = {400: _l("Bad request"), 401: _l("Not logged in"), 403: _l("Not allowed"), 404: _l("Not found"),
+                 405: _l("Not possible here"), 409: _l("Changed by someone else"), 413: _l("Too large"),
+                 415: _l("Unsupported file type"), 422: _l("Cannot be accepted"), 429: _l("Too many attempts"),
+                 500: _l("Something went wrong"), 503: _l("Temporarily unavailable")}
+# Said instead of the framework's English description when no one gave a message of their own.
+STATUS_MESSAGES = {400: _l("The request could not be understood."),
+                   401: _l("Log in first."),
+                   403: _l("Your role may not open this page or do this."),
+                   404: _l("There is nothing at this address. It may have been removed, or the link is mistyped."),
+                   405: _l("This address does not accept that kind of request."),
+                   413: _l("What was sent is too large."),
+                   415: _l("This type of file is not accepted."),
+                   429: _l("Too many attempts; wait a moment and try again."),
+                   500: _l("Something went wrong on our side; try again later."),
+                   503: _l("The service is busy; try again in a moment.")}
+
+
 def wants_json() -> bool:
     return request.path.startswith("/api/") or request.path == "/healthz"
 
@@ -50,8 +69,8 @@ def _respond(status: int, name: str, message: str, errors=None, headers=None):
         response = jsonify(_payload(status, name, message, errors))
     else:
         response = render_template(
-            "errors/error.html", status=status, name=name, message=message, errors=errors
-        )
+            "errors/error.html", status=status, name=str(STATUS_TITLES.get(status, name)), message=message,
+            errors=errors)
     return response, status, headers or {}
 
 
@@ -59,6 +78,8 @@ def handle_http_exception(error: HTTPException):
     data = getattr(error, "data", None) or {}
     errors = data.get("errors") or data.get("messages")
     message = data.get("message") or error.description or error.name
+    if message == type(error).description and error.code in STATUS_MESSAGES:
+        message = str(STATUS_MESSAGES[error.code])
     if errors and message == error.description and error.code == 422:
         message = _("Some fields are not valid; see errors for each field.")
     headers = dict(data.get("headers") or {})

@@ -1,4 +1,5 @@
-"""Language choice: the user's saved preference, else the session's switch, else Chinese."""
+"""Language choice: ?lang=, else for the API the caller's Accept-Language, else the session's switch, else the
+user's saved preference, else Chinese."""
 from flask import has_request_context, request, session
 from flask_login import current_user
 
@@ -11,6 +12,10 @@ def select_locale() -> str:
     chosen = request.args.get("lang")
     if chosen in SUPPORTED:
         return chosen
+    if request.path.startswith("/api/") and request.headers.get("Accept-Language"):
+        asked = request.accept_languages.best_match(SUPPORTED)
+        if asked:
+            return asked
     if session.get("lang") in SUPPORTED:
         return session["lang"]
     user_locale = getattr(current_user, "locale", None) if current_user else None

@@ -47,8 +47,9 @@ class Refusal:
     def lines(self) -> list[str]:
         if self.failure is None:
             return []
-        return [self.failure.message] + [f"{key}: {' '.join(map(str, value))}"
-                                         for key, value in self.failure.errors.items()]
+        # The fields' keys are for programs; each message says what it is about in the reader's words.
+        return [self.failure.message] + [" ".join(map(str, value if isinstance(value, list) else [value]))
+                                         for value in self.failure.errors.values()]
 
     @property
     def status(self) -> int:
@@ -72,7 +73,7 @@ class Refusal:
             name = field_for(key)
             field = form[name] if name and name in form else None
             if field is None or is_hidden(field):  # nothing to show it beside
-                form.form_errors.append(f"{key}: {' '.join(map(str, messages))}")
+                form.form_errors.append(" ".join(map(str, messages)))
             else:
                 field.errors = [*field.errors, *messages]
 

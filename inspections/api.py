@@ -5,6 +5,7 @@ Every call is idempotent, so a phone on a weak network may repeat any of them sa
 from __future__ import annotations
 
 from flask import request
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -93,7 +94,7 @@ def put_photo(uuid, photo_uuid):
     if request.mimetype == "multipart/form-data":
         upload = request.files.get("file")
         if upload is None:
-            raise OperationError("Send the image as the body or as multipart field 'file'.", status=400)
+            raise OperationError(_("Send the image as the body or as multipart field 'file'."), status=400)
         data = upload.read()
     else:
         data = request.get_data(cache=False)

@@ -78,19 +78,19 @@ def _open(data: bytes, max_pixels: int) -> tuple[Image.Image, str]:
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             image = Image.open(io.BytesIO(data))
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise EvidenceError(f"The image has too many pixels (limit {max_pixels:,}).", status=413) from None
+        raise EvidenceError(_("The image has too many pixels (limit %(limit)s).", limit=f"{max_pixels:,}"), status=413) from None
     except UnidentifiedImageError:
-        raise EvidenceError("Not an allowed image: send a JPEG, PNG, WebP or HEIC photo.", status=415) from None
+        raise EvidenceError(_("Not an allowed image: send a JPEG, PNG, WebP or HEIC photo."), status=415) from None
     except (OSError, ValueError, SyntaxError) as error:
-        raise EvidenceError(f"The image is damaged and cannot be read ({error}).", status=422) from None
+        raise EvidenceError(_("The image is damaged and cannot be read (%(error)s).", error=error), status=422) from None
     image_format = image.format
     if image_format not in ALLOWED_FORMATS:
-        raise EvidenceError(f"{image_format} images are not accepted: send a JPEG, PNG, WebP or HEIC photo.",
-                            status=415)
+        raise EvidenceError(_("%(format)s images are not accepted: send a JPEG, PNG, WebP or HEIC photo.",
+                              format=image_format), status=415)
     width, height = image.size
     if width < 1 or height < 1 or width * height > max_pixels:
-        raise EvidenceError(f"The image has too many pixels ({width}×{height}; limit {max_pixels:,}).",
-                            status=413)
+        raise EvidenceError(_("The image has too many pixels (%(width)d×%(height)d; limit %(limit)s).", width=width,
+                              height=height, limit=f"{max_pixels:,}"), status=413)
     return image, image_format
 
 
@@ -205,7 +205,7 @@ def _decoded(image: Image.Image) -> Image.Image:
     try:
         image.load()
     except (OSError, ValueError, SyntaxError, Image.DecompressionBombError) as error:
-        raise EvidenceError(f"The image is damaged and cannot be read ({error}).", status=422) from None
+        raise EvidenceError(_("The image is damaged and cannot be read (%(error)s).", error=error), status=422) from None
     factor = max(image.size) // DISPLAY_EDGE
     if factor < 2:
         return image
@@ -256,9 +256,9 @@ def inspect(data: bytes, *, max_bytes: int = MAX_BYTES, max_pixels: int = MAX_PI
     """Check an upload without decoding its pixels: an allowed format by content, within the byte
     and pixel caps and the memory decoding it would take; read its capture time and place."""
     if not data:
-        raise EvidenceError("The photo is empty (0 bytes).", status=422)
+        raise EvidenceError(_("The photo is empty (0 bytes)."), status=422)
     if len(data) > max_bytes:
-        raise EvidenceError(f"The photo is larger than {max_bytes // (1024 * 1024)} MB.", status=413)
+        raise EvidenceError(_("The photo is larger than %(size)d MB.", size=max_bytes // (1024 * 1024)), status=413)
     image, image_format = _open(data, max_pixels)
     orientation, captured_at, latitude, longitude = _exif_facts(image, local_tz)
     width, height = image.size if orientation < 5 else image.size[::-1]

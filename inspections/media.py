@@ -30,7 +30,7 @@ def send_photo(photo: Photo | None, variant: str, user: User):
     """The caller has checked that the user may see this photo; the original file (with the camera's
     EXIF: its owner's name, make, model, GPS) only goes to those who review evidence."""
     if photo is None or variant not in VARIANTS:
-        raise NotFound("No such photo.")
+        raise NotFound(_("No such photo."))
     if variant == "original" and not can(user, "photo.original", photo):
         abort(403, description=_("Only reviewers of the evidence get the original file; ask for variant=display."))
     if variant != "original":

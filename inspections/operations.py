@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
@@ -56,31 +57,34 @@ def _staff_ids(outlet_id: int) -> set[int]:
 def _check_new(data: dict, actor: User) -> ChecklistVersion:
     version = db.session.get(ChecklistVersion, data["checklist_version_id"])
     if version is None or version.status != "published" or not can(actor, "checklist.use", version):
-        raise OperationError("Not a checklist version you may use.",
-                             {"checklist_version_id": ["no such published checklist version for your role"]})
+        raise OperationError(_("Not a checklist version you may use."),
+                             {"checklist_version_id": [_("No such published checklist version for your role.")]})
     authorize("inspection.start", version.template.kind, user=actor)
     outlet = db.session.get(Outlet, data["outlet_id"])
     if outlet is None or not outlet.active:
-        raise OperationError("No such outlet.", {"outlet_id": ["no such active outlet"]})
+        raise OperationError(_("No such outlet."), {"outlet_id": [_("No such active outlet.")]})
     kind = version.template.kind
     declared = kind_of(kind)
     if data.get("staff_id") is not None:
         staff = db.session.get(Staff, data["staff_id"])
         if staff is None or staff.outlet_id != outlet.id or not declared.names_staff:
-            raise OperationError("No such staff member at this outlet.", {"staff_id": ["not at this outlet"]})
+            raise OperationError(_("No such staff member at this outlet."),
+                                     {"staff_id": [_("Not at this outlet.")]})
     if declared.watches_one_person and data.get("staff_id") is None:
-        raise OperationError("A remote check watches one person.", {"staff_id": ["name the teller watched"]})
+        raise OperationError(_("A remote check watches one person."),
+                             {"staff_id": [_("Name the teller watched.")]})
     assignment_id = data.get("assignment_id")
     if assignment_id is not None:
         assignment = db.session.get(Assignment, assignment_id)
         if assignment is None or not can(actor, "assignment.fill", assignment):
-            raise OperationError("Not an assignment of yours.", {"assignment_id": ["not yours"]})
+            raise OperationError(_("Not an assignment of yours."), {"assignment_id": [_("Not yours.")]})
         if assignment.outlet_id != outlet.id or assignment.kind != kind or (
                 assignment.staff_id is not None and assignment.staff_id != data.get("staff_id")):
-            raise OperationError("The assignment is for another outlet, kind or person.",
-                                 {"assignment_id": ["does not match outlet_id, checklist kind or staff_id"]})
+            raise OperationError(_("The assignment is for another outlet, kind or person."),
+                                 {"assignment_id": [_("Does not match the outlet, the kind of checklist or the person.")]})
     elif declared.by_vendor and not can(actor, "inspection.start_unassigned"):
-        raise OperationError("A mystery visit belongs to an assignment.", {"assignment_id": ["required"]})
+        raise OperationError(_("A mystery visit belongs to an assignment."),
+                             {"assignment_id": [_("Start the visit from its assignment.")]})
     return version
 
 
@@ -159,17 +163,17 @@ def save_draft(uuid: str, data: dict, actor: User, *, retried: bool = False) -> 
         authorize("inspection.edit", inspection, conceal=True, user=actor)
         if inspection.status != DRAFT:
             if _differs(inspection, data):
-                raise Conflict("This inspection is already submitted and never changes.")
+                raise Conflict(_("This inspection is already submitted and never changes."))
             return SaveResult(inspection, False)
         if data["checklist_version_id"] != inspection.checklist_version_id or data["outlet_id"] != inspection.outlet_id:
-            raise Conflict("A draft keeps the checklist version and outlet it started with.",
-                           {"checklist_version_id": [f"stays {inspection.checklist_version_id}"],
-                            "outlet_id": [f"stays {inspection.outlet_id}"]})
+            raise Conflict(_("A draft keeps the checklist version and outlet it started with."),
+                           {"checklist_version_id": [_("Stays %(value)s.", value=inspection.checklist_version_id)],
+                            "outlet_id": [_("Stays %(value)s.", value=inspection.outlet_id)]})
     checklist = checklist_of(inspection.checklist_version)
     errors = answer_errors(checklist, data["answers"], _staff_ids(data["outlet_id"]),
                            allow_staff_names=can(actor, "staff.name"))
     if errors:
-        raise OperationError("Some answers do not fit the checklist; nothing was saved.", errors)
+        raise OperationError(_("Some answers do not fit the checklist; nothing was saved."), errors)
     before = None if created else {"answers": content_hash({"a": [
         [a.item_key, a.value, a.note, a.staff_id, a.photo_ids] for a in inspection.answers]})}
     changed = _merge_answers(inspection, data["answers"])
@@ -205,8 +209,8 @@ def add_photo(uuid: str, photo_uuid: str, data: bytes, declared_sha256: str | No
     photo_uuid = path_uuid(photo_uuid, "photo_uuid")
     digest = evidence.sha256_hex(data)
     if declared_sha256 and declared_sha256.strip().lower() != digest:
-        raise OperationError("The bytes do not match X-Content-SHA256: the upload was damaged; send it again.",
-                             {"X-Content-SHA256": ["mismatch"]})
+        raise OperationError(_("The upload was damaged on the way (X-Content-SHA256 does not match); send it again."),
+                             {"X-Content-SHA256": [_("Does not match the bytes received.")]})
     inspection_id = inspection.id
     belongs = lambda photo: photo.inspection_id == inspection_id
     if (previous := photostore.previous_upload(photo_uuid, digest, belongs)) is not None:

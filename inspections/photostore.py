@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import tzinfo
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
@@ -146,7 +147,8 @@ def previous_upload(photo_uuid: str, digest: str, belongs: Callable[[Photo], boo
         return None
     if existing.sha256 == digest and belongs(existing):
         return existing
-    raise Conflict(f"Photo {photo_uuid} already exists with other content; give new bytes a new UUID.")
+    raise Conflict(_("Photo %(photo)s already exists with other content; give new bytes a new UUID.",
+                     photo=photo_uuid))
 
 
 def record_once(data: bytes, photo_uuid: str, *, prefix: str, owner: dict, belongs: Callable[[Photo], bool],

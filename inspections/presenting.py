@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from flask_babel import gettext as _
 from sqlalchemy import Select, select
 
 from checklists.store import current_versions
@@ -31,7 +32,8 @@ def assignment_rows(query: Select, today: date, horizon_days: int = 45) -> list[
             "id": a.id, "kind": a.kind, "template_id": a.template_id,
             "checklist_version_id": versions.get(a.template_id), "outlet_id": a.outlet_id, "outlet": a.outlet,
             "staff_id": a.staff_id,
-            "staff_label": f"{staff.name} · {staff.counter.number}号窗口" if staff and staff.counter else
+            "staff_label": f"{staff.name} · {_('window %(number)s', number=staff.counter.number)}"
+            if staff and staff.counter else
             (staff.name if staff else None),
             "period": a.period, "window_start": a.window_start, "window_end": a.window_end, "status": a.status,
             "due_state": due_state(a, today), "instructions": a.instructions, "assignee_id": a.assignee_id,

@@ -16,7 +16,7 @@ DEMO_PLANS = [
     ("每月现场服务检查", "onsite-service", "monthly", 1, "inspector", None),
     ("每月7S检查", "7s-workplace", "monthly", 1, "inspector", None),
     ("实时非现场检查（每二天一个循环）", "remote-realtime", "cycle", 1, "monitor", None),
-    ("第三方神秘客暗访（每季度两次）", "mystery-visit", "quarterly", 2, "shopper", "V01"),
+    ("第三方神秘人暗访（每季度两次）", "mystery-visit", "quarterly", 2, "shopper", "V01"),
 ]
 
 

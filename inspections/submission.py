@@ -4,6 +4,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
 from sqlalchemy import Row, bindparam, insert, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -23,6 +24,7 @@ from inspections.kinds import kind_of
 from inspections.models import DONE, DRAFT, Answer, Assignment, Inspection, Photo, SectionScore
 from inspections.operations import load
 from inspections.photostore import ensure_derivatives
+from inspections.validation import item_name
 from org.models import User
 
 # The statements of the submit are built once: building a statement costs several times what
@@ -61,17 +63,20 @@ def _completeness_errors(checklist: Checklist, inspection: Inspection, rows: Seq
         if item.type in ("photo", "signature"):
             needed = item.min_photos if item.type == "photo" else 1
             if item.required and answers.get(item.key) != "na" and photos < needed:
-                errors[item.key] = [f"needs {needed} image(s)"]
+                errors[item.key] = [_("“%(item)s” needs %(count)d image(s).", item=item_name(item), count=needed)]
             continue
         if item.required and state == "unanswered":
-            errors[item.key] = ["answer this item (or mark it N-A where allowed)"]
+            errors[item.key] = [_("Answer “%(item)s” (or mark it not applicable where allowed).",
+                                  item=item_name(item))]
             continue
         if result.items[item.key].failed:
             if item.photo_on_fail and photos < 1:
-                errors.setdefault(item.key, []).append("a failing answer needs a photo")
+                errors.setdefault(item.key, []).append(
+                    _("“%(item)s” failed: a failing answer needs a photo.", item=item_name(item)))
             if item.attribute_to_staff and not (answer and (answer.staff_id or answer.staff_description)
                                                 or inspection.staff_id):
-                errors.setdefault(item.key, []).append("name the staff member (or describe them)")
+                errors.setdefault(item.key, []).append(
+                    _("“%(item)s” failed: name the staff member (or describe them).", item=item_name(item)))
     return errors
 
 
@@ -131,12 +136,13 @@ def _freeze(inspection: Inspection) -> Frozen:
     for answer in held:
         for photo_uuid in answer.photo_ids:
             if photo_uuid in unreadable:
-                errors.setdefault(answer.item_key, []).append(f"{unreadable[photo_uuid]}; take it again")
+                errors.setdefault(answer.item_key, []).append(
+                    _("%(problem)s; take it again", problem=unreadable[photo_uuid]))
     if errors:
-        raise OperationError("The inspection is not complete yet.", errors)
+        raise OperationError(_("The inspection is not complete yet."), errors)
     missing = sorted({p for a in held for p in a.photo_ids if p not in photo_hashes})
     if missing:
-        raise Conflict(f"{len(missing)} photo(s) not uploaded yet: upload them, then submit again.",
+        raise Conflict(_("%(count)d photo(s) not uploaded yet: upload them, then submit again.", count=len(missing)),
                        {"missing_photos": missing})
     submitted_at = utcnow()
     values = {
@@ -178,7 +184,7 @@ class DerivativesPending(Conflict):
     """Photos whose display copies are still being made (the submit makes them and tries again)."""
 
     def __init__(self, photo_uuids: list[str]):
-        super().__init__("Some photos are still being processed: submit again in a moment.",
+        super().__init__(_("Some photos are still being processed: submit again in a moment."),
                          {"processing_photos": photo_uuids})
         self.photo_uuids = photo_uuids
 
@@ -221,7 +227,7 @@ def _submit(uuid: str, actor: User) -> dict | None:
         # SQLite an edit may still land between the read and the write, so the guarded write decides.
         if wrote_before:
             # Its unit had written before (the desk's one form), so it cannot start again alone.
-            raise Conflict("The inspection changed while it was being submitted; submit again.")
+            raise Conflict(_("The inspection changed while it was being submitted; submit again."))
         for _attempt in range(RETRIES):
             db.session.rollback()
             inspection = load(uuid, actor, for_update=True)
@@ -230,7 +236,7 @@ def _submit(uuid: str, actor: User) -> dict | None:
             frozen = _freeze(inspection)
             if _write(inspection, frozen, actor):
                 return frozen.receipt
-        raise Conflict("The inspection kept changing while it was being submitted; submit again.")
+        raise Conflict(_("The inspection kept changing while it was being submitted; submit again."))
 
 
 def _write(inspection: Inspection, frozen: Frozen, actor: User) -> bool:

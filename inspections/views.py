@@ -119,6 +119,10 @@ def photo(uuid: str, photo_uuid: str):
 
 STATUS_NAMES = {"draft": _l("Draft"), "submitted": _lp("inspection status", "Submitted"), "reviewed": _l("Reviewed"),
                 "published": _l("Published"), "rejected": _l("Rejected")}
+DUE_STATE_NAMES = {"upcoming": _l("Upcoming"), "due": _lp("visit window", "Due now"), "overdue": _l("Overdue"),
+                   "done": _lp("visit window", "Done")}
+ASSIGNMENT_STATUS_NAMES = {"open": _lp("assignment", "Open"), "done": _lp("visit window", "Done"),
+                           "cancelled": _lp("assignment", "Cancelled")}
 
 
 @blp.app_context_processor
@@ -143,4 +147,6 @@ def _labels():
         return format_datetime(inspection.submitted_at, "yyyy-MM-dd HH:mm" if exact else "yyyy-MM-dd")
 
     return {"status_label": status_label, "cadence_label": cadence_label, "visit_time": visit_time,
+            "due_state_label": lambda state: str(DUE_STATE_NAMES.get(state, state)),
+            "assignment_status_label": lambda status: str(ASSIGNMENT_STATUS_NAMES.get(status, status)),
             "may_know_shopper": lambda inspection: can(current_user, "identity.mystery", inspection)}

@@ -14,10 +14,12 @@ if TYPE_CHECKING:
 def init_app(app: Flask) -> None:
     from core.extensions import register_api
     from inspections.kinds import InspectionKind, declare
-    from mystery import api, fraud, policies, views, visits  # noqa: F401  (permission rules)
+    from mystery import api, flag_texts, fraud, policies, views, visits  # noqa: F401  (permission rules)
 
     declare(InspectionKind("mystery", secret_until_published=True, by_vendor=True, names_staff=False,
                            failures_at_submit=False, submit_checks=fraud.flags_for,
                            keep_submit_checks=visits.keep_submit_checks, revision_reason=visits.revision_reason))
     register_api(api.blp)
     app.register_blueprint(views.blp)
+    app.add_template_global(flag_texts.flag_title)
+    app.add_template_global(flag_texts.flag_text)

@@ -37,7 +37,7 @@ def _report(uuid: str, actor: User) -> Inspection:
     inspection = db.session.execute(select(Inspection).where(Inspection.uuid == uuid.lower(),
                                                              Inspection.kind == "mystery").with_for_update()).scalar()
     if inspection is None:
-        raise NotFound(f"No mystery report {uuid}.")
+        raise NotFound(_("No such mystery visit report."))
     authorize("mystery.review", inspection, user=actor)
     return inspection
 
@@ -46,14 +46,15 @@ def assign_shopper(assignment_id: int, shopper_id: int | None, actor: User) -> A
     assignment = db.session.get(Assignment, assignment_id)
     # Another vendor's visit is answered exactly like a missing one: its existence is secret.
     if assignment is None or assignment.kind != "mystery" or not can(actor, "mystery.coordinate", assignment):
-        raise NotFound(f"No mystery assignment {assignment_id}.")
+        raise NotFound(_("No such mystery visit assignment."))
     if assignment.status != OPEN:
-        raise Conflict("Only an open visit can be handed to a shopper.")
+        raise Conflict(_("Only an open visit can be handed to a shopper."))
     if shopper_id is not None:
         shopper = db.session.get(User, shopper_id)
         if shopper is None or shopper.role != "mystery_shopper" or shopper.vendor_id != assignment.vendor_id \
                 or not shopper.active:
-            raise OperationError("Choose an active shopper of this vendor.", {"shopper_id": ["not a shopper of this vendor"]})
+            raise OperationError(_("Choose an active shopper of this vendor."),
+                                 {"shopper_id": [_("Not a shopper of this vendor.")]})
     before = audit.snapshot(assignment)
     # Two coordinators handing out the same visit at once: the first wins, the other gets 409.
     transitions.move(assignment, OPEN, _("This visit was just handed out or taken; reload and try again."),
@@ -74,12 +75,13 @@ def _record_review(inspection: Inspection, decision: str, reason: str, actor: Us
 def review(uuid: str, decision: str, reason: str, actor: User) -> Inspection:
     inspection = _report(uuid, actor)
     if inspection.status != SUBMITTED:
-        raise Conflict(f"Only a submitted report can be reviewed; this one is {inspection.status}.")
+        raise Conflict(_("Only a submitted report can be reviewed."))
     if decision not in ("accept", "revise", "reject"):
-        raise OperationError("Decide accept, revise or reject.", {"decision": ["accept, revise or reject"]})
+        raise OperationError(_("Accept the report, ask for a revision or reject it."),
+                             {"decision": [_("Choose one of the three decisions.")]})
     reason = (reason or "").strip()
     if decision in ("revise", "reject") and not reason:
-        raise OperationError("Give the shopper a reason.", {"reason": ["required"]})
+        raise OperationError(_("Give the shopper a reason."), {"reason": [_("Write the reason here.")]})
     before = audit.snapshot(inspection)
     decided = _("This report has just been decided by someone else; reload it.")
     if decision == "accept":
@@ -110,7 +112,7 @@ def attribute(uuid: str, staff_by_item: dict[str, int | None], actor: User) -> I
     """Map the people the shopper described ("the teller at window 2") to real staff."""
     inspection = _report(uuid, actor)
     if inspection.status != REVIEWED:
-        raise Conflict("Attribute staff after accepting the report and before publishing it.")
+        raise Conflict(_("Attribute staff after accepting the report and before publishing it."))
     staff_ids = set(db.session.execute(select(Staff.id).where(Staff.outlet_id == inspection.outlet_id)).scalars())
     answers = {a.item_key: a for a in db.session.execute(
         select(Answer).where(Answer.inspection_id == inspection.id)).scalars()}
@@ -118,7 +120,7 @@ def attribute(uuid: str, staff_by_item: dict[str, int | None], actor: User) -> I
     errors.update({key: ["not a staff member of this outlet"] for key, staff in staff_by_item.items()
                    if staff is not None and staff not in staff_ids})
     if errors:
-        raise OperationError("Some attributions are not valid.", errors)
+        raise OperationError(_("Some attributions are not valid."), errors)
     # Still accepted and not published (a publish may have landed since the read): the findings
     # of a published visit keep the people they were published with.
     transitions.move(inspection, REVIEWED, _("This report has just been published; its people no longer change."),
@@ -137,7 +139,7 @@ def publish(uuid: str, blacklist_confirmed: bool, actor: User) -> Inspection:
     """The outlet sees the visit from now on: findings are created and the notice is issued."""
     inspection = _report(uuid, actor)
     if inspection.status != REVIEWED:
-        raise Conflict("Only an accepted report can be published.")
+        raise Conflict(_("Only an accepted report can be published."))
     before = audit.snapshot(inspection)
     now = utcnow()
     # Exactly one publish creates the findings and the notice; the answers are read after it, so

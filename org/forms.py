@@ -19,7 +19,10 @@ LABELS = {
     "contact": _l("Contact"), "username": _l("Username"), "display_name": _l("Display name"), "email": _l("Email"),
     "role": _l("Role"), "vendor_id": _l("Vendor"), "locale": _l("Language"), "password": _l("Password"),
     "active": _l("Active"), "notice_prefix": _l("Notice prefix"),
+    "outlet": _l("Outlet"), "counter": _l("Counter"), "vendor": _l("Vendor"),
 }
+# Columns whose values are keys shown by their label; every other value is data, shown as typed (a username).
+CHOICE_COLUMNS = frozenset({"kind", "position", "role", "locale"})
 
 CHOICE_LABELS = {
     "cash": _l("Cash window"), "vip": _l("VIP window"), "corporate": _l("Corporate window"),

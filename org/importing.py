@@ -5,6 +5,7 @@ import csv
 import io
 from collections.abc import Iterator
 
+from flask_babel import gettext as _
 from marshmallow import ValidationError
 from openpyxl import load_workbook
 from sqlalchemy import select
@@ -33,36 +34,38 @@ def read_rows(filename: str, content: bytes) -> tuple[list[str], Iterator[tuple[
         try:
             book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
         except Exception as error:  # openpyxl raises many kinds for a damaged file
-            raise OperationError(f"The file is not a readable XLSX workbook ({type(error).__name__}).",
-                                 status=400) from error
+            raise OperationError(_("The file is not a readable XLSX workbook (%(problem)s).",
+                                   problem=type(error).__name__), status=400) from error
         rows = [list(row) for row in book.worksheets[0].iter_rows(values_only=True)]
     elif name.endswith(".csv"):
         try:
             text = content.decode("utf-8-sig")
         except UnicodeDecodeError as error:
-            raise OperationError("The CSV file must be UTF-8 encoded.", status=400) from error
+            raise OperationError(_("The CSV file must be UTF-8 encoded."), status=400) from error
         rows = list(csv.reader(io.StringIO(text)))
     else:
-        raise OperationError("Upload a .csv or .xlsx file.", status=415)
+        raise OperationError(_("Upload a .csv or .xlsx file."), status=415)
     if not rows:
-        raise OperationError("The file is empty.", status=400)
+        raise OperationError(_("The file is empty."), status=400)
     header = [str(cell or "").strip().lower() for cell in rows[0]]
     numbered = [(index, row) for index, row in enumerate(rows[1:], start=2)
                 if any(str(cell or "").strip() for cell in row)]
     if len(numbered) > MAX_IMPORT_ROWS:
-        raise OperationError(f"At most {MAX_IMPORT_ROWS} rows per file.", status=413)
+        raise OperationError(_("At most %(count)d rows per file.", count=MAX_IMPORT_ROWS), status=413)
     return header, iter(numbered)
 
 
 def _records(header, rows, required: set[str], optional: set[str]):
     missing = sorted(required - set(header))
     if missing:
-        raise OperationError("Missing columns: " + ", ".join(missing),
-                             {"header": [f"Missing column {name!r}." for name in missing]}, status=400)
+        raise OperationError(_("Missing columns: %(names)s", names=", ".join(missing)),
+                             {"header": [_("Missing column %(name)s.", name=repr(name)) for name in missing]},
+                             status=400)
     unknown = sorted(set(header) - required - optional - {""})
     if unknown:
-        raise OperationError("Unknown columns: " + ", ".join(unknown),
-                             {"header": [f"Unknown column {name!r}." for name in unknown]}, status=400)
+        raise OperationError(_("Unknown columns: %(names)s", names=", ".join(unknown)),
+                             {"header": [_("Unknown column %(name)s.", name=repr(name)) for name in unknown]},
+                             status=400)
     for number, row in rows:
         cells = list(row) + [None] * (len(header) - len(row))
         yield number, {key: cells[i] for i, key in enumerate(header) if key}
@@ -92,7 +95,7 @@ def _flag(value) -> bool:
 
 def _fail(errors: dict) -> None:
     count = len(errors)
-    raise OperationError(f"{count} row(s) have errors; nothing was imported.", errors)
+    raise OperationError(_("%(count)d row(s) have errors; nothing was imported.", count=count), errors)
 
 
 def _save(objects: list, created: int, kind: str, filename: str, actor: User) -> dict:

@@ -1,6 +1,7 @@
 """Every change to the organisation: one function per use case, one transaction each."""
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
@@ -25,7 +26,7 @@ UNIQUE_FIELDS = {
 def get_or_404(model, ident: int, label: str):
     obj = db.session.get(model, ident)
     if obj is None:
-        raise NotFound(f"{label} {ident} does not exist.")
+        raise NotFound(_("Nothing found with number %(ident)s.", ident=ident))
     return obj
 
 
@@ -36,40 +37,40 @@ def _check_unique(model, data: dict, current=None) -> None:
     column = getattr(model, field)
     existing = db.session.execute(select(model).where(func.lower(column) == str(data[field]).lower())).scalar()
     if existing is not None and existing is not current:
-        raise Conflict(f"{field} {data[field]!r} is already used.", {field: ["Already used."]})
+        raise Conflict(_("“%(value)s” is already used.", value=data[field]), {field: [_("Already used.")]})
 
 
 def _check_references(model, data: dict, current=None) -> None:
     """Foreign keys named in the data must exist and agree with each other."""
     errors: dict[str, list[str]] = {}
     if "branch_id" in data and db.session.get(Branch, data["branch_id"]) is None:
-        errors["branch_id"] = ["No such branch."]
+        errors["branch_id"] = [_("No such branch.")]
     outlet_id = data.get("outlet_id", getattr(current, "outlet_id", None))
     if data.get("outlet_id") is not None and db.session.get(Outlet, data["outlet_id"]) is None:
-        errors["outlet_id"] = ["No such outlet."]
+        errors["outlet_id"] = [_("No such outlet.")]
     counter_id = data.get("counter_id", getattr(current, "counter_id", None))
     if counter_id is not None and ("counter_id" in data or "outlet_id" in data):
         counter = db.session.get(Counter, counter_id)
         if counter is None or counter.outlet_id != outlet_id:
-            errors["counter_id"] = ["No such counter in this outlet."]
+            errors["counter_id"] = [_("No such counter in this outlet.")]
     if data.get("vendor_id") is not None and db.session.get(Vendor, data["vendor_id"]) is None:
-        errors["vendor_id"] = ["No such vendor."]
+        errors["vendor_id"] = [_("No such vendor.")]
     if model is Counter and ("number" in data or "outlet_id" in data):
         number = data.get("number", getattr(current, "number", None))
         clash = db.session.execute(
             select(Counter).where(Counter.outlet_id == outlet_id, Counter.number == number)
         ).scalar()
         if clash is not None and clash is not current:
-            errors["number"] = ["This outlet already has a counter with this number."]
+            errors["number"] = [_("This outlet already has a counter with this number.")]
     if errors:
-        raise OperationError("Some references are not valid.", errors)
+        raise OperationError(_("Some references are not valid."), errors)
 
 
 def _flush_or_conflict() -> None:
     try:
         db.session.flush()
     except IntegrityError as error:
-        raise Conflict("The change clashes with existing data (a duplicate or a broken reference).") from error
+        raise Conflict(_("The change clashes with existing data (a duplicate or a broken reference).")) from error
 
 
 def create(model, data: dict, actor: User):
@@ -110,7 +111,7 @@ def create_user(data: dict, actor: User) -> User:
     data = dict(data)
     password = data.pop("password", None)
     if not password:
-        raise OperationError("A new user needs a password.", {"password": ["Missing data for required field."]})
+        raise OperationError(_("A new user needs a password."), {"password": [_("Give a password.")]})
     validate_password(password)
     data["password_hash"] = hash_password(password)
     return create(User, _scoped_user_data(data), actor)
@@ -138,11 +139,11 @@ def _scoped_user_data(data: dict, current: User | None = None) -> dict:
         data["vendor_id"] = data.get("vendor_id", getattr(current, "vendor_id", None)) \
             if role == "mystery_shopper" else None
         if role == "outlet_manager" and data["outlet_id"] is None:
-            raise OperationError("An outlet manager must be bound to an outlet.",
-                                 {"outlet_id": ["An outlet manager must be bound to an outlet."]})
+            raise OperationError(_("An outlet manager must be bound to an outlet."),
+                                 {"outlet_id": [_("An outlet manager must be bound to an outlet.")]})
         if role == "mystery_shopper" and data["vendor_id"] is None:
-            raise OperationError("A mystery shopper must be bound to a vendor.",
-                                 {"vendor_id": ["A mystery shopper must be bound to a vendor."]})
+            raise OperationError(_("A mystery shopper must be bound to a vendor."),
+                                 {"vendor_id": [_("A mystery shopper must be bound to a vendor.")]})
     return data
 
 

@@ -1,6 +1,7 @@
 """Input and output shapes of the organisation, shared by the API and the admin forms."""
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from marshmallow import ValidationError, fields, validate, validates_schema
 
 from core.permissions import ALL_ROLES
@@ -76,9 +77,9 @@ class UserSchema(StrictSchema):
     def _scope_matches_role(self, data, **kwargs):
         role = data.get("role")
         if role == "outlet_manager" and not data.get("outlet_id"):
-            raise ValidationError("An outlet manager must be bound to an outlet.", "outlet_id")
+            raise ValidationError(_("An outlet manager must be bound to an outlet."), "outlet_id")
         if role == "mystery_shopper" and not data.get("vendor_id"):
-            raise ValidationError("A mystery shopper must be bound to a vendor.", "vendor_id")
+            raise ValidationError(_("A mystery shopper must be bound to a vendor."), "vendor_id")
 
 
 class UserPublicSchema(Schema):

@@ -41,7 +41,7 @@ DEMO_USERS = [
     ("admin", "服务领导小组管理员", "admin"),
     ("inspector", "服务检查员 沈佳", "inspector"),
     ("monitor", "综合管理部 远程监看 钱颖", "remote_monitor"),
-    ("shopper", "神秘客 顾先生", "mystery_shopper"),
+    ("shopper", "神秘人 顾先生", "mystery_shopper"),
     ("outlet", "营业部负责人", "outlet_manager"),
     ("viewer", "支行行长", "viewer"),
 ]

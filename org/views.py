@@ -237,6 +237,7 @@ def init_app(app: Flask) -> None:
     def _template_globals():
         return {"choice_label": lambda value: str(forms.CHOICE_LABELS.get(value, value)),
                 "field_label": lambda name: str(forms.LABELS.get(name, name)),
+                "choice_columns": forms.CHOICE_COLUMNS,
                 "config_resources": lambda: {key: item for key, item in RESOURCES.items()
                                              if can(current_user, item.list_action)},
                 "get_locale": get_locale}

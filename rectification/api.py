@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask import Response as FlaskResponse
 from flask import request
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from checklists.store import checklist_of
@@ -129,7 +130,7 @@ def report_pdf(uuid):
     """Every section and answer of a submitted inspection."""
     inspection = load_inspection(path_uuid(uuid), current_user)
     if inspection.status == "draft":
-        raise OperationError("A draft has no report yet.", status=409)
+        raise OperationError(_("A draft has no report yet."), status=409)
     return pdf_response(notices.report_pdf(inspection, checklist_of(inspection.checklist_version)),
                         f"report-{inspection.uuid[:8]}.pdf")
 

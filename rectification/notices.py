@@ -6,6 +6,7 @@ from datetime import datetime
 
 import segno
 from flask import render_template
+from flask_babel import gettext as _
 from PIL import Image
 from sqlalchemy import bindparam, func, insert, select
 from sqlalchemy.exc import IntegrityError
@@ -27,7 +28,7 @@ from rectification.models import Finding, Notice, NoticeEdition, Response
 
 PRINT_EDGE = 600  # 44 mm wide at about 300 dpi
 REPORT_PHOTOS_PER_ITEM = 2
-KIND_NAMES = {"onsite": "月度现场服务检查", "7s": "7S现场管理检查", "remote": "实时非现场检查", "mystery": "神秘客暗访"}
+KIND_NAMES = {"onsite": "月度现场服务检查", "7s": "7S现场管理检查", "remote": "实时非现场检查", "mystery": "神秘人暗访"}
 SEVERITY_NAMES = {"critical": "严重", "major": "一般", "minor": "轻微"}
 STATUS_NAMES = {"open": "待整改", "responded": "待验证", "closed": "已整改验证"}
 
@@ -119,7 +120,7 @@ def notice_content(notice: Notice) -> dict:
             "after": [{"key": print_copy(p), "sha256": p.sha256} for p in after],
         })
     # The outlet must not learn who the mystery shopper was (they would know them next time).
-    inspectors = "第三方神秘客" if kind_of(inspection.kind).secret_until_published else \
+    inspectors = "第三方神秘人" if kind_of(inspection.kind).secret_until_published else \
         inspection.inspector.display_name or inspection.inspector.username
     return {
         "number": notice.number, "branch": notice.outlet.branch.name, "outlet": notice.outlet.name,
@@ -155,7 +156,7 @@ def current_pdf(notice: Notice) -> tuple[bytes, NoticeEdition]:
     if edition is not None:
         return media.get(edition.pdf_key), edition
     notice_id = notice.id
-    pdf, _ = _render("pdf/notice.html", content, digest)
+    pdf = _render("pdf/notice.html", content, digest)[0]
     key = new_key("notices", ".pdf")
     media.put(key, pdf)
     for _attempt in range(EDITION_RETRIES):
@@ -174,7 +175,7 @@ def current_pdf(notice: Notice) -> tuple[bytes, NoticeEdition]:
                 media.delete(key)
                 return media.get(winner.pdf_key), winner
     media.delete(key)
-    raise Conflict("The notice is being printed by several requests at once; download it again.")
+    raise Conflict(_("The notice is being printed by several requests at once; download it again."))
 
 
 def _edition(digest: str) -> NoticeEdition | None:
@@ -184,7 +185,7 @@ def _edition(digest: str) -> NoticeEdition | None:
 def notice_of(inspection: Inspection) -> Notice:
     notice = db.session.execute(select(Notice).where(Notice.inspection_id == inspection.id)).scalar()
     if notice is None:
-        raise NotFound("This inspection has no rectification notice (no published findings).")
+        raise NotFound(_("This inspection has no rectification notice (no published findings)."))
     return notice
 
 
@@ -213,7 +214,7 @@ def report_pdf(inspection: Inspection, checklist) -> bytes:
                # A mystery visit's time to the minute would single the shopper out: its day only.
                "date": (inspection.submitted_at or inspection.created_at).astimezone(zone).strftime(
                    "%Y-%m-%d" if secret else "%Y-%m-%d %H:%M"),
-               "inspector": "第三方神秘客" if secret else
+               "inspector": "第三方神秘人" if secret else
                inspection.inspector.display_name or inspection.inspector.username,
                "staff": inspection.staff.name if inspection.staff and not secret else "",
                "percent": inspection.percent, "grade": inspection.grade, "score": inspection.score,

@@ -38,13 +38,13 @@ def add_after_photo(finding_id: int, photo_uuid: str, data: bytes, declared_sha2
     finding = load_finding(finding_id, actor, "finding.respond")
     digest = evidence.sha256_hex(data)
     if declared_sha256 and declared_sha256.strip().lower() != digest:
-        raise OperationError("The bytes do not match X-Content-SHA256: the upload was damaged; send it again.")
+        raise OperationError(_("The upload was damaged on the way (X-Content-SHA256 does not match); send it again."))
     finding_key = finding.id
     belongs = lambda photo: photo.finding_id == finding_key
     if (previous := photostore.previous_upload(photo_uuid, digest, belongs)) is not None:
         return previous, False
     if finding.status == "closed":
-        raise Conflict("This finding is closed.")
+        raise Conflict(_("This finding is closed."))
     return photostore.record_once(data, photo_uuid, prefix="after",
                                   owner={"inspection_id": finding.inspection_id, "finding_id": finding_key,
                                          "purpose": "after"},
@@ -54,10 +54,10 @@ def add_after_photo(finding_id: int, photo_uuid: str, data: bytes, declared_sha2
 
 def _refuse_response(finding: Finding, text: str) -> None:
     if finding.status != "open":
-        raise Conflict("Only an open finding takes a response; this one is "
-                       f"{'waiting for verification' if finding.status == 'responded' else 'closed'}.")
+        raise Conflict(_("Only an open finding takes a response; this one is waiting for verification.")
+                       if finding.status == "responded" else _("Only an open finding takes a response; this one is closed."))
     if not (text or "").strip():
-        raise OperationError("Say what was done.", {"text": ["required"]})
+        raise OperationError(_("Say what was done."), {"text": [_("Describe the fix here.")]})
 
 
 def respond_with_photos(finding_id: int, text: str, uploads: Iterable[bytes], actor: User) -> Response:
@@ -88,9 +88,10 @@ def respond(finding_id: int, text: str, photo_ids: list[str], actor: User) -> Re
                                                                 Photo.purpose == "after")).scalars())
     missing = [p for p in photo_ids if p not in uploaded]
     if missing:
-        raise Conflict(f"{len(missing)} after-photo(s) not uploaded yet.", {"missing_photos": missing})
+        raise Conflict(_("%(count)d after-photo(s) not uploaded yet.", count=len(missing)), {"missing_photos": missing})
     if not photo_ids:
-        raise OperationError("Add at least one photo taken after the fix.", {"photo_ids": ["at least one"]})
+        raise OperationError(_("Add at least one photo taken after the fix."),
+                             {"photo_ids": [_("Add a photo taken after the fix.")]})
     before = audit.snapshot(finding)
     # Only one of several concurrent responses wins the open finding; the others get 409.
     transitions.move(finding, "open", _("This finding has already been answered; it is waiting for verification."),
@@ -105,10 +106,11 @@ def respond(finding_id: int, text: str, photo_ids: list[str], actor: User) -> Re
 def verify(finding_id: int, accepted: bool, reason: str, actor: User) -> Verification:
     finding = load_finding(finding_id, actor, "finding.verify")
     if finding.status != "responded":
-        raise Conflict("Only a responded finding can be verified.")
+        raise Conflict(_("Only a finding the outlet has responded to can be verified."))
     reason = (reason or "").strip()
     if not accepted and not reason:
-        raise OperationError("Say why the fix is not accepted.", {"reason": ["required when rejecting"]})
+        raise OperationError(_("Say why the fix is not accepted."),
+                             {"reason": [_("A rejection needs its reason, for the outlet to act on.")]})
     response = db.session.execute(select(Response).where(Response.finding_id == finding.id)
                                   .order_by(Response.id.desc()).limit(1)).scalar_one()
     before = audit.snapshot(finding)

@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 
 from checklists.kinds import kind_name
 from org.forms import CHOICE_LABELS
-from reports import dashboards, periods
+from reports import dashboards, periods, rules
 
 
 def reason_label(code: str) -> str:
@@ -52,6 +52,7 @@ def template_helpers() -> dict:
     return {
         "reason_label": reason_label, "colour_label": colour_label, "line_label": line_label,
         "kind_label": kind_name, "period_label": dashboards.month_label, "num": number, "signed": signed,
+        "rule_label": rules.rule_label, "rule_value": rules.rule_value,
         "position_label": lambda value: str(CHOICE_LABELS.get(value, value)),
         "last_complete_month": periods.last_complete_month, "last_complete_quarter": periods.last_complete_quarter,
     }

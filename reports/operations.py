@@ -2,6 +2,7 @@
 sign-off, and admins' confirmations of mystery-visit evidence."""
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -27,7 +28,7 @@ def update_rules(changes: dict, actor: User) -> dict[str, float]:
     authorize("report.rules.manage", user=actor)
     errors = rules.validation_errors(changes)
     if errors:
-        raise OperationError("Some rules are not valid; nothing was changed.", errors)
+        raise OperationError(_("Some rules are not valid; nothing was changed."), errors)
     before = rules.current()
     after = {**before, **{key: float(value) for key, value in changes.items()}}
     if sum(rules.kind_weights(after).values()) <= 0:

@@ -31,7 +31,9 @@ def quarter_arg(text: str | None) -> periods.Period:
 def rule_rows(values: dict[str, float] | None = None) -> list[dict]:
     values = values or rules.current()
     return [{"key": s.key, "value": values[s.key], "default": float(s.default), "low": s.low, "high": s.high,
-             "integer": s.integer, "group": s.group, "label": str(s.label)} for s in rules.RULES]
+             "integer": s.integer, "yes_no": rules.is_yes_no(s), "group": s.group, "label": str(s.label),
+             "shown": rules.rule_value(s.key, values[s.key]), "default_shown": rules.rule_value(s.key, s.default)}
+            for s in rules.RULES]
 
 
 def _scope_outlets(user: User, outlet_id: int | None) -> list[int] | None:

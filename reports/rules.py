@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
@@ -36,9 +37,9 @@ RULES: tuple[RuleSpec, ...] = (
     RuleSpec("outlet_black_count", 1, 0, 50, True, "lists", _l("Black list places per outlet (bottom N)")),
     RuleSpec("branch_red_count", 5, 0, 500, True, "lists", _l("Red list places branch-wide (top N)")),
     RuleSpec("branch_black_count", 5, 0, 500, True, "lists", _l("Black list places branch-wide (bottom N)")),
-    RuleSpec("critical_means_black", 1, 0, 1, True, "lists", _l("Any critical finding puts the person on the black list (1 = yes)")),
+    RuleSpec("critical_means_black", 1, 0, 1, True, "lists", _l("Any critical finding puts the person on the black list")),
     RuleSpec("mystery_black_needs_confirmation", 1, 0, 1, True, "lists",
-             _l("A single mystery visit needs an admin's confirmation before it can black-list anyone (1 = yes)")),
+             _l("A single mystery visit needs an admin's confirmation before it can black-list anyone")),
     RuleSpec("target_rank", 3, 1, 1000, True, "league", _l("Target rank of every outlet in the league table")),
     RuleSpec("weight_onsite", 35, 0, 100, False, "league", _l("Weight of on-site inspections in the outlet score")),
     RuleSpec("weight_7s", 20, 0, 100, False, "league", _l("Weight of 7S inspections in the outlet score")),
@@ -52,6 +53,23 @@ RULES: tuple[RuleSpec, ...] = (
 SPECS = {spec.key: spec for spec in RULES}
 GROUPS = ("scorecard", "lists", "league", "bsc")
 KINDS = ("onsite", "7s", "remote", "mystery")
+
+
+def is_yes_no(spec: RuleSpec) -> bool:
+    return spec.integer and spec.low == 0 and spec.high == 1
+
+
+def rule_label(key: str) -> str:
+    spec = SPECS.get(key)
+    return str(spec.label) if spec else key
+
+
+def rule_value(key: str, value: float) -> str:
+    """A rule's value as a person reads it: yes or no, a whole number without ".0", else as few digits as needed."""
+    spec = SPECS.get(key)
+    if spec is not None and is_yes_no(spec):
+        return _("Yes") if value else _("No")
+    return f"{round(float(value), 4):g}"
 
 
 def current() -> dict[str, float]:
@@ -72,12 +90,12 @@ def validation_errors(changes: dict) -> dict[str, list[str]]:
     for key, value in changes.items():
         spec = SPECS.get(key)
         if spec is None:
-            errors[key] = ["no such rule"]
+            errors[key] = [_("No such rule.")]
             continue
         if isinstance(value, bool) or not isinstance(value, (int, float)):
-            errors[key] = ["must be a number"]
+            errors[key] = [_("Enter a number.")]
         elif not spec.low <= value <= spec.high:
-            errors[key] = [f"must be between {spec.low:g} and {spec.high:g}"]
+            errors[key] = [_("Must be between %(low)s and %(high)s.", low=f"{spec.low:g}", high=f"{spec.high:g}")]
         elif spec.integer and float(value) != int(value):
-            errors[key] = ["must be a whole number"]
+            errors[key] = [_("Enter a whole number.")]
     return errors

@@ -30,7 +30,7 @@ def index():
                              ("report.scorecards", ".scorecard_list"), ("report.coverage", ".coverage")):
         if can(current_user, action):
             return redirect(url_for(endpoint))
-    abort(403, description="Your role may not see reports.")
+    abort(403, description=_("Your role may not see reports."))
 
 
 @blp.get("/dashboard")
@@ -120,7 +120,7 @@ def list_page(list_id: int):
     if request.method == "POST":
         action = LIST_ACTIONS.get(request.form.get("action", ""))
         if action is None:
-            abort(400, description="Unknown action.")
+            abort(400, description=_("Unknown action."))
         with refused_form() as refusal:
             action(list_id, request.form)
             flash(_("Saved."), "ok")

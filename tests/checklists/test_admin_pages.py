@@ -149,11 +149,11 @@ def test_version_page_previews_every_item_type_of_the_onsite_default(client, db,
                 assert str(escape(label.zh)) in html
     for type_label in ("合格/不合格", "评分", "选项", "数值", "时长", "文字", "照片", "签名"):
         assert type_label in html
-    assert "红线" in html and "cap_grade C" in html                # facility_outage_notice
+    assert "红线" in html and "等级封顶 C" in html and "cap_grade" not in html  # facility_outage_notice
     assert "<code>vip_customer_present = present</code>" in html    # a condition
     assert "<code>queue_waiting_count &gt; 15</code>" in html
     assert "≤ 900 s" in html and "… – 15" in html                  # duration and number thresholds
-    assert "lobby_greeting · 合格/不合格 · 2 分" in html
+    assert "<code>lobby_greeting</code> · 合格/不合格 · 2 分" in html
     assert stored(db, ident).content_hash[:12] in html
     # English on request.
     english = client.get(f"{BASE}/versions/{ident}?lang=en").get_data(as_text=True)

@@ -22,7 +22,7 @@ def test_a_refusal_keeps_the_error_and_rolls_its_unit_of_work_back(app, db):
         db.session.add(branch)
         raise Conflict("Taken.", {"code": ["already used"]})
     assert refusal and refusal.status == 409 and refusal.message == "Taken."
-    assert refusal.lines == ["Taken.", "code: already used"]
+    assert refusal.lines == ["Taken.", "already used"]  # the message, never the field's key
     assert branch not in db.session  # rolled back at once, even if the page then redirects
 
 
@@ -41,7 +41,7 @@ def test_a_refusal_goes_beside_the_fields_it_names_and_the_rest_above_the_form(a
     assert refusal.status == 422
     assert form.name.errors == ["too short"]
     assert form.ticket.errors == []  # a hidden field has nowhere to show it
-    assert form.form_errors == ["Not saved.", "ticket: expired", "other: no"]
+    assert form.form_errors == ["Not saved.", "expired", "no"]
 
 
 def test_a_form_that_does_not_validate_is_a_422_without_calling_anything(app):

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
+from checklists.store import checklist_of
 from inspections import scheduling
 from inspections.models import Assignment, Inspection, Photo, Plan
 from tests.factories import jpeg
@@ -235,7 +236,8 @@ def test_a_failing_photo_item_without_a_snapshot_is_sent_back(db, org, users, ch
                            content_type="multipart/form-data")
     assert response.status_code == 422
     body = text_of(response)
-    assert 'role="alert"' in body and "remote_stand_smile_greet" in body and "photo" in body
+    label = checklist_of(checklists["remote"]).item("remote_stand_smile_greet").label.zh
+    assert 'role="alert"' in body and f"“{label}”不合格：不合格须附照片。" in body  # named by its label
     assert 'value="fail" checked' in body  # the monitor's answers are kept
     assert rows(Inspection, status="submitted") == []
     assert all(a.status == "open" for a in rows(Assignment))

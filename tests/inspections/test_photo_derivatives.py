@@ -104,14 +104,14 @@ def test_a_picture_that_will_not_decode_is_named_and_stops_the_submit(app, org, 
     uploaded = sync.photo(uuid, photo_uuid, unreadable_heic(), auth, content_type="image/heic")
     assert uploaded.status_code == 201  # the container is sound; the picture is found bad afterwards
     [photo] = rows(Photo)
-    assert photo.display_key is None and "cannot be read" in photo.unreadable
+    assert photo.display_key is None and "无法读取" in photo.unreadable  # stored in the bank's language
 
     shown = sync.get_photo(uuid, photo_uuid, auth)
-    assert shown.status_code == 422 and "cannot be read" in shown.get_json()["message"]
+    assert shown.status_code == 422 and "无法读取" in shown.get_json()["message"]
     files = media_files(app)
     submitted = sync.submit(uuid, auth)
     assert submitted.status_code == 422
-    assert "take it again" in submitted.get_json()["errors"]["tidy"][0]
+    assert "请重新拍摄" in submitted.get_json()["errors"]["tidy"][0]
     assert sync.get(uuid, auth).get_json()["status"] == "draft"
     assert media_files(app) == files and count(Photo) == 1
 

@@ -188,7 +188,7 @@ def test_a_failing_photo_on_fail_item_needs_a_photo(org, custom, sync, auth):
     response = sync.submit(uuid, auth)
     assert response.status_code == 422
     errors = response.get_json()["errors"]
-    assert list(errors) == ["tidy"] and "photo" in " ".join(errors["tidy"])
+    assert list(errors) == ["tidy"] and "不合格须附照片" in " ".join(errors["tidy"])  # in the caller's language
     assert sync.get(uuid, auth).get_json()["status"] == "draft"
 
 

@@ -125,7 +125,7 @@ def test_the_vendor_page_says_what_it_refuses_beside_the_visit(app, org, coordin
         assert refused.status_code == 422
         row = re.search(rf'<tr>(?:(?!<tr>).)*name="assignment_id" value="{visit.id}".*?</tr>',
                         refused.get_data(as_text=True), re.DOTALL).group(0)
-        assert '<span class="field-error">请从列出的神秘客中选择。</span>' in row
+        assert '<span class="field-error">请从列出的神秘人中选择。</span>' in row
     english = form_post(page, "/vendor/?lang=en", assignment_id=str(visit.id), shopper_id=str(rival_shopper.id))
     assert '<span class="field-error">Choose one of the shoppers offered.</span>' in english.get_data(as_text=True)
     not_ours = form_post(page, "/vendor/", assignment_id="first", shopper_id=str(shopper.id))

@@ -128,7 +128,8 @@ def test_photo_far_from_outlet(app, desk, shopper, users):
     page = browser(app, users["admin"]).get(f"/admin/mystery/{filed.uuid}")
     assert page.status_code == 200
     html = page.get_data(as_text=True)
-    assert "photo_far_from_outlet" in html and f"{flag['evidence']['metres']} m" in html
+    assert "照片拍摄地远离网点" in html and f"距网点 {flag['evidence']['metres']} 米" in html
+    assert "photo_far_from_outlet" not in html  # the flag is named by its label, not its code
     assert f"/photos/{filed.photos[0]}?variant=thumb" in html
 
 

@@ -390,7 +390,7 @@ def test_the_report_page_says_what_it_refuses_beside_the_field(app, desk, submit
 
     refused = form_post(page, path, action="reject", reason="   ")
     assert refused.status_code == 422
-    assert _beside(refused.get_data(as_text=True), "reason") == ["请写明给神秘客的理由。"]
+    assert _beside(refused.get_data(as_text=True), "reason") == ["请写明给神秘人的理由。"]
     english = form_post(page, path + "?lang=en", action="revise", reason="")
     assert english.status_code == 422
     assert _beside(english.get_data(as_text=True), "reason") == ["Give the shopper a reason."]

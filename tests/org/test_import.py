@@ -114,7 +114,7 @@ def test_outlet_file_with_bad_rows_saves_nothing(db, upload, kind):
     page = response.get_data(as_text=True)
     assert _rows_named(page) == ["row 3", "row 4", "row 5", "row 6", "row 7"]
     assert "latitude" in page and "branch_code" in page and "repeats row 3" in page
-    assert "nothing was imported" in page
+    assert "未导入任何内容" in page  # the refusal in the reader's language
     assert row_counts() == before_counts
     assert _snapshot(db) == before_rows
 

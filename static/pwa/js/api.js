@@ -11,6 +11,11 @@ export class ApiError extends Error {
 
 export class NetworkError extends Error {}
 
+// The app's language (i18n.js keeps it); the service worker, which has no localStorage, lets the browser say.
+function chosenLanguage() {
+  return typeof localStorage === "undefined" ? null : localStorage.getItem("osi-lang") || "zh";
+}
+
 export async function api(path, options = {}) {
   return (await request(path, options)).data;
 }
@@ -26,6 +31,8 @@ async function request(path, { method = "GET", json, body, headers = {}, token }
   const bearer = token || (await meta("token"));
   const options = { method, headers: { ...headers }, cache: "no-store" };
   if (bearer) options.headers.Authorization = `Bearer ${bearer}`;
+  const chosen = chosenLanguage();
+  if (chosen) options.headers["Accept-Language"] = chosen === "en" ? "en" : "zh-CN";  // the server's words in ours
   if (json !== undefined) {
     options.headers["Content-Type"] = "application/json";
     options.body = JSON.stringify(json);

@@ -33,7 +33,7 @@ const STRINGS = {
   what_was_done: ["整改措施及完成情况", "What was done"], download_notice: ["下载整改通知书", "Download the notice"],
   arrive: ["到店", "Arrived"], leave: ["离店", "Leaving"], arrived_at: ["到店时间", "Arrived at"],
   left_at: ["离店时间", "Left at"], revision: ["退回修改", "Returned for revision"],
-  kind_remote: ["实时非现场检查", "Remote real-time"], kind_mystery: ["神秘客暗访", "Mystery visit"],
+  kind_remote: ["实时非现场检查", "Remote real-time"], kind_mystery: ["神秘人暗访", "Mystery visit"],
   // The outlet's findings: states, the thread, and what a response still lacks.
   status_open: ["待整改", "Open"], status_responded: ["待验证", "Awaiting check"], status_closed: ["已关闭", "Closed"],
   status_returned: ["已退回，需重新整改", "Returned: fix it again"], all: ["全部", "All"],

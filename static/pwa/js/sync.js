@@ -98,7 +98,7 @@ async function flushAll() {
     } catch (error) {
       if (error instanceof NetworkError || (error instanceof ApiError && error.status >= 500)) throw error;
       // The server refused this draft (e.g. a required answer is missing): show it, go on with the rest.
-      const message = error.body?.errors ? `${error.message} ${JSON.stringify(error.body.errors)}` : error.message;
+      const message = [error.message, ...problemLines(error.body?.errors)].join(" ");
       await update("drafts", draft.uuid, (current) => current && {
         ...current, error: message, submit_requested: error.status === 409 ? current.submit_requested : null,
       });
@@ -116,4 +116,12 @@ export async function flush() {
     return navigator.locks.request("osi-outbox", () => flushAll());
   }
   return flushAll();
+}
+
+// The server's per-field messages name their item themselves; the fields' keys (and the lists of photos
+// it still waits for) are for programs.
+function problemLines(errors) {
+  if (!errors || typeof errors !== "object") return [];
+  return Object.entries(errors).filter(([key]) => !key.endsWith("_photos")).flatMap(([, value]) => (
+    Array.isArray(value) ? value.filter((line) => typeof line === "string") : problemLines(value)));
 }

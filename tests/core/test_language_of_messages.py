@@ -1,0 +1,40 @@
+"""Error pages and API messages speak the reader's language; the API's status names stay stable."""
+from __future__ import annotations
+
+from tests.conftest import PASSWORD
+
+
+def test_a_missing_page_says_so_in_chinese_and_in_english(client):
+    chinese = client.get("/no-such-page").get_data(as_text=True)
+    assert "404 · 页面不存在" in chinese and "此地址下没有内容" in chinese
+    assert "Not Found" not in chinese and "requested URL" not in chinese
+    english = client.get("/no-such-page?lang=en").get_data(as_text=True)
+    assert "404 · Not found" in english and "There is nothing at this address" in english
+
+
+def test_the_api_answers_in_the_language_the_caller_asks_for(client, org):
+    wrong = {"username": org.user("inspector").username, "password": PASSWORD + "x"}
+    english = client.post("/api/v1/auth/tokens", json=wrong, headers={"Accept-Language": "en-GB,en;q=0.9"})
+    chinese = client.post("/api/v1/auth/tokens", json=wrong, headers={"Accept-Language": "zh-CN,zh;q=0.9"})
+    assert english.status_code == chinese.status_code == 401
+    assert english.get_json()["message"] == "Wrong username or password, or the account is deactivated."
+    assert chinese.get_json()["message"] == "用户名或密码错误，或账号已停用。"
+    assert english.get_json()["status"] == chinese.get_json()["status"] == "Unauthorized"  # the stable name
+    missing = client.get("/api/v1/no-such-thing", headers={"Accept-Language": "zh-CN"})
+    assert missing.status_code == 404 and missing.get_json()["message"].startswith("此地址下没有内容")
+
+
+def test_usernames_are_data_and_roles_are_words(client, org, login):
+    login(org.user("admin", username="admin"))
+    org.user("inspector", username="inspector")
+    page = client.get("/admin/users/").get_data(as_text=True)
+    assert "<td>admin</td>" in page and "<td>inspector</td>" in page  # as typed, never 管理员
+    assert "<td>管理员</td>" in page and "<td>检查员</td>" in page
+
+
+def test_rule_settings_read_as_yes_or_no_and_head_counts_as_whole_numbers(client, org, login):
+    login(org.user("admin"))
+    page = client.get("/reports/rules").get_data(as_text=True)
+    assert "1 = " not in page and "（1 = 是）" not in page
+    assert '<select name="critical_means_black"' in page and '<option value="1" selected>是</option>' in page
+    assert 'name="outlet_red_count" value="1"' in page and 'value="1.0"' not in page
