@@ -38,6 +38,7 @@ def prepare(app, runs: int = RUNS + 1, per_run: int = PER_RUN) -> tuple[str, lis
     import random
 
     from checklists import definition, operations
+    from core.extensions import db
     from core.seeding import run_all
 
     client = app.test_client()
@@ -47,6 +48,7 @@ def prepare(app, runs: int = RUNS + 1, per_run: int = PER_RUN) -> tuple[str, lis
         data = definition.dump(checklist)
         data["code"], data["kind"] = "bench-60", "7s"
         version = operations.import_and_publish_default(data)
+        db.session.commit()  # the bench set-up is a unit of work of its own
         version_id = version.id
     token = client.post("/api/v1/auth/tokens", json={"username": "inspector", "password": "bench-pass-2026"}
                         ).get_json()["token"]

@@ -83,6 +83,7 @@ def seed_base(app) -> dict:
             versions[checklist.kind] = (version.id, [
                 (section.key, item.key, item.points, item.severity, item.attribute_to_staff, item.label.zh)
                 for section in checklist.sections for item in section.items])
+        db.session.commit()
         return {"branch": branch.id, "users": {name: user.id for name, user in users.items()}, "versions": versions}
 
 

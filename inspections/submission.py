@@ -1,6 +1,7 @@
 """Submit: check completeness, score with the engine, freeze, store score rows and findings."""
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -239,6 +240,24 @@ def _submit(uuid: str, actor: User) -> dict | None:
         raise Conflict(_("The inspection kept changing while it was being submitted; submit again."))
 
 
+def _score_answers(rows: list[dict]) -> None:
+    """One executemany in the driver's own terms: SQLAlchemy's per-row parameter handling costs more
+    than the 60 updates themselves, and these values (numbers, flags, a word) need none (through
+    SQLAlchemy the submit takes ×1.085 as long: bench/README.md, "Machinery")."""
+    connection = db.session.connection()
+    sql, names = _driver_sql(connection.dialect)
+    if isinstance(names, tuple):
+        connection.exec_driver_sql(sql, [tuple(row[name] for name in names) for row in rows])
+    else:
+        connection.exec_driver_sql(sql, rows)
+
+
+@functools.cache
+def _driver_sql(dialect) -> tuple[str, tuple | None]:
+    compiled = SCORE_ANSWER.compile(dialect=dialect)
+    return str(compiled), tuple(compiled.positiontup or ()) if compiled.positional else None
+
+
 def _write(inspection: Inspection, frozen: Frozen, actor: User) -> bool:
     """Write what was frozen, unless the draft changed since it was read: then write nothing."""
     values = frozen.values
@@ -252,7 +271,7 @@ def _write(inspection: Inspection, frozen: Frozen, actor: User) -> bool:
     keep_checks = kind_of(inspection.kind).keep_submit_checks
     if frozen.flags is not None and keep_checks is not None:
         keep_checks(inspection, frozen.flags)
-    db.session.execute(SCORE_ANSWER, frozen.answer_scores)
+    _score_answers(frozen.answer_scores)
     db.session.execute(INSERT_SECTION_SCORES, frozen.section_rows)
     if frozen.assignment_id:
         db.session.execute(CLOSE_ASSIGNMENT, {"assignment": frozen.assignment_id})
