@@ -73,8 +73,8 @@ def test_offline_draft_survives_reload_and_arrives_once(live_server, phone, demo
     log_in(page, live_server, "inspector")
     page.wait_for_function("() => navigator.serviceWorker && navigator.serviceWorker.controller !== null",
                            timeout=15000)
+    page.context.set_offline(True)  # before the draft exists, so that none of it can reach the server early
     uuid = open_assignment(page)
-    page.context.set_offline(True)
     _fill_onsite(page)
     attach_photo(page, "record_lobby_photo", 4)
     attach_photo(page, "env_floor_glass_clean", 5)
