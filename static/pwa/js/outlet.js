@@ -91,6 +91,7 @@ function filterBar(counts, redraw) {
 }
 
 export async function renderFindings() {
+  const asked = location.hash;
   const findings = await loadFindings();
   const answers = await myAnswers();
   const byGroup = Object.fromEntries(GROUPS.map((group) => [group, []]));
@@ -111,6 +112,8 @@ export async function renderFindings() {
     return h("section", { class: `group ${group}` }, h("h2", {}, `${groupTitle(group)} (${rows.length})`),
       rows.length ? rows : h("p", { class: "muted" }, t("none")));
   }).filter(Boolean);
+  // The list may arrive after the user has opened a finding: then it is not drawn over that screen.
+  if (location.hash !== asked) return;
   show(h("div", { class: "outlet-home", dataset: waiting ? { afterSync: "redraw" } : {} },
     h("div", { class: "row spread" }, h("h1", {}, t("findings")),
       h("button", { type: "button", id: "open-notices", onclick: () => { location.hash = "#/notices"; } }, t("notices"))),
