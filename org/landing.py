@@ -11,7 +11,10 @@ from core.permissions import Role
 from core.urls import public_url
 
 # Endpoints of higher layers, named (not imported) so that org stays below them.
-LANDING_ENDPOINTS = {Role.VIEWER.value: "reports_pages.dashboard"}
+LANDING_ENDPOINTS = {Role.VIEWER.value: "reports_pages.dashboard",
+                     Role.REMOTE_MONITOR.value: "remote_desk.desk"}
+# A vendor's coordinator is a shopper whose daily work is handing out the vendor's visits.
+COORDINATOR_LANDING = "mystery_pages.coordinator"
 
 APP_WORK = {
     Role.INSPECTOR.value: _l("Your inspections are done in the app: assignments, checklists with photos, "
@@ -30,8 +33,10 @@ class AppOffer:
     qr_code: str  # an SVG data URI
 
 
-def landing_endpoint(role: str) -> str | None:
-    return LANDING_ENDPOINTS.get(role)
+def landing_endpoint(user) -> str | None:
+    if user.role == Role.MYSTERY_SHOPPER.value and user.is_coordinator:
+        return COORDINATOR_LANDING
+    return LANDING_ENDPOINTS.get(user.role)
 
 
 def app_offer(role: str) -> AppOffer | None:

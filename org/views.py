@@ -85,7 +85,7 @@ def switch_language(code: str):
 
 
 def _landing_page(user: User) -> str:
-    return url_for(landing.landing_endpoint(user.role) or "org.home")
+    return url_for(landing.landing_endpoint(user) or "org.home")
 
 
 @blp.get("/")

@@ -208,3 +208,26 @@ def test_an_answer_made_offline_is_queued_then_shown_as_sent_without_a_reload(li
     assert "已排队" not in page.locator("#screen").inner_text()
     screenshot(page, "outlet-loop-10-sent-after-reconnect")
     assert page.errors == []
+
+
+def test_a_long_history_reaches_the_phone_page_by_page(live_server, phone, demo, db):
+    """Outlet A's 120 open findings span two pages of the API: all of them arrive; of its 1,080 closed
+    ones the newest page is shown with the total, so nothing is cut without saying so."""
+    from tests.rectification.helpers import a_year_of_findings
+
+    org = demo["org"]
+    version = _db.session.execute(select(ChecklistVersion).where(ChecklistVersion.status == "published")).scalars().first()
+    a_year_of_findings(db, org, version, demo["inspector"], 240)
+    org.user("outlet_manager", username="outlet", outlet=org.outlet_a)
+    phone.goto(f"{live_server}/app/")
+    phone.fill("input[name=username]", "outlet")
+    phone.fill("input[name=password]", PASSWORD)
+    phone.click("#login-button")
+    phone.wait_for_selector(".outlet-home")
+    chips = {chip.get_attribute("data-group"): chip.inner_text() for chip in phone.locator("nav.chips button").all()}
+    assert chips["overdue"].endswith(" 120") and chips["closed"].endswith(" 1080"), chips
+    assert phone.locator("article.finding.overdue").count() == 120
+    phone.locator("details.group.closed summary").click()
+    assert phone.locator("article.finding.closed").count() == 50
+    assert "共 1080 个" in phone.locator(".older-closed").inner_text()
+    screenshot(phone, "app-outlet-long-history-390")

@@ -49,6 +49,30 @@ def test_the_outlets_pages_fit_a_phone(chromium, demo, failed_inspection, live_s
     assert not found, pformat(found)
 
 
+def test_the_admins_pages_fit_a_phone_behind_a_folded_menu(chromium, demo, failed_inspection, live_server):
+    demo["org"].user("admin")
+    context = chromium.new_context(viewport=PHONE, locale="zh-CN", has_touch=True)
+    page = web_login(context, live_server, "admin")
+    header = page.locator("header.topbar")
+    audit_link = header.get_by_role("link", name="审计日志")
+    assert header.bounding_box()["height"] <= 70, "the folded header is one line"
+    assert not audit_link.is_visible()
+    header.get_by_text("菜单", exact=True).click()
+    assert audit_link.is_visible()
+    screenshot(page, "web-admin-menu-open-390")
+    found = {}
+    for path, name in (("/admin/users/", "web-admin-users"), ("/admin/outlets/", "web-admin-outlets"),
+                       ("/inspections/", "web-admin-inspections"), ("/admin/plans/", "web-admin-plans"),
+                       ("/admin/calendar", "web-admin-calendar"),
+                       ("/admin/checklists/", "web-admin-checklists"), ("/admin/mystery/", "web-admin-mystery"),
+                       ("/vendor/", "web-admin-vendor"), ("/admin/audit/", "web-admin-audit")):
+        if problems := _look(page, live_server, path, name):
+            found[path] = problems
+    assert audit_link.is_visible(), "on a desktop the menu is open"
+    context.close()
+    assert not found, pformat(found)
+
+
 def test_the_findings_table_is_a_table_on_a_desktop(chromium, demo, failed_inspection, live_server):
     context = chromium.new_context(viewport=DESKTOP, locale="zh-CN")
     page = web_login(context, live_server, "inspector")
@@ -59,9 +83,13 @@ def test_the_findings_table_is_a_table_on_a_desktop(chromium, demo, failed_inspe
 
 
 @pytest.mark.parametrize("role, landing", [("inspector", "/"), ("mystery_shopper", "/"), ("outlet_manager", "/"),
-                                           ("viewer", "/reports/dashboard")])
+                                           ("viewer", "/reports/dashboard"), ("remote_monitor", "/remote/"),
+                                           ("coordinator", "/vendor/")])
 def test_each_role_lands_on_its_work(chromium, demo, live_server, role, landing):
-    if role != "inspector":
+    if role == "coordinator":
+        demo["org"].user("mystery_shopper", username="coordinator").is_coordinator = True
+        demo["org"].db.session.commit()
+    elif role != "inspector":
         demo["org"].user(role)
     context = chromium.new_context(viewport=PHONE, locale="zh-CN", has_touch=True)
     page = web_login(context, live_server, role)

@@ -11,6 +11,7 @@ import segno
 from tests.conftest import ALL_ROLES, PASSWORD
 
 APP_ROLES = ("inspector", "mystery_shopper", "outlet_manager")
+LANDING = {"viewer": "/reports/dashboard", "remote_monitor": "/remote/"}
 
 
 def _log_in(client, user, path="/login"):
@@ -23,8 +24,17 @@ def _log_in(client, user, path="/login"):
 def test_logging_in_lands_each_role_on_its_work(client, users, role):
     response = _log_in(client, users[role])
     assert response.status_code == 302
-    assert response.headers["Location"] == ("/reports/dashboard" if role == "viewer" else "/")
+    assert response.headers["Location"] == LANDING.get(role, "/")
     assert client.get(response.headers["Location"]).status_code == 200
+
+
+def test_a_vendors_coordinator_lands_on_the_visits_to_hand_out(client, org, db):
+    coordinator = org.user("mystery_shopper", username="coordinator")
+    coordinator.is_coordinator = True
+    db.session.commit()
+    response = _log_in(client, coordinator)
+    assert response.headers["Location"] == "/vendor/"
+    assert client.get("/vendor/").status_code == 200
 
 
 def test_a_page_asked_for_before_logging_in_still_wins(client, users):

@@ -27,6 +27,20 @@ export async function apiPage(path) {
   return { items: data || [], total: paging.total ?? (data || []).length, next: paging.next_page ?? null };
 }
 
+// Every page of a paged list, followed through X-Pagination (bounded, so a runaway list cannot hang the app).
+export async function apiAll(path, { pageSize = 100, maxPages = 20 } = {}) {
+  const items = [];
+  let total = 0;
+  const joiner = path.includes("?") ? "&" : "?";
+  for (let page = 1; page && page <= maxPages;) {
+    const result = await apiPage(`${path}${joiner}page=${page}&page_size=${pageSize}`);
+    items.push(...result.items);
+    total = result.total;
+    page = result.next;
+  }
+  return { items, total };
+}
+
 async function request(path, { method = "GET", json, body, headers = {}, token } = {}) {
   const bearer = token || (await meta("token"));
   const options = { method, headers: { ...headers }, cache: "no-store" };

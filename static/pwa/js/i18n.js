@@ -47,6 +47,8 @@ const STRINGS = {
   need_photo: ["请至少拍一张整改后的照片", "Add at least one photo taken after the fix"],
   notices: ["整改通知书", "Notices"], download_pdf: ["下载 PDF", "Download PDF"], issued: ["下发于", "Issued"],
   filter: ["筛选", "Filter"], show_closed: ["已关闭的问题 (%n)", "Closed findings (%n)"],
+  closed_newest: ["显示最近关闭的 %n 个，共 %total 个；更早的请在网页“整改”中查看。",
+    "The %n most recently closed of %total; older ones are on the web page Rectification."],
 };
 
 let language = localStorage.getItem("osi-lang") || "zh";

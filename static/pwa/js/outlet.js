@@ -1,6 +1,6 @@
 // Outlet mode: the outlet's findings grouped by what they need, and its notices. One finding and
 // its thread are in finding.js; answers wait in IndexedDB and go out through the outbox (responses.js).
-import { api, ApiError } from "./api.js";
+import { apiAll, ApiError, apiPage } from "./api.js";
 import { all, get, meta, put } from "./db.js";
 import { h, show, when } from "./dom.js";
 import { t } from "./i18n.js";
@@ -30,16 +30,23 @@ export async function downloadPdf(path, filename) {
 
 // The outlet's findings: fresh from the server when online, else as last seen.
 export async function loadFindings() {
-  let findings = (await get("lists", "findings"))?.items || [];
+  let stored = (await get("lists", "findings")) || { items: [], closedTotal: 0 };
   if (navigator.onLine) {
     try {
-      const parts = await Promise.all(["open", "responded", "closed"].map((status) => api(`/findings?status=${status}`)));
-      findings = parts.flat();
-      await put("lists", { key: "findings", items: findings });
+      // Every open and awaiting finding; of the closed ones the newest page, with how many there are.
+      const [open, responded, closed] = await Promise.all([
+        apiAll("/findings?status=open"), apiAll("/findings?status=responded"),
+        apiPage(`/findings?status=closed&page_size=${CLOSED_SHOWN}`)]);
+      stored = { key: "findings", items: [...open.items, ...responded.items, ...closed.items], closedTotal: closed.total };
+      await put("lists", stored);
     } catch (error) { /* offline or refused: show what we have */ }
   }
+  const findings = stored.items || [];
+  findings.closedTotal = stored.closedTotal ?? findings.filter((f) => f.status === "closed").length;
   return findings;
 }
+
+const CLOSED_SHOWN = 50;
 
 // The one thing true of a finding on this phone now: its answer waits, is being sent, could not be
 // sent, or else the server's status (the outbox marks a sent answer's finding as responded).
@@ -101,16 +108,20 @@ export async function renderFindings() {
     waiting ||= Boolean(state.local);
     byGroup[state.group].push([finding, state]);
   }
-  const counts = { all: findings.length, ...Object.fromEntries(GROUPS.map((g) => [g, byGroup[g].length])) };
+  const counts = { ...Object.fromEntries(GROUPS.map((g) => [g, byGroup[g].length])) };
+  counts.closed = Math.max(counts.closed, findings.closedTotal);
+  counts.all = GROUPS.reduce((sum, g) => sum + counts[g], 0);
   const sections = GROUPS.filter((group) => shownGroup === "all" || shownGroup === group).map((group) => {
     const rows = byGroup[group].sort(([a], [b]) => GROUP_ORDER[group](a, b)).map(([f, s]) => findingCard(f, s));
+    const older = group === "closed" && counts.closed > rows.length
+      ? h("p", { class: "muted older-closed" }, t("closed_newest", { n: rows.length, total: counts.closed })) : null;
     if (group === "closed" && shownGroup === "all") {
       return rows.length ? h("details", { class: "group closed" },
-        h("summary", {}, t("show_closed", { n: rows.length })), rows) : null;
+        h("summary", {}, t("show_closed", { n: counts.closed })), rows, older) : null;
     }
     if (!rows.length && shownGroup === "all") return null;
     return h("section", { class: `group ${group}` }, h("h2", {}, `${groupTitle(group)} (${rows.length})`),
-      rows.length ? rows : h("p", { class: "muted" }, t("none")));
+      rows.length ? rows : h("p", { class: "muted" }, t("none")), older);
   }).filter(Boolean);
   // The list may arrive after the user has opened a finding: then it is not drawn over that screen.
   if (location.hash !== asked) return;
@@ -130,7 +141,7 @@ export async function renderNotices() {
   let notices = (await get("lists", "notices"))?.items || [];
   if (navigator.onLine) {
     try {
-      notices = await api("/notices");
+      notices = (await apiAll("/notices")).items;
       await put("lists", { key: "notices", items: notices });
     } catch (error) { /* offline or refused: show what we have */ }
   }
