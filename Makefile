@@ -80,5 +80,5 @@ clean:
 
 # Maintainers: after changing user-facing strings, refresh the catalog and translate the new entries.
 messages: $(BIN)/activate
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k _lp:1c,2 -o translations/messages.pot --omit-header --no-location --ignore-dirs=".venv tests bench" .
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k _lp:1c,2 -k _m -o translations/messages.pot --omit-header --no-location --ignore-dirs=".venv tests bench" .
 	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-location --omit-header

@@ -9,7 +9,10 @@ import marshmallow
 from flask_babel import lazy_gettext as _l
 from marshmallow import ValidationError, fields, validate
 
+from core import validation_messages
 from core.inputs import MAX_ID, TEXT_PROBLEM, unstorable_text
+
+validation_messages.install()  # before any schema below or elsewhere declares its fields
 
 EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
 LATEST = datetime(2100, 1, 1, tzinfo=UTC)

@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
-from marshmallow import fields, validate
+from marshmallow import fields, missing, validate
 from sqlalchemy import select
 
 from core.extensions import db
@@ -96,8 +96,9 @@ def parse(schema: Schema, form) -> dict:
         if raw == "":
             if schema_field.allow_none:
                 data[name] = None
-            elif not schema_field.required and isinstance(schema_field, fields.String) and name != "password":
-                data[name] = ""
+            elif (not schema_field.required and isinstance(schema_field, fields.String) and name != "password"
+                  and schema_field.load_default in ("", missing)):
+                data[name] = ""  # a blank clears it; a field with a default of its own (locale) keeps that
             continue
         if isinstance(schema_field, fields.Integer):
             data[name] = int(raw) if raw.lstrip("-").isdigit() else raw

@@ -2,13 +2,14 @@
 from __future__ import annotations
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from marshmallow import ValidationError, fields, validate, validates_schema
 
 from core.permissions import ALL_ROLES
 from core.schemas import Schema
 from org.models import COUNTER_KINDS, POSITIONS
 
-CODE = validate.Regexp(r"^[A-Za-z0-9_-]{1,20}$", error="Use 1-20 letters, digits, '-' or '_'.")
+CODE = validate.Regexp(r"^[A-Za-z0-9_-]{1,20}$", error=_l("Use 1-20 letters, digits, '-' or '_'."))
 
 
 class StrictSchema(Schema):
@@ -62,10 +63,10 @@ class VendorSchema(StrictSchema):
 class UserSchema(StrictSchema):
     id = fields.Integer(dump_only=True)
     username = Text(required=True, validate=validate.Regexp(
-        r"^[A-Za-z0-9_.-]{3,40}$", error="Use 3-40 letters, digits, '.', '-' or '_'."))
+        r"^[A-Za-z0-9_.-]{3,40}$", error=_l("Use 3-40 letters, digits, '.', '-' or '_'.")))
     display_name = Text(load_default="", validate=validate.Length(0, 60))
     email = Text(load_default="", validate=[validate.Length(0, 120), validate.Regexp(
-        r"^$|^[^@\s]+@[^@\s]+\.[^@\s]+$", error="Not a valid email address.")])
+        r"^$|^[^@\s]+@[^@\s]+\.[^@\s]+$", error=_l("Not a valid email address."))])
     role = fields.String(required=True, validate=validate.OneOf(ALL_ROLES))
     outlet_id = fields.Integer(load_default=None, allow_none=True, strict=True)
     vendor_id = fields.Integer(load_default=None, allow_none=True, strict=True)

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from tests.conftest import PASSWORD
 
 
@@ -40,3 +42,26 @@ def test_rule_settings_read_as_yes_or_no_and_head_counts_as_whole_numbers(client
     assert "1 = " not in page and "（1 = 是）" not in page
     assert '<select name="critical_means_black"' in page and '<option value="1" selected>是</option>' in page
     assert 'name="outlet_red_count" value="1"' in page and 'value="1.0"' not in page
+
+
+@pytest.mark.parametrize("language, required, unknown, too_long", [
+    ("zh-CN", "此项必填。", "未知字段。", "长度须在 1 到 80 之间。"),
+    ("en", "Missing data for required field.", "Unknown field.", "Length must be between 1 and 80.")])
+def test_the_frameworks_own_field_messages_are_in_the_callers_language(client, language, required, unknown, too_long):
+    headers = {"Accept-Language": language}
+    missing = client.post("/api/v1/auth/tokens", json={"username": "x", "stray": 1}, headers=headers).get_json()
+    assert missing["errors"]["json"] == {"password": [required], "stray": [unknown]}
+    long_name = client.post("/api/v1/auth/tokens", json={"username": "x" * 81, "password": "y"}, headers=headers)
+    assert long_name.get_json()["errors"]["json"]["username"] == [too_long]
+
+
+def test_a_new_account_left_on_the_default_language_is_saved_in_chinese(client, org, login):
+    login(org.user("admin", username="admin"))
+    form = client.get("/admin/users/new").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', form).group(1)
+    saved = client.post("/admin/users/new", data={
+        "csrf_token": token, "username": "wangdz", "display_name": "王店长", "email": "", "role": "outlet_manager",
+        "outlet_id": str(org.outlet_a.id), "vendor_id": "", "locale": "", "password": "Outlet-manager-2026"})
+    assert saved.status_code == 302, saved.get_data(as_text=True)
+    page = client.get("/admin/users/").get_data(as_text=True)
+    assert "wangdz" in page
