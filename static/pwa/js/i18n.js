@@ -4,7 +4,7 @@ const STRINGS = {
   username: ["用户名", "Username"], password: ["密码", "Password"], login: ["登录", "Log in"],
   logout: ["退出", "Log out"], lang: ["English", "中文"],
   overdue: ["已逾期", "Overdue"], due: ["今日待办", "Due now"], upcoming: ["即将开始", "Upcoming"],
-  done: ["已完成", "Done"], my_drafts: ["本机记录", "On this device"], none: ["暂无", "Nothing here"],
+  done: ["已完成", "Done"], my_drafts: ["我的草稿", "My drafts"], none: ["暂无", "Nothing here"],
   start: ["开始", "Start"], continue: ["继续", "Continue"], view: ["查看", "View"],
   window: ["时间窗口", "Window"], sync_now: ["立即同步", "Sync now"],
   unsent: ["%n 项未发送，最早于 %t", "%n not yet sent, oldest at %t"], all_sent: ["全部已发送", "All sent"],
@@ -46,6 +46,9 @@ const STRINGS = {
   need_text: ["请填写整改措施及完成情况", "Say what was done"],
   need_photo: ["请至少拍一张整改后的照片", "Add at least one photo taken after the fix"],
   notices: ["整改通知书", "Notices"], download_pdf: ["下载 PDF", "Download PDF"], issued: ["下发于", "Issued"],
+  revise: ["修改", "Revise"],
+  newer_elsewhere: ["以下检查项在另一台设备上有更晚的修改，已采用该修改：", "These items were changed later on another device; that change is kept: "],
+  got_it: ["知道了", "OK"],
   filter: ["筛选", "Filter"], show_closed: ["已关闭的问题 (%n)", "Closed findings (%n)"],
 };
 
