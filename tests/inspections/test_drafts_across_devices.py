@@ -122,6 +122,7 @@ def test_starting_an_assignment_again_from_any_device_continues_the_one_draft(
                                           assignment_id=assignment.id), tablet)
     assert offline.status_code == 409
     assert offline.get_json()["errors"]["open_draft"] == first
+    assert "继续填写该草稿" in offline.get_json()["message"]
     assert count(Inspection) == 1
     assert by_key(sync.get(first, phone).get_json())["greet"]["value"] == "pass"
 
