@@ -19,7 +19,7 @@ from core.identifiers import path_uuid
 from core.permissions import CONCEALED, authorize, can, require_login
 from inspections import drafts, evidence, photostore
 from inspections.kinds import kind_of
-from inspections.models import DRAFT, Answer, Assignment, Inspection, Photo
+from inspections.models import DRAFT, Answer, Inspection, Photo
 from inspections.validation import answer_errors
 from org.models import Outlet, Staff, User
 
@@ -245,7 +245,7 @@ def start_assignment(assignment_id: int, uuid: str, data: dict, actor: User) -> 
     version = next((v for v in current_versions() if v.template_id == assignment.template_id), None)
     if version is None:
         raise Conflict(_("This assignment's checklist is not published yet."))
-    body = {"checklist_version_id": version.id, "outlet_id": assignment.outlet_id, "assignment_id": assignment.id,
-            "staff_id": assignment.staff_id, "answers": [], "narrative": "",
-            "started_at": data.get("started_at"), "finished_at": None, "location": data.get("location")}
+    body: dict = {"checklist_version_id": version.id, "outlet_id": assignment.outlet_id, "assignment_id": assignment.id,
+                  "staff_id": assignment.staff_id, "answers": [], "narrative": "",
+                  "started_at": data.get("started_at"), "finished_at": None, "location": data.get("location")}
     return save_draft(uuid, body, actor)
