@@ -15,18 +15,20 @@ from core.errors import OperationError
 from core.identifiers import path_uuid
 from core.paging import Blueprint, api_page
 from core.permissions import authorize
-from inspections import lists, operations, submission
+from inspections import drafts, lists, operations, submission
 from inspections.media import photo_response
 from inspections.models import Assignment
 from inspections.policies import visible_assignments
 from inspections.presenting import assignment_rows
 from inspections.schemas import (
     AssignmentSchema,
+    DraftOutSchema,
     DraftSchema,
     InspectionFilters,
     InspectionSchema,
     PhotoReceiptSchema,
     ReceiptSchema,
+    StartSchema,
 )
 
 blp = Blueprint("inspections", __name__, url_prefix="/api/v1",
@@ -47,7 +49,9 @@ DRAFT_EXAMPLE = {
 @blp.arguments(DraftSchema, example=DRAFT_EXAMPLE)
 @blp.response(200, InspectionSchema, description="Updated, or unchanged: the body is what the server now holds.")
 @blp.alt_response(201, schema=InspectionSchema, description="Created.")
-@blp.alt_response(409, description="Already submitted and the body differs, or the outlet/version changed.")
+@blp.alt_response(409, description="Already submitted and the body differs, or the outlet/version changed; or the "
+                                   "assignment already has your open draft under another UUID (errors.open_draft "
+                                   "names it: continue that one).")
 @blp.alt_response(422, description="Field errors, e.g. answers[2].value.")
 def put_inspection(data, uuid):
     """Create or update a draft. Answers merge per item; the later `updated_at` wins."""
@@ -129,3 +133,27 @@ def list_assignments():
     today = local_today()
     query = visible_assignments(current_user, select(Assignment))
     return assignment_rows(query, today)
+
+
+@blp.route("/drafts", methods=["GET"])
+@blp.response(200, DraftOutSchema(many=True))
+@blp.paginate(page_size=100, max_page_size=500)
+def list_drafts(pagination_parameters):
+    """Your open drafts, whichever device started them: answers with their photos' UUIDs, the photos the
+    server holds, `revision` to tell a device whether it has seen every change, and for a report sent back
+    for revision the reviewer's reason (`revision_reason`). The latest change first; X-Pagination has the total."""
+    authorize("draft.list")
+    return api_page(drafts.open_drafts(current_user), pagination_parameters)
+
+
+@blp.route("/assignments/<int:ident>/start", methods=["POST"])
+@blp.arguments(StartSchema)
+@blp.response(200, InspectionSchema, description="You already have an open draft for this assignment: that one.")
+@blp.alt_response(201, schema=InspectionSchema, description="Started: a new draft named by the UUID sent.")
+@blp.alt_response(404, description="No such assignment of yours.")
+@blp.alt_response(409, description="The assignment's checklist is not published.")
+def start_assignment(data, ident):
+    """Start an assignment, or continue it: never a second open draft of yours, from however many devices."""
+    authorize("inspection.create")
+    result = operations.start_assignment(ident, data["uuid"], data, current_user)
+    return result.inspection, 201 if result.created else 200

@@ -9,7 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from checklists.models import ChecklistVersion
-from checklists.store import checklist_of
+from checklists.store import checklist_of, current_versions
 from core import audit
 from core.audit import content_hash
 from core.db import rowcount, utcnow
@@ -17,9 +17,9 @@ from core.errors import Conflict, NotFound, OperationError
 from core.extensions import db
 from core.identifiers import path_uuid
 from core.permissions import CONCEALED, authorize, can, require_login
-from inspections import evidence, photostore
+from inspections import drafts, evidence, photostore
 from inspections.kinds import kind_of
-from inspections.models import DRAFT, Answer, Assignment, Inspection, Photo
+from inspections.models import DRAFT, Answer, Inspection, Photo
 from inspections.validation import answer_errors
 from org.models import Outlet, Staff, User
 
@@ -54,7 +54,7 @@ def _staff_ids(outlet_id: int) -> set[int]:
     return set(db.session.execute(select(Staff.id).where(Staff.outlet_id == outlet_id)).scalars())
 
 
-def _check_new(data: dict, actor: User) -> ChecklistVersion:
+def _check_new(uuid: str, data: dict, actor: User) -> ChecklistVersion:
     version = db.session.get(ChecklistVersion, data["checklist_version_id"])
     if version is None or version.status != "published" or not can(actor, "checklist.use", version):
         raise OperationError(_("Not a checklist version you may use."),
@@ -75,9 +75,10 @@ def _check_new(data: dict, actor: User) -> ChecklistVersion:
                              {"staff_id": [_("Name the teller watched.")]})
     assignment_id = data.get("assignment_id")
     if assignment_id is not None:
-        assignment = db.session.get(Assignment, assignment_id)
+        assignment = drafts.lock_assignment(assignment_id)
         if assignment is None or not can(actor, "assignment.fill", assignment):
             raise OperationError(_("Not an assignment of yours."), {"assignment_id": [_("Not yours.")]})
+        drafts.refuse_second_draft(assignment.id, actor, uuid)
         if assignment.outlet_id != outlet.id or assignment.kind != kind or (
                 assignment.staff_id is not None and assignment.staff_id != data.get("staff_id")):
             raise OperationError(_("The assignment is for another outlet, kind or person."),
@@ -138,7 +139,7 @@ def _merge_answers(inspection: Inspection, answers: list[dict]) -> int:
 def _create(uuid: str, data: dict, actor: User) -> tuple[Inspection, bool]:
     """The new draft, inserted in a savepoint: (inspection, True), or, when a concurrent request with
     the same client UUID inserted it first, (theirs, False), to be updated like any existing draft."""
-    version = _check_new(data, actor)
+    version = _check_new(uuid, data, actor)
     inspection = Inspection(uuid=uuid, kind=version.template.kind, checklist_version_id=version.id,
                             outlet_id=data["outlet_id"], inspector_id=actor.id,
                             assignment_id=data.get("assignment_id"), staff_id=data.get("staff_id"))
@@ -229,3 +230,22 @@ def add_photo(uuid: str, photo_uuid: str, data: bytes, declared_sha256: str | No
                                   owner={"inspection_id": inspection_id}, belongs=belongs,
                                   audit_action="photo.upload", audit_details={"inspection": inspection.uuid},
                                   actor=actor, still_open=still_draft, closed=closed)
+
+
+def start_assignment(assignment_id: int, uuid: str, data: dict, actor: User) -> SaveResult:
+    """The owner's open draft of the assignment (created=False), or a new one named `uuid`. Repeating it,
+    from this device or another, returns the same draft."""
+    uuid = path_uuid(uuid)
+    assignment = drafts.lock_assignment(assignment_id)
+    if assignment is None or not can(actor, "assignment.fill", assignment):
+        raise NotFound(_("No such assignment of yours."))
+    held = drafts.open_draft_of(assignment.id, actor)
+    if held is not None:
+        return SaveResult(held, False)
+    version = next((v for v in current_versions() if v.template_id == assignment.template_id), None)
+    if version is None:
+        raise Conflict(_("This assignment's checklist is not published yet."))
+    body: dict = {"checklist_version_id": version.id, "outlet_id": assignment.outlet_id, "assignment_id": assignment.id,
+                  "staff_id": assignment.staff_id, "answers": [], "narrative": "",
+                  "started_at": data.get("started_at"), "finished_at": None, "location": data.get("location")}
+    return save_draft(uuid, body, actor)

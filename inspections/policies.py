@@ -18,6 +18,8 @@ INSPECTOR, MONITOR = Role.INSPECTOR.value, Role.REMOTE_MONITOR.value
 SHOPPER, OUTLET = Role.MYSTERY_SHOPPER.value, Role.OUTLET_MANAGER.value
 
 rule("inspection.create")(roles(Role.ADMIN, Role.INSPECTOR, Role.REMOTE_MONITOR, Role.MYSTERY_SHOPPER))
+# Your own open drafts, on any of your devices: those who make inspections.
+rule("draft.list")(roles(Role.ADMIN, Role.INSPECTOR, Role.REMOTE_MONITOR, Role.MYSTERY_SHOPPER))
 rule("plan.manage")(roles(Role.ADMIN))
 rule("assignment.list")(roles(Role.ADMIN, Role.VIEWER, Role.INSPECTOR, Role.REMOTE_MONITOR, Role.MYSTERY_SHOPPER))
 rule("remote.desk")(roles(Role.ADMIN, Role.REMOTE_MONITOR))

@@ -91,6 +91,8 @@ class InspectionSchema(Schema):
     grade = fields.String(allow_none=True)
     answers = fields.List(fields.Nested(AnswerOutSchema))
     photos_received = fields.Method("_photos")
+    revision = fields.Integer(metadata={"description": "Counts the changes the server took into this inspection; "
+                                                       "a device that holds an older number has not seen them all."})
     updated_at = fields.DateTime()
 
     def _photos(self, inspection):
@@ -115,6 +117,19 @@ class InspectionSchema(Schema):
         for answer in data.get("answers") or []:
             answer["updated_at"] = None
         return data
+
+
+class DraftOutSchema(InspectionSchema):
+    """An open draft as any device of its owner receives it."""
+
+    outlet_name = fields.String(attribute="outlet.name")
+
+
+class StartSchema(Schema):
+    uuid = fields.String(required=True, validate=UUID_TEXT, metadata={
+        "description": "The client UUID for the draft, used only when no open draft of yours exists yet."})
+    started_at = fields.AwareDateTime(load_default=None, allow_none=True)
+    location = fields.Nested(LocationSchema, load_default=None, allow_none=True)
 
 
 class ReceiptSchema(Schema):

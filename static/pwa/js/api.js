@@ -41,7 +41,13 @@ export async function apiAll(path, { pageSize = 100, maxPages = 20 } = {}) {
   return { items, total };
 }
 
-async function request(path, { method = "GET", json, body, headers = {}, token } = {}) {
+// A picture the server keeps (a photo taken on another device), for an <img> on this one.
+export async function apiBlob(path) {
+  const { response } = await request(path, { raw: true });
+  return response.blob();
+}
+
+async function request(path, { method = "GET", json, body, headers = {}, token, raw = false } = {}) {
   const bearer = token || (await meta("token"));
   const options = { method, headers: { ...headers }, cache: "no-store" };
   if (bearer) options.headers.Authorization = `Bearer ${bearer}`;
@@ -60,6 +66,7 @@ async function request(path, { method = "GET", json, body, headers = {}, token }
     throw new NetworkError(String(error));
   }
   const type = response.headers.get("Content-Type") || "";
+  if (raw && response.ok) return { data: null, response };
   const data = type.includes("json") ? await response.json().catch(() => null) : null;
   if (!response.ok) throw new ApiError(response.status, data);
   return { data, response };

@@ -2,6 +2,7 @@
 import { api, ApiError, NetworkError } from "./api.js";
 import { all, get, meta, put, setMeta, update } from "./db.js";
 import { h, show, when } from "./dom.js";
+import { fromServer, pullDrafts } from "./drafts.js";
 import { missingItems, renderInspection } from "./form.js";
 import { getLanguage, label, t, toggleLanguage } from "./i18n.js";
 import { renderFinding } from "./finding.js";
@@ -46,24 +47,18 @@ export function scheduleSync(delay = 1200) {
   flushTimer = setTimeout(() => { if (navigator.onLine) syncNow(); }, delay);
 }
 
-async function refreshRevisions() {
-  // A report the bank sent back for revision becomes an editable draft again on the phone.
-  const returned = await api("/inspections?kind=mystery&status=draft");
-  for (const held of returned) {
-    if (!held.revision_reason) continue;
-    await update("drafts", held.uuid, (draft) => draft && draft.status === "submitted" ? {
-      ...draft, status: "draft", receipt: null, submit_requested: null, revision_reason: held.revision_reason } : undefined);
-  }
-}
+const DRAFTING_ROLES = ["admin", "inspector", "remote_monitor", "mystery_shopper"];
 
 async function refreshData() {
   const user = await meta("user");
   if (user.role === "outlet_manager") return;
-  if (user.role === "mystery_shopper") await refreshRevisions().catch(() => {});
   const assignments = await api("/assignments");
   await setMeta("assignments", assignments);
+  // Drafts started on another device, and reports sent back for revision, come to this one too.
+  const drafted = DRAFTING_ROLES.includes(user.role) ? await pullDrafts(assignments).catch(() => new Set()) : new Set();
   const versions = await api("/checklists");
-  const wanted = new Set([...versions.map((v) => v.id), ...assignments.map((a) => a.checklist_version_id).filter(Boolean)]);
+  const wanted = new Set([...versions.map((v) => v.id), ...assignments.map((a) => a.checklist_version_id).filter(Boolean),
+    ...drafted]);
   for (const id of wanted) {
     if (!(await get("checklists", id))) await put("checklists", await api(`/checklists/${id}`));
   }
@@ -125,6 +120,10 @@ async function logout() {
   route();
 }
 
+function titleOf(assignment) {
+  return `${assignment.outlet_name}${assignment.staff_label ? ` · ${assignment.staff_label}` : ""}`;
+}
+
 async function startDraft(assignment) {
   const user = await meta("user");
   const existing = (await all("drafts")).find((d) => d.assignment_id === assignment.id && d.user === user.id);
@@ -132,10 +131,22 @@ async function startDraft(assignment) {
   const uuid = crypto.randomUUID();
   const now = new Date().toISOString();
   const location = assignment.kind === "mystery" ? await here() : null;
+  if (navigator.onLine) {
+    // The server gives back the draft another device of this person already started, if there is one.
+    try {
+      const held = await api(`/assignments/${assignment.id}/start`, { method: "POST", json: { uuid, started_at: now, location } });
+      if (!(await get("checklists", held.checklist_version_id))) {
+        await put("checklists", await api(`/checklists/${held.checklist_version_id}`));
+      }
+      await put("drafts", { ...fromServer(held, user, titleOf(assignment)), location });
+      return held.uuid;
+    } catch (error) {
+      if (!(error instanceof NetworkError || error instanceof ApiError)) throw error;
+    }
+  }
   await put("drafts", { uuid, user: user.id, checklist_version_id: assignment.checklist_version_id, location,
     outlet_id: assignment.outlet_id, assignment_id: assignment.id, staff_id: assignment.staff_id, answers: {},
-    status: "draft", rev: 1, synced_rev: 0, started_at: now, changed_at: now,
-    title: `${assignment.outlet_name}${assignment.staff_label ? ` · ${assignment.staff_label}` : ""}` });
+    status: "draft", rev: 1, synced_rev: 0, started_at: now, changed_at: now, title: titleOf(assignment) });
   scheduleSync();
   return uuid;
 }
@@ -153,9 +164,13 @@ function here() {
 async function renderHome() {
   const user = await meta("user");
   if (navigator.onLine) await refreshData().catch(() => {});
+  if (!["", "#", "#/"].includes(location.hash)) return;  // another screen was opened while the server answered
   const assignments = (await meta("assignments")) || [];
   const drafts = (await all("drafts")).filter((d) => d.user === user.id);
-  const draftFor = Object.fromEntries(drafts.filter((d) => d.assignment_id).map((d) => [d.assignment_id, d]));
+  // An open draft, wherever it was started, before a submitted one: the assignment is continued, not started again.
+  const draftFor = Object.fromEntries(drafts.filter((d) => d.assignment_id)
+    .sort((a, b) => (a.status === "submitted" ? 0 : 1) - (b.status === "submitted" ? 0 : 1)).map((d) => [d.assignment_id, d]));
+  const sentBack = drafts.filter((d) => d.status !== "submitted" && d.revision_reason);
   const groups = ["overdue", "due", "upcoming", "done"].map((state) => {
     const rows = assignments.filter((a) => a.due_state === state)
       .sort((a, b) => KIND_ORDER.indexOf(a.kind) - KIND_ORDER.indexOf(b.kind));
@@ -174,7 +189,13 @@ async function renderHome() {
           draft ? (draft.status === "submitted" ? t("view") : t("continue")) : t("start")) : null);
     }));
   }).filter(Boolean);
-  const local = drafts.filter((d) => !d.assignment_id || d.status !== "submitted").map((d) =>
+  const returned = sentBack.map((d) =>
+    h("article", { class: "assignment revision-request", dataset: { uuid: d.uuid } },
+      h("div", {}, h("b", {}, t("revision")), " ", d.title || ""),
+      h("p", { class: "reason" }, `${t("return_reason")}：${d.revision_reason}`),
+      d.error ? h("div", { class: "error" }, d.error) : null,
+      h("button", { type: "button", class: "primary", onclick: () => { location.hash = `#/inspect/${d.uuid}`; } }, t("revise"))));
+  const local = drafts.filter((d) => (!d.assignment_id || d.status !== "submitted") && !sentBack.includes(d)).map((d) =>
     h("article", { class: "assignment draft", dataset: { uuid: d.uuid } },
       h("div", {}, d.title || d.uuid.slice(0, 8), " · ", d.status === "submitted" ? t("submitted") : t("draft")),
       d.error ? h("div", { class: "error" }, d.error) : null,
@@ -182,6 +203,7 @@ async function renderHome() {
         d.status === "submitted" ? t("view") : t("continue"))));
   const canStart = ["inspector", "admin"].includes(user.role);
   show(canStart ? h("p", {}, h("button", { type: "button", id: "new-inspection", onclick: () => { location.hash = "#/new"; } }, `+ ${t("new_inspection")}`)) : null,
+    returned.length ? h("section", { class: "group sent-back" }, h("h2", {}, `${t("revision")} (${returned.length})`), returned) : null,
     groups.length ? groups : h("p", { class: "muted" }, t("none")),
     local.length ? h("section", { class: "group" }, h("h2", {}, t("my_drafts")), local) : null);
   refreshIndicator();
@@ -265,7 +287,12 @@ async function route() {
   const [, screen, arg] = location.hash.split("/");
   if (screen === "inspect" && arg) {
     const draft = await get("drafts", arg);
-    if (!draft) { location.hash = "#/"; return; }
+    if (!draft) {
+      // Moved into the draft another device started for the same assignment: that one is opened.
+      const moved = await meta(`moved-${arg}`);
+      location.hash = moved ? `#/inspect/${moved}` : "#/";
+      return;
+    }
     return renderInspection(arg, await inspectionContext(draft));
   }
   if (screen === "review" && arg) return renderReview(arg);

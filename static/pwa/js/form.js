@@ -1,8 +1,9 @@
 // The inspection screen: every item type, conditions, notes, staff, photos, signature, live score.
 // Each change is written to IndexedDB at once; the outbox sends it when there is a network.
+import { apiBlob } from "./api.js";
 import { byIndex, get, put, update } from "./db.js";
 import { h, show } from "./dom.js";
-import { label, t } from "./i18n.js";
+import { getLanguage, label, t } from "./i18n.js";
 import { sha256, shrink } from "./photos.js";
 import { liveScore } from "./scoring.js";
 import { signaturePad } from "./signature.js";
@@ -111,13 +112,25 @@ function valueInput(item, answer, onValue) {
   }
 }
 
+// Thumbnails of photos taken on another device of this person, fetched once per page load.
+const serverThumbs = new Map();
+
+function serverThumb(uuid, id) {
+  if (!serverThumbs.has(id)) {
+    serverThumbs.set(id, apiBlob(`/inspections/${uuid}/photos/${id}?variant=thumb`).then((blob) => URL.createObjectURL(blob))
+      .catch(() => { serverThumbs.delete(id); return null; }));
+  }
+  return serverThumbs.get(id);
+}
+
 async function photoStrip(uuid, item, answer, rerender) {
   const ids = answer?.photo_ids || [];
   const stored = Object.fromEntries((await byIndex("photos", "inspection", uuid)).map((p) => [p.uuid, p]));
   const thumbs = ids.map((id) => {
     const photo = stored[id];
-    const img = h("img", { alt: "", class: "thumb" });
+    const img = h("img", { alt: "", class: "thumb", dataset: { photo: id } });
     if (photo?.blob) img.src = URL.createObjectURL(photo.blob);
+    else serverThumb(uuid, id).then((url) => { if (url) img.src = url; });
     return img;
   });
   const input = h("input", { type: "file", accept: "image/*", capture: "environment", class: "file", "data-item": item.key,
@@ -211,9 +224,23 @@ export async function renderInspection(uuid, context) {
   const top = document.getElementById("live-top");
   if (top) top.textContent = `${score.percent}% · ${score.grade}`;
   const revision = draft.revision_reason ? h("p", { class: "error", id: "revision" }, `${t("revision")}: ${draft.revision_reason}`) : null;
-  show(bar, h("h1", {}, label(version.name)), h("p", { class: "muted" }, context.subtitle || ""), revision, fieldset);
+  show(bar, h("h1", {}, label(version.name)), h("p", { class: "muted" }, context.subtitle || ""), revision,
+    conflictNotice(uuid, version, draft, rerender), fieldset);
   delete document.body.dataset.rendering;
   document.body.dataset.renders = String(Number(document.body.dataset.renders || 0) + 1);
+}
+
+// Items where another device's later edit replaced this device's: said once, until the person has read it.
+function conflictNotice(uuid, version, draft, rerender) {
+  const keys = draft.conflicts || [];
+  if (!keys.length) return null;
+  const items = version.sections.flatMap((s) => s.items).filter((item) => keys.includes(item.key));
+  return h("div", { class: "card notice", id: "conflicts", role: "status" },
+    h("p", {}, t("newer_elsewhere"), items.map((item) => label(item.label)).join(getLanguage() === "en" ? ", " : "、")),
+    h("button", { type: "button", onclick: async () => {
+      await update("drafts", uuid, (d) => d && { ...d, conflicts: [] });
+      rerender();
+    } }, t("got_it")));
 }
 
 export function missingItems(version, draft) {

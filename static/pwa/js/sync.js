@@ -2,6 +2,7 @@
 // Every call of the sync API is idempotent, so a flush interrupted anywhere can simply run again.
 import { api, ApiError, NetworkError } from "./api.js";
 import { all, byIndex, get, meta, put, update } from "./db.js";
+import { joinOpenDraft, mergeSent } from "./drafts.js";
 import { flushResponses, pendingResponses } from "./responses.js";
 
 export function draftBody(draft) {
@@ -44,14 +45,20 @@ export async function pending() {
 
 async function sendDraft(draft) {
   const rev = draft.rev || 0;
-  const held = await api(`/inspections/${draft.uuid}`, { method: "PUT", json: draftBody(draft) });
-  await update("drafts", draft.uuid, (current) => {
-    if (!current) return undefined;
-    current.synced_rev = Math.max(current.synced_rev || 0, rev);
-    current.server = { status: held.status, photos_received: held.photos_received };
-    current.error = null;
-    return current;
-  });
+  const body = draftBody(draft);
+  let held;
+  try {
+    held = await api(`/inspections/${draft.uuid}`, { method: "PUT", json: body });
+  } catch (error) {
+    const open = error instanceof ApiError && error.status === 409 && error.body.errors?.open_draft;
+    if (typeof open !== "string") throw error;
+    // Another device of this person started the assignment first: this work goes into that draft.
+    await joinOpenDraft(draft, open);
+    return false;
+  }
+  const sent = Object.fromEntries(body.answers.map((a) => [a.item_key, a]));
+  await update("drafts", draft.uuid, (current) => current && mergeSent(current, held, sent, rev));
+  return true;
 }
 
 async function sendPhoto(photo) {
@@ -79,22 +86,27 @@ async function sendSubmit(draft) {
   }
 }
 
+// False when the draft was moved into the open draft another device started: that one goes next.
 async function flushDraft(draft) {
-  if ((draft.rev || 0) > (draft.synced_rev || 0) || !draft.server) await sendDraft(draft);
+  if ((draft.rev || 0) > (draft.synced_rev || 0) || !draft.server) {
+    if (!(await sendDraft(draft))) return false;
+  }
   for (const photo of await byIndex("photos", "inspection", draft.uuid)) {
     if (!photo.uploaded && photo.blob) await sendPhoto(photo);
   }
   const fresh = await get("drafts", draft.uuid);
   if (fresh.submit_requested && fresh.status !== "submitted") await sendSubmit(fresh);
+  return true;
 }
 
-async function flushAll() {
+async function flushDrafts() {
   let sent = 0;
+  let moved = false;
   for (const draft of await ownDrafts()) {
     if (draft.status === "submitted") continue;
     try {
-      await flushDraft(draft);
-      sent += 1;
+      if (await flushDraft(draft)) sent += 1;
+      else moved = true;
     } catch (error) {
       if (error instanceof NetworkError || (error instanceof ApiError && error.status >= 500)) throw error;
       // The server refused this draft (e.g. a required answer is missing): show it, go on with the rest.
@@ -104,6 +116,12 @@ async function flushAll() {
       });
     }
   }
+  return { sent, moved };
+}
+
+async function flushAll() {
+  const first = await flushDrafts();
+  const sent = first.sent + (first.moved ? (await flushDrafts()).sent : 0);
   await flushResponses();
   await put("meta", new Date().toISOString(), "last_sync");
   return sent;
