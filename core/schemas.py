@@ -20,12 +20,12 @@ LATEST = datetime(2100, 1, 1, tzinfo=UTC)
 
 def _text(value) -> None:
     if isinstance(value, str) and unstorable_text(value):
-        raise ValidationError(TEXT_PROBLEM)
+        raise ValidationError(str(TEXT_PROBLEM))  # a lazy text would be read as a list of characters
 
 
 def _finite(value) -> None:
     if isinstance(value, float) and not math.isfinite(value):
-        raise ValidationError(_l("Not a finite number."))
+        raise ValidationError(str(_l("Not a finite number.")))
 
 
 def _in_service_years(value) -> None:
@@ -34,23 +34,30 @@ def _in_service_years(value) -> None:
     else:
         within = isinstance(value, date) and EARLIEST.year <= value.year < LATEST.year
     if not within:
-        raise ValidationError(_l("The date must lie between 2000 and 2100."))
+        raise ValidationError(str(_l("The date must lie between 2000 and 2100.")))
 
 
 def _has_range(field: fields.Field) -> bool:
     return any(isinstance(validator, validate.Range) for validator in field.validators)
 
 
+def _add(field: fields.Field, check) -> None:
+    # A schema's instances copy their fields shallowly and share the validators list: a new list each
+    # time, and each check once, or every instance would add its checks again to all the others.
+    if check not in field.validators:
+        field.validators = [*field.validators, check]
+
+
 def bound(field: fields.Field) -> None:
     """Adds the bounds a field lacks, then walks into the fields it contains."""
     if isinstance(field, fields.String):
-        field.validators.append(_text)
+        _add(field, _text)
     elif isinstance(field, fields.Integer) and not _has_range(field):
-        field.validators.append(validate.Range(min=-MAX_ID, max=MAX_ID))
+        _add(field, validate.Range(min=-MAX_ID, max=MAX_ID))
     elif isinstance(field, (fields.Float, fields.Decimal)):
-        field.validators.append(_finite)
+        _add(field, _finite)
     elif isinstance(field, fields.DateTime):  # Date is a DateTime here
-        field.validators.append(_in_service_years)
+        _add(field, _in_service_years)
     inner = [getattr(field, "inner", None), getattr(field, "key_field", None), getattr(field, "value_field", None),
              *getattr(field, "tuple_fields", ())]
     for child in inner:

@@ -65,3 +65,11 @@ def test_a_new_account_left_on_the_default_language_is_saved_in_chinese(client, 
     assert saved.status_code == 302, saved.get_data(as_text=True)
     page = client.get("/admin/users/").get_data(as_text=True)
     assert "wangdz" in page
+
+
+def test_a_date_out_of_the_service_years_is_one_sentence(client, org, token_for):
+    headers = {**token_for(org.user("inspector")), "Accept-Language": "zh-CN"}
+    refused = client.put("/api/v1/inspections/8a1c4d52-5f7e-4a53-9d84-3c9e0c1f2b7a", headers=headers,
+                         json={"started_at": "2100-06-01T00:00:00+00:00"})
+    assert refused.status_code == 422
+    assert refused.get_json()["errors"]["json"]["started_at"] == ["日期必须在2000年至2100年之间。"]
