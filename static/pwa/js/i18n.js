@@ -46,6 +46,7 @@ const STRINGS = {
   need_text: ["请填写整改措施及完成情况", "Say what was done"],
   need_photo: ["请至少拍一张整改后的照片", "Add at least one photo taken after the fix"],
   notices: ["整改通知书", "Notices"], download_pdf: ["下载 PDF", "Download PDF"], issued: ["下发于", "Issued"],
+  requirement: ["整改要求", "Requirement"], notice: ["整改通知书", "Rectification notice"],
   filter: ["筛选", "Filter"], show_closed: ["已关闭的问题 (%n)", "Closed findings (%n)"],
 };
 
