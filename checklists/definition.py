@@ -29,7 +29,7 @@ DEFAULT_GRADES = [
 ]
 
 ITEM_FIELDS = {
-    "key", "type", "label", "guidance", "points", "severity", "critical", "cap_grade", "photo_on_fail",
+    "key", "type", "label", "guidance", "requirement", "points", "severity", "critical", "cap_grade", "photo_on_fail",
     "attribute_to_staff", "allow_na", "required", "condition", "reference_photo",
     "scale", "pass_min", "pass_max", "options", "multiple", "min", "max", "max_length", "min_photos",
 }
@@ -256,6 +256,7 @@ def _item(reader: _Reader, raw, path: tuple, grade_names: set[str]) -> Item | No
     values = dict(
         key=key, type=item_type, label=reader.text(raw.get("label"), path + ("label",)), points=points,
         guidance=reader.optional_text(raw.get("guidance"), path + ("guidance",)),
+        requirement=reader.optional_text(raw.get("requirement"), path + ("requirement",)),
         severity=reader.choice(raw.get("severity"), path + ("severity",), SEVERITIES, "minor"),
         critical=critical, cap_grade=cap_grade if critical == "cap_grade" else None,
         photo_on_fail=reader.flag(raw.get("photo_on_fail"), path + ("photo_on_fail",), False),
@@ -383,8 +384,10 @@ def dump(checklist: Checklist) -> dict:
 
 def _dump_item(item: Item) -> dict:
     data = {"key": item.key, "type": item.type, "label": item.label.dump()}
-    if item.guidance is not None and (item.guidance.zh or item.guidance.en):
-        data["guidance"] = item.guidance.dump()
+    for name in ("guidance", "requirement"):
+        text = getattr(item, name)
+        if text is not None and (text.zh or text.en):
+            data[name] = text.dump()
     defaults = Item(key=item.key, type=item.type, label=item.label)
     for name in ("points", "severity", "critical", "cap_grade", "photo_on_fail", "attribute_to_staff",
                  "allow_na", "required", "reference_photo", "pass_min", "pass_max", "min", "max",

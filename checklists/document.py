@@ -35,6 +35,8 @@ class Item:
     label: Text
     points: float = 0
     guidance: Text | None = None
+    # What the outlet is told to do when the item fails (整改要求); the inspector's guidance is not it.
+    requirement: Text | None = None
     severity: str = "minor"
     critical: str = "none"
     cap_grade: str | None = None

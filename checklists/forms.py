@@ -22,7 +22,8 @@ CHOICE_LINE = "key | 中文 | English | points [| fail]"
 SCALE_LINE = "{point} | 中文 | English"
 # Where a problem of the saved definition sits inside an item (label.zh, scale.labels[2], ...) -> the field.
 ITEM_PATHS = {"label.zh": "label_zh", "label.en": "label_en", "guidance.zh": "guidance_zh",
-              "guidance.en": "guidance_en", "scale": "options"}
+              "guidance.en": "guidance_en", "requirement.zh": "requirement_zh", "requirement.en": "requirement_en",
+              "scale": "options"}
 
 
 def _key_field() -> StringField:
@@ -55,6 +56,8 @@ class ItemForm(FlaskForm):
     label_en = _text_field(_l("Write the label in English."))
     guidance_zh = _text_field()
     guidance_en = _text_field()
+    requirement_zh = _text_field()
+    requirement_en = _text_field()
     points = NumberField(validators=[Between(0, MAX_POINTS, _l("Enter a number from %(min)s to %(max)s."))])
     severity = _choice_field(("", *SEVERITIES), _l("Choose one of the severities offered."))
     critical = _choice_field(("", *CRITICAL_RULES), _l("Choose one of the red-line rules offered."))
@@ -118,8 +121,10 @@ class ItemForm(FlaskForm):
         """The item as the definition holds it (as an XLSX items row would give it)."""
         item = {"key": self.key.data, "type": self.type.data,
                 "label": {"zh": self.label_zh.data, "en": self.label_en.data}}
-        if self.guidance_zh.data or self.guidance_en.data:
-            item["guidance"] = {"zh": self.guidance_zh.data, "en": self.guidance_en.data}
+        for name in ("guidance", "requirement"):
+            zh, en = self[f"{name}_zh"].data, self[f"{name}_en"].data
+            if zh or en:
+                item[name] = {"zh": zh, "en": en}
         for name in ("points", "min", "max", "pass_min", "pass_max", "max_length", "min_photos"):
             if self[name].data is not None:
                 item[name] = self[name].data

@@ -26,6 +26,7 @@ def item_document(item: Item) -> dict:
                      "clauses": [{"key": c.key, "op": c.op, "value": c.value} for c in item.condition.clauses]}
     return {
         "key": item.key, "type": item.type, "label": _text(item.label), "guidance": _text(item.guidance),
+        "requirement": _text(item.requirement),
         "points": item.points if item.scored else 0, "severity": item.severity, "critical": item.critical,
         "cap_grade": item.cap_grade, "photo_on_fail": item.photo_on_fail,
         "attribute_to_staff": item.attribute_to_staff, "allow_na": item.allow_na, "required": item.required,

@@ -42,7 +42,10 @@ class ItemSchema(Schema):
     key = fields.String()
     type = fields.String()
     label = fields.Nested(TextSchema)
-    guidance = fields.Nested(TextSchema, allow_none=True)
+    guidance = fields.Nested(TextSchema, allow_none=True, metadata={"description": "for the inspector"})
+    requirement = fields.Nested(TextSchema, allow_none=True, metadata={
+        "description": "整改要求: what the outlet must do when the item fails; when absent, the finding's "
+                       "requirement is worded from the label"})
     points = fields.Float()
     severity = fields.String()
     critical = fields.String()

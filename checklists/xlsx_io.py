@@ -16,13 +16,14 @@ from core.errors import OperationError
 from core.spreadsheets import text_cells_as_strings
 
 ITEM_COLUMNS = [
-    "section", "key", "type", "label_zh", "label_en", "guidance_zh", "guidance_en", "points", "severity",
-    "critical", "cap_grade", "photo_on_fail", "attribute_to_staff", "allow_na", "required", "condition",
-    "options", "multiple", "min", "max", "pass_min", "pass_max", "max_length", "min_photos", "reference_photo",
+    "section", "key", "type", "label_zh", "label_en", "guidance_zh", "guidance_en", "requirement_zh", "requirement_en",
+    "points", "severity", "critical", "cap_grade", "photo_on_fail", "attribute_to_staff", "allow_na", "required",
+    "condition", "options", "multiple", "min", "max", "pass_min", "pass_max", "max_length", "min_photos", "reference_photo",
 ]
 REQUIRED_ITEM_COLUMNS = {"section", "key", "type", "label_zh", "label_en", "points"}
 BOOLEAN_COLUMNS = {"photo_on_fail", "attribute_to_staff", "allow_na", "required", "multiple"}
 NUMBER_COLUMNS = {"points", "min", "max", "pass_min", "pass_max", "max_length", "min_photos"}
+TEXT_COLUMNS = {"label_zh", "label_en", "guidance_zh", "guidance_en", "requirement_zh", "requirement_en"}
 SECTION_COLUMNS = ["key", "label_zh", "label_en"]
 GRADE_COLUMNS = ["grade", "min", "label_zh", "label_en"]
 SETTINGS = ["kind", "code", "name_zh", "name_en", "description_zh", "description_en"]
@@ -94,7 +95,7 @@ def export(data: dict) -> bytes:
 def _item_cell(section_key: str, item: dict, column: str):
     if column == "section":
         return section_key
-    if column in ("label_zh", "label_en", "guidance_zh", "guidance_en"):
+    if column in TEXT_COLUMNS:
         field, lang = column.rsplit("_", 1)
         return (item.get(field) or {}).get(lang, "")
     if column == "options":
@@ -213,8 +214,9 @@ def row_to_item(row: dict, where: str, problems: list[str]) -> dict:
     """One items-sheet row as an item dict."""
     item = {"key": _text(row.get("key")), "type": _text(row.get("type")),
             "label": {"zh": _text(row.get("label_zh")), "en": _text(row.get("label_en"))}}
-    if _text(row.get("guidance_zh")) or _text(row.get("guidance_en")):
-        item["guidance"] = {"zh": _text(row.get("guidance_zh")), "en": _text(row.get("guidance_en"))}
+    for name in ("guidance", "requirement"):
+        if _text(row.get(f"{name}_zh")) or _text(row.get(f"{name}_en")):
+            item[name] = {"zh": _text(row.get(f"{name}_zh")), "en": _text(row.get(f"{name}_en"))}
     for column in ITEM_COLUMNS:
         value = row.get(column)
         if column in BOOLEAN_COLUMNS:

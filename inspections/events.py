@@ -26,13 +26,16 @@ _signals = Namespace()
 
 # sent(inspection, failures=[Failure, ...], moment=datetime, actor=user) when an inspection's failed
 # items reach the outlet: at submit for ordinary inspections, at publication for mystery visits. A
-# receiver returns what it made of them, for the submit's receipt (rectification: the findings).
+# receiver returns what it made of them, for the submit's receipt (rectification: the findings and
+# the notice): {"findings": [...], "notice": {...}}.
 failures_published = _signals.signal("failures-published")
 
 
-def publish_failures(inspection, failures: list[Failure], moment: datetime, actor: User) -> list[dict]:
-    made: list[dict] = []
+def publish_failures(inspection, failures: list[Failure], moment: datetime, actor: User) -> dict:
+    """What was made of the failures: `findings` (a list) and the `notice` they are on (or None)."""
+    made: dict = {"findings": [], "notice": None}
     if failures:
         for _receiver, result in failures_published.send(inspection, failures=failures, moment=moment, actor=actor):
-            made.extend(result or [])
+            made["findings"].extend((result or {}).get("findings", []))
+            made["notice"] = (result or {}).get("notice") or made["notice"]
     return made

@@ -132,6 +132,12 @@ class StartSchema(Schema):
     location = fields.Nested(LocationSchema, load_default=None, allow_none=True)
 
 
+class ReceiptNoticeSchema(Schema):
+    id = fields.Integer()
+    number = fields.String(metadata={"description": "e.g. 相城支行服务整改〔2026〕第0001号"})
+    url = fields.String(metadata={"description": "the notice's PDF on this server (GET with the bearer token)"})
+
+
 class ReceiptSchema(Schema):
     inspection = fields.String(metadata={"description": "the inspection's UUID"})
     status = fields.String()
@@ -142,6 +148,9 @@ class ReceiptSchema(Schema):
     critical_failures = fields.List(fields.String())
     sections = fields.List(fields.Dict())
     findings = fields.List(fields.Dict())
+    notice = fields.Nested(ReceiptNoticeSchema, allow_none=True, metadata={
+        "description": "the rectification notice the findings were issued on; null without findings, and for a "
+                       "mystery visit, whose findings reach the outlet only when it is published"})
     photos = fields.Integer()
     content_hash = fields.String()
     server_time = fields.String()

@@ -11,6 +11,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from checklists import scoring
 from checklists.definition import Checklist
+from checklists.requirements import requirement_text
 from checklists.store import published_checklist
 from core import audit, unit_of_work
 from core.audit import content_hash
@@ -99,7 +100,7 @@ def failures(inspection: Inspection, answers, checklist: Checklist, failed_keys)
         item, answer = checklist.items_by_key[key], held[key]
         found.append(Failure(
             item_key=key, section_key=sections[key], severity=item.severity, title=item.label.zh[:300],
-            requirement=item.guidance.zh if item.guidance and item.guidance.zh else item.label.zh,
+            requirement=requirement_text(item, "zh"),  # the notice's words, as the outlet was told them
             note=answer.note, staff_id=answer.staff_id or (inspection.staff_id if item.attribute_to_staff else None),
             photo_ids=tuple(answer.photo_ids)))
     return found
@@ -165,7 +166,7 @@ def _freeze(inspection: Inspection) -> Frozen:
         "critical_failures": list(result.critical_failures),
         "sections": [{"key": s.key, "score": s.score, "max_score": s.max, "percent": s.percent}
                      for s in result.sections],
-        "findings": [], "photos": len(photo_hashes), "content_hash": values["content_hash"],
+        "findings": [], "notice": None, "photos": len(photo_hashes), "content_hash": values["content_hash"],
         "server_time": submitted_at.isoformat(),
     }
     return Frozen(
@@ -275,7 +276,8 @@ def _write(inspection: Inspection, frozen: Frozen, actor: User) -> bool:
     db.session.execute(INSERT_SECTION_SCORES, frozen.section_rows)
     if frozen.assignment_id:
         db.session.execute(CLOSE_ASSIGNMENT, {"assignment": frozen.assignment_id})
-    frozen.receipt["findings"] = publish_failures(inspection, frozen.failures, values["submitted_at"], actor)
+    made = publish_failures(inspection, frozen.failures, values["submitted_at"], actor)
+    frozen.receipt["findings"], frozen.receipt["notice"] = made["findings"], made["notice"]
     db.session.execute(STORE_RECEIPT, {"inspection": frozen.inspection_id, "receipt": frozen.receipt})
     set_committed_value(inspection, "receipt", frozen.receipt)
     audit.record_now("inspection.submit", object_type="inspection", object_id=str(frozen.inspection_id), actor=actor,

@@ -151,7 +151,7 @@ def publish(uuid: str, blacklist_confirmed: bool, actor: User) -> Inspection:
     held = db.session.execute(select(Answer).where(Answer.inspection_id == inspection.id)
                               .order_by(Answer.id)).scalars().all()
     failed = failures(inspection, held, checklist, [a.item_key for a in held if a.failed])
-    findings = publish_failures(inspection, failed, now, actor)
+    findings = publish_failures(inspection, failed, now, actor)["findings"]
     if blacklist_confirmed:
         confirm_everyone_named(inspection, failed, now, actor)
     if inspection.assignment_id:

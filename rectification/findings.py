@@ -14,13 +14,13 @@ from core.extensions import db
 from inspections.events import Failure
 from org.models import User
 from rectification.models import Finding
-from rectification.notices import issue
+from rectification.notices import issue, pdf_path
 
 INSERT_FINDINGS = insert(Finding.__table__).returning(Finding.__table__.c.id, sort_by_parameter_order=True)
 
 
-def open_findings(inspection, failures: list[Failure], moment, actor: User) -> list[dict]:
-    """The findings and the notice; for the receipt, what was opened."""
+def open_findings(inspection, failures: list[Failure], moment, actor: User) -> dict:
+    """The findings and the notice; for the receipt, what was opened and the notice to download."""
     deadlines = current_app.config["FINDING_DEADLINE_DAYS"]
     local_day = moment.astimezone(local_zone()).date()
     rows = [dict(inspection_id=inspection.id, outlet_id=inspection.outlet_id, item_key=failure.item_key,
@@ -33,5 +33,6 @@ def open_findings(inspection, failures: list[Failure], moment, actor: User) -> l
     notice_id, number = issue(inspection, moment)
     audit.record_now("notice.issue", object_type="notice", object_id=str(notice_id), actor=actor,
                      details={"number": number, "findings": len(ids)})
-    return [{"id": ident, "item_key": row["item_key"], "severity": row["severity"], "staff_id": row["staff_id"],
-             "due_date": row["due_date"].isoformat()} for ident, row in zip(ids, rows)]
+    findings = [{"id": ident, "item_key": row["item_key"], "severity": row["severity"], "staff_id": row["staff_id"],
+                 "due_date": row["due_date"].isoformat()} for ident, row in zip(ids, rows)]
+    return {"findings": findings, "notice": {"id": notice_id, "number": number, "url": pdf_path(inspection.uuid)}}

@@ -5,7 +5,7 @@ import io
 from datetime import datetime
 
 import segno
-from flask import render_template
+from flask import current_app, render_template
 from flask_babel import gettext as _
 from PIL import Image
 from sqlalchemy import bindparam, func, insert, select
@@ -130,6 +130,12 @@ def notice_content(notice: Notice) -> dict:
         "max_score": inspection.max_score, "inspection_hash": inspection.content_hash,
         "issued": notice.issued_at.astimezone(zone).date().isoformat(), "findings": rows,
     }
+
+
+def pdf_path(inspection_uuid: str) -> str:
+    """Where the API serves an inspection's notice, on this server (kept in receipts, so made without
+    the request that happens to submit)."""
+    return current_app.url_map.bind("localhost").build("rectification.notice_pdf", {"uuid": inspection_uuid})
 
 
 def verification_url(content_digest: str) -> str:

@@ -3,8 +3,12 @@ from __future__ import annotations
 
 from datetime import date
 
+from flask_babel import get_locale
 from sqlalchemy import select
 
+from checklists.document import Checklist
+from checklists.requirements import requirement_text
+from checklists.store import published_checklist
 from core.clock import local_today
 from core.extensions import db
 from inspections.models import Photo
@@ -20,9 +24,30 @@ def with_overdue(finding: Finding) -> Finding:
     return finding
 
 
+def _requirements(findings: list[Finding]) -> None:
+    """Each finding's requirement in the reader's language: in Chinese as the notice prints it, in
+    another language from the item of the checklist version the inspection was made with."""
+    locale = str(get_locale() or "zh")
+    checklists: dict[int, Checklist | None] = {}
+    for finding in findings:
+        finding.shown_requirement = finding.requirement
+        if locale == "zh":
+            continue
+        version_id = finding.inspection.checklist_version_id
+        if version_id not in checklists:
+            try:
+                checklists[version_id] = published_checklist(version_id)[0]
+            except LookupError:
+                checklists[version_id] = None
+        checklist = checklists[version_id]
+        item = checklist.item(finding.item_key) if checklist is not None else None
+        if item is not None:
+            finding.shown_requirement = requirement_text(item, locale)
+
+
 def listed(findings: list[Finding]) -> list[Finding]:
-    """Findings for a list: overdue or not, and for an open one whose last answer was rejected, the
-    reason (one query for the whole list)."""
+    """Findings for a list: overdue or not, their requirement in the reader's language, and for an
+    open one whose last answer was rejected, the reason (one query for the whole list)."""
     reopened = [f.id for f in findings if f.status == "open"]
     last_verdicts: dict[int, Verification] = {}
     if reopened:
@@ -33,6 +58,7 @@ def listed(findings: list[Finding]) -> list[Finding]:
         with_overdue(finding)
         verdict = last_verdicts.get(finding.id)
         finding.rejection_reason = verdict.reason if verdict is not None and not verdict.accepted else None
+    _requirements(findings)
     return findings
 
 

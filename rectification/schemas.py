@@ -50,7 +50,8 @@ class FindingSchema(Schema):
     section_key = fields.String()
     severity = fields.String()
     title = fields.String()
-    requirement = fields.String()
+    requirement = fields.String(attribute="shown_requirement", metadata={
+        "description": "整改要求 in the reader's language (Accept-Language): the item's own, or worded from its label"})
     note = fields.String()
     staff_id = fields.Integer(allow_none=True)
     staff_name = fields.Method("_staff")

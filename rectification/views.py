@@ -20,7 +20,7 @@ from inspections.models import Photo
 from inspections.operations import load as load_inspection
 from rectification import lists, notices, operations, presenting
 from rectification.api import pdf_response
-from rectification.models import NoticeEdition
+from rectification.models import Notice, NoticeEdition
 from rectification.schemas import FindingPageArgs, NoticePageArgs
 
 AFTER_PHOTOS_PER_RESPONSE = 5
@@ -102,8 +102,10 @@ def verify(digest: str):
         match = db.session.execute(select(NoticeEdition).where(NoticeEdition.notice_id == notice.id,
                                                                NoticeEdition.file_sha256 == digest_of_file)).scalar()
         file_check = {"sha256": digest_of_file, "match": match}
+    # A re-issued notice: this edition was genuine, but the outlet must work from the newest one.
+    newest = notice.editions[-1] if notice is not None and notice.editions[-1].id != edition.id else None
     return render_template("rectification/verify.html", edition=edition, notice=notice, file_check=file_check,
-                           digest=digest), status
+                           digest=digest, newest=newest), status
 
 
 @blp.get("/notices/")
@@ -120,7 +122,15 @@ STATUS_NAMES = {"open": _l("Open"), "responded": _l("Awaiting verification"), "c
 SEVERITY_NAMES = {"critical": _l("Critical"), "major": _l("Major"), "minor": _l("Minor")}
 
 
+def _inspection_notice(inspection) -> Notice | None:
+    """The notice of an inspection, for its page, to those who may see notices."""
+    if not can(current_user, "finding.list"):
+        return None
+    return db.session.execute(select(Notice).where(Notice.inspection_id == inspection.id)).scalar()
+
+
 @blp.app_context_processor
 def _labels():
     return {"finding_status": lambda status: str(STATUS_NAMES.get(status, status)),
-            "severity_label": lambda severity: str(SEVERITY_NAMES.get(severity, severity))}
+            "severity_label": lambda severity: str(SEVERITY_NAMES.get(severity, severity)),
+            "inspection_notice": _inspection_notice}

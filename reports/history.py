@@ -14,6 +14,7 @@ from flask import current_app
 from sqlalchemy import insert, select
 
 from checklists import scoring
+from checklists.requirements import requirement_text
 from checklists.store import checklist_of, current_versions
 from core import audit
 from core.clock import local_today, local_zone
@@ -202,7 +203,7 @@ def _score(visit: Visit, version, rate: float, staff: dict, inspector_id: int) -
         finding_rows.append({
             "outlet_id": visit.outlet.id, "item_key": key, "section_key": sections[key], "severity": item.severity,
             "title": item.label.zh[:300], "note": notes[key],
-            "requirement": item.guidance.zh if item.guidance and item.guidance.zh else item.label.zh,
+            "requirement": requirement_text(item, "zh"),
             "staff_id": owners[key] or (visit.staff_id if item.attribute_to_staff else None), "photo_ids": [],
             "published": True, "created_at": raised,
             "due_date": raised.astimezone(local_zone()).date() + timedelta(days=deadlines[item.severity])})

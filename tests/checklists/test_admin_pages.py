@@ -442,3 +442,23 @@ def test_other_roles_get_403(client, db, users, login, default_doc, role):
     assert (checklist_counts(db), stored(db, did).content_hash) == before
     assert stored(db, did).status == DRAFT
     assert db.session.execute(select(ChecklistTemplate).where(ChecklistTemplate.code == "pages-test")).scalar_one()
+
+
+def test_item_form_saves_shows_and_previews_a_requirement(client, db, admin, draft):
+    url = f"{BASE}/versions/{draft}/sections/back/new-item"
+    response = client.post(url, data=form(admin, key="seating", label_zh="爱心座椅", label_en="Priority seating",
+                                          points="1", guidance_zh="观察等候区", requirement_zh="设置爱心座椅并张贴标识。",
+                                          requirement_en="Provide and mark priority seating."))
+    assert response.status_code == 302, response.get_data(as_text=True)
+    item = definition.parse(stored(db, draft).definition).item("seating")
+    assert (item.requirement.zh, item.requirement.en) == ("设置爱心座椅并张贴标识。", "Provide and mark priority seating.")
+    assert item.guidance.zh == "观察等候区"
+    edit = client.get(f"{BASE}/versions/{draft}/items/seating").get_data(as_text=True)
+    assert ">设置爱心座椅并张贴标识。</textarea>" in edit and ">Provide and mark priority seating.</textarea>" in edit
+    preview = client.get(f"{BASE}/versions/{draft}").get_data(as_text=True)
+    assert "整改要求</b>: 设置爱心座椅并张贴标识。" in preview
+    # Emptied, the item has none (and the notice words one from its label).
+    client.post(f"{BASE}/versions/{draft}/items/seating", data=form(admin, key="seating", label_zh="爱心座椅",
+                                                                     label_en="Priority seating", points="1",
+                                                                     requirement_zh="", requirement_en=""))
+    assert definition.parse(stored(db, draft).definition).item("seating").requirement is None

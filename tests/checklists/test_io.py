@@ -52,10 +52,12 @@ def awkward() -> dict:
         "sections": [
             {"key": "one", "label": T("第一|部分", "Part \\ one"), "items": [
                 {"key": "c1", "type": "check", "label": T("=SUM(A1)", "starts with equals"),
-                 "guidance": T("多行\n说明", "two\nlines"), "points": 2.5, "severity": "critical",
+                 "guidance": T("多行\n说明", "two\nlines"), "requirement": T("整改|要求\n两行", "fix \\ it"),
+                 "points": 2.5, "severity": "critical",
                  "critical": "cap_grade", "cap_grade": "F", "photo_on_fail": True, "attribute_to_staff": True,
                  "allow_na": False, "required": False, "reference_photo": "ref/c1.jpg"},
                 {"key": "s1", "type": "scale", "label": T("量表", "Scale"), "points": 3, "pass_min": 1,
+                 "requirement": T("只有中文", ""),
                  "condition": "c1 = pass or c1 = na",
                  "scale": {"max": 2, "labels": [T("差|劣", "bad | worse"), T("中\\", "mid\\"), T("好", "good")]}},
                 {"key": "m1", "type": "choice", "label": T("多选", "Multi"), "points": 4, "multiple": True,

@@ -8,6 +8,8 @@ import pytest
 
 from tests.e2e.conftest import screenshot
 from tests.e2e.pages import DESKTOP, PHONE, horizontal_overflow, small_touch_targets, web_login
+from tests.factories import jpeg
+from tests.inspections.helpers import new_uuid
 
 pytestmark = pytest.mark.e2e
 
@@ -105,3 +107,27 @@ def test_each_role_lands_on_its_work(chromium, demo, live_server, role, landing)
         assert page.locator("h1").first.is_visible()
         screenshot(page, f"web-landing-{role}-390")
     context.close()
+
+
+def test_a_superseded_notice_edition_says_so_and_fits_a_phone(chromium, demo, failed_inspection, live_server, client,
+                                                                token_for, db):
+    """The notice re-issued after its finding was answered and accepted: the first edition's check names
+    the second, in Chinese, without overflowing a phone."""
+    outlet, inspector = token_for(demo["org"].user("outlet_manager")), token_for(demo["inspector"])
+    finding = failed_inspection["finding_id"]
+    after = new_uuid()
+    assert client.put(f"/api/v1/findings/{finding}/photos/{after}", data=jpeg((640, 480), seed=2),
+                      headers={**outlet, "Content-Type": "image/jpeg"}).status_code == 201
+    assert client.post(f"/api/v1/findings/{finding}/responses", headers=outlet,
+                       json={"text": "已整理归位", "photo_ids": [after]}).status_code == 201
+    assert client.post(f"/api/v1/findings/{finding}/verification", headers=inspector,
+                       json={"accepted": True}).status_code == 201
+    assert client.get(f"/api/v1/inspections/{failed_inspection['uuid']}/notice.pdf",
+                      headers=inspector).status_code == 200
+    db.session.commit()
+    page = chromium.new_context(viewport=PHONE, locale="zh-CN", has_touch=True).new_page()
+    problems = _look(page, live_server, f"/verify/{failed_inspection['digest']}", "web-verify-superseded")
+    text = page.inner_text("main")
+    page.context.close()
+    assert not problems, pformat(problems)
+    assert "通知书真实，但已有新版次" in text and "现以第2版" in text and "查看第2版" in text

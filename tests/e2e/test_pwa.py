@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import func, select
 
 from inspections.models import Inspection, Photo
-from rectification.models import Finding
+from rectification.models import Finding, Notice
 from tests.e2e.conftest import screenshot
 from tests.e2e.pwa_steps import (
     answer_everything,
@@ -65,6 +65,18 @@ def test_online_inspection_arrives_scored_with_photos_and_findings(live_server, 
     assert sorted(f.item_key for f in findings) == sorted(FAILS)
     attire = next(f for f in findings if f.item_key == "counter_attire_badge")
     assert attire.staff_id is not None and len(attire.photo_ids) == 1
+
+    # The receipt links the notice the findings were issued on; it downloads with the app's token.
+    notice = db.session.execute(select(Notice).where(Notice.inspection_id == inspection.id)).scalar_one()
+    db.session.rollback()
+    link = page.locator("#receipt-notice")
+    assert notice.number in link.inner_text()
+    assert link.evaluate("el => el.scrollWidth <= el.closest('#receipt').clientWidth")  # fits the phone
+    with page.expect_download() as download:
+        link.click()
+    assert download.value.suggested_filename == f"{notice.number}.pdf"
+    with open(download.value.path(), "rb") as pdf:
+        assert pdf.read(5) == b"%PDF-"
     assert page.errors == []
 
 

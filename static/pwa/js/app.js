@@ -6,7 +6,7 @@ import { fromServer, pullDrafts } from "./drafts.js";
 import { missingItems, renderInspection } from "./form.js";
 import { getLanguage, label, t, toggleLanguage } from "./i18n.js";
 import { renderFinding } from "./finding.js";
-import { renderFindings, renderNotices } from "./outlet.js";
+import { downloadPdf, renderFindings, renderNotices } from "./outlet.js";
 import { flush, pending } from "./sync.js";
 
 const KIND_ORDER = ["onsite", "7s", "remote", "mystery"];
@@ -272,6 +272,9 @@ async function renderReceipt(uuid) {
   show(h("section", { class: "card receipt", id: "receipt" }, h("h1", {}, `✓ ${t("receipt")}`),
     h("p", { class: "big" }, `${r.percent}% · ${t("grade")} ${r.grade}`),
     h("p", {}, `${t("score")} ${r.score} / ${r.max_score} · ${t("findings")} ${r.findings.length} · ${t("photos")} ${r.photos}`),
+    r.notice ? h("p", { class: "notice-link" }, h("button", { type: "button", id: "receipt-notice",
+      onclick: () => downloadPdf(r.notice.url, `${r.notice.number}.pdf`).catch(() => {}) },
+    `${t("download_notice")}：${r.notice.number}`)) : null,
     h("p", { class: "muted hash" }, `${t("hash")} ${r.content_hash}`),
     h("p", { class: "muted" }, `${t("server_time")} ${when(r.server_time)}`),
     h("button", { type: "button", class: "primary", onclick: () => { location.hash = "#/"; } }, t("home"))));

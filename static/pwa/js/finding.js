@@ -116,7 +116,9 @@ export async function renderFinding(id, scheduleSync) {
       t(state.key)),
     state.detail ? h("p", { class: "returned", id: "return-reason" },
       state.key === "status_returned" ? h("b", {}, `${t("return_reason")}：`) : null, state.detail) : null,
-    h("section", { class: "card" }, h("p", {}, finding.requirement), finding.note ? h("p", { class: "muted" }, finding.note) : null,
+    h("section", { class: "card" },
+      h("p", { class: "requirement", id: "requirement" }, h("b", {}, `${t("requirement")}：`), finding.requirement),
+      finding.note ? h("p", { class: "muted" }, finding.note) : null,
       thumbs(finding.id, finding.photo_ids), notice),
     answerable ? responseForm(finding, scheduleSync) : null,
     historySection(finding));

@@ -14,9 +14,10 @@ export function severityLabel(severity) {
   return document.documentElement.lang === "en" ? entry[1] : entry[0];
 }
 
+// `path` under /api/v1, or a whole path the server gave (a receipt's notice).
 export async function authorizedBlob(path) {
   const token = await meta("token");
-  const response = await fetch(`/api/v1${path}`, { headers: { Authorization: `Bearer ${token}` } });
+  const response = await fetch(path.startsWith("/api/") ? path : `/api/v1${path}`, { headers: { Authorization: `Bearer ${token}` } });
   if (!response.ok) throw new ApiError(response.status, null);
   return response.blob();
 }
@@ -79,6 +80,7 @@ function groupTitle(group) {
 function findingCard(finding, state) {
   return h("article", { class: `assignment finding ${state.group}`, dataset: { id: finding.id, state: state.key } },
     h("div", {}, h("b", {}, finding.title)),
+    finding.requirement ? h("div", { class: "requirement" }, `${t("requirement")}：${finding.requirement}`) : null,
     h("div", { class: "muted" }, `${severityLabel(finding.severity)} · ${t("deadline")} ${finding.due_date}`
       + `${finding.overdue ? ` · ${t("overdue")}` : ""}`),
     h("div", { class: `state state-${state.key}` }, t(state.key)),
