@@ -91,4 +91,9 @@ def test_the_monitor_records_a_leave_and_sees_the_coverage_change(live_server, c
     page.wait_for_selector(".flash.ok")
     assert f"已撤回：{teller} 重新列为待检查。" in page.inner_text(".flash.ok")
     assert coverage_row(page, outlet_name)[1:4] == ["0/2", "0", "2"]
+
+    page.goto(f"{live_server}/reports/coverage")  # the month's report: the same words, lowest first
+    assert "覆盖率最低的排在最前" in page.inner_text("main") and "因故免查" in page.inner_text("table thead")
+    assert horizontal_overflow(page) == 0
+    full_screenshot(page, f"remote-coverage-report-{screen}")
     context.close()

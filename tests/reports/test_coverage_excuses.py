@@ -71,8 +71,8 @@ def test_the_coverage_page_and_api_agree_and_list_the_lowest_first(bank, api_as,
     login(users["remote_monitor"])
     page = html.unescape(client.get("/reports/coverage?month=2026-09").get_data(as_text=True))
     assert "覆盖率最低的排在最前，其次按漏查次数从多到少。" in page
-    rows = re.findall(r'<tr><td>([^<]+)</td>((?:<td class="num">\d+</td>)+)', page)
-    assert [(name, re.findall(r"\d+", cells)) for name, cells in rows] == [
+    rows = re.findall(r'<tr><td data-label="网点">([^<]+)</td>((?:<td class="num"[^>]*>\d+</td>)+)', page)
+    assert [(name, re.findall(r">(\d+)<", cells)) for name, cells in rows] == [
         (bank.org.outlet_a.name, ["2", "15", "25", "1", "4", "29"]),
         (bank.org.outlet_b.name, ["2", "15", "30", "0", "0", "30"])]
 
