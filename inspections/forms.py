@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import uuid as uuid_module
+from datetime import date
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -142,3 +143,26 @@ def desk_form(checklist: Checklist) -> DeskForm:
         fields[f"answer_{item.key}"] = AnswerField(item=item)
         fields[f"note_{item.key}"] = StringField(filters=[stripped], default="")
     return type("ChecklistDeskForm", (DeskForm,), fields)()
+
+
+WHOLE_CYCLE = "cycle"
+
+
+class ExcuseForm(FlaskForm):
+    """Why the teller cannot be checked: a reason, the day it holds (or the whole cycle), a note.
+    Made for one assignment's cycle by `excuse_form`, which offers that cycle's days."""
+
+    reason = SelectField(choices=[], validate_choice=False)
+    day = SelectField(choices=[], default=WHOLE_CYCLE, invalid_choice_message=_l("Choose one of the days offered."))
+    note = StringField(filters=[stripped], default="")
+
+    def chosen_day(self) -> date | None:
+        return None if self.day.data == WHOLE_CYCLE else date.fromisoformat(self.day.data)
+
+
+def excuse_form(reasons: list[tuple[str, str]], days: list[tuple[str, str]]) -> ExcuseForm:
+    """`reasons` and `days` as (value, label); the operation checks the reason, the form that the day is one offered."""
+    form = ExcuseForm()
+    form.reason.choices = reasons
+    form.day.choices = [(WHOLE_CYCLE, _("The whole cycle")), *days]
+    return form

@@ -197,3 +197,34 @@ class SectionScore(Model):
 # Read by the reports: on PostgreSQL a month of score rows comes from the index alone.
 Index("ix_inspection_report_window", Inspection.submitted_at,
       postgresql_include=["kind", "status", "outlet_id", "staff_id", "percent"])
+
+
+ABSENT, ON_LEAVE, WINDOW_CLOSED = "absent", "on_leave", "window_closed"
+EXCUSE_REASONS = (ABSENT, ON_LEAVE, WINDOW_CLOSED)
+
+
+class Excuse(TimestampMixin, Model):
+    """Why a teller could not be checked remotely on some days of a cycle (absent, on leave, window
+    closed): the teller counts as excused for that cycle unless checked after all. Withdrawn, never deleted."""
+
+    __tablename__ = "remote_excuse"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assignment_id: Mapped[int] = mapped_column(ForeignKey("assignment.id"), index=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id"), index=True)
+    reason: Mapped[str] = mapped_column(String(16))
+    first_day: Mapped[date] = mapped_column(Date)
+    last_day: Mapped[date] = mapped_column(Date, index=True)
+    note: Mapped[str] = mapped_column(Text, default="")
+    recorded_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    withdrawn_at: Mapped[datetime | None]
+    withdrawn_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+
+    assignment: Mapped[Assignment] = relationship()
+    staff: Mapped[Staff] = relationship()
+    recorded_by: Mapped[User] = relationship(foreign_keys=[recorded_by_id])
+
+    __table_args__ = (
+        CheckConstraint("reason IN ('absent', 'on_leave', 'window_closed')", name="reason"),
+        CheckConstraint("first_day <= last_day", name="days"),
+    )

@@ -106,6 +106,15 @@ def _may_fill(user: User, assignment: Assignment | None = None) -> bool:
     return assignment.assignee_id in (None, user.id) and assignment.kind in usable_kinds(user)
 
 
+@rule("remote.excuse")
+def _may_excuse(user: User, assignment: Assignment | None = None) -> bool:
+    """Who records (and withdraws) why a teller could not be checked: the monitor whose queue holds the
+    teller, and the admin."""
+    if assignment is None or user.role not in (ADMIN, MONITOR):
+        return False
+    return kind_of(assignment.kind).runs_in_cycles and _may_fill(user, assignment)
+
+
 def visible_inspections(user: User, query: Select) -> Select:
     """The list filter matching inspection.view, as SQL."""
     if user.role == ADMIN:

@@ -130,39 +130,6 @@ def due_state(assignment: Assignment, today: date) -> str:
     return "upcoming"
 
 
-@dataclass(frozen=True)
-class Coverage:
-    outlet_id: int
-    outlet_name: str
-    done: int
-    total: int
-
-    @property
-    def percent(self) -> float:
-        return round(self.done / self.total * 100, 1) if self.total else 100.0
-
-
-def remote_queue(day: date, assignee_id: int | None = None) -> tuple[list[Assignment], list[Coverage], tuple]:
-    """The current cycle's tellers still due (next one first) and the coverage per outlet."""
-    plan_ids = select(Plan.id).where(Plan.cadence == "cycle", Plan.active.is_(True))
-    start, end = cycle_of(day)
-    query = select(Assignment).where(Assignment.plan_id.in_(plan_ids), Assignment.window_start <= day,
-                                     Assignment.window_end >= day)
-    if assignee_id is not None:
-        query = query.where((Assignment.assignee_id == assignee_id) | Assignment.assignee_id.is_(None))
-    assignments = db.session.execute(query).scalars().all()
-    due = sorted((a for a in assignments if a.status == OPEN),
-                 key=lambda a: (a.outlet.code, a.staff.counter.number if a.staff and a.staff.counter else 99,
-                                a.staff.employee_no if a.staff else ""))
-    by_outlet: dict[int, list[Assignment]] = {}
-    for assignment in assignments:
-        by_outlet.setdefault(assignment.outlet_id, []).append(assignment)
-    coverage = sorted(
-        (Coverage(outlet_id, items[0].outlet.name, sum(a.status == DONE for a in items), len(items))
-         for outlet_id, items in by_outlet.items()), key=lambda c: c.outlet_name)
-    return due, coverage, (start, end)
-
-
 def inspection_for(assignment: Assignment) -> Inspection | None:
     return db.session.execute(
         select(Inspection).where(Inspection.assignment_id == assignment.id)

@@ -82,8 +82,11 @@ def coverage(user: User, month: periods.Period) -> dict:
     figures = rankings.coverage(month, [o.id for o in outlets])
     rows = [{"outlet_id": outlet_id, "code": code, "name": name, "tellers": figures[outlet_id].tellers,
              "cycles": figures[outlet_id].cycles, "covered": figures[outlet_id].covered,
+             "excused": figures[outlet_id].excused, "missing": figures[outlet_id].missing,
              "expected": figures[outlet_id].expected, "percent": figures[outlet_id].percent}
             for outlet_id, code, name in outlets]
+    # Most urgent first: the lowest coverage, then the most checks missing; outlets with nothing expected last.
+    rows.sort(key=lambda row: (row["percent"] is None, row["percent"] or 0, -row["missing"], row["code"]))
     return {"month": month.label, "rows": rows}
 
 

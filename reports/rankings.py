@@ -11,25 +11,31 @@ from dataclasses import dataclass, field
 from sqlalchemy import Row, and_, case, func, select
 
 from core.extensions import db
-from inspections.models import Inspection
+from inspections.models import Excuse, Inspection
 from org.models import Outlet, Staff
 from rectification.models import Finding
 from reports import rules
 from reports.counting import counted_inspection, cycle_number, plan_each_query, seconds_between, within_cycles
-from reports.periods import Period
+from reports.periods import Cycle, Period
 from reports.periods import cycles as period_cycles
 from reports.service_lists import competition_ranks
 
 
 @dataclass(frozen=True)
 class Coverage:
+    """Tellers × cycles, less the excused (a reason recorded, no check made): the checks expected."""
     tellers: int
     cycles: int
     covered: int
+    excused: int = 0
 
     @property
     def expected(self) -> int:
-        return self.tellers * self.cycles
+        return self.tellers * self.cycles - self.excused
+
+    @property
+    def missing(self) -> int:
+        return max(0, self.expected - self.covered)
 
     @property
     def percent(self) -> float | None:
@@ -105,26 +111,55 @@ def _kind_averages(period: Period, outlet_ids) -> tuple[dict, dict]:
 
 
 def coverage(period: Period, outlet_ids) -> dict[int, Coverage]:
-    """Per outlet: active tellers × remote cycles of the period, and how many of those were checked."""
+    """Per outlet: active tellers × remote cycles of the period, how many of those were checked, and how
+    many were excused (see inspections.excuses)."""
     plan_each_query()
     cycles = period_cycles(period)
     tellers = dict(db.session.execute(
         select(Staff.outlet_id, func.count()).where(Staff.position == "teller", Staff.active.is_(True),
                                                    Staff.outlet_id.in_(outlet_ids)).group_by(Staff.outlet_id)).all())
-    covered = {}
+    covered: dict[int, int] = {}
+    excused: dict[int, int] = {}
     if cycles:
-        cycle = cycle_number(Inspection.submitted_at, cycles).label("cycle")
-        # A teller's checks count for the outlet the teller works at now.
-        checked = (
-            select(Staff.outlet_id, Inspection.staff_id, cycle)
-            .join(Staff, Staff.id == Inspection.staff_id)
-            .where(Inspection.kind == "remote", counted_inspection(), within_cycles(Inspection.submitted_at, cycles),
-                   Staff.position == "teller", Staff.active.is_(True), Staff.outlet_id.in_(outlet_ids))
-            .group_by(Staff.outlet_id, Inspection.staff_id, cycle)).subquery()
+        checked = _checked(cycles, outlet_ids)
         covered = dict(db.session.execute(
             select(checked.c.outlet_id, func.count()).group_by(checked.c.outlet_id)).all())
-    return {outlet_id: Coverage(tellers.get(outlet_id, 0), len(cycles), covered.get(outlet_id, 0))
+        excused = _excused(cycles, outlet_ids, checked)
+    return {outlet_id: Coverage(tellers.get(outlet_id, 0), len(cycles), covered.get(outlet_id, 0),
+                                excused.get(outlet_id, 0))
             for outlet_id in outlet_ids}
+
+
+def _checked(cycles: list[Cycle], outlet_ids):
+    """(outlet, teller, cycle) for every cycle in which the teller was checked remotely."""
+    cycle = cycle_number(Inspection.submitted_at, cycles).label("cycle")
+    # A teller's checks count for the outlet the teller works at now.
+    return (
+        select(Staff.outlet_id, Inspection.staff_id, cycle)
+        .join(Staff, Staff.id == Inspection.staff_id)
+        .where(Inspection.kind == "remote", counted_inspection(), within_cycles(Inspection.submitted_at, cycles),
+               Staff.position == "teller", Staff.active.is_(True), Staff.outlet_id.in_(outlet_ids))
+        .group_by(Staff.outlet_id, Inspection.staff_id, cycle)).subquery()
+
+
+def _excused(cycles: list[Cycle], outlet_ids, checked) -> dict[int, int]:
+    """Per outlet: the (teller, cycle) pairs with a reason recorded on a day of the cycle and no check."""
+    reasons = db.session.execute(
+        select(Staff.outlet_id, Excuse.staff_id, Excuse.first_day, Excuse.last_day)
+        .join(Staff, Staff.id == Excuse.staff_id)
+        .where(Excuse.withdrawn_at.is_(None), Excuse.last_day >= cycles[0].first, Excuse.first_day <= cycles[-1].last,
+               Staff.position == "teller", Staff.active.is_(True), Staff.outlet_id.in_(outlet_ids))).all()
+    pairs = {(outlet_id, staff_id, cycle.index) for outlet_id, staff_id, first, last in reasons
+             for cycle in cycles if first <= cycle.last and last >= cycle.first}
+    if not pairs:
+        return {}
+    done = set(db.session.execute(select(checked.c.staff_id, checked.c.cycle)
+                                  .where(checked.c.staff_id.in_({staff_id for _, staff_id, _ in pairs}))).all())
+    excused: dict[int, int] = {}
+    for outlet_id, staff_id, index in pairs:
+        if (staff_id, index) not in done:
+            excused[outlet_id] = excused.get(outlet_id, 0) + 1
+    return excused
 
 
 def closure(period: Period, outlet_ids) -> dict[int, Closure]:

@@ -117,7 +117,10 @@ class CoverageSchema(Schema):
     tellers = fields.Integer()
     cycles = fields.Integer()
     covered = fields.Integer()
-    expected = fields.Integer()
+    excused = fields.Integer(metadata={"description": "teller-cycles with a reason recorded (absent, on leave, "
+                                                      "window closed) and no check: not expected"})
+    missing = fields.Integer(metadata={"description": "expected checks not made"})
+    expected = fields.Integer(metadata={"description": "tellers × cycles − excused"})
     percent = fields.Float(allow_none=True)
 
 
@@ -165,7 +168,8 @@ class CoverageRowSchema(CoverageSchema):
 
 class CoverageListSchema(Schema):
     month = fields.String()
-    rows = fields.List(fields.Nested(CoverageRowSchema))
+    rows = fields.List(fields.Nested(CoverageRowSchema), metadata={
+        "description": "lowest coverage first, then most missing; outlets with nothing expected last"})
 
 
 class EntrySchema(Schema):

@@ -15,6 +15,7 @@
   }
   document.addEventListener("keydown", (event) => {
     const typing = ["INPUT", "SELECT", "TEXTAREA"].includes(event.target.tagName) && event.target.type !== "radio";
+    if (event.target.closest && event.target.closest("#excuse-form")) return;  // the reason form's own keys
     if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) { form.requestSubmit(); return; }
     if (typing) return;
     const key = event.key.toLowerCase();

@@ -141,7 +141,7 @@ def test_the_calendars_overdue_assignments_are_counted_and_paged(app, db, org, c
     assert admin.get("/admin/calendar?page=none").status_code == 400
 
 
-def test_the_desk_says_how_many_are_still_due_when_it_lists_only_the_first(app, db, org, users, checklists):
+def test_the_desk_lists_every_teller_due_in_pages_with_the_total(app, db, org, users, checklists):
     counter = org.outlet_a.counters[0]
     db.session.add_all([Staff(outlet_id=org.outlet_a.id, employee_no=f"A01-T{n}", name=f"柜员{n:02d}",
                               position="teller", counter_id=counter.id) for n in range(36)])
@@ -151,8 +151,11 @@ def test_the_desk_says_how_many_are_still_due_when_it_lists_only_the_first(app, 
     db.session.commit()
     scheduling.generate(plan, local_today())
     db.session.commit()
-    page = browser(app, users["remote_monitor"]).get("/remote/")
+    monitor = browser(app, users["remote_monitor"])
+    page = monitor.get("/remote/")
     assert page.status_code == 200
     side = _text(page).split("本循环覆盖率")[1]
-    assert "待检查 共 40 人" in re.sub(r"\s+", " ", side) and "仅列出前 30 人" in side
-    assert len(re.findall(r'<li><a href="\?assignment=', page.get_data(as_text=True))) == 30
+    assert "尚未检查 共 40 条 · 第 1 / 2 页" in re.sub(r"\s+", " ", side)
+    assert len(re.findall(r'<li>\s*<a href="/remote/\?assignment=', page.get_data(as_text=True))) == 30
+    rest = monitor.get("/remote/?page=2").get_data(as_text=True)
+    assert len(re.findall(r'<li>\s*<a href="/remote/\?assignment=', rest)) == 10

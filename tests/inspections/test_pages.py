@@ -193,7 +193,9 @@ def all_answered(remote_version, **changes) -> dict:
 
 
 def coverage_of(body: str, outlet_name: str) -> str:
-    return re.search(rf"<td>{outlet_name}</td><td>(\d+/\d+)</td>", body).group(1)
+    """The outlet's row of the desk's coverage table: checked/expected."""
+    return re.search(rf'<td data-label="网点">{outlet_name}</td><td class="num" data-label="已检查">(\d+/\d+)</td>',
+                     body).group(1)
 
 
 def test_the_desk_works_through_the_queue(db, org, users, checklists, remote_plan, login, client):

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from core import unit_of_work
-from inspections import scheduling
+from inspections import cycle_queue, scheduling
 from inspections.models import Assignment, Plan
 from org.models import Outlet, Staff
 from tests.inspections.helpers import count, draft_body, full_answers, new_uuid, rows
@@ -146,21 +146,23 @@ def test_due_state(app):
     assert scheduling.due_state(assignment, date(2026, 11, 12)) == "cancelled"
 
 
+def _queue(db, today, assignee_id) -> list[str]:
+    return [a.staff.employee_no for a in db.session.execute(cycle_queue.queue(today, assignee_id)).scalars()]
+
+
 def test_the_remote_queue_and_its_coverage_follow_submitted_checks(db, org, users, checklists, bearer, sync):
     monitor = users["remote_monitor"]
     plan = make_plan(db, checklists["remote"], "cycle", assignee_id=monitor.id)
     today = date.today()
     generate(db, plan, today)
 
-    due, coverage, cycle = scheduling.remote_queue(today, monitor.id)
-    assert cycle == scheduling.cycle_of(today)
-    assert [a.staff.employee_no for a in due] == ["A01-1", "A01-2", "B01-1", "B01-2"]
-    assert [(c.outlet_name, c.done, c.total, c.percent) for c in coverage] == \
+    assert _queue(db, today, monitor.id) == ["A01-1", "A01-2", "B01-1", "B01-2"]
+    assert [(c.outlet_name, c.covered, c.expected, c.percent) for c in cycle_queue.coverage(today, monitor.id)] == \
         sorted([(org.outlet_a.name, 0, 2, 0.0), (org.outlet_b.name, 0, 2, 0.0)])
     other = org.user("remote_monitor", "monitor2")
-    assert scheduling.remote_queue(today, other.id)[0] == []
+    assert _queue(db, today, other.id) == [] and cycle_queue.next_due(today, other.id) is None
 
-    first = due[0]
+    first = cycle_queue.next_due(today, monitor.id)
     uuid = new_uuid()
     remote = checklists["remote"]
     body = draft_body(remote, org.outlet_a, full_answers(remote), assignment_id=first.id, staff_id=first.staff_id)
@@ -169,10 +171,10 @@ def test_the_remote_queue_and_its_coverage_follow_submitted_checks(db, org, user
     assert sync.submit(uuid, headers).status_code == 200
 
     db.session.expire_all()
-    due, coverage, _ = scheduling.remote_queue(today, monitor.id)
-    assert [a.staff.employee_no for a in due] == ["A01-2", "B01-1", "B01-2"]
-    by_outlet = {c.outlet_name: (c.done, c.total, c.percent) for c in coverage}
-    assert by_outlet == {org.outlet_a.name: (1, 2, 50.0), org.outlet_b.name: (0, 2, 0.0)}
+    assert _queue(db, today, monitor.id) == ["A01-2", "B01-1", "B01-2"]
+    # Lowest coverage first.
+    assert [(c.outlet_name, c.covered, c.expected, c.percent) for c in cycle_queue.coverage(today, monitor.id)] == \
+        [(org.outlet_b.name, 0, 2, 0.0), (org.outlet_a.name, 1, 2, 50.0)]
     assert scheduling.inspection_for(first).uuid == uuid
 
 
