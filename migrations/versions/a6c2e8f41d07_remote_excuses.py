@@ -1,7 +1,7 @@
 """remote excuses: why a teller could not be checked remotely in a cycle (absent, on leave, window closed)
 
 Revision ID: a6c2e8f41d07
-Revises: 9d3f6a1e2c58
+Revises: b7e2c914d0a3
 Create Date: 2026-12-02 09:00:00.000000
 
 """
@@ -10,7 +10,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'a6c2e8f41d07'
-down_revision = '9d3f6a1e2c58'
+down_revision = 'b7e2c914d0a3'
 branch_labels = None
 depends_on = None
 
