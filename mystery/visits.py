@@ -1,10 +1,14 @@
-"""A mystery visit's own record (MysteryVisit): read beside its inspection, and kept at each submit."""
+"""A mystery visit's own record (MysteryVisit): read beside its inspection, and kept at each submit;
+and the visit's window, which its start and its submit keep to."""
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from sqlalchemy import Select, case, select
 
+from core.clock import local_today
+from core.errors import OperationError
 from core.extensions import db
-from inspections.models import Inspection
+from inspections.models import Assignment, Inspection
 from mystery.models import MysteryVisit
 
 
@@ -50,3 +54,42 @@ def keep_submit_checks(inspection: Inspection, flags: list[dict]) -> None:
 
 def revision_reason(inspection: Inspection) -> str:
     return visit_of(inspection).revision_reason
+
+
+# The window is judged by the server's clock, on the days of the bank's zone (Asia/Shanghai), its first
+# and last days included whole: a phone's clock, and the times a draft reports, are the shopper's to set.
+
+def _window_state(assignment: Assignment) -> tuple[str, dict]:
+    """"before", "open" or "after" the window today, and the window's days for a message."""
+    today = local_today()
+    days = {"start": assignment.window_start.isoformat(), "end": assignment.window_end.isoformat()}
+    if today < assignment.window_start:
+        return "before", days
+    return ("after" if today > assignment.window_end else "open"), days
+
+
+def refuse_start_outside_window(assignment: Assignment) -> None:
+    """Before a visit's draft is first stored: only while its window is open."""
+    state, days = _window_state(assignment)
+    if state == "before":
+        raise OperationError(_("The window of this visit is %(start)s – %(end)s and has not opened yet: the visit "
+                               "cannot be started before it.", **days))
+    if state == "after":
+        raise OperationError(_("The window of this visit was %(start)s – %(end)s and has closed: the visit can no "
+                               "longer be started.", **days))
+
+
+def refuse_submit_outside_window(inspection: Inspection) -> None:
+    """Before a report is filed: only while its visit's window is open, but for a revision."""
+    assignment = inspection.assignment
+    # A report the bank sent back is corrected whenever the bank asked: its visit was made and first
+    # filed in the window, and the correction only answers the bank's request.
+    if assignment is None or visit_of(inspection).revision_reason:
+        return
+    state, days = _window_state(assignment)
+    if state == "before":
+        raise OperationError(_("The window of this visit is %(start)s – %(end)s and has not opened yet: the report "
+                               "cannot be submitted before it.", **days))
+    if state == "after":
+        raise OperationError(_("The window of this visit was %(start)s – %(end)s and has closed: the report can no "
+                               "longer be submitted.", **days))
