@@ -5,10 +5,13 @@ from __future__ import annotations
 from flask_babel import gettext as _
 from sqlalchemy import Select, case, select
 
+from checklists.store import published_checklist
 from core.clock import local_today
 from core.errors import OperationError
 from core.extensions import db
-from inspections.models import Assignment, Inspection
+from inspections.models import DRAFT, Assignment, Inspection
+from inspections.validation import item_name
+from mystery.attribution import to_attribute
 from mystery.models import MysteryVisit
 
 
@@ -28,7 +31,7 @@ def review_queue(filters: dict) -> Select:
 def visit_of(inspection: Inspection) -> MysteryVisit:
     """The visit's record; for a draft never submitted, an empty one that is not stored."""
     return db.session.get(MysteryVisit, inspection.id) or MysteryVisit(inspection_id=inspection.id, flags=[],
-                                                                       revision_reason="")
+                                                                       revision_reason="", not_attributable=[])
 
 
 def visits_of(inspections: list[Inspection]) -> dict[int, MysteryVisit]:
@@ -36,6 +39,18 @@ def visits_of(inspections: list[Inspection]) -> dict[int, MysteryVisit]:
     ids = [inspection.id for inspection in inspections]
     return {visit.inspection_id: visit for visit in db.session.execute(
         select(MysteryVisit).where(MysteryVisit.inspection_id.in_(ids))).scalars()} if ids else {}
+
+
+def attribution_rows(inspection: Inspection) -> list[dict]:
+    """The report's items to attribute (failed or lost points) and whom each names, for the bank."""
+    if inspection.status == DRAFT:
+        return []
+    checklist, _hash = published_checklist(inspection.checklist_version_id)
+    marked = set(visit_of(inspection).not_attributable or [])
+    return [{"item_key": item.key, "label": item_name(item), "failed": bool(answer.failed),
+             "staff_description": answer.staff_description or "", "staff_id": answer.staff_id,
+             "not_attributable": item.key in marked}
+            for item, answer in to_attribute(checklist, inspection.answers)]
 
 
 def stored_visit(inspection: Inspection) -> MysteryVisit:

@@ -186,8 +186,9 @@ class Desk:
         return self.client.post(f"/api/v1/mystery/reports/{uuid}/review", json={"decision": decision, "reason": reason},
                                 headers=self.admin_headers if headers is None else headers)
 
-    def attribute(self, uuid: str, staff: dict, headers=None):
-        return self.client.post(f"/api/v1/mystery/reports/{uuid}/attribution", json={"staff": staff},
+    def attribute(self, uuid: str, staff: dict, headers=None, not_attributable: list[str] | None = None):
+        body = {"staff": staff} if not_attributable is None else {"staff": staff, "not_attributable": not_attributable}
+        return self.client.post(f"/api/v1/mystery/reports/{uuid}/attribution", json=body,
                                 headers=self.admin_headers if headers is None else headers)
 
     def publish(self, uuid: str, blacklist_confirmed: bool | None = None, headers=None):
