@@ -31,6 +31,12 @@ class InspectionKind:
     # in the submit's write.
     submit_checks: Callable | None = None
     keep_submit_checks: Callable | None = None
+    # The one who made it writes their own account of it (the narrative), required at submit.
+    asks_narrative: bool = False
+    # The kind's own refusals (each raises an OperationError): before a draft is started on an assignment
+    # (assignment -> None), and before a draft is submitted, ahead of its scoring (inspection -> None).
+    check_start: Callable | None = None
+    check_submit: Callable | None = None
     # Why the bank sent a draft back to the one who made it (inspection -> text), shown in their app.
     revision_reason: Callable | None = None
 

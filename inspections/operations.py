@@ -83,6 +83,8 @@ def _check_new(uuid: str, data: dict, actor: User) -> ChecklistVersion:
                 assignment.staff_id is not None and assignment.staff_id != data.get("staff_id")):
             raise OperationError(_("The assignment is for another outlet, kind or person."),
                                  {"assignment_id": [_("Does not match the outlet, the kind of checklist or the person.")]})
+        if declared.check_start is not None:
+            declared.check_start(assignment)
     elif declared.by_vendor and not can(actor, "inspection.start_unassigned"):
         raise OperationError(_("A mystery visit belongs to an assignment."),
                              {"assignment_id": [_("Start the visit from its assignment.")]})

@@ -79,6 +79,8 @@ def _completeness_errors(checklist: Checklist, inspection: Inspection, rows: Seq
                                                 or inspection.staff_id):
                 errors.setdefault(item.key, []).append(
                     _("“%(item)s” failed: name the staff member (or describe them).", item=item_name(item)))
+    if kind_of(inspection.kind).asks_narrative and not (inspection.narrative or "").strip():
+        errors["narrative"] = [_("Write the narrative of the visit.")]
     return errors
 
 
@@ -123,6 +125,9 @@ class Frozen:
 
 def _freeze(inspection: Inspection) -> Frozen:
     """Score and check the draft; raises when it cannot be submitted yet. Writes nothing."""
+    declared = kind_of(inspection.kind)
+    if declared.check_submit is not None:
+        declared.check_submit(inspection)
     checklist, checklist_hash = published_checklist(inspection.checklist_version_id)
     # Plain rows, not ORM objects: the answers are only read here, then updated in bulk.
     held = db.session.execute(READ_ANSWERS, {"inspection": inspection.id}).all()
@@ -153,7 +158,6 @@ def _freeze(inspection: Inspection) -> Frozen:
         "critical_failed": bool(result.critical_failures),
         "content_hash": _content_hash(inspection, held, photo_hashes, checklist_hash),
     }
-    declared = kind_of(inspection.kind)
     flags = None
     if declared.submit_checks is not None:
         # The checks read the visit's times as they will be stored (nothing is written here).

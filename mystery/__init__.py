@@ -17,7 +17,10 @@ def init_app(app: Flask) -> None:
     from mystery import api, flag_texts, fraud, policies, views, visits  # noqa: F401  (permission rules)
 
     declare(InspectionKind("mystery", secret_until_published=True, by_vendor=True, names_staff=False,
-                           failures_at_submit=False, submit_checks=fraud.flags_for,
+                           failures_at_submit=False, asks_narrative=True,
+                           check_start=visits.refuse_start_outside_window,
+                           check_submit=visits.refuse_submit_outside_window,
+                           submit_checks=fraud.flags_for,
                            keep_submit_checks=visits.keep_submit_checks, revision_reason=visits.revision_reason))
     register_api(api.blp)
     app.register_blueprint(views.blp)

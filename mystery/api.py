@@ -69,16 +69,18 @@ def review(data, uuid):
 @blp.arguments(AttributionInSchema)
 @blp.response(200, MysteryReportSchema)
 def attribute(data, uuid):
-    """Map "the teller at window 2" to the real staff member, per item."""
+    """Map "the teller at window 2" to the real staff member, per failed or marked-down item, or mark an
+    item as not attributable to a person."""
     authorize("mystery.review")
-    return operations.attribute(uuid, data["staff"], current_user)
+    return operations.attribute(uuid, data["staff"], data["not_attributable"], current_user)
 
 
 @blp.route("/reports/<uuid>/publish", methods=["POST"])
 @blp.arguments(PublishInSchema)
 @blp.response(200, MysteryReportSchema)
 def publish(data, uuid):
-    """Publish to the outlet: findings and the notice follow."""
+    """Publish to the outlet: findings and the notice follow. Refused (422, naming the items) while a
+    failed item names nobody and is not marked as not attributable to a person."""
     authorize("mystery.review")
     return operations.publish(uuid, data["blacklist_confirmed"], current_user)
 

@@ -16,14 +16,17 @@ if TYPE_CHECKING:
 
 class MysteryVisit(Model):
     """A mystery visit's own record beside its inspection: the validation flags its last submit found,
-    the bank's reason for sending it back, and when the bank accepted and published it. Made at the
-    visit's first submit; a draft never submitted has none."""
+    the bank's reason for sending it back, the items the bank found attributable to no one person, and
+    when the bank accepted and published it. Made at the visit's first submit; a draft never submitted
+    has none."""
 
     __tablename__ = "mystery_visit"
 
     inspection_id: Mapped[int] = mapped_column(ForeignKey("inspection.id"), primary_key=True)
     flags: Mapped[list] = mapped_column(JSON, default=list)
     revision_reason: Mapped[str] = mapped_column(Text, default="")
+    # Keys of failed or marked-down items the bank attributes to no one person (the rest name their staff).
+    not_attributable: Mapped[list] = mapped_column(JSON, default=list)
     reviewed_at: Mapped[datetime | None]
     published_at: Mapped[datetime | None]
 

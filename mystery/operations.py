@@ -27,6 +27,8 @@ from inspections.models import (
     SectionScore,
 )
 from inspections.submission import failures
+from inspections.validation import item_name
+from mystery.attribution import quoted, to_attribute, unattributed_failures
 from mystery.confirmations import confirm_everyone_named
 from mystery.models import MysteryReview
 from mystery.visits import stored_visit, visit_of
@@ -108,28 +110,47 @@ def review(uuid: str, decision: str, reason: str, actor: User) -> Inspection:
     return inspection
 
 
-def attribute(uuid: str, staff_by_item: dict[str, int | None], actor: User) -> Inspection:
-    """Map the people the shopper described ("the teller at window 2") to real staff."""
+def attribute(uuid: str, staff_by_item: dict[str, int | None], not_a_person: list[str], actor: User) -> Inspection:
+    """Map the people the shopper described ("the teller at window 2") to real staff, for the items that
+    failed or lost points; or mark such an item as not attributable to a person. A staff id (or null,
+    which clears the item) in `staff_by_item` undoes an item's mark."""
     inspection = _report(uuid, actor)
     if inspection.status != REVIEWED:
         raise Conflict(_("Attribute staff after accepting the report and before publishing it."))
-    staff_ids = set(db.session.execute(select(Staff.id).where(Staff.outlet_id == inspection.outlet_id)).scalars())
+    checklist, _checksum = published_checklist(inspection.checklist_version_id)
     answers = {a.item_key: a for a in db.session.execute(
         select(Answer).where(Answer.inspection_id == inspection.id)).scalars()}
-    errors = {key: ["no such answer"] for key in staff_by_item if key not in answers}
-    errors.update({key: ["not a staff member of this outlet"] for key, staff in staff_by_item.items()
-                   if staff is not None and staff not in staff_ids})
+    offered = {item.key for item, _answer in to_attribute(checklist, answers.values())}
+    staff_ids = set(db.session.execute(select(Staff.id).where(Staff.outlet_id == inspection.outlet_id)).scalars())
+    errors: dict[str, list[str]] = {}
+    for key in [*staff_by_item, *not_a_person]:
+        item = checklist.item(key)
+        if item is None:
+            errors[key] = [_("No such item in this report.")]
+        elif key not in offered:
+            errors[key] = [_("“%(item)s” neither failed nor lost points: nobody is attributed for it.",
+                             item=item_name(item))]
+        elif key in not_a_person and staff_by_item.get(key) is not None:
+            errors[key] = [_("“%(item)s”: choose a staff member or “not attributable to a person”, not both.",
+                             item=item_name(item))]
+        elif staff_by_item.get(key) is not None and staff_by_item[key] not in staff_ids:
+            errors[key] = [_("“%(item)s”: choose a staff member of this outlet.", item=item_name(item))]
     if errors:
-        raise OperationError(_("Some attributions are not valid."), errors)
+        raise OperationError(_("Some attributions are not valid; nothing was saved."), errors)
     # Still accepted and not published (a publish may have landed since the read): the findings
     # of a published visit keep the people they were published with.
     transitions.move(inspection, REVIEWED, _("This report has just been published; its people no longer change."),
                      status=REVIEWED)
+    visit = stored_visit(inspection)
+    marked = (set(visit.not_attributable or []) - set(staff_by_item)) | set(not_a_person)
     changes = {}
-    for key, staff in staff_by_item.items():
+    for key, staff in [*staff_by_item.items(), *((key, None) for key in not_a_person)]:
         if answers[key].staff_id != staff:
             changes[key] = [answers[key].staff_id, staff]
             answers[key].staff_id = staff
+    if marked != set(visit.not_attributable or []):
+        changes["not_attributable"] = [sorted(visit.not_attributable or []), sorted(marked)]
+        visit.not_attributable = sorted(marked)
     audit.record("mystery.attribute", inspection, actor=actor, details={"changes": changes})
     db.session.flush()
     return inspection
@@ -150,6 +171,14 @@ def publish(uuid: str, blacklist_confirmed: bool, actor: User) -> Inspection:
     checklist, _checksum = published_checklist(inspection.checklist_version_id)
     held = db.session.execute(select(Answer).where(Answer.inspection_id == inspection.id)
                               .order_by(Answer.id)).scalars().all()
+    # Checked on the answers as published: the refusal rolls the whole publication back.
+    unattributed = unattributed_failures(checklist, held, stored_visit(inspection).not_attributable or [])
+    if unattributed:
+        raise OperationError(
+            _("Attribute every failed item to a staff member, or mark it not attributable to a person, before "
+              "publishing: %(items)s.", items=quoted(unattributed)),
+            {item.key: [_("“%(item)s” failed: choose the staff member, or “not attributable to a person”.",
+                          item=item_name(item))] for item in unattributed})
     failed = failures(inspection, held, checklist, [a.item_key for a in held if a.failed])
     findings = publish_failures(inspection, failed, now, actor)["findings"]
     if blacklist_confirmed:

@@ -9,7 +9,7 @@ from core.paging import PageArgs, choice, whole_number
 from core.period_filter import PeriodField
 from core.schemas import Schema
 from mystery.confirmations import confirmed_for_everyone_named
-from mystery.visits import visit_of
+from mystery.visits import attribution_rows, visit_of
 
 REPORT_STATUSES = ("submitted", "reviewed", "published", "rejected")
 
@@ -28,9 +28,24 @@ class ReviewInSchema(Schema):
 
 
 class AttributionInSchema(Schema):
+    """Only items that failed or lost points are attributed; each failed one names a staff member or is
+    marked not attributable to a person before the report is published."""
+
     staff = fields.Dict(keys=fields.String(validate=validate.Length(1, 60)),
-                        values=fields.Integer(allow_none=True, strict=True), required=True,
-                        metadata={"description": "item key → staff id (null clears)"})
+                        values=fields.Integer(allow_none=True, strict=True), load_default=dict,
+                        metadata={"description": "item key → staff id (null clears; either undoes a mark)"})
+    not_attributable = fields.List(fields.String(validate=validate.Length(1, 60)), load_default=list,
+                                   validate=validate.Length(0, 200),
+                                   metadata={"description": "item keys attributable to no one person"})
+
+
+class AttributionSchema(Schema):
+    item_key = fields.String()
+    label = fields.String(metadata={"description": "the item's label in the caller's language"})
+    failed = fields.Boolean(metadata={"description": "false: passed, but lost points"})
+    staff_description = fields.String(metadata={"description": "the shopper's description of the person"})
+    staff_id = fields.Integer(allow_none=True)
+    not_attributable = fields.Boolean()
 
 
 class PublishInSchema(Schema):
@@ -58,10 +73,14 @@ class MysteryReportSchema(Schema):
     revision_reason = fields.String()
     blacklist_confirmed = fields.Boolean(metadata={
         "description": "an admin has confirmed the visit for every person its findings name"})
+    attribution = fields.List(fields.Nested(AttributionSchema), metadata={
+        "description": "the items to attribute (failed or lost points) and whom each names"})
 
     def get_attribute(self, inspection, attr, default):
         if attr in ("flags", "revision_reason"):
             return getattr(visit_of(inspection), attr)
+        if attr == "attribution":
+            return attribution_rows(inspection)
         if attr == "blacklist_confirmed":
             return confirmed_for_everyone_named(inspection)
         return super().get_attribute(inspection, attr, default)

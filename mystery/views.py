@@ -18,7 +18,8 @@ from inspections.policies import visible_assignments
 from inspections.presenting import assignment_rows
 from inspections.views import STATUS_NAMES
 from mystery import operations, vendor_stats
-from mystery.forms import REVIEW_DECISIONS, HandOutForm, ReportForm, report_form
+from mystery.attribution import NOT_A_PERSON, to_attribute
+from mystery.forms import NOT_A_PERSON_LABEL, REVIEW_DECISIONS, HandOutForm, ReportForm, report_form
 from mystery.policies import visible_shoppers
 from mystery.schemas import REPORT_STATUSES, QueueArgs
 from mystery.visits import review_queue, visit_of, visits_of
@@ -50,22 +51,26 @@ def report(uuid: str):
     answers = {a.item_key: a for a in inspection.answers}
     staff = db.session.execute(select(Staff).where(Staff.outlet_id == inspection.outlet_id, Staff.active.is_(True))
                                .order_by(Staff.employee_no)).scalars().all()
-    form = report_form({key: answer.staff_id for key, answer in answers.items()
-                        if (item := checklist.item(key)) is not None and item.attribute_to_staff}, staff)
+    visit = visit_of(inspection)
+    marked = set(visit.not_attributable or [])
+    attributed = to_attribute(checklist, answers.values())
+    form = report_form({item.key: NOT_A_PERSON if item.key in marked else answer.staff_id
+                        for item, answer in attributed}, staff)
     with refused_form(form, form.field_for) as refusal:
         if form.validate_on_submit():
             _decide(uuid, form)
             flash(_("Saved."), "ok")
             return redirect(url_for(".report", uuid=uuid))
-    return render_template("mystery/mystery_report.html", inspection=inspection, visit=visit_of(inspection),
-                           checklist=checklist, answers=answers, staff=staff, form=form), refusal.status
+    return render_template("mystery/mystery_report.html", inspection=inspection, visit=visit, checklist=checklist,
+                           answers=answers, attributed=attributed, not_a_person=marked, staff=staff, form=form,
+                           not_a_person_label=NOT_A_PERSON_LABEL, not_a_person_value=NOT_A_PERSON), refusal.status
 
 
 def _decide(uuid: str, form: ReportForm) -> None:
     if form.action.data in REVIEW_DECISIONS:
         operations.review(uuid, form.action.data, form.reason.data, current_user)
     elif form.action.data == "attribute":
-        operations.attribute(uuid, form.attribution(), current_user)
+        operations.attribute(uuid, *form.attribution(), current_user)
     else:
         operations.publish(uuid, form.blacklist_confirmed.data, current_user)
 

@@ -1,6 +1,7 @@
 """Demo step: six months of history for the demo bank, so that dashboards, lists and PDFs are full on a
 newcomer's first look. Monthly on-site and 7S visits per outlet, a remote check of every teller in
-(nearly) every two-day cycle, two published mystery visits per outlet and quarter; answers scored by
+(nearly) every two-day cycle, two published mystery visits per outlet and quarter (each made in the window
+of its assignment, as the mystery plan gives them); answers scored by
 the checklists' engine, findings responded to, verified and closed (some rejected first, some overdue),
 and their notices. Every inspection has a UUID derived from what it is, so a second run adds nothing."""
 from __future__ import annotations
@@ -20,7 +21,8 @@ from core import audit
 from core.clock import local_today, local_zone
 from core.extensions import db
 from core.seeding import step
-from inspections.models import Answer, Inspection, SectionScore
+from inspections.models import DONE, Answer, Assignment, Inspection, Plan, SectionScore
+from inspections.scheduling import Window, windows
 from mystery.models import MysteryConfirmation, MysteryVisit
 from org.models import Outlet, Staff, User
 from org.seed import OUTLETS
@@ -45,6 +47,8 @@ class Visit:
     staff_id: int | None
     at: datetime
     month_index: int
+    # A mystery visit's window: the plan's, in which the shopper made it.
+    window: Window | None = None
 
 
 def _at(day: date, minutes: int) -> datetime:
@@ -58,7 +62,7 @@ def _months(today: date) -> list[Period]:
     return months
 
 
-def _visits(outlets: list[Outlet], staff: dict, months: list[Period], today: date):
+def _visits(outlets: list[Outlet], staff: dict, months: list[Period], today: date, mystery_plan: Plan):
     first, last = months[0].first, months[-1].last
     for index, month in enumerate(months):
         for outlet in outlets:
@@ -81,13 +85,14 @@ def _visits(outlets: list[Outlet], staff: dict, months: list[Period], today: dat
     for year, number in sorted(quarters):
         quarter = quarter_period(year, number)
         for outlet in outlets:
-            for visit in range(2):
-                rng = random.Random(f"mystery:{outlet.code}:{quarter.label}:{visit}")
-                day = quarter.first + timedelta(days=visit * 45 + rng.randint(2, 40))
+            for window in windows(mystery_plan, quarter.first, outlet.id):
+                rng = random.Random(f"mystery:{outlet.code}:{quarter.label}:{window.sequence - 1}")
+                day = window.start + timedelta(days=rng.randint(0, (window.end - window.start).days))
                 if first <= day <= last:
                     index = next(i for i, m in enumerate(months) if m.first <= day <= m.last)
-                    yield Visit(str(uuid_module.uuid5(NAMESPACE, f"mystery:{outlet.code}:{quarter.label}:{visit}")),
-                                "mystery", outlet, None, _at(day, rng.randint(30, 360)), index)
+                    yield Visit(str(uuid_module.uuid5(NAMESPACE, f"mystery:{outlet.code}:{quarter.label}:"
+                                                                 f"{window.sequence - 1}")),
+                                "mystery", outlet, None, _at(day, rng.randint(30, 360)), index, window)
 
 
 def _context():
@@ -96,7 +101,8 @@ def _context():
     users = {u.username: u for u in db.session.execute(
         select(User).where(User.username.in_(["admin", "inspector", "monitor", "shopper", "outlet"]))).scalars()}
     versions = {v.template.kind: v for v in current_versions()}
-    if not outlets or len(users) < 5 or set(versions) < {"onsite", "7s", "remote", "mystery"}:
+    mystery_plan = db.session.execute(select(Plan).where(Plan.kind == "mystery").order_by(Plan.id)).scalars().first()
+    if not outlets or len(users) < 5 or set(versions) < {"onsite", "7s", "remote", "mystery"} or mystery_plan is None:
         return None
     staff: dict[int, dict] = {outlet.id: {} for outlet in outlets}
     for person in db.session.execute(select(Staff).where(Staff.outlet_id.in_(staff), Staff.active.is_(True))
@@ -104,7 +110,7 @@ def _context():
         staff[person.outlet_id].setdefault(person.position, []).append(person.id)
         if person.position == "teller":
             staff[person.outlet_id].setdefault("teller_rows", []).append(person)
-    return outlets, staff, users, versions
+    return outlets, staff, users, versions, mystery_plan
 
 
 def _existing(uuids: list[str]) -> set[str]:
@@ -120,15 +126,15 @@ def seed_history(password: str) -> str | None:
     context = _context()
     if context is None:
         return None
-    outlets, staff, users, versions = context
+    outlets, staff, users, versions, mystery_plan = context
     today = local_today()
     months = _months(today)
-    visits = list(_visits(outlets, staff, months, today))
+    visits = list(_visits(outlets, staff, months, today, mystery_plan))
     done = _existing([v.uuid for v in visits])
     todo = [v for v in visits if v.uuid not in done]
     summary = []
     if todo:
-        counts = _write(todo, outlets, staff, users, versions, today)
+        counts = _write(todo, outlets, staff, users, versions, today, _assignments(todo, mystery_plan))
         audit.record("demo.history", actor=None, object_type="inspection", details=counts)
         summary.append(f"{counts['inspections']} inspections, {counts['answers']} answers, "
                        f"{counts['findings']} findings ({months[0].label} to {months[-1].label})")
@@ -158,7 +164,29 @@ def _lists(months: list[Period], outlets: list[Outlet], admin) -> int:
     return made
 
 
-def _score(visit: Visit, version, rate: float, staff: dict, inspector_id: int) -> dict:
+def _assignments(visits: list[Visit], plan: Plan) -> dict[str, int]:
+    """The assignment of each mystery visit by its UUID, done: the plan's own where the plan step made it
+    already (this quarter's), else made now as the plan would have made it then."""
+    held = {(a.outlet_id, a.period, a.sequence): a for a in db.session.execute(
+        select(Assignment).where(Assignment.plan_id == plan.id)).scalars()}
+    found = {}
+    for visit in visits:
+        if visit.window is None:
+            continue
+        key = (visit.outlet.id, visit.window.period, visit.window.sequence)
+        if key not in held:
+            held[key] = Assignment(plan_id=plan.id, kind=plan.kind, template_id=plan.template_id,
+                                   outlet_id=visit.outlet.id, assignee_id=plan.assignee_id, vendor_id=plan.vendor_id,
+                                   period=visit.window.period, sequence=visit.window.sequence,
+                                   window_start=visit.window.start, window_end=visit.window.end)
+            db.session.add(held[key])
+        held[key].status = DONE
+        found[visit.uuid] = held[key]
+    db.session.flush()
+    return {uuid: assignment.id for uuid, assignment in found.items()}
+
+
+def _score(visit: Visit, version, rate: float, staff: dict, inspector_id: int, assignment_id: int | None) -> dict:
     """One visit answered, scored by the engine, as the rows a submit would have stored."""
     checklist = checklist_of(version)
     rng = random.Random(visit.uuid)
@@ -180,7 +208,8 @@ def _score(visit: Visit, version, rate: float, staff: dict, inspector_id: int) -
     confirmed = bool(published) and rng.random() < 0.5
     inspection = {
         "uuid": visit.uuid, "kind": visit.kind, "checklist_version_id": version.id, "outlet_id": visit.outlet.id,
-        "inspector_id": inspector_id, "staff_id": visit.staff_id, "status": status,
+        "inspector_id": inspector_id, "staff_id": visit.staff_id, "status": status, "assignment_id": assignment_id,
+        "narrative": answering.narrative_for(rng) if visit.kind == "mystery" else "",
         "started_at": visit.at - timedelta(minutes=4 if visit.kind == "remote" else 25), "finished_at": visit.at,
         "submitted_at": visit.at, "score": result.score, "max_score": result.max, "percent": result.percent,
         "grade": result.grade, "critical_failed": bool(result.critical_failures), "created_at": visit.at,
@@ -213,7 +242,7 @@ def _score(visit: Visit, version, rate: float, staff: dict, inspector_id: int) -
             "mystery_visit": mystery_visit, "confirmed": confirmed}
 
 
-def _write(todo: list[Visit], outlets, staff, users, versions, today: date) -> dict:
+def _write(todo: list[Visit], outlets, staff, users, versions, today: date, assignments: dict[str, int]) -> dict:
     rates = {outlet.id: QUALITY[index % len(QUALITY)] for index, outlet in enumerate(outlets)}
     inspector_of = {"onsite": users["inspector"].id, "7s": users["inspector"].id, "remote": users["monitor"].id,
                     "mystery": users["shopper"].id}
@@ -221,7 +250,8 @@ def _write(todo: list[Visit], outlets, staff, users, versions, today: date) -> d
     for visit in todo:
         base, slope = rates[visit.outlet.id]
         rate = base * max(0.3, 1 + slope * (visit.month_index - 2.5) * 2)
-        scored.append(_score(visit, versions[visit.kind], rate, staff[visit.outlet.id], inspector_of[visit.kind]))
+        scored.append(_score(visit, versions[visit.kind], rate, staff[visit.outlet.id], inspector_of[visit.kind],
+                             assignments.get(visit.uuid)))
     table = Inspection.__table__
     ids = db.session.execute(insert(table).returning(table.c.id, sort_by_parameter_order=True),
                              [s["inspection"] for s in scored]).scalars().all()

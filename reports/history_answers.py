@@ -18,6 +18,17 @@ NOTES = {
     "mystery": ["暗访人员亲历。", "等候期间观察到。", "暗访录音可佐证。"],
 }
 TEXTS = ["正常", "无异常", "整体良好"]
+# The shopper's own account of a visit: staff by role, window and appearance, never by name.
+NARRATIVES = [
+    ("上午进入网点，大堂经理上前问候并引导取号，等候约十分钟后到3号窗口办理存款，短发戴眼镜的女柜员起立迎接，"
+     "唱收唱付清楚；随后向理财经理咨询理财产品，对方询问了资金期限并提示了风险，离开时工作人员送别。"),
+    ("进门后无人主动问候，自行取号等候，等候区座位较满。2号窗口男柜员办理转账时用语规范，但未起立迎接；"
+     "咨询理财时理财经理讲解了产品期限和赎回规则，留下了联系方式。"),
+    ("中午时段到访，取号后前面有六人，等候期间大堂经理巡视并提供饮水。1号窗口女柜员办理挂失，解释清楚、"
+     "双手递交单据；厅堂整洁，利率牌和投诉电话公示醒目。"),
+    ("下午到达网点，门口招牌完好，已拍外景照片。大堂经理询问需求后引导至自助设备，操作中遇到问题，"
+     "工作人员及时协助。柜面办理现金取款，柜员提醒带好物品并道别。"),
+]
 
 
 def fails(item: Item, kind: str, rate: float, rng: random.Random) -> bool:
@@ -71,6 +82,10 @@ def owner(item: Item, section_key: str, kind: str, watched: int | None, staff: d
     position = SECTION_OWNER.get(section_key, "teller")
     people = staff.get(position) or staff.get("teller") or []
     return rng.choice(people) if people else None
+
+
+def narrative_for(rng: random.Random) -> str:
+    return rng.choice(NARRATIVES)
 
 
 def note_for(kind: str, rng: random.Random) -> str:

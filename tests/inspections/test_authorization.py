@@ -68,7 +68,7 @@ def world(org, users, checklists, bearer, sync) -> World:
     make("mystery_draft", mystery, org.outlet_a, "mystery_shopper", submit=False,
          assignment_id=world.assignments["mystery_draft"])
     make("mystery_submitted", mystery, org.outlet_a, "mystery_shopper", submit=True,
-         assignment_id=world.assignments["mystery_submitted"])
+         assignment_id=world.assignments["mystery_submitted"], narrative="按脚本完成暗访。")
     return world
 
 

@@ -367,6 +367,11 @@ def test_a_mystery_visit_belongs_to_an_assignment_and_names_nobody(org, checklis
     ok = sync.put(uuid, draft_body(mystery, org.outlet_a, full_answers(mystery), assignment_id=assignment.id),
                   headers)
     assert ok.status_code == 201 and ok.get_json()["kind"] == "mystery"
+    # The shopper's own account of the visit is asked once, as its narrative, and needed to file it.
+    unwritten = sync.submit(uuid, headers)
+    assert unwritten.status_code == 422 and list(unwritten.get_json()["errors"]) == ["narrative"]
+    assert sync.put(uuid, draft_body(mystery, org.outlet_a, full_answers(mystery), assignment_id=assignment.id,
+                                     narrative="按脚本完成暗访。"), headers).status_code == 200
     assert sync.submit(uuid, headers).status_code == 200
     org.db.session.refresh(assignment)
     assert assignment.status == "done"

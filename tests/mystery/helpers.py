@@ -6,9 +6,10 @@ from __future__ import annotations
 import io
 import random
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
+import time_machine
 from PIL import Image
 from PIL.TiffImagePlugin import IFDRational
 
@@ -24,6 +25,9 @@ ARTIST, MAKE, MODEL = 0x013B, 0x010F, 0x0110
 OUTLET = (31.37, 120.64)
 AT_OUTLET = (31.3701, 120.6401)          # about 14 m away
 FAR_AWAY = (31.37 + 0.018, 120.64)       # 0.018° of latitude: about 2,001 m north
+
+# A narrative too short to be compared with other reports' (a report needs one to be filed).
+SHORT_NARRATIVE = "按脚本完成暗访。"
 
 # A failing, staff-attributed item of the default mystery checklist and the item photos go on.
 FAILING_ITEM = "mys_teller_language"
@@ -42,6 +46,11 @@ def visit_times() -> dict:
 
 def local_today() -> date:
     return datetime.now(LOCAL).date()
+
+
+def server_clock_at(day: date, at: time = time(12, 0)):
+    """The server's clock (this process's) moved to a moment of a day in China time, ticking on from there."""
+    return time_machine.travel(datetime.combine(day, at, LOCAL), tick=True)
 
 
 # --- crafted photos -------------------------------------------------------------------------------
@@ -129,7 +138,7 @@ class Desk:
         self.db.session.commit()
         return assignment
 
-    def body(self, assignment, *, started_at=None, finished_at=None, location=AT_OUTLET, narrative="",
+    def body(self, assignment, *, started_at=None, finished_at=None, location=AT_OUTLET, narrative=SHORT_NARRATIVE,
              failing: dict[str, str] | None = None, photo_ids=(), photo_item: str = PHOTO_ITEM, **values) -> dict:
         """A complete draft body: everything passes except `failing` (item → staff description);
         the photos are named by `photo_item` (the queue-ticket photo unless told otherwise)."""
@@ -177,8 +186,9 @@ class Desk:
         return self.client.post(f"/api/v1/mystery/reports/{uuid}/review", json={"decision": decision, "reason": reason},
                                 headers=self.admin_headers if headers is None else headers)
 
-    def attribute(self, uuid: str, staff: dict, headers=None):
-        return self.client.post(f"/api/v1/mystery/reports/{uuid}/attribution", json={"staff": staff},
+    def attribute(self, uuid: str, staff: dict, headers=None, not_attributable: list[str] | None = None):
+        body = {"staff": staff} if not_attributable is None else {"staff": staff, "not_attributable": not_attributable}
+        return self.client.post(f"/api/v1/mystery/reports/{uuid}/attribution", json=body,
                                 headers=self.admin_headers if headers is None else headers)
 
     def publish(self, uuid: str, blacklist_confirmed: bool | None = None, headers=None):

@@ -24,6 +24,7 @@ from tests.mystery.helpers import (
     parse_time,
     photo,
     picture,
+    server_clock_at,
     utc_now,
 )
 from tests.rectification.helpers import browser
@@ -64,10 +65,12 @@ def test_a_clean_report_raises_no_flag(desk, shopper, colleague):
 
 
 def test_outside_window(desk, shopper):
+    # Filed in the window by the server's clock, for a visit the phone says it made today, days after it.
     today = local_today()
     assignment = desk.assignment(assignee=shopper, start=today - timedelta(days=10), end=today - timedelta(days=4))
     started, finished = visit()
-    filed = desk.file(shopper, assignment, started_at=started, finished_at=finished, narrative=NARRATIVE)
+    with server_clock_at(today - timedelta(days=5)):
+        filed = desk.file(shopper, assignment, started_at=started, finished_at=finished, narrative=NARRATIVE)
 
     flags = desk.flags(filed.uuid)
     assert codes(flags) == ["outside_window", "outside_window"]  # the arrival and the departure
@@ -88,8 +91,9 @@ def test_the_window_is_judged_in_china_time(desk, shopper, arrival, flagged):
     assignment = desk.assignment(assignee=shopper, start=last_day - timedelta(days=6), end=last_day)
     day = last_day + timedelta(days=1) if flagged else last_day
     started = datetime.combine(day, arrival, LOCAL)
-    filed = desk.file(shopper, assignment, started_at=started, finished_at=started + timedelta(minutes=40),
-                      narrative=NARRATIVE)
+    with server_clock_at(last_day, time(23, 50)):  # filed in the window; the phone's times are judged
+        filed = desk.file(shopper, assignment, started_at=started, finished_at=started + timedelta(minutes=40),
+                          narrative=NARRATIVE)
     window_flags = [f for f in desk.flags(filed.uuid) if f["code"] == "outside_window"]
     assert len(window_flags) == (2 if flagged else 0)
     assert (started.astimezone(LOCAL).date() == last_day) is not flagged
@@ -233,14 +237,14 @@ def test_copied_text(desk, shopper, colleague):
     assert desk.flags(unrelated.uuid) == []
 
 
-def test_copied_text_in_a_text_answer(desk, shopper, colleague):
+def test_copied_text_in_a_note(desk, shopper, colleague):
     first = desk.file(colleague, desk.assignment(assignee=colleague), started_at=visit()[0], finished_at=visit()[1],
-                      mys_narrative=NARRATIVE)
+                      mys_env_clean={"value": "pass", "note": NARRATIVE})
     assert desk.flags(first.uuid) == []
     lifted = desk.file(shopper, desk.assignment(assignee=shopper), started_at=visit()[0], finished_at=visit()[1],
-                       mys_narrative=NARRATIVE.replace("二十", "三十", 1))
+                       mys_env_clean={"value": "pass", "note": NARRATIVE.replace("二十", "三十", 1)})
     [flag] = desk.flags(lifted.uuid)
-    assert flag["code"] == "copied_text" and flag["evidence"]["field"] == "text:mys_narrative"
+    assert flag["code"] == "copied_text" and flag["evidence"]["field"] == "note:mys_env_clean"
     assert flag["evidence"]["other_inspection"] == first.uuid
     # The same words in another report's narrative count too.
     crossed = desk.file(shopper, desk.assignment(assignee=shopper), started_at=visit()[0], finished_at=visit()[1],

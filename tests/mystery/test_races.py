@@ -40,6 +40,7 @@ def test_concurrent_publishes_create_the_findings_and_the_notice_once(desk, shop
                                                                       live_server, db):
     uuid = desk.file(shopper, visit, failing=DESCRIBED, narrative=NARRATIVE, **visit_times()).uuid
     assert desk.review(uuid, "accept").status_code == 200
+    assert desk.attribute(uuid, {}, not_attributable=list(DESCRIBED)).status_code == 200
     headers = bearer(users["admin"])
     db.session.commit()
     results = at_once(live_server, [_post(f"/api/v1/mystery/reports/{uuid}/publish", {}, headers)] * CALLS)

@@ -119,6 +119,7 @@ def test_a_visit_filed_last_year_is_numbered_in_the_year_it_is_published(desk, s
     inspection.submitted_at = filed
     db.session.commit()
     assert desk.review(submitted.uuid, "accept").status_code == 200
+    assert desk.attribute(submitted.uuid, {}, not_attributable=list(DESCRIBED)).status_code == 200
     assert desk.publish(submitted.uuid).status_code == 200
     [notice] = rows(Notice, inspection_id=inspection.id)
     published = _visit(submitted.uuid).published_at.astimezone(ZoneInfo("Asia/Shanghai"))
@@ -146,6 +147,8 @@ def test_blacklist_confirmed_at_publication_confirms_everyone_the_visit_names(de
 
 def test_a_visit_that_names_nobody_has_nobody_to_confirm(desk, submitted):
     assert desk.review(submitted.uuid, "accept").status_code == 200
+    # Both failures are the outlet's, not one person's.
+    assert desk.attribute(submitted.uuid, {}, not_attributable=list(DESCRIBED)).status_code == 200
     published = desk.publish(submitted.uuid, True)
     assert published.status_code == 200 and published.get_json()["blacklist_confirmed"] is False
     assert count(MysteryConfirmation) == 0
@@ -225,6 +228,7 @@ def test_revise_round_trips(desk, shopper, visit, client, bearer, sync):
     assert [r.decision for r in rows(MysteryReview, inspection_id=first.id)] == ["revise", "revise"]
     assert [r.reason for r in rows(MysteryReview, inspection_id=first.id)] == reasons
     assert desk.review(uuid, "accept").status_code == 200
+    assert desk.attribute(uuid, {}, not_attributable=[FAILING_ITEM]).status_code == 200
     assert desk.publish(uuid).status_code == 200
     assert {f.item_key for f in rows(Finding, inspection_id=first.id)} == {FAILING_ITEM}
 
@@ -289,6 +293,7 @@ def test_a_draft_or_a_published_report_cannot_be_reviewed_and_publishing_needs_a
     assert _inspection(submitted.uuid).status == "submitted" and count(Finding) == 0
 
     assert desk.review(submitted.uuid, "accept").status_code == 200
+    assert desk.attribute(submitted.uuid, {}, not_attributable=list(DESCRIBED)).status_code == 200
     assert desk.publish(submitted.uuid).status_code == 200
     for decision, reason in (("accept", ""), ("revise", "x"), ("reject", "x")):
         assert desk.review(submitted.uuid, decision, reason).status_code == 409
@@ -314,10 +319,13 @@ def test_only_the_admin_reviews_attributes_and_publishes(app, who, desk, submitt
     assert _inspection(uuid).status == "submitted"
     assert desk.review(uuid, "accept").status_code == 200  # the admin may
     assert desk.attribute(uuid, {FAILING_ITEM: staff_id}, headers=headers).status_code == expected
+    assert desk.attribute(uuid, {}, headers=headers, not_attributable=[SECOND_FAILING]).status_code == expected
+    assert desk.attribute(uuid, {}, not_attributable=list(DESCRIBED)).status_code == 200  # the admin may
     assert desk.publish(uuid, True, headers=headers).status_code == expected
     inspection = _inspection(uuid)
     assert inspection.status == "reviewed" and count(MysteryConfirmation) == 0
     assert [a.staff_id for a in rows(Answer, inspection_id=inspection.id) if a.staff_id] == []
+    assert _visit(uuid).not_attributable == sorted(DESCRIBED)
     assert count(Finding) == 0
     if user is not None:
         page = browser(app, user)
@@ -364,6 +372,17 @@ def test_the_admin_reviews_attributes_and_publishes_on_the_report_page(app, desk
     assert attributed.status_code == 302
     answers = {a.item_key: a.staff_id for a in rows(Answer, inspection_id=_inspection(uuid).id)}
     assert answers[FAILING_ITEM] == teller.id and answers[SECOND_FAILING] is None
+
+    # A failed item that names nobody holds the publication back, named by its label.
+    held_back = form_post(page, path, action="publish", blacklist_confirmed="yes")
+    assert held_back.status_code == 422
+    assert "发布前，请为每个不合格项指明员工，或选择“无法归属到个人”：“进门后有员工主动问候”。" \
+        in held_back.get_data(as_text=True)
+    assert _inspection(uuid).status == "reviewed" and count(Finding) == 0
+    marked = form_post(page, path, action="attribute", **{f"staff_{FAILING_ITEM}": str(teller.id),
+                                                          f"staff_{SECOND_FAILING}": "none"})
+    assert marked.status_code == 302
+    assert '<option value="none" selected>无法归属到个人</option>' in page.get(path).get_data(as_text=True)
 
     published = form_post(page, path, action="publish", blacklist_confirmed="yes")
     assert published.status_code == 302

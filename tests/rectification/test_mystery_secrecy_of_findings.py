@@ -27,8 +27,8 @@ def mystery_visit(org, checklists, users, bearer, sync):
     answers = full_answers(version, mys_teller_language={"value": "fail", "staff_description": "戴眼镜的女柜员",
                                                          "note": "未使用规范用语"})
     headers = bearer(shopper)
-    assert sync.put(uuid, draft_body(version, org.outlet_a, answers, assignment_id=assignment.id),
-                    headers).status_code == 201
+    assert sync.put(uuid, draft_body(version, org.outlet_a, answers, assignment_id=assignment.id,
+                                     narrative="二号窗口柜员办理业务时未使用规范用语。"), headers).status_code == 201
     receipt = sync.submit(uuid, headers)
     assert receipt.status_code == 200
     assert receipt.get_json()["percent"] < 100  # the failure was scored

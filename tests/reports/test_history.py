@@ -4,8 +4,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from core.clock import local_today
-from inspections.models import Answer, Inspection, SectionScore
+from core.clock import local_today, local_zone
+from inspections.models import Answer, Assignment, Inspection, SectionScore
+from mystery import vendor_stats
 from rectification.models import Finding, Notice, Response, Verification
 from reports import rankings, scorecards
 from reports.models import ServiceList
@@ -35,6 +36,16 @@ def test_history_is_full_realistic_and_seeded_once(seeded_demo, db):
     assert _count(db, Inspection.status, where=[Inspection.kind == "mystery"]) == {"published": kinds["mystery"]}
     assert db.session.execute(select(func.count()).select_from(Answer)).scalar() > 50 * len(kinds)
     assert db.session.execute(select(func.count()).select_from(SectionScore)).scalar() > 0
+
+    # Each mystery visit was made in the window of its (done) assignment, so the vendor is on time.
+    visits = db.session.execute(select(Inspection, Assignment).outerjoin(
+        Assignment, Assignment.id == Inspection.assignment_id).where(Inspection.kind == "mystery")).all()
+    assert all(assignment is not None and assignment.status == "done" and assignment.vendor_id is not None and
+               assignment.window_start <= inspection.finished_at.astimezone(local_zone()).date()
+               <= assignment.window_end for inspection, assignment in visits)
+    assert all(inspection.narrative for inspection, _ in visits)
+    [shopper] = vendor_stats.performance()
+    assert shopper["reports"] == kinds["mystery"] and shopper["on_time_rate"] == 100.0
 
     statuses = _count(db, Finding.status)
     assert statuses["closed"] > statuses["responded"] > 0 and statuses["open"] > 0

@@ -181,11 +181,14 @@ async function renderHome() {
         const uuid = draft ? draft.uuid : await startDraft(a);
         location.hash = draft?.status === "submitted" ? `#/receipt/${uuid}` : `#/inspect/${uuid}`;
       };
+      // A mystery visit starts only in its window (the server refuses it outside, by its own clock).
+      const shut = a.kind === "mystery" && !draft && ["upcoming", "overdue"].includes(a.due_state);
       return h("article", { class: "assignment", dataset: { id: a.id, kind: a.kind } },
         h("div", {}, h("b", {}, kindLabel(a.kind)), " ", a.outlet_name),
         a.staff_label ? h("div", { class: "muted" }, a.staff_label) : null,
         h("div", { class: "muted" }, `${t("window")} ${a.window_start} – ${a.window_end}`),
-        a.checklist_version_id && a.due_state !== "done" ? h("button", { type: "button", class: "primary start", onclick: open },
+        shut ? h("p", { class: "error window-shut" }, t(a.due_state === "upcoming" ? "window_not_open" : "window_closed")) : null,
+        a.checklist_version_id && a.due_state !== "done" && !shut ? h("button", { type: "button", class: "primary start", onclick: open },
           draft ? (draft.status === "submitted" ? t("view") : t("continue")) : t("start")) : null);
     }));
   }).filter(Boolean);

@@ -28,14 +28,24 @@ function visitBlock(uuid, draft, rerender) {
   // A mystery visit records when the shopper arrived and left, and their own account of it.
   const stamp = (field) => async () => { await saveDraftField(uuid, { [field]: new Date().toISOString() }); rerender(); };
   const time = (iso) => (iso ? new Date(iso).toLocaleTimeString() : "—");
-  const narrative = h("textarea", { rows: 4, id: "narrative", onchange: () => saveDraftField(uuid, { narrative: narrative.value }) });
+  // The narrative is asked here only, once: it is the visit's own, not an item of the checklist.
+  const narrative = h("textarea", { rows: 6, id: "narrative", maxlength: 10000, "aria-describedby": "narrative-guidance",
+    onchange: () => saveDraftField(uuid, { narrative: narrative.value }) });
   narrative.value = draft.narrative || "";
   return h("section", { class: "card visit" },
     h("div", { class: "row" },
       h("button", { type: "button", id: "arrive", onclick: stamp("started_at") }, t("arrive")), `${t("arrived_at")} ${time(draft.started_at)}`),
     h("div", { class: "row" },
       h("button", { type: "button", id: "leave", onclick: stamp("finished_at") }, t("leave")), `${t("left_at")} ${time(draft.finished_at)}`),
-    h("label", {}, t("narrative"), narrative));
+    h("div", { id: "item-narrative" },
+      h("label", { for: "narrative", class: "item-label" }, t("narrative")),
+      h("div", { class: "guidance", id: "narrative-guidance" }, t("narrative_guidance")), narrative));
+}
+
+// The visit's narrative, where the kind asks for one, as the review screen lists a missing answer.
+function narrativeMissing(version, draft) {
+  if (version.kind !== "mystery" || (draft.narrative || "").trim()) return [];
+  return [[{ key: "narrative", label: { zh: t("narrative"), en: t("narrative") } }, t("needs_answer")]];
 }
 
 export async function addPhoto(uuid, key, blob) {
@@ -247,7 +257,7 @@ export function missingItems(version, draft) {
   const values = Object.fromEntries(Object.values(draft.answers || {}).filter((a) => a.value !== null && a.value !== undefined)
     .map((a) => [a.item_key, a.value]));
   const score = liveScore(version, values);
-  const missing = [];
+  const missing = narrativeMissing(version, draft);
   for (const item of version.sections.flatMap((s) => s.items)) {
     if (score.hidden.has(item.key)) continue;
     const answer = draft.answers?.[item.key];

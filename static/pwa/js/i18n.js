@@ -7,6 +7,8 @@ const STRINGS = {
   done: ["已完成", "Done"], my_drafts: ["我的草稿", "My drafts"], none: ["暂无", "Nothing here"],
   start: ["开始", "Start"], continue: ["继续", "Continue"], view: ["查看", "View"],
   window: ["时间窗口", "Window"], sync_now: ["立即同步", "Sync now"],
+  window_not_open: ["时间窗口尚未开始，暂不能开始暗访", "The window has not opened yet: the visit cannot start before it"],
+  window_closed: ["时间窗口已结束，不能再开始暗访", "The window has closed: the visit can no longer start"],
   unsent: ["%n 项未发送，最早于 %t", "%n not yet sent, oldest at %t"], all_sent: ["全部已发送", "All sent"],
   offline: ["离线", "Offline"], online: ["在线", "Online"],
   pass: ["合格", "Pass"], fail: ["不合格", "Fail"], na: ["不适用", "N/A"],
@@ -33,6 +35,8 @@ const STRINGS = {
   what_was_done: ["整改措施及完成情况", "What was done"], download_notice: ["下载整改通知书", "Download the notice"],
   arrive: ["到店", "Arrived"], leave: ["离店", "Leaving"], arrived_at: ["到店时间", "Arrived at"],
   left_at: ["离店时间", "Left at"], revision: ["退回修改", "Returned for revision"],
+  narrative_guidance: ["按时间顺序叙述到达、等候、办理、咨询和离开的经过；涉及员工时只写岗位、窗口号和外貌特征，不写姓名。",
+    "Describe arrival, waiting, the transaction, the advice and leaving in time order; refer to staff only by role, window number and appearance, never by name."],
   kind_remote: ["实时非现场检查", "Remote real-time"], kind_mystery: ["神秘人暗访", "Mystery visit"],
   // The outlet's findings: states, the thread, and what a response still lacks.
   status_open: ["待整改", "Open"], status_responded: ["待验证", "Awaiting check"], status_closed: ["已关闭", "Closed"],
