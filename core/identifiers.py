@@ -19,5 +19,5 @@ def path_uuid(value: str, name: str = "uuid") -> str:
     value = value.lower()
     if not UUID_PATTERN.match(value):
         raise OperationError(_("%(name)s must be a UUID such as 6f1c2a9e-2b1d-4c55-9a57-0c7d1e2f3a4b.", name=name),
-                             {name: [_("Not a UUID.")]})
+                             {name: [_("Not a UUID.")]}, problem="not_a_uuid")
     return value

@@ -2,13 +2,14 @@
 from __future__ import annotations
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from marshmallow import ValidationError, fields, validate, validates_schema
 
 from core.permissions import ALL_ROLES
 from core.schemas import Schema
 from org.models import COUNTER_KINDS, POSITIONS
 
-CODE = validate.Regexp(r"^[A-Za-z0-9_-]{1,20}$", error="Use 1-20 letters, digits, '-' or '_'.")
+CODE = validate.Regexp(r"^[A-Za-z0-9_-]{1,20}$", error=_l("Use 1-20 letters, digits, '-' or '_'."))
 
 
 class StrictSchema(Schema):

@@ -27,7 +27,15 @@ def default_doc():
 
 @pytest.fixture
 def admin_headers(users, bearer):
-    return bearer(users["admin"])
+    """An admin's API headers; the answers in English, whose words these tests read (tests/core checks the Chinese)."""
+    return {**bearer(users["admin"]), "Accept-Language": "en"}
+
+
+@pytest.fixture
+def english(app):
+    """Code called directly speaks English here, as for a reader who chose it."""
+    with app.test_request_context("/?lang=en"):
+        yield
 
 
 @pytest.fixture
