@@ -172,8 +172,8 @@ BAD_WORKBOOKS = {
                             "Sheet items, row 5 (item “Queue”), column points: must be between 0 and 100"),
     "negative points": (set_cell(2, "points", -1),
                         "Sheet items, row 2 (item “Greets”), column points: must be between 0 and 100"),
-    "section not in sheet": (set_cell(5, "section", "ghost"), "Sheet items, row 5 (item “Queue”), column section: "
-                             "the section “ghost” is not in the sections sheet"),
+    "section not in sheet": (set_cell(5, "section", "ghost"), ("Sheet items, row 5 (item “Queue”), column section: "
+                                                              "the section “ghost” is not in the sections sheet")),
     "points not a number": (set_cell(5, "points", "three"),
                             "Sheet items, row 5 (item “Queue”), column points: “three” is not a number"),
     "bad option line": (set_cell(4, "options", "warm | 热情 | Warm\nrude | 粗鲁 | Rude | 0 | fail"),
