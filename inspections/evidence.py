@@ -83,8 +83,8 @@ def _open(data: bytes, max_pixels: int) -> tuple[Image.Image, str]:
     except UnidentifiedImageError:
         raise EvidenceError(_("Not an allowed image: send a JPEG, PNG, WebP or HEIC photo."), status=415,
                             problem="photo_type_not_allowed") from None
-    except (OSError, ValueError, SyntaxError) as error:
-        raise EvidenceError(_("The image is damaged and cannot be read (%(error)s).", error=error), status=422,
+    except (OSError, ValueError, SyntaxError):
+        raise EvidenceError(_("The image is damaged and cannot be read."), status=422,
                             problem="photo_damaged") from None
     image_format = image.format
     if image_format not in ALLOWED_FORMATS:
@@ -207,8 +207,8 @@ def _decoded(image: Image.Image) -> Image.Image:
     ImageFile.LOAD_TRUNCATED_IMAGES = False
     try:
         image.load()
-    except (OSError, ValueError, SyntaxError, Image.DecompressionBombError) as error:
-        raise EvidenceError(_("The image is damaged and cannot be read (%(error)s).", error=error), status=422,
+    except (OSError, ValueError, SyntaxError, Image.DecompressionBombError):
+        raise EvidenceError(_("The image is damaged and cannot be read."), status=422,
                             problem="photo_damaged") from None
     factor = max(image.size) // DISPLAY_EDGE
     if factor < 2:

@@ -108,7 +108,7 @@ def parse(text: str | None, *, default: Period, quarters: bool = True, field: st
         year = int(match.group(1))
         if 2000 <= year <= 2100:
             return quarter_period(year, int(match.group(2)))
-    shape = "YYYY-MM or YYYYQn" if quarters else "YYYY-MM"
+    shape = _("YYYY-MM or YYYYQn") if quarters else "YYYY-MM"
     raise OperationError(_("Not a period: write it as %(shape)s, e.g. 2026-10.", shape=shape),
                          {field: [_("Write it as %(shape)s.", shape=shape)]})
 

@@ -6,6 +6,7 @@ import io
 from pathlib import Path
 
 import pytest
+from flask_babel import refresh
 from sqlalchemy import func, select
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
@@ -35,7 +36,9 @@ def admin_headers(users, bearer):
 def english(app):
     """Code called directly speaks English here, as for a reader who chose it."""
     with app.test_request_context("/?lang=en"):
+        refresh()  # a language chosen earlier in the test's app context is not kept
         yield
+    refresh()
 
 
 @pytest.fixture
