@@ -11,6 +11,7 @@ from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from core.problems import problem_for
+from core.validation_messages import translated
 
 log = logging.getLogger(__name__)
 
@@ -66,7 +67,7 @@ def wants_json() -> bool:
 def _payload(status: int, name: str, message: str, errors=None, problem: str | None = None) -> dict:
     body = {"code": status, "status": name, "problem": problem_for(status, problem), "message": str(message)}
     if errors:
-        body["errors"] = errors
+        body["errors"] = translated(errors)
     return body
 
 
@@ -77,7 +78,7 @@ def _respond(status: int, name: str, message: str, errors=None, headers=None, pr
     else:
         response = render_template(
             "errors/error.html", status=status, name=str(STATUS_TITLES.get(status, name)), message=message,
-            errors=errors)
+            errors=translated(errors))
     return response, status, headers or {}
 
 

@@ -19,6 +19,7 @@ from core.errors import OperationError
 from core.extensions import db
 from core.inputs import MAX_ID
 from core.schemas import Schema
+from core.validation_messages import translated
 
 PAGE_SIZE = 50
 NOT_OFFERED = _l("Not one of the values offered.")
@@ -117,7 +118,7 @@ def page_args(schema: Schema) -> dict[str, Any]:
     except ValidationError as error:
         raise OperationError(_("This list cannot be shown with these filters; change them and try again."),
                              {_label(schema, key): [str(message) for message in messages]
-                              for key, messages in error.normalized_messages().items()}, status=400,
+                              for key, messages in translated(error.normalized_messages()).items()}, status=400,
                              problem="bad_filter") from error
 
 

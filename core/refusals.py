@@ -23,6 +23,7 @@ from wtforms import Form
 from core.errors import OperationError
 from core.extensions import db
 from core.form_fields import is_hidden
+from core.validation_messages import translated
 
 
 @dataclass
@@ -41,7 +42,7 @@ class Refusal:
     def by_field(self) -> dict[str, list]:
         if self.failure is None:
             return {}
-        return {"_": [self.failure.message], **self.failure.errors}
+        return {"_": [self.failure.message], **translated(self.failure.errors)}
 
     @property
     def lines(self) -> list[str]:
@@ -49,7 +50,7 @@ class Refusal:
             return []
         # The fields' keys are for programs; each message says what it is about in the reader's words.
         return [self.failure.message] + [" ".join(map(str, value if isinstance(value, list) else [value]))
-                                         for value in self.failure.errors.values()]
+                                         for value in translated(self.failure.errors).values()]
 
     @property
     def status(self) -> int:
@@ -68,7 +69,7 @@ class Refusal:
         `field_for(key)` names, or above the form as a line when no field of the form has that name."""
         assert self.failure is not None
         form.form_errors.append(self.failure.message)
-        for key, messages in self.failure.errors.items():
+        for key, messages in translated(self.failure.errors).items():
             messages = messages if isinstance(messages, list) else [messages]
             name = field_for(key)
             field = form[name] if name and name in form else None

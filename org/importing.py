@@ -14,6 +14,7 @@ from sqlalchemy import select
 from core import audit
 from core.errors import OperationError
 from core.extensions import db
+from core.validation_messages import translated
 from org.models import POSITIONS, Branch, Counter, Outlet, Staff, User
 from org.schemas import OutletSchema, StaffSchema
 
@@ -107,7 +108,7 @@ def _cell(number: int, column: str, problem: str) -> str:
 
 
 def _schema_problems(number: int, error: ValidationError) -> list[str]:
-    return [_cell(number, field, " ".join(map(str, messages))) for field, messages in error.messages.items()]
+    return [_cell(number, field, " ".join(map(str, messages))) for field, messages in translated(error.messages).items()]
 
 
 def _fail(errors: dict) -> None:

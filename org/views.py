@@ -17,6 +17,7 @@ from core.permissions import Role, authorize, can, roles, rule
 from core.redirects import safe_path
 from core.refusals import Refusal, refused_form
 from core.schemas import Schema
+from core.validation_messages import translated
 from org import accounts, browser_sessions, forms, importing, landing, operations, throttle
 from org.models import Counter, Outlet, Staff, User, Vendor
 from org.schemas import CounterSchema, OutletSchema, PasswordChangeSchema, StaffSchema, UserSchema, VendorSchema
@@ -104,7 +105,7 @@ def change_password():
         try:
             data = PasswordChangeSchema().load(forms.parse(PasswordChangeSchema(), request.form))
         except ValidationError as invalid:
-            errors = invalid.messages
+            errors = translated(invalid.messages)
         else:
             with refused_form() as refusal:
                 accounts.change_password(current_user._get_current_object(), data["current_password"],
@@ -159,7 +160,7 @@ def _form_page(name: str, resource: Resource, obj=None):
         try:
             loaded = schema.load(data)
         except ValidationError as invalid:
-            errors, status = invalid.messages, 422
+            errors, status = translated(invalid.messages), 422
         else:
             with refused_form() as refusal:
                 if obj is None:

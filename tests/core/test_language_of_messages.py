@@ -193,3 +193,13 @@ def test_flags_are_told_in_the_readers_language_when_shown(app):
         assert flag_shown(FLAGS[0])["message"].startswith("到达时间（2026-11-30 19:41）")
         assert "2002 米" in flag_shown(FLAGS[1])["message"] and "几乎相同" in flag_shown(FLAGS[4])["message"]
         assert flag_shown(FLAGS[-1])["message"] == "手机定位距网点 800 米（允许 500 米）。"
+
+
+def test_field_errors_of_the_api_speak_the_callers_language(client):
+    bodies = {language: client.post("/api/v1/auth/tokens", json={"username": "x" * 500},
+                                    headers={"Accept-Language": language}).get_json()
+              for language in ("zh-CN", "en")}
+    assert bodies["zh-CN"]["problem"] == bodies["en"]["problem"] == "validation_failed"
+    assert bodies["zh-CN"]["errors"]["json"]["password"] == ["必填。"]
+    assert bodies["en"]["errors"]["json"]["password"] == ["Missing data for required field."]
+    assert "Longer than" not in str(bodies["zh-CN"]["errors"]) and "Missing data" not in str(bodies["zh-CN"])
