@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask import Response, request
 from flask.views import MethodView
+from flask_babel import gettext as _
 from flask_login import current_user
 from flask_smorest import Blueprint
 from sqlalchemy import select
@@ -90,7 +91,7 @@ def replace_definition(ident):
     version = _version(ident, "checklist.manage")
     data = request.get_json(silent=True)
     if not isinstance(data, dict):
-        raise OperationError("Send the checklist definition as a JSON object.", status=400)
+        raise OperationError(_("Send the checklist definition as a JSON object."), status=400, problem="malformed_body")
     return presenting.summary(operations.save_draft(version, data, current_user))
 
 

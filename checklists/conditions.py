@@ -5,6 +5,8 @@ import operator
 import re
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
+
 OPERATORS = {
     "=": operator.eq, "!=": operator.ne, ">": operator.gt, ">=": operator.ge, "<": operator.lt, "<=": operator.le,
 }
@@ -58,25 +60,25 @@ class Condition:
 def parse_condition(text: str) -> Condition:
     text = (text or "").strip()
     if not text:
-        raise ConditionError("empty condition")
+        raise ConditionError(_("empty condition"))
     has_and = re.search(r"\s+and\s+", text) is not None
     has_or = re.search(r"\s+or\s+", text) is not None
     if has_and and has_or:
-        raise ConditionError("use either 'and' or 'or' in one condition, not both")
+        raise ConditionError(_("use either 'and' or 'or' in one condition, not both"))
     parts = re.split(r"\s+(?:and|or)\s+", text)
     clauses = []
     for part in parts:
         match = _CLAUSE.match(part)
         if not match:
-            raise ConditionError(f"cannot read {part!r}; write '<item key> <op> <value>' with op one of "
-                                 + ", ".join(OPERATORS))
+            raise ConditionError(_("cannot read “%(part)s”; write '<item key> <op> <value>' with op one of "
+                                   "%(operators)s", part=part.strip(), operators=", ".join(OPERATORS)))
         key, op, raw = match.groups()
         raw = raw.strip("'\"")
         if op in _NUMERIC:
             try:
                 value: str | float = float(raw)
             except ValueError:
-                raise ConditionError(f"{op} needs a number, not {raw!r}") from None
+                raise ConditionError(_("%(op)s needs a number, not “%(value)s”", op=op, value=raw)) from None
         else:
             value = raw
         clauses.append(Clause(key, op, value))

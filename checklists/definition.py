@@ -8,8 +8,12 @@ from __future__ import annotations
 import math
 import re
 
+from flask_babel import get_locale
+from flask_babel import gettext as _
+
 from checklists.conditions import ConditionError, parse_condition
 from checklists.document import SCORED_TYPES, Checklist, Grade, Item, Option, Section, Text
+from checklists.kinds import type_name
 from core.inputs import unstorable_text
 
 __all__ = ["Checklist", "DefinitionError", "Grade", "Item", "Option", "Section", "Text", "dump", "parse"]
@@ -54,6 +58,14 @@ class DefinitionError(ValueError):
         return result
 
 
+def _key_rule() -> str:
+    return _("lowercase letters, digits and '_', starting with a letter")
+
+
+def reader_language() -> str:
+    return "en" if str(get_locale() or "zh").startswith("en") else "zh"
+
+
 def render_path(path: tuple) -> str:
     text = ""
     for part in path:
@@ -79,34 +91,34 @@ class _Reader:
         if isinstance(value, str) and value.strip():
             value = {"zh": value, "en": ""}
         if not isinstance(value, dict) or set(value) - {"zh", "en"}:
-            self.fail(path, "must be {zh: ..., en: ...}")
+            self.fail(path, _("must be {zh: ..., en: ...}"))
             return Text("", "")
         zh, en = str(value.get("zh") or "").strip(), str(value.get("en") or "").strip()
         if required and not zh:
-            self.fail(path + ("zh",), "the Chinese text is required")
+            self.fail(path + ("zh",), _("the Chinese text is required"))
         if required and not en:
-            self.fail(path + ("en",), "the English text is required")
+            self.fail(path + ("en",), _("the English text is required"))
         for lang, text in (("zh", zh), ("en", en)):
             if len(text) > 1000:
-                self.fail(path + (lang,), "longer than 1000 characters")
+                self.fail(path + (lang,), _("longer than %(count)d characters", count=1000))
             elif unstorable_text(text):
-                self.fail(path + (lang,), "no control characters or incomplete Unicode characters")
+                self.fail(path + (lang,), _("no control characters or incomplete Unicode characters"))
         return Text(zh, en)
 
     def number(self, value, path: tuple, *, low=None, high=None, integer=False, default=None):
         if value is None:
             return default
         if isinstance(value, bool) or not isinstance(value, (int, float)):
-            self.fail(path, "must be a number")
+            self.fail(path, _("must be a number"))
             return default
         if not math.isfinite(value):
-            self.fail(path, "must be a finite number")
+            self.fail(path, _("must be a finite number"))
             return default
         if integer and int(value) != value:
-            self.fail(path, "must be a whole number")
+            self.fail(path, _("must be a whole number"))
             return default
         if (low is not None and value < low) or (high is not None and value > high):
-            self.fail(path, f"must be between {low} and {high}")
+            self.fail(path, _("must be between %(low)s and %(high)s", low=low, high=high))
             return default
         return int(value) if integer or float(value).is_integer() else float(value)
 
@@ -114,7 +126,7 @@ class _Reader:
         if value is None:
             return default
         if not isinstance(value, bool):
-            self.fail(path, "must be true or false")
+            self.fail(path, _("must be true or false"))
             return default
         return value
 
@@ -122,7 +134,7 @@ class _Reader:
         if value is None:
             return default
         if value not in allowed:
-            self.fail(path, f"must be one of {', '.join(allowed)}")
+            self.fail(path, _("must be one of %(values)s", values=", ".join(allowed)))
             return default
         return value
 
@@ -130,16 +142,16 @@ class _Reader:
 def parse(data) -> Checklist:
     reader = _Reader()
     if not isinstance(data, dict):
-        raise DefinitionError([((), "a checklist must be a mapping with kind, code, name and sections")])
+        raise DefinitionError([((), _("a checklist must be a mapping with kind, code, name and sections"))])
     for unknown in sorted(set(data) - {"kind", "code", "name", "description", "grades", "sections"}):
-        reader.fail((unknown,), "unknown field")
+        reader.fail((unknown,), _("unknown field"))
     kind = data.get("kind")
     if not isinstance(kind, str) or kind not in KINDS:
-        reader.fail(("kind",), f"must be one of {', '.join(KINDS)}")
+        reader.fail(("kind",), _("must be one of %(values)s", values=", ".join(KINDS)))
         kind = ""
     code = data.get("code")
     if not isinstance(code, str) or not CODE.match(code):
-        reader.fail(("code",), "1-40 letters, digits, '-' or '_'")
+        reader.fail(("code",), _("1-40 letters, digits, '-' or '_'"))
         code = ""
     name = reader.text(data.get("name"), ("name",))
     description = reader.optional_text(data.get("description"), ("description",))
@@ -156,54 +168,54 @@ def parse(data) -> Checklist:
 def _grades(reader: _Reader, raw) -> tuple[Grade, ...]:
     raw = DEFAULT_GRADES if raw is None else raw
     if not isinstance(raw, list) or not raw:
-        reader.fail(("grades",), "must be a non-empty list")
+        reader.fail(("grades",), _("must be a non-empty list"))
         return ()
     grades, seen = [], set()
     for index, entry in enumerate(raw):
         path = ("grades", index)
         if not isinstance(entry, dict) or set(entry) - {"grade", "min", "label"}:
-            reader.fail(path, "must be {grade, min, label}")
+            reader.fail(path, _("must be {grade, min, label}"))
             continue
         name = str(entry.get("grade") or "").strip()
         if not name or len(name) > 10:
-            reader.fail(path + ("grade",), "1-10 characters")
+            reader.fail(path + ("grade",), _("1-10 characters"))
         if name in seen:
-            reader.fail(path + ("grade",), f"grade {name!r} appears twice")
+            reader.fail(path + ("grade",), _("grade “%(grade)s” appears twice", grade=name))
         seen.add(name)
         minimum = reader.number(entry.get("min"), path + ("min",), low=0, high=100, default=0)
         label = reader.optional_text(entry.get("label"), path + ("label",)) or Text(name, name)
         grades.append(Grade(name, minimum, label))
     mins = [grade.min for grade in grades]
     if mins != sorted(mins, reverse=True) or len(set(mins)) != len(mins):
-        reader.fail(("grades",), "list grades from best to worst with strictly falling minimums")
+        reader.fail(("grades",), _("list grades from best to worst with strictly falling minimums"))
     if grades and grades[-1].min != 0:
-        reader.fail(("grades",), "the last grade must start at 0")
+        reader.fail(("grades",), _("the last grade must start at 0"))
     return tuple(grades)
 
 
 def _sections(reader: _Reader, raw, grade_names: set[str]) -> tuple[Section, ...]:
     if not isinstance(raw, list) or not raw:
-        reader.fail(("sections",), "must be a non-empty list")
+        reader.fail(("sections",), _("must be a non-empty list"))
         return ()
     sections, section_keys, item_keys = [], set(), set()
     for index, entry in enumerate(raw):
         path = ("sections", index)
         if not isinstance(entry, dict):
-            reader.fail(path, "must be a mapping with key, label and items")
+            reader.fail(path, _("must be a mapping with key, label and items"))
             continue
         for unknown in sorted(set(entry) - {"key", "label", "items"}):
-            reader.fail(path + (unknown,), "unknown field")
+            reader.fail(path + (unknown,), _("unknown field"))
         key = entry.get("key")
         if not isinstance(key, str) or not KEY.match(key):
-            reader.fail(path + ("key",), "lowercase letters, digits and '_', starting with a letter")
+            reader.fail(path + ("key",), _key_rule())
             key = f"invalid_{len(reader.problems)}"
         elif key in section_keys:
-            reader.fail(path + ("key",), f"section key {key!r} is used twice")
+            reader.fail(path + ("key",), _("section key “%(key)s” is used twice", key=key))
         section_keys.add(key)
         label = reader.text(entry.get("label"), path + ("label",))
         items_raw = entry.get("items")
         if not isinstance(items_raw, list) or not items_raw:
-            reader.fail(path + ("items",), "a section needs at least one item")
+            reader.fail(path + ("items",), _("a section needs at least one item"))
             items_raw = []
         items = []
         for item_index, item_raw in enumerate(items_raw):
@@ -211,7 +223,7 @@ def _sections(reader: _Reader, raw, grade_names: set[str]) -> tuple[Section, ...
             if item is None:
                 continue
             if item.key in item_keys:
-                reader.fail(path + ("items", item_index, "key"), f"item key {item.key!r} is used twice")
+                reader.fail(path + ("items", item_index, "key"), _("item key “%(key)s” is used twice", key=item.key))
             item_keys.add(item.key)
             items.append(item)
         sections.append(Section(key, label, tuple(items)))
@@ -220,30 +232,34 @@ def _sections(reader: _Reader, raw, grade_names: set[str]) -> tuple[Section, ...
 
 def _item(reader: _Reader, raw, path: tuple, grade_names: set[str]) -> Item | None:
     if not isinstance(raw, dict):
-        reader.fail(path, "must be a mapping")
+        reader.fail(path, _("must be a mapping"))
         return None
     item_type = raw.get("type")
     if item_type not in ITEM_TYPES:
-        reader.fail(path + ("type",), f"unknown type {item_type!r}; use one of {', '.join(ITEM_TYPES)}")
+        reader.fail(path + ("type",), _("unknown type “%(type)s”; use one of %(types)s", type=item_type,
+                                         types=", ".join(ITEM_TYPES)))
         return None
     allowed = ITEM_FIELDS - (set().union(*TYPE_FIELDS.values()) - TYPE_FIELDS[item_type])
     for unknown in sorted(set(raw) - allowed):
-        reader.fail(path + (unknown,), f"not a field of a {item_type} item")
+        reader.fail(path + (unknown,), _("not a field of a “%(type)s” item", type=type_name(item_type)))
     key = raw.get("key")
     if not isinstance(key, str) or not KEY.match(key):
-        reader.fail(path + ("key",), "lowercase letters, digits and '_', starting with a letter")
+        reader.fail(path + ("key",), _key_rule())
         key = f"invalid_{len(reader.problems)}"
     points = reader.number(raw.get("points"), path + ("points",), low=0, high=MAX_POINTS, default=0)
     if item_type not in SCORED_TYPES and points:
-        reader.fail(path + ("points",), f"a {item_type} item is not scored; points must be 0")
+        reader.fail(path + ("points",), _("a “%(type)s” item is not scored; points must be 0",
+                                           type=type_name(item_type)))
     critical = reader.choice(raw.get("critical"), path + ("critical",), CRITICAL_RULES, "none")
     cap_grade = raw.get("cap_grade")
     if critical == "cap_grade" and cap_grade not in grade_names:
-        reader.fail(path + ("cap_grade",), f"name the grade to cap at: one of {', '.join(sorted(grade_names))}")
+        reader.fail(path + ("cap_grade",), _("name the grade to cap at: one of %(grades)s",
+                                              grades=", ".join(sorted(grade_names))))
     elif critical != "cap_grade" and cap_grade is not None:
-        reader.fail(path + ("cap_grade",), "only with critical: cap_grade")
+        reader.fail(path + ("cap_grade",), _("only with critical: cap_grade"))
     if critical != "none" and item_type not in SCORED_TYPES:
-        reader.fail(path + ("critical",), f"a {item_type} item cannot fail, so it cannot be critical")
+        reader.fail(path + ("critical",), _("a “%(type)s” item cannot fail, so it cannot be critical",
+                                             type=type_name(item_type)))
     condition = None
     if raw.get("condition") not in (None, ""):
         try:
@@ -252,7 +268,7 @@ def _item(reader: _Reader, raw, path: tuple, grade_names: set[str]) -> Item | No
             reader.fail(path + ("condition",), str(error))
     reference = raw.get("reference_photo")
     if reference is not None and (not isinstance(reference, str) or len(reference) > 200):
-        reader.fail(path + ("reference_photo",), "a media name of at most 200 characters")
+        reader.fail(path + ("reference_photo",), _("a media name of at most %(count)d characters", count=200))
     values = dict(
         key=key, type=item_type, label=reader.text(raw.get("label"), path + ("label",)), points=points,
         guidance=reader.optional_text(raw.get("guidance"), path + ("guidance",)),
@@ -273,15 +289,16 @@ def _type_fields(reader: _Reader, item_type: str, raw: dict, path: tuple, points
     if item_type == "scale":
         scale = raw.get("scale")
         if not isinstance(scale, dict) or set(scale) - {"max", "labels"}:
-            reader.fail(path + ("scale",), "must be {max, labels}")
+            reader.fail(path + ("scale",), _("must be {max, labels}"))
             return {"scale_max": 1}
         top = reader.number(scale.get("max"), path + ("scale", "max"), low=1, high=10, integer=True, default=None)
         if top is None:
-            reader.fail(path + ("scale", "max"), "a whole number from 1 to 10 is required")
+            reader.fail(path + ("scale", "max"), _("a whole number from 1 to 10 is required"))
             top = 1
         labels_raw = scale.get("labels")
         if not isinstance(labels_raw, list) or len(labels_raw) != top + 1:
-            reader.fail(path + ("scale", "labels"), f"give {top + 1} labels, one for each point 0..{top}")
+            reader.fail(path + ("scale", "labels"), _("give %(count)d labels, one for each point 0..%(top)d",
+                                                    count=top + 1, top=top))
             labels_raw = []
         labels = tuple(reader.text(label, path + ("scale", "labels", i)) for i, label in enumerate(labels_raw))
         pass_min = reader.number(raw.get("pass_min"), path + ("pass_min",), low=0, high=top, integer=True)
@@ -294,11 +311,11 @@ def _type_fields(reader: _Reader, item_type: str, raw: dict, path: tuple, points
         pass_min = reader.number(raw.get("pass_min"), path + ("pass_min",)) if item_type == "number" else None
         pass_max = reader.number(raw.get("pass_max"), path + ("pass_max",), low=0 if item_type == "duration" else None)
         if low is not None and high is not None and low > high:
-            reader.fail(path + ("max",), "max is below min")
+            reader.fail(path + ("max",), _("max is below min"))
         if pass_min is not None and pass_max is not None and pass_min > pass_max:
-            reader.fail(path + ("pass_max",), "pass_max is below pass_min")
+            reader.fail(path + ("pass_max",), _("pass_max is below pass_min"))
         if points and pass_min is None and pass_max is None:
-            reader.fail(path + ("pass_max",), "a scored item needs a pass threshold (pass_min or pass_max)")
+            reader.fail(path + ("pass_max",), _("a scored item needs a pass threshold (pass_min or pass_max)"))
         return {"min": low, "max": high, "pass_min": pass_min, "pass_max": pass_max}
     if item_type == "text":
         return {"max_length": reader.number(raw.get("max_length"), path + ("max_length",), low=1, high=10000,
@@ -312,24 +329,24 @@ def _type_fields(reader: _Reader, item_type: str, raw: dict, path: tuple, points
 def _options(reader: _Reader, raw: dict, path: tuple, points: float) -> dict:
     options_raw = raw.get("options")
     if not isinstance(options_raw, list) or len(options_raw) < 2:
-        reader.fail(path + ("options",), "a choice needs at least two options")
+        reader.fail(path + ("options",), _("a choice needs at least two options"))
         options_raw = []
     options, keys = [], set()
     for index, entry in enumerate(options_raw):
         option_path = path + ("options", index)
         if not isinstance(entry, dict) or set(entry) - {"key", "label", "points", "fail"}:
-            reader.fail(option_path, "must be {key, label, points, fail}")
+            reader.fail(option_path, _("must be {key, label, points, fail}"))
             continue
         key = str(entry.get("key") or "")
         if not KEY.match(key):
-            reader.fail(option_path + ("key",), "lowercase letters, digits and '_', starting with a letter")
+            reader.fail(option_path + ("key",), _key_rule())
         elif key in keys:
-            reader.fail(option_path + ("key",), f"option {key!r} is used twice")
+            reader.fail(option_path + ("key",), _("option “%(key)s” is used twice", key=key))
         keys.add(key)
         option_points = reader.number(entry.get("points"), option_path + ("points",), low=0, high=MAX_POINTS,
                                       default=0)
         if option_points > points:
-            reader.fail(option_path + ("points",), f"more than the item's {points} points")
+            reader.fail(option_path + ("points",), _("more than the item's %(points)s points", points=points))
         options.append(Option(key, reader.text(entry.get("label"), option_path + ("label",)), option_points,
                               reader.flag(entry.get("fail"), option_path + ("fail",), False)))
     return {"options": tuple(options), "multiple": reader.flag(raw.get("multiple"), path + ("multiple",), False)}
@@ -346,9 +363,9 @@ def _check_conditions(reader: _Reader, sections, items_by_key: dict) -> None:
             continue
         for name in sorted(item.condition.keys):
             if name == key:
-                reader.fail(positions[key], "an item cannot depend on itself")
+                reader.fail(positions[key], _("an item cannot depend on itself"))
             elif name not in items_by_key:
-                reader.fail(positions[key], f"names unknown item {name!r}")
+                reader.fail(positions[key], _("names unknown item “%(key)s”", key=name))
         graph[key] = [name for name in item.condition.keys if name in items_by_key and name != key]
     state: dict[str, int] = {}
 
@@ -357,7 +374,8 @@ def _check_conditions(reader: _Reader, sections, items_by_key: dict) -> None:
         for name in graph.get(key, []):
             if state.get(name) == 1:
                 cycle = trail[trail.index(name):] + [name] if name in trail else [key, name]
-                reader.fail(positions[key], "circular condition: " + " → ".join(cycle))
+                named = [items_by_key[step].label.get(reader_language()) or step for step in cycle]
+                reader.fail(positions[key], _("circular condition: %(cycle)s", cycle=" → ".join(named)))
             elif name not in state:
                 visit(name, trail + [name])
         state[key] = 2

@@ -1,6 +1,10 @@
 """Editing steps on a draft's definition dict; the result is validated whole before it is saved."""
 from __future__ import annotations
 
+from flask_babel import gettext as _
+
+from checklists.definition import reader_language
+
 
 class EditError(ValueError):
     def __init__(self, message: str, errors: dict | None = None):
@@ -8,11 +12,16 @@ class EditError(ValueError):
         self.errors = errors or {}
 
 
+def _label(entry: dict) -> str:
+    label = entry.get("label") or {}
+    return label.get(reader_language()) or label.get("zh") or label.get("en") or entry["key"]
+
+
 def _section(data: dict, key: str) -> dict:
     for section in data["sections"]:
         if section["key"] == key:
             return section
-    raise EditError(f"No section {key!r}.", {"section": ["unknown section"]})
+    raise EditError(_("There is no section with the key “%(key)s”.", key=key), {"section": [_("Unknown section.")]})
 
 
 def _locate_item(data: dict, key: str) -> tuple[dict, int]:
@@ -20,20 +29,22 @@ def _locate_item(data: dict, key: str) -> tuple[dict, int]:
         for index, item in enumerate(section["items"]):
             if item["key"] == key:
                 return section, index
-    raise EditError(f"No item {key!r}.", {"key": ["unknown item"]})
+    raise EditError(_("There is no item with the key “%(key)s”.", key=key), {"key": [_("Unknown item.")]})
 
 
 def _move(sequence: list, index: int, direction: str) -> None:
     target = index - 1 if direction == "up" else index + 1
     if direction not in ("up", "down"):
-        raise EditError("Move up or down.")
+        raise EditError(_("Move up or down."))
     if 0 <= target < len(sequence):
         sequence[index], sequence[target] = sequence[target], sequence[index]
 
 
 def add_section(data: dict, key: str, label: dict, first_item: dict) -> None:
-    if any(section["key"] == key for section in data["sections"]):
-        raise EditError(f"Section {key!r} exists already.", {"key": ["already used"]})
+    for section in data["sections"]:
+        if section["key"] == key:
+            raise EditError(_("The section “%(label)s” has the key “%(key)s” already.", label=_label(section), key=key),
+                            {"key": [_("Already used.")]})
     data["sections"].append({"key": key, "label": label, "items": [first_item]})
 
 
@@ -44,7 +55,7 @@ def update_section(data: dict, key: str, label: dict) -> None:
 def move_section(data: dict, key: str, direction: str) -> None:
     keys = [section["key"] for section in data["sections"]]
     if key not in keys:
-        raise EditError(f"No section {key!r}.")
+        raise EditError(_("There is no section with the key “%(key)s”.", key=key))
     _move(data["sections"], keys.index(key), direction)
 
 

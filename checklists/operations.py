@@ -3,9 +3,11 @@ from __future__ import annotations
 
 import copy
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
-from checklists import definition, editing, textio, xlsx_io
+from checklists import definition, editing, problem_places, textio, xlsx_io
+from checklists.kinds import kind_name
 from checklists.models import DRAFT, PUBLISHED, ChecklistTemplate, ChecklistVersion
 from checklists.store import draft_of, latest_version
 from core import audit
@@ -20,21 +22,26 @@ def _validated(data: dict) -> definition.Checklist:
     try:
         return definition.parse(data)
     except definition.DefinitionError as error:
-        raise OperationError(f"{len(error.problems)} problem(s) in the checklist; nothing was saved.",
-                             error.by_path()) from error
+        raise OperationError(_("%(count)d problem(s) in the checklist; nothing was saved.", count=len(error.problems)),
+                             problem_places.located(data, error.problems), problem="checklist_invalid") from error
 
 
 def read_upload(filename: str, content: bytes) -> dict:
     name = (filename or "").lower()
     if len(content) > textio.MAX_TEXT_BYTES:  # every format, the workbook (a zip) included
-        raise OperationError("The checklist file is larger than 1 MB.", status=413)
+        raise OperationError(_("The checklist file is larger than %(size)d MB.", size=1), status=413,
+                             problem="file_too_large")
     if name.endswith(".xlsx"):
         return xlsx_io.read(content)
     if name.endswith((".yaml", ".yml")):
         return textio.load(content, "yaml")
     if name.endswith(".json"):
         return textio.load(content, "json")
-    raise OperationError("Upload a .yaml, .yml, .json or .xlsx checklist.", status=415)
+    raise OperationError(_("Upload a .yaml, .yml, .json or .xlsx checklist."), status=415, problem="file_type_not_allowed")
+
+
+def _template_name(template: ChecklistTemplate) -> str:
+    return (template.name_en if definition.reader_language() == "en" else "") or template.name or template.code
 
 
 def _store(version: ChecklistVersion, checklist: definition.Checklist) -> None:
@@ -53,8 +60,10 @@ def import_checklist(data: dict, actor: User | None) -> ChecklistVersion:
         template = ChecklistTemplate(code=checklist.code, kind=checklist.kind)
         db.session.add(template)
     elif template.kind != checklist.kind:
-        raise Conflict(f"Template {checklist.code!r} is a {template.kind} checklist, not {checklist.kind}.",
-                       {"kind": [f"must stay {template.kind}"]})
+        raise Conflict(_("The checklist “%(name)s” (code %(code)s) is a %(kind)s checklist; an import cannot make it a "
+                         "%(other)s checklist.", name=_template_name(template), code=checklist.code, kind=kind_name(template.kind),
+                         other=kind_name(checklist.kind)),
+                       {"kind": [_("Must stay %(value)s.", value=template.kind)]}, problem="checklist_kind_fixed")
     template.name, template.name_en = checklist.name.zh, checklist.name.en
     db.session.flush()
     version = draft_of(template)
@@ -72,15 +81,18 @@ def import_checklist(data: dict, actor: User | None) -> ChecklistVersion:
 
 def _require_draft(version: ChecklistVersion) -> None:
     if version.status != DRAFT:
-        raise Conflict("This version is published and never changes; start a new draft to edit it.")
+        raise Conflict(_("This version is published and never changes; start a new draft to edit it."),
+                       problem="checklist_published")
 
 
 def save_draft(version: ChecklistVersion, data: dict, actor: User) -> ChecklistVersion:
     _require_draft(version)
     checklist = _validated(data)
     if checklist.code != version.template.code or checklist.kind != version.template.kind:
-        raise OperationError("A draft keeps its template's code and kind.",
-                             {"code": [f"must stay {version.template.code}"], "kind": [f"must stay {version.template.kind}"]})
+        raise OperationError(_("A draft keeps its template's code and kind."),
+                             {"code": [_("Must stay %(value)s.", value=version.template.code)],
+                              "kind": [_("Must stay %(value)s.", value=version.template.kind)]},
+                             problem="checklist_kind_fixed")
     before = audit.snapshot(version)
     _store(version, checklist)
     version.template.name, version.template.name_en = checklist.name.zh, checklist.name.en
@@ -119,7 +131,7 @@ def start_draft(template: ChecklistTemplate, actor: User) -> ChecklistVersion:
         return existing
     latest = latest_version(template)
     if latest is None:
-        raise OperationError("This template has no version to start from.", status=409)
+        raise OperationError(_("This template has no version to start from."), status=409)
     version = ChecklistVersion(template_id=template.id, version=latest.version + 1, status=DRAFT,
                                definition=copy.deepcopy(latest.definition), content_hash=latest.content_hash,
                                item_count=latest.item_count, created_by_id=getattr(actor, "id", None))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 
+from flask_babel import gettext as _
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font
 
@@ -117,6 +118,22 @@ def _item_cell(section_key: str, item: dict, column: str):
     return value
 
 
+def _place(sheet: str, row: int, column: str | None = None, item: str | None = None) -> str:
+    """Where a cell is, as a person finds it in Excel: sheet, row, the row's item, column."""
+    if item and column:
+        return _("Sheet %(sheet)s, row %(row)d (item “%(item)s”), column %(column)s", sheet=sheet, row=row,
+                 item=item, column=column)
+    if item:
+        return _("Sheet %(sheet)s, row %(row)d (item “%(item)s”)", sheet=sheet, row=row, item=item)
+    if column:
+        return _("Sheet %(sheet)s, row %(row)d, column %(column)s", sheet=sheet, row=row, column=column)
+    return _("Sheet %(sheet)s, row %(row)d", sheet=sheet, row=row)
+
+
+def _problem(place: str, problem: str) -> str:
+    return _("%(place)s: %(problem)s", place=place, problem=problem)
+
+
 class _Rows:
     """Sheet rows as dicts, remembering the row number each came from."""
 
@@ -124,18 +141,18 @@ class _Rows:
         self.rows: list[tuple[int, dict]] = []
         if name not in book.sheetnames:
             if required:
-                problems.append(f"sheet '{name}' is missing")
+                problems.append(_("The sheet %(sheet)s is missing.", sheet=name))
             return
         values = list(book[name].iter_rows(values_only=True))
         if not values:
-            problems.append(f"sheet '{name}' is empty")
+            problems.append(_("The sheet %(sheet)s is empty.", sheet=name))
             return
         header = [str(c or "").strip().lower() for c in values[0]]
         for column in sorted(required - set(header)):
-            problems.append(f"{name}!row 1: missing column '{column}'")
+            problems.append(_problem(_place(name, 1), _("the column %(column)s is missing", column=column)))
         for column in header:
             if column and column not in known:
-                problems.append(f"{name}!row 1: unknown column '{column}'")
+                problems.append(_problem(_place(name, 1), _("unknown column %(column)s", column=column)))
         for number, row in enumerate(values[1:], start=2):
             if not any(c not in (None, "") for c in row):
                 continue
@@ -158,7 +175,7 @@ def _bool(value, where: str, problems: list[str]):
         return True
     if text in ("no", "n", "false", "0", "否"):
         return False
-    problems.append(f"{where}: '{value}' is not yes or no")
+    problems.append(_problem(where, _("“%(value)s” is not yes or no", value=value)))
     return None
 
 
@@ -166,14 +183,14 @@ def _number(value, where: str, problems: list[str]):
     if value is None or _text(value) == "":
         return None
     if isinstance(value, bool):
-        problems.append(f"{where}: '{value}' is not a number")
+        problems.append(_problem(where, _("“%(value)s” is not a number", value=value)))
         return None
     if isinstance(value, (int, float)):
         return value
     try:
         number = float(_text(value))
     except ValueError:
-        problems.append(f"{where}: '{value}' is not a number")
+        problems.append(_problem(where, _("“%(value)s” is not a number", value=value)))
         return None
     return int(number) if number.is_integer() else number
 
@@ -185,7 +202,8 @@ def _options(item: dict, cell, where: str, problems: list[str]) -> None:
         for line in lines:
             parts = split_option_line(line)
             if len(parts) not in (4, 5) or (len(parts) == 5 and parts[4].lower() != "fail"):
-                problems.append(f"{where}: option line '{line}' must be 'key | 中文 | English | points [| fail]'")
+                problems.append(_problem(where, _("the option line “%(line)s” must be “%(shape)s”", line=line,
+                                                  shape="key | 中文 | English | points [| fail]")))
                 continue
             points = _number(parts[3], where, problems)
             option = {"key": parts[0], "label": {"zh": parts[1], "en": parts[2]}, "points": points or 0}
@@ -198,31 +216,39 @@ def _options(item: dict, cell, where: str, problems: list[str]) -> None:
         for expected, line in enumerate(lines):
             parts = split_option_line(line)
             if len(parts) != 3 or parts[0] != str(expected):
-                problems.append(f"{where}: scale line '{line}' must be '{expected} | 中文 | English'")
+                problems.append(_problem(where, _("the scale line “%(line)s” must be “%(shape)s”", line=line,
+                                                  shape=f"{expected} | 中文 | English")))
                 continue
             labels.append({"zh": parts[1], "en": parts[2]})
         item["scale"] = {"max": len(lines) - 1, "labels": labels}
     elif lines:
-        problems.append(f"{where}: only choice and scale items take options")
+        problems.append(_problem(where, _("only choice and rating items take options")))
 
 
 def item_to_row(section_key: str, item: dict) -> dict:
     return {column: _item_cell(section_key, item, column) for column in ITEM_COLUMNS}
 
 
-def row_to_item(row: dict, where: str, problems: list[str]) -> dict:
+def _row_label(row: dict) -> str:
+    """The row's item as a person knows it: its label in the reader's language, else its key."""
+    first, second = ("label_en", "label_zh") if definition.reader_language() == "en" else ("label_zh", "label_en")
+    return _text(row.get(first)) or _text(row.get(second)) or _text(row.get("key"))
+
+
+def row_to_item(row: dict, number: int, problems: list[str]) -> dict:
     """One items-sheet row as an item dict."""
     item = {"key": _text(row.get("key")), "type": _text(row.get("type")),
             "label": {"zh": _text(row.get("label_zh")), "en": _text(row.get("label_en"))}}
     for name in ("guidance", "requirement"):
         if _text(row.get(f"{name}_zh")) or _text(row.get(f"{name}_en")):
             item[name] = {"zh": _text(row.get(f"{name}_zh")), "en": _text(row.get(f"{name}_en"))}
+    label = _row_label(row)
     for column in ITEM_COLUMNS:
         value = row.get(column)
         if column in BOOLEAN_COLUMNS:
-            value = _bool(value, f"{where} ({column})", problems)
+            value = _bool(value, _place("items", number, column, label), problems)
         elif column in NUMBER_COLUMNS:
-            value = _number(value, f"{where} ({column})", problems)
+            value = _number(value, _place("items", number, column, label), problems)
         elif column in ("severity", "critical", "cap_grade", "condition", "reference_photo"):
             value = _text(value) or None
         else:
@@ -231,19 +257,20 @@ def row_to_item(row: dict, where: str, problems: list[str]) -> dict:
             continue  # the form's unticked box, meaningless for other types
         if value is not None:
             item[column] = value
-    _options(item, row.get("options"), f"{where} (options)", problems)
+    _options(item, row.get("options"), _place("items", number, "options", label), problems)
     return item
 
 
 def read(content: bytes) -> dict:
-    """Build the checklist dict from a workbook, then validate it; errors name sheet and row."""
+    """Build the checklist dict from a workbook, then validate it; errors name sheet, row, item and column."""
     try:
         book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many kinds for a damaged file
-        raise OperationError(f"Not a readable XLSX workbook ({type(error).__name__}).", status=400) from error
+        raise OperationError(_("The file is not a readable XLSX workbook (%(problem)s).", problem=type(error).__name__),
+                             status=400, problem="file_unreadable") from error
     problems: list[str] = []
     settings = {_text(r.get("field")).lower(): r.get("value")
-                for _, r in _Rows(book, "settings", {"field", "value"}, ["field", "value"], problems).rows}
+                for _row_number, r in _Rows(book, "settings", {"field", "value"}, ["field", "value"], problems).rows}
     data: dict = {"kind": _text(settings.get("kind")), "code": _text(settings.get("code")),
                   "name": {"zh": _text(settings.get("name_zh")), "en": _text(settings.get("name_en"))}}
     if _text(settings.get("description_zh")) or _text(settings.get("description_en")):
@@ -252,49 +279,60 @@ def read(content: bytes) -> dict:
     section_rows = _Rows(book, "sections", set(SECTION_COLUMNS), SECTION_COLUMNS, problems).rows
     item_rows = _Rows(book, "items", REQUIRED_ITEM_COLUMNS, ITEM_COLUMNS, problems).rows
     grade_rows = _Rows(book, "grades", set(), GRADE_COLUMNS, problems).rows
-    locations: dict[tuple, str] = {}
+    locations: dict[tuple, tuple[str, int, str | None]] = {}
     sections, by_key = [], {}
     for number, row in section_rows:
         section = {"key": _text(row.get("key")), "label": {"zh": _text(row.get("label_zh")),
                                                            "en": _text(row.get("label_en"))}, "items": []}
-        locations[("sections", len(sections))] = f"sections!row {number}"
+        locations[("sections", len(sections))] = ("sections", number, None)
         by_key.setdefault(section["key"], (len(sections), section))
         sections.append(section)
     for number, row in item_rows:
-        where = f"items!row {number}"
         section_key = _text(row.get("section"))
         if section_key not in by_key:
-            problems.append(f"{where}: section '{section_key}' is not in the sections sheet")
+            problems.append(_problem(_place("items", number, "section", _row_label(row)),
+                                     _("the section “%(section)s” is not in the sections sheet", section=section_key)))
             continue
         index, section = by_key[section_key]
-        item = row_to_item(row, where, problems)
-        locations[("sections", index, "items", len(section["items"]))] = f"{where} (item '{item['key']}')"
+        item = row_to_item(row, number, problems)
+        locations[("sections", index, "items", len(section["items"]))] = ("items", number, _row_label(row))
         section["items"].append(item)
     data["sections"] = sections
     if grade_rows:
         data["grades"] = []
         for number, row in grade_rows:
-            locations[("grades", len(data["grades"]))] = f"grades!row {number}"
+            locations[("grades", len(data["grades"]))] = ("grades", number, None)
             data["grades"].append({"grade": _text(row.get("grade")),
-                                   "min": _number(row.get("min"), f"grades!row {number} (min)", problems),
+                                   "min": _number(row.get("min"), _place("grades", number, "min"), problems),
                                    "label": {"zh": _text(row.get("label_zh")), "en": _text(row.get("label_en"))}})
     if problems:
-        raise OperationError(f"{len(problems)} problem(s) in the workbook; nothing was saved.",
-                             {"workbook": problems})
+        raise OperationError(_("%(count)d problem(s) in the workbook; nothing was saved.", count=len(problems)),
+                             {"workbook": problems}, problem="import_rows_invalid")
     try:
         definition.parse(data)
     except definition.DefinitionError as error:
-        raise OperationError(f"{len(error.problems)} problem(s) in the workbook; nothing was saved.",
-                             {"workbook": [_locate(path, message, locations) for path, message in error.problems]}
-                             ) from error
+        raise OperationError(_("%(count)d problem(s) in the workbook; nothing was saved.", count=len(error.problems)),
+                             {"workbook": [_locate(path, message, locations) for path, message in error.problems]},
+                             problem="import_rows_invalid") from error
     return data
+
+
+def _column(rest: tuple) -> str | None:
+    """The column that holds the value at `rest` below a row (label.en → label_en, options[2].key → options)."""
+    if not rest:
+        return None
+    if rest[0] in ("label", "guidance", "name", "description") and len(rest) > 1 and rest[1] in ("zh", "en"):
+        return f"{rest[0]}_{rest[1]}"
+    if rest[0] == "scale":
+        return "options"
+    return str(rest[0])
 
 
 def _locate(path: tuple, message: str, locations: dict) -> str:
     for length in (4, 2):
         if len(path) >= length and path[:length] in locations:
-            rest = definition.render_path(path[length:])
-            return f"{locations[path[:length]]}: {rest + ': ' if rest else ''}{message}"
+            sheet, number, item = locations[path[:length]]
+            return _problem(_place(sheet, number, _column(path[length:]), item), message)
     if path and path[0] in ("kind", "code", "name", "description"):
-        return f"settings: {definition.render_path(path)}: {message}"
-    return f"{definition.render_path(path) or 'workbook'}: {message}"
+        return _problem(_("Sheet settings, field %(field)s", field=_column(path)), message)
+    return _problem(_("Sheet %(sheet)s", sheet=path[0]), message) if path else message

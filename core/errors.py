@@ -10,20 +10,27 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from core.problems import problem_for
+
 log = logging.getLogger(__name__)
 
 
 class OperationError(Exception):
-    """Raised by operations for input that is well-formed but not acceptable; nothing is written."""
+    """Raised by operations for input that is well-formed but not acceptable; nothing is written.
+    `problem` is the stable code a program reads (core.problems); by default the status's own."""
 
     status = 422
+    problem: str | None = None
 
-    def __init__(self, message: str, errors: dict | None = None, status: int | None = None):
+    def __init__(self, message: str, errors: dict | None = None, status: int | None = None,
+                 problem: str | None = None):
         super().__init__(message)
         self.message = message
         self.errors = errors or {}
         if status is not None:
             self.status = status
+        if problem is not None:
+            self.problem = problem
 
 
 class Conflict(OperationError):
@@ -56,17 +63,17 @@ def wants_json() -> bool:
     return request.path.startswith("/api/") or request.path == "/healthz"
 
 
-def _payload(status: int, name: str, message: str, errors=None) -> dict:
-    body = {"code": status, "status": name, "message": message}
+def _payload(status: int, name: str, message: str, errors=None, problem: str | None = None) -> dict:
+    body = {"code": status, "status": name, "problem": problem_for(status, problem), "message": str(message)}
     if errors:
         body["errors"] = errors
     return body
 
 
-def _respond(status: int, name: str, message: str, errors=None, headers=None):
+def _respond(status: int, name: str, message: str, errors=None, headers=None, problem: str | None = None):
     response: Response | str
     if wants_json():
-        response = jsonify(_payload(status, name, message, errors))
+        response = jsonify(_payload(status, name, message, errors, problem))
     else:
         response = render_template(
             "errors/error.html", status=status, name=str(STATUS_TITLES.get(status, name)), message=message,
@@ -88,7 +95,7 @@ def handle_http_exception(error: HTTPException):
     retry_after = getattr(error, "retry_after", None)
     if retry_after:
         headers["Retry-After"] = str(retry_after)
-    return _respond(error.code or 500, error.name, message, errors, headers)
+    return _respond(error.code or 500, error.name, message, errors, headers, data.get("problem"))
 
 
 def handle_operation_error(error: OperationError):
@@ -101,7 +108,7 @@ def handle_operation_error(error: OperationError):
     name = names.get(error.status, "Unprocessable Entity" if error.status == 422 else "Bad Request")
     retry_after = getattr(error, "retry_after", None)
     headers = {"Retry-After": str(retry_after)} if retry_after else None
-    return _respond(error.status, name, error.message, error.errors, headers)
+    return _respond(error.status, name, error.message, error.errors, headers, error.problem)
 
 
 def handle_busy_database(error: Exception):
@@ -122,7 +129,7 @@ def handle_unexpected(error: Exception):
     db.session.rollback()
     log.exception("unhandled error on %s %s", request.method, request.path)
     server_error = InternalServerError()
-    return _respond(500, server_error.name, "An unexpected error occurred; it has been logged.")
+    return _respond(500, server_error.name, _("An unexpected error occurred; it has been logged."))
 
 
 def init_app(app: Flask) -> None:

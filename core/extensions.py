@@ -6,9 +6,10 @@ from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_smorest import Api
 from flask_wtf.csrf import CSRFProtect
-from marshmallow import Schema
+from marshmallow import Schema, fields
 
 from core.db import db
+from core.problems import PROBLEMS
 
 
 def _schema_name(schema) -> str:
@@ -23,11 +24,29 @@ def _schema_name(schema) -> str:
     return name
 
 
+class ErrorSchema(Schema):
+    """Every error the API answers (documentation only: core.errors writes the bodies)."""
+
+    code = fields.Integer(metadata={"description": "The HTTP status."})
+    status = fields.String(metadata={"description": "The status's stable English name, e.g. Conflict."})
+    problem = fields.String(metadata={
+        "description": "The stable machine code of the problem; branch on it, never on the message:\n\n"
+                       + "\n".join(f"- `{code}`: {meaning}" for code, meaning in PROBLEMS.items()),
+        "enum": list(PROBLEMS)})
+    message = fields.String(metadata={
+        "description": "What a person reads, in the caller's language (Accept-Language, else the user's setting)."})
+    errors = fields.Dict(metadata={"description": "Per field (or per import row) messages, where there are some."})
+
+
+class ProductApi(Api):
+    ERROR_SCHEMA = ErrorSchema
+
+
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
-api = Api(spec_kwargs={"marshmallow_plugin": MarshmallowPlugin(schema_name_resolver=_schema_name)})
+api = ProductApi(spec_kwargs={"marshmallow_plugin": MarshmallowPlugin(schema_name_resolver=_schema_name)})
 
 
 

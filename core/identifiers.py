@@ -18,6 +18,7 @@ def path_uuid(value: str, name: str = "uuid") -> str:
     """A UUID from a URL path, lower-cased, or a 422 that says what a UUID looks like."""
     value = value.lower()
     if not UUID_PATTERN.match(value):
-        raise OperationError(_("%(name)s must be a UUID such as 6f1c2a9e-2b1d-4c55-9a57-0c7d1e2f3a4b.", name=name),
-                             {name: [_("Not a UUID.")]})
+        raise OperationError(_("“%(value)s” in the address is not a UUID; a UUID looks like "
+                               "6f1c2a9e-2b1d-4c55-9a57-0c7d1e2f3a4b.", value=value[:40]),
+                             {name: [_("Not a UUID.")]}, problem="not_a_uuid")
     return value

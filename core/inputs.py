@@ -101,7 +101,7 @@ def check_request_input() -> None:
             body = strict_json_loads(raw)
         except ValueError as error:
             raise OperationError(_("The request body is not valid JSON, is nested too deeply, or holds a "
-                                   "number that cannot be stored."), status=400) from error
+                                   "number that cannot be stored."), status=400, problem="malformed_body") from error
     errors: dict[str, list[str]] = {}
     _text_errors(body, "", errors)
     for source in (request.args, request.form):

@@ -117,7 +117,8 @@ def page_args(schema: Schema) -> dict[str, Any]:
     except ValidationError as error:
         raise OperationError(_("This list cannot be shown with these filters; change them and try again."),
                              {_label(schema, key): [str(message) for message in messages]
-                              for key, messages in error.normalized_messages().items()}, status=400) from error
+                              for key, messages in error.normalized_messages().items()}, status=400,
+                             problem="bad_filter") from error
 
 
 def _label(schema: Schema, key: str) -> str:

@@ -98,7 +98,8 @@ def put_photo(uuid, photo_uuid):
     if request.mimetype == "multipart/form-data":
         upload = request.files.get("file")
         if upload is None:
-            raise OperationError(_("Send the image as the body or as multipart field 'file'."), status=400)
+            raise OperationError(_("Send the image as the body or as multipart field 'file'."), status=400,
+                                 problem="photo_missing_body")
         data = upload.read()
     else:
         data = request.get_data(cache=False)

@@ -78,19 +78,22 @@ def _open(data: bytes, max_pixels: int) -> tuple[Image.Image, str]:
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             image = Image.open(io.BytesIO(data))
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise EvidenceError(_("The image has too many pixels (limit %(limit)s).", limit=f"{max_pixels:,}"), status=413) from None
+        raise EvidenceError(_("The image has too many pixels (limit %(limit)s).", limit=f"{max_pixels:,}"),
+                            status=413, problem="photo_too_large") from None
     except UnidentifiedImageError:
-        raise EvidenceError(_("Not an allowed image: send a JPEG, PNG, WebP or HEIC photo."), status=415) from None
-    except (OSError, ValueError, SyntaxError) as error:
-        raise EvidenceError(_("The image is damaged and cannot be read (%(error)s).", error=error), status=422) from None
+        raise EvidenceError(_("Not an allowed image: send a JPEG, PNG, WebP or HEIC photo."), status=415,
+                            problem="photo_type_not_allowed") from None
+    except (OSError, ValueError, SyntaxError):
+        raise EvidenceError(_("The image is damaged and cannot be read."), status=422,
+                            problem="photo_damaged") from None
     image_format = image.format
     if image_format not in ALLOWED_FORMATS:
         raise EvidenceError(_("%(format)s images are not accepted: send a JPEG, PNG, WebP or HEIC photo.",
-                              format=image_format), status=415)
+                              format=image_format), status=415, problem="photo_type_not_allowed")
     width, height = image.size
     if width < 1 or height < 1 or width * height > max_pixels:
         raise EvidenceError(_("The image has too many pixels (%(width)d×%(height)d; limit %(limit)s).", width=width,
-                              height=height, limit=f"{max_pixels:,}"), status=413)
+                              height=height, limit=f"{max_pixels:,}"), status=413, problem="photo_too_large")
     return image, image_format
 
 
@@ -174,7 +177,7 @@ class DecodeBudget:
     @contextmanager
     def reserve(self, size: int, budget: int, wait: float = DECODE_WAIT_SECONDS):
         if size > budget:
-            raise EvidenceError(_too_large_to_decode(budget), status=413)
+            raise EvidenceError(_too_large_to_decode(budget), status=413, problem="photo_too_large")
         with self._free:
             if not self._free.wait_for(lambda: self._in_use + size <= budget, timeout=wait):
                 raise EvidenceError(_("Too many pictures are being processed; send the photo again shortly."),
@@ -204,8 +207,9 @@ def _decoded(image: Image.Image) -> Image.Image:
     ImageFile.LOAD_TRUNCATED_IMAGES = False
     try:
         image.load()
-    except (OSError, ValueError, SyntaxError, Image.DecompressionBombError) as error:
-        raise EvidenceError(_("The image is damaged and cannot be read (%(error)s).", error=error), status=422) from None
+    except (OSError, ValueError, SyntaxError, Image.DecompressionBombError):
+        raise EvidenceError(_("The image is damaged and cannot be read."), status=422,
+                            problem="photo_damaged") from None
     factor = max(image.size) // DISPLAY_EDGE
     if factor < 2:
         return image
@@ -256,14 +260,15 @@ def inspect(data: bytes, *, max_bytes: int = MAX_BYTES, max_pixels: int = MAX_PI
     """Check an upload without decoding its pixels: an allowed format by content, within the byte
     and pixel caps and the memory decoding it would take; read its capture time and place."""
     if not data:
-        raise EvidenceError(_("The photo is empty (0 bytes)."), status=422)
+        raise EvidenceError(_("The photo is empty (0 bytes)."), status=422, problem="photo_damaged")
     if len(data) > max_bytes:
-        raise EvidenceError(_("The photo is larger than %(size)d MB.", size=max_bytes // (1024 * 1024)), status=413)
+        raise EvidenceError(_("The photo is larger than %(size)d MB.", size=max_bytes // (1024 * 1024)),
+                            status=413, problem="photo_too_large")
     image, image_format = _open(data, max_pixels)
     orientation, captured_at, latitude, longitude = _exif_facts(image, local_tz)
     width, height = image.size if orientation < 5 else image.size[::-1]
     if _decode_bytes(_plan_decoding(image)) > decode_budget:  # (planning changes a JPEG's size)
-        raise EvidenceError(_too_large_to_decode(decode_budget), status=413)
+        raise EvidenceError(_too_large_to_decode(decode_budget), status=413, problem="photo_too_large")
     return PhotoFacts(sha256=sha256_hex(data), format=image_format, mime_type=ALLOWED_FORMATS[image_format],
                       width=width, height=height, captured_at=captured_at, latitude=latitude, longitude=longitude)
 

@@ -58,11 +58,13 @@ def _check_new(uuid: str, data: dict, actor: User) -> ChecklistVersion:
     version = db.session.get(ChecklistVersion, data["checklist_version_id"])
     if version is None or version.status != "published" or not can(actor, "checklist.use", version):
         raise OperationError(_("Not a checklist version you may use."),
-                             {"checklist_version_id": [_("No such published checklist version for your role.")]})
+                             {"checklist_version_id": [_("No such published checklist version for your role.")]},
+                             problem="outside_scope")
     authorize("inspection.start", version.template.kind, user=actor)
     outlet = db.session.get(Outlet, data["outlet_id"])
     if outlet is None or not outlet.active:
-        raise OperationError(_("No such outlet."), {"outlet_id": [_("No such active outlet.")]})
+        raise OperationError(_("No such outlet."), {"outlet_id": [_("No such active outlet.")]},
+                             problem="outside_scope")
     kind = version.template.kind
     declared = kind_of(kind)
     if data.get("staff_id") is not None:
@@ -77,12 +79,14 @@ def _check_new(uuid: str, data: dict, actor: User) -> ChecklistVersion:
     if assignment_id is not None:
         assignment = drafts.lock_assignment(assignment_id)
         if assignment is None or not can(actor, "assignment.fill", assignment):
-            raise OperationError(_("Not an assignment of yours."), {"assignment_id": [_("Not yours.")]})
+            raise OperationError(_("Not an assignment of yours."), {"assignment_id": [_("Not yours.")]},
+                                 problem="outside_scope")
         drafts.refuse_second_draft(assignment.id, actor, uuid)
         if assignment.outlet_id != outlet.id or assignment.kind != kind or (
                 assignment.staff_id is not None and assignment.staff_id != data.get("staff_id")):
             raise OperationError(_("The assignment is for another outlet, kind or person."),
-                                 {"assignment_id": [_("Does not match the outlet, the kind of checklist or the person.")]})
+                                 {"assignment_id": [_("Does not match the outlet, the kind of checklist or the person.")]},
+                                 problem="outside_scope")
         if declared.check_start is not None:
             declared.check_start(assignment)
     elif declared.by_vendor and not can(actor, "inspection.start_unassigned"):
@@ -166,17 +170,18 @@ def save_draft(uuid: str, data: dict, actor: User, *, retried: bool = False) -> 
         authorize("inspection.edit", inspection, conceal=True, user=actor)
         if inspection.status != DRAFT:
             if _differs(inspection, data):
-                raise Conflict(_("This inspection is already submitted and never changes."))
+                raise Conflict(_("This inspection is already submitted and never changes."), problem="already_submitted")
             return SaveResult(inspection, False)
         if data["checklist_version_id"] != inspection.checklist_version_id or data["outlet_id"] != inspection.outlet_id:
             raise Conflict(_("A draft keeps the checklist version and outlet it started with."),
                            {"checklist_version_id": [_("Stays %(value)s.", value=inspection.checklist_version_id)],
-                            "outlet_id": [_("Stays %(value)s.", value=inspection.outlet_id)]})
+                            "outlet_id": [_("Stays %(value)s.", value=inspection.outlet_id)]}, problem="draft_pinned")
     checklist = checklist_of(inspection.checklist_version)
     errors = answer_errors(checklist, data["answers"], _staff_ids(data["outlet_id"]),
                            allow_staff_names=can(actor, "staff.name"))
     if errors:
-        raise OperationError(_("Some answers do not fit the checklist; nothing was saved."), errors)
+        raise OperationError(_("Some answers do not fit the checklist; nothing was saved."), errors,
+                             problem="answers_invalid")
     before = None if created else {"answers": content_hash({"a": [
         [a.item_key, a.value, a.note, a.staff_id, a.photo_ids] for a in inspection.answers]})}
     changed = _merge_answers(inspection, data["answers"])
@@ -213,14 +218,15 @@ def add_photo(uuid: str, photo_uuid: str, data: bytes, declared_sha256: str | No
     digest = evidence.sha256_hex(data)
     if declared_sha256 and declared_sha256.strip().lower() != digest:
         raise OperationError(_("The upload was damaged on the way (X-Content-SHA256 does not match); send it again."),
-                             {"X-Content-SHA256": [_("Does not match the bytes received.")]})
+                             {"X-Content-SHA256": [_("Does not match the bytes received.")]},
+                             problem="photo_hash_mismatch")
     inspection_id = inspection.id
     belongs = lambda photo: photo.inspection_id == inspection_id
     if (previous := photostore.previous_upload(photo_uuid, digest, belongs)) is not None:
         return previous, False
-    closed = "This inspection is already submitted and takes no new photos."
+    closed = Conflict(_("This inspection is already submitted and takes no new photos."), problem="already_submitted")
     if inspection.status != DRAFT:
-        raise Conflict(closed)
+        raise closed
 
     def still_draft() -> bool:
         # Counting the change also proves the draft is still open: a submit may have won the race.

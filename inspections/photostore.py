@@ -135,7 +135,7 @@ def ensure_derivatives(photo: Photo) -> Photo:
                 make_derivatives(photo.id)
         db.session.refresh(photo)
     if photo.unreadable:
-        raise evidence.EvidenceError(photo.unreadable, status=422)
+        raise evidence.EvidenceError(photo.unreadable, status=422, problem="photo_damaged")
     return photo
 
 
@@ -148,15 +148,15 @@ def previous_upload(photo_uuid: str, digest: str, belongs: Callable[[Photo], boo
     if existing.sha256 == digest and belongs(existing):
         return existing
     raise Conflict(_("Photo %(photo)s already exists with other content; give new bytes a new UUID.",
-                     photo=photo_uuid))
+                     photo=photo_uuid), problem="photo_uuid_taken")
 
 
 def record_once(data: bytes, photo_uuid: str, *, prefix: str, owner: dict, belongs: Callable[[Photo], bool],
                 audit_action: str, audit_details: dict, actor: User, still_open: Callable[[], bool] = lambda: True,
-                closed: str = "") -> tuple[Photo, bool]:
+                closed: Conflict | None = None) -> tuple[Photo, bool]:
     """Check and store an upload's files, then record it exactly once: (photo, created). The caller has
     checked that it may; the transaction ends first, so that no lock is held while the picture is
-    decoded. `still_open()` runs with the write and refuses (`closed`, 409) when the owner has moved
+    decoded. `still_open()` runs with the write and refuses (raises `closed`, 409) when the owner has moved
     on meanwhile. Nothing stays behind of a refused upload, nor of the loser of two at once."""
     digest = evidence.sha256_hex(data)
     end_read_transaction()
@@ -169,7 +169,7 @@ def record_once(data: bytes, photo_uuid: str, *, prefix: str, owner: dict, belon
             raise
         return winner, False
     if not still_open():
-        raise Conflict(closed)
+        raise closed or Conflict(_("This photo can no longer be added."))
     audit.record(audit_action, photo, actor=actor, details={**audit_details, "sha256": digest})
     derive_later(photo)
     return photo, True

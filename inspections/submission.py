@@ -146,11 +146,11 @@ def _freeze(inspection: Inspection) -> Frozen:
                 errors.setdefault(answer.item_key, []).append(
                     _("%(problem)s; take it again", problem=unreadable[photo_uuid]))
     if errors:
-        raise OperationError(_("The inspection is not complete yet."), errors)
+        raise OperationError(_("The inspection is not complete yet."), errors, problem="answers_incomplete")
     missing = sorted({p for a in held for p in a.photo_ids if p not in photo_hashes})
     if missing:
         raise Conflict(_("%(count)d photo(s) not uploaded yet: upload them, then submit again.", count=len(missing)),
-                       {"missing_photos": missing})
+                       {"missing_photos": missing}, problem="photos_missing")
     submitted_at = utcnow()
     values = {
         "status": "submitted", "submitted_at": submitted_at, "finished_at": inspection.finished_at or submitted_at,
@@ -191,7 +191,7 @@ class DerivativesPending(Conflict):
 
     def __init__(self, photo_uuids: list[str]):
         super().__init__(_("Some photos are still being processed: submit again in a moment."),
-                         {"processing_photos": photo_uuids})
+                         {"processing_photos": photo_uuids}, problem="photos_processing")
         self.photo_uuids = photo_uuids
 
 
@@ -233,7 +233,8 @@ def _submit(uuid: str, actor: User) -> dict | None:
         # SQLite an edit may still land between the read and the write, so the guarded write decides.
         if wrote_before:
             # Its unit had written before (the desk's one form), so it cannot start again alone.
-            raise Conflict(_("The inspection changed while it was being submitted; submit again."))
+            raise Conflict(_("The inspection changed while it was being submitted; submit again."),
+                           problem="stale_version")
         for _attempt in range(RETRIES):
             db.session.rollback()
             inspection = load(uuid, actor, for_update=True)
@@ -242,7 +243,8 @@ def _submit(uuid: str, actor: User) -> dict | None:
             frozen = _freeze(inspection)
             if _write(inspection, frozen, actor):
                 return frozen.receipt
-        raise Conflict(_("The inspection kept changing while it was being submitted; submit again."))
+        raise Conflict(_("The inspection kept changing while it was being submitted; submit again."),
+                       problem="stale_version")
 
 
 def _score_answers(rows: list[dict]) -> None:

@@ -1,4 +1,5 @@
-"""A validation flag in the reader's language, told from its code and evidence (the stored message is a log line)."""
+"""A validation flag in the reader's language, told from its code and evidence when it is shown. Flags stored
+before they kept their evidence only carry an English `message`: shown only for a code this module does not know."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -38,8 +39,14 @@ def flag_text(flag: dict) -> str:
     code = flag.get("code")
     window = evidence.get("window") or ["—", "—"]
     if code == "outside_window":
-        return _("%(moment)s is outside the visit window %(start)s – %(end)s.",
-                 moment=_moment(evidence.get("moment")), start=window[0], end=window[-1])
+        moment, start, end = _moment(evidence.get("moment")), window[0], window[-1]
+        if evidence.get("moment_of") == "arrival":
+            return _("The arrival (%(moment)s) is outside the visit window %(start)s – %(end)s.",
+                     moment=moment, start=start, end=end)
+        if evidence.get("moment_of") == "departure":
+            return _("The departure (%(moment)s) is outside the visit window %(start)s – %(end)s.",
+                     moment=moment, start=start, end=end)
+        return _("%(moment)s is outside the visit window %(start)s – %(end)s.", moment=moment, start=start, end=end)
     if code == "far_from_outlet":
         return _("The phone reported a position %(metres)s m from the outlet (allowed: %(limit)s m).",
                  metres=evidence.get("metres"), limit=evidence.get("limit"))
@@ -49,6 +56,12 @@ def flag_text(flag: dict) -> str:
     if code == "photo_time_outside_visit":
         return _("Photo %(photo)s was taken at %(moment)s, outside the visit.",
                  photo=_short(evidence.get("photo")), moment=_moment(evidence.get("captured_at")))
+    if code == "reused_photo" and evidence.get("identical") is not None:
+        if evidence["identical"]:
+            return _("Photo %(photo)s is identical to one in report %(other)s.",
+                     photo=_short(evidence.get("photo")), other=_short(evidence.get("other_inspection")))
+        return _("Photo %(photo)s is nearly identical to one in report %(other)s.",
+                 photo=_short(evidence.get("photo")), other=_short(evidence.get("other_inspection")))
     if code == "reused_photo":
         return _("Photo %(photo)s is the same as, or nearly the same as, one in report %(other)s.",
                  photo=_short(evidence.get("photo")), other=_short(evidence.get("other_inspection")))
@@ -59,4 +72,10 @@ def flag_text(flag: dict) -> str:
         return _("%(percent)s of the text is the same as in report %(other)s.",
                  percent=f"{round((evidence.get('similarity') or 0) * 100)}%",
                  other=_short(evidence.get("other_inspection")))
-    return str(flag.get("message", ""))
+    return str(flag.get("message") or _("No details."))
+
+
+def flag_shown(flag: dict) -> dict:
+    """The flag as the API gives it: code and evidence for programs, title and message for people."""
+    return {"code": flag.get("code"), "title": flag_title(flag), "message": flag_text(flag),
+            "evidence": flag.get("evidence") or {}}

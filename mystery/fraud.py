@@ -31,8 +31,9 @@ def distance_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     return 2 * radius * math.asin(math.sqrt(a))
 
 
-def _flag(code: str, message: str, **evidence) -> dict:
-    return {"code": code, "message": message, "evidence": evidence}
+def _flag(code: str, **evidence) -> dict:
+    """A flag keeps its code and evidence only: mystery.flag_texts says it in the reader's language when shown."""
+    return {"code": code, "evidence": evidence}
 
 
 def _window_flags(inspection: Inspection) -> list[dict]:
@@ -46,10 +47,8 @@ def _window_flags(inspection: Inspection) -> list[dict]:
             continue
         day = moment.astimezone(zone).date()
         if not assignment.window_start <= day <= assignment.window_end:
-            flags.append(_flag("outside_window", f"The {label} ({day}) is outside the visit window "
-                               f"{assignment.window_start} – {assignment.window_end}.",
-                               moment=moment.isoformat(), window=[assignment.window_start.isoformat(),
-                                                                  assignment.window_end.isoformat()]))
+            flags.append(_flag("outside_window", moment_of=label, moment=moment.isoformat(),
+                               window=[assignment.window_start.isoformat(), assignment.window_end.isoformat()]))
     return flags
 
 
@@ -62,15 +61,13 @@ def _distance_flags(inspection: Inspection, photos: list[Photo]) -> list[dict]:
     if inspection.latitude is not None and inspection.longitude is not None:
         metres = distance_m(inspection.latitude, inspection.longitude, outlet.latitude, outlet.longitude)
         if metres > limit:
-            flags.append(_flag("far_from_outlet", f"The phone reported a position {metres:.0f} m from the outlet.",
-                               metres=round(metres), limit=limit, source="phone"))
+            flags.append(_flag("far_from_outlet", metres=round(metres), limit=limit, source="phone"))
     for photo in photos:
         if photo.latitude is None or photo.longitude is None:
             continue
         metres = distance_m(photo.latitude, photo.longitude, outlet.latitude, outlet.longitude)
         if metres > limit:
-            flags.append(_flag("photo_far_from_outlet", f"Photo {photo.uuid[:8]} was taken {metres:.0f} m "
-                               "from the outlet.", metres=round(metres), limit=limit, photo=photo.uuid))
+            flags.append(_flag("photo_far_from_outlet", metres=round(metres), limit=limit, photo=photo.uuid))
     return flags
 
 
@@ -80,8 +77,7 @@ def _photo_time_flags(inspection: Inspection, photos: list[Photo]) -> list[dict]
         return []
     slack = timedelta(minutes=current_app.config["MYSTERY_PHOTO_TIME_SLACK_MIN"])
     return [
-        _flag("photo_time_outside_visit", f"Photo {photo.uuid[:8]} was taken at {photo.captured_at.isoformat()}, "
-              "outside the visit.", photo=photo.uuid, captured_at=photo.captured_at.isoformat(),
+        _flag("photo_time_outside_visit", photo=photo.uuid, captured_at=photo.captured_at.isoformat(),
               visit=[start.isoformat(), end.isoformat()])
         for photo in photos
         if photo.captured_at is not None and not (start - slack <= photo.captured_at <= end + slack)
@@ -101,9 +97,8 @@ def _reused_photo_flags(inspection: Inspection, photos: list[Photo]) -> list[dic
         for other_photo, sha256, dhash, other_inspection in others:
             same = sha256 == photo.sha256
             if same or (dhash and photo.dhash and hash_distance(dhash, photo.dhash) <= NEAR_DUPLICATE_BITS):
-                flags.append(_flag("reused_photo", f"Photo {photo.uuid[:8]} is {'identical' if same else 'nearly identical'}"
-                                   f" to one in report {other_inspection[:8]}.", photo=photo.uuid,
-                                   other_photo=other_photo, other_inspection=other_inspection))
+                flags.append(_flag("reused_photo", photo=photo.uuid, identical=same, other_photo=other_photo,
+                                   other_inspection=other_inspection))
                 break
     return flags
 
@@ -121,7 +116,7 @@ def _late_filing_flags(inspection: Inspection) -> list[dict]:
     hours = (filed - visit_end).total_seconds() / 3600
     limit = current_app.config["MYSTERY_MAX_FILING_HOURS"]
     if hours > limit:
-        return [_flag("filed_late", f"Filed {hours:.0f} hours after the visit.", hours=round(hours, 1), limit=limit)]
+        return [_flag("filed_late", hours=round(hours, 1), limit=limit)]
     return []
 
 
@@ -159,8 +154,7 @@ def _copied_text_flags(inspection: Inspection) -> list[dict]:
         for other_uuid, other_text in corpus:
             ratio = difflib.SequenceMatcher(None, text, other_text).ratio()
             if ratio >= COPIED_TEXT_RATIO:
-                flags.append(_flag("copied_text", f"The {where.split(':')[0]} is {ratio:.0%} the same as text in "
-                                   f"report {other_uuid[:8]}.", field=where, other_inspection=other_uuid,
+                flags.append(_flag("copied_text", field=where, other_inspection=other_uuid,
                                    similarity=round(ratio, 2)))
                 break
     return flags

@@ -50,7 +50,7 @@ def assign_shopper(assignment_id: int, shopper_id: int | None, actor: User) -> A
     if assignment is None or assignment.kind != "mystery" or not can(actor, "mystery.coordinate", assignment):
         raise NotFound(_("No such mystery visit assignment."))
     if assignment.status != OPEN:
-        raise Conflict(_("Only an open visit can be handed to a shopper."))
+        raise Conflict(_("Only an open visit can be handed to a shopper."), problem="wrong_status")
     if shopper_id is not None:
         shopper = db.session.get(User, shopper_id)
         if shopper is None or shopper.role != "mystery_shopper" or shopper.vendor_id != assignment.vendor_id \
@@ -77,13 +77,14 @@ def _record_review(inspection: Inspection, decision: str, reason: str, actor: Us
 def review(uuid: str, decision: str, reason: str, actor: User) -> Inspection:
     inspection = _report(uuid, actor)
     if inspection.status != SUBMITTED:
-        raise Conflict(_("Only a submitted report can be reviewed."))
+        raise Conflict(_("Only a submitted report can be reviewed."), problem="wrong_status")
     if decision not in ("accept", "revise", "reject"):
         raise OperationError(_("Accept the report, ask for a revision or reject it."),
                              {"decision": [_("Choose one of the three decisions.")]})
     reason = (reason or "").strip()
     if decision in ("revise", "reject") and not reason:
-        raise OperationError(_("Give the shopper a reason."), {"reason": [_("Write the reason here.")]})
+        raise OperationError(_("Give the shopper a reason."), {"reason": [_("Write the reason here.")]},
+                             problem="reason_required")
     before = audit.snapshot(inspection)
     decided = _("This report has just been decided by someone else; reload it.")
     if decision == "accept":
@@ -116,7 +117,7 @@ def attribute(uuid: str, staff_by_item: dict[str, int | None], not_a_person: lis
     which clears the item) in `staff_by_item` undoes an item's mark."""
     inspection = _report(uuid, actor)
     if inspection.status != REVIEWED:
-        raise Conflict(_("Attribute staff after accepting the report and before publishing it."))
+        raise Conflict(_("Attribute staff after accepting the report and before publishing it."), problem="wrong_status")
     checklist, _checksum = published_checklist(inspection.checklist_version_id)
     answers = {a.item_key: a for a in db.session.execute(
         select(Answer).where(Answer.inspection_id == inspection.id)).scalars()}
@@ -160,7 +161,7 @@ def publish(uuid: str, blacklist_confirmed: bool, actor: User) -> Inspection:
     """The outlet sees the visit from now on: findings are created and the notice is issued."""
     inspection = _report(uuid, actor)
     if inspection.status != REVIEWED:
-        raise Conflict(_("Only an accepted report can be published."))
+        raise Conflict(_("Only an accepted report can be published."), problem="wrong_status")
     before = audit.snapshot(inspection)
     now = utcnow()
     # Exactly one publish creates the findings and the notice; the answers are read after it, so

@@ -9,6 +9,7 @@ from core.paging import PageArgs, choice, whole_number
 from core.period_filter import PeriodField
 from core.schemas import Schema
 from mystery.confirmations import confirmed_for_everyone_named
+from mystery.flag_texts import flag_shown
 from mystery.visits import attribution_rows, visit_of
 
 REPORT_STATUSES = ("submitted", "reviewed", "published", "rejected")
@@ -57,6 +58,14 @@ class ShopperInSchema(Schema):
     shopper_id = fields.Integer(required=True, allow_none=True, strict=True)
 
 
+class FlagSchema(Schema):
+    code = fields.String(metadata={"description": "outside_window, far_from_outlet, photo_far_from_outlet, "
+                                                  "photo_time_outside_visit, reused_photo, filed_late, copied_text"})
+    title = fields.String()
+    message = fields.String()
+    evidence = fields.Dict()
+
+
 class MysteryReportSchema(Schema):
     uuid = fields.String()
     status = fields.String()
@@ -69,7 +78,8 @@ class MysteryReportSchema(Schema):
     submitted_at = fields.DateTime(allow_none=True)
     percent = fields.Float(allow_none=True)
     grade = fields.String(allow_none=True)
-    flags = fields.List(fields.Dict())
+    flags = fields.List(fields.Nested(FlagSchema), metadata={
+        "description": "Validation flags: code and evidence, with title and message in the caller's language."})
     revision_reason = fields.String()
     blacklist_confirmed = fields.Boolean(metadata={
         "description": "an admin has confirmed the visit for every person its findings name"})
@@ -77,10 +87,12 @@ class MysteryReportSchema(Schema):
         "description": "the items to attribute (failed or lost points) and whom each names"})
 
     def get_attribute(self, inspection, attr, default):
-        if attr in ("flags", "revision_reason"):
+        if attr == "revision_reason":
             return getattr(visit_of(inspection), attr)
         if attr == "attribution":
             return attribution_rows(inspection)
+        if attr == "flags":
+            return [flag_shown(flag) for flag in visit_of(inspection).flags or []]
         if attr == "blacklist_confirmed":
             return confirmed_for_everyone_named(inspection)
         return super().get_attribute(inspection, attr, default)

@@ -24,6 +24,7 @@ from org.throttle import TooManyAttempts  # noqa: F401  (raised by authenticate)
 
 class BadCredentials(OperationError):
     status = 401
+    problem = "wrong_credentials"
 
 
 @dataclass
@@ -97,7 +98,8 @@ def end_all_sessions(user: User) -> None:
 
 def change_password(user: User, current_password: str, new_password: str) -> None:
     if not verify_password(user.password_hash, current_password or ""):
-        raise OperationError(_("The current password is wrong."), {"current_password": [_("Wrong password.")]})
+        raise OperationError(_("The current password is wrong."), {"current_password": [_("Wrong password.")]},
+                             problem="wrong_password")
     validate_password(new_password, field="new_password")
     before = audit.snapshot(user)
     user.password_hash = hash_password(new_password)

@@ -5,6 +5,7 @@ import csv
 import io
 from collections.abc import Iterator
 
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from marshmallow import ValidationError
 from openpyxl import load_workbook
@@ -35,23 +36,26 @@ def read_rows(filename: str, content: bytes) -> tuple[list[str], Iterator[tuple[
             book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
         except Exception as error:  # openpyxl raises many kinds for a damaged file
             raise OperationError(_("The file is not a readable XLSX workbook (%(problem)s).",
-                                   problem=type(error).__name__), status=400) from error
+                                   problem=type(error).__name__), status=400,
+                                 problem="file_unreadable") from error
         rows = [list(row) for row in book.worksheets[0].iter_rows(values_only=True)]
     elif name.endswith(".csv"):
         try:
             text = content.decode("utf-8-sig")
         except UnicodeDecodeError as error:
-            raise OperationError(_("The CSV file must be UTF-8 encoded."), status=400) from error
+            raise OperationError(_("The CSV file must be UTF-8 encoded."), status=400,
+                                 problem="file_unreadable") from error
         rows = list(csv.reader(io.StringIO(text)))
     else:
-        raise OperationError(_("Upload a .csv or .xlsx file."), status=415)
+        raise OperationError(_("Upload a .csv or .xlsx file."), status=415, problem="file_type_not_allowed")
     if not rows:
-        raise OperationError(_("The file is empty."), status=400)
+        raise OperationError(_("The file is empty."), status=400, problem="file_unreadable")
     header = [str(cell or "").strip().lower() for cell in rows[0]]
     numbered = [(index, row) for index, row in enumerate(rows[1:], start=2)
                 if any(str(cell or "").strip() for cell in row)]
     if len(numbered) > MAX_IMPORT_ROWS:
-        raise OperationError(_("At most %(count)d rows per file.", count=MAX_IMPORT_ROWS), status=413)
+        raise OperationError(_("At most %(count)d rows per file.", count=MAX_IMPORT_ROWS), status=413,
+                             problem="file_too_large")
     return header, iter(numbered)
 
 
@@ -60,12 +64,12 @@ def _records(header, rows, required: set[str], optional: set[str]):
     if missing:
         raise OperationError(_("Missing columns: %(names)s", names=", ".join(missing)),
                              {"header": [_("Missing column %(name)s.", name=repr(name)) for name in missing]},
-                             status=400)
+                             status=400, problem="import_columns_invalid")
     unknown = sorted(set(header) - required - optional - {""})
     if unknown:
         raise OperationError(_("Unknown columns: %(names)s", names=", ".join(unknown)),
                              {"header": [_("Unknown column %(name)s.", name=repr(name)) for name in unknown]},
-                             status=400)
+                             status=400, problem="import_columns_invalid")
     for number, row in rows:
         cells = list(row) + [None] * (len(header) - len(row))
         yield number, {key: cells[i] for i, key in enumerate(header) if key}
@@ -90,12 +94,26 @@ def _flag(value) -> bool:
         return True
     if text in FALSE_WORDS:
         return False
-    raise ValueError(f"'{text}' is not yes/no")
+    raise ValueError(text)
+
+
+# The schema's fields by the column they are read from.
+COLUMNS = {"branch_id": "branch_code", "outlet_id": "outlet_code", "counter_id": "counter_number"}
+
+
+def _cell(number: int, column: str, problem: str) -> str:
+    return _("Row %(row)d, column %(column)s: %(problem)s", row=number, column=COLUMNS.get(column, column),
+             problem=problem)
+
+
+def _schema_problems(number: int, error: ValidationError) -> list[str]:
+    return [_cell(number, field, " ".join(map(str, messages))) for field, messages in error.messages.items()]
 
 
 def _fail(errors: dict) -> None:
     count = len(errors)
-    raise OperationError(_("%(count)d row(s) have errors; nothing was imported.", count=count), errors)
+    raise OperationError(_("%(count)d row(s) have errors; nothing was imported.", count=count), errors,
+                         problem="import_rows_invalid")
 
 
 def _save(objects: list, created: int, kind: str, filename: str, actor: User) -> dict:
@@ -118,7 +136,8 @@ def import_outlets(filename: str, content: bytes, actor: User) -> dict:
         row_errors = []
         branch = branches.get(_text(record["branch_code"]).lower())
         if branch is None:
-            row_errors.append(f"branch_code: no branch {_text(record['branch_code'])!r}.")
+            row_errors.append(_cell(number, "branch_code", _("There is no branch with the code “%(code)s”.",
+                                                             code=_text(record["branch_code"]))))
         try:
             data = schema.load({
                 "branch_id": branch.id if branch else 0, "code": _text(record["code"]),
@@ -126,14 +145,15 @@ def import_outlets(filename: str, content: bytes, actor: User) -> dict:
                 "latitude": _number(record.get("latitude")), "longitude": _number(record.get("longitude")),
             })
         except ValidationError as error:
-            row_errors += [f"{field}: {' '.join(msgs)}" for field, msgs in error.messages.items()]
+            row_errors += _schema_problems(number, error)
             data = None
         except ValueError:
-            row_errors.append("latitude/longitude: not a number.")
+            row_errors.append(_cell(number, "latitude/longitude", _("Not a number.")))
             data = None
         code = _text(record["code"]).lower()
         if code and code in seen:
-            row_errors.append(f"code: {_text(record['code'])!r} repeats row {seen[code]}.")
+            row_errors.append(_cell(number, "code", _("“%(value)s” repeats row %(other)d.", value=_text(record["code"]),
+                                                      other=seen[code])))
         seen.setdefault(code, number)
         if row_errors:
             errors[f"row {number}"] = row_errors
@@ -147,6 +167,12 @@ def import_outlets(filename: str, content: bytes, actor: User) -> dict:
     if errors:
         _fail(errors)
     return _save(objects, created, "outlet", filename, actor)
+
+
+def _position_names() -> str:
+    if str(get_locale() or "zh").startswith("en"):
+        return ", ".join(POSITIONS)
+    return "、".join(name for name in POSITION_ALIASES if name != "网点主任")
 
 
 def _position(value) -> str:
@@ -167,19 +193,21 @@ def import_staff(filename: str, content: bytes, actor: User) -> dict:
         row_errors = []
         outlet = outlets.get(_text(record["outlet_code"]).lower())
         if outlet is None:
-            row_errors.append(f"outlet_code: no outlet {_text(record['outlet_code'])!r}.")
+            row_errors.append(_cell(number, "outlet_code", _("There is no outlet with the code “%(code)s”.",
+                                                             code=_text(record["outlet_code"]))))
         counter_id = None
         counter_text = _text(record.get("counter_number"))
         if counter_text and outlet is not None:
             counter = counters.get((outlet.id, int(counter_text))) if counter_text.isdigit() else None
             if counter is None:
-                row_errors.append(f"counter_number: outlet has no counter {counter_text!r}.")
+                row_errors.append(_cell(number, "counter_number", _("The outlet has no counter number “%(number)s”.",
+                                                                     number=counter_text)))
             else:
                 counter_id = counter.id
         try:
             active = _flag(record.get("active"))
         except ValueError as error:
-            row_errors.append(f"active: {error}.")
+            row_errors.append(_cell(number, "active", _("“%(value)s” is not yes or no", value=error)))
             active = True
         position = _position(record["position"])
         try:
@@ -190,12 +218,13 @@ def import_staff(filename: str, content: bytes, actor: User) -> dict:
         except ValidationError as error:
             messages = dict(error.messages)
             if "position" in messages:
-                messages["position"] = [f"use one of {', '.join(POSITIONS)} or its Chinese name."]
-            row_errors += [f"{field}: {' '.join(msgs)}" for field, msgs in messages.items()]
+                messages["position"] = [_("Use one of: %(values)s.", values=_position_names())]
+            row_errors += _schema_problems(number, ValidationError(messages))
             data = None
         key = _text(record["employee_no"]).lower()
         if key and key in seen:
-            row_errors.append(f"employee_no: {_text(record['employee_no'])!r} repeats row {seen[key]}.")
+            row_errors.append(_cell(number, "employee_no", _("“%(value)s” repeats row %(other)d.",
+                                                             value=_text(record["employee_no"]), other=seen[key])))
         seen.setdefault(key, number)
         if row_errors:
             errors[f"row {number}"] = row_errors

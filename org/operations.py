@@ -37,7 +37,8 @@ def _check_unique(model, data: dict, current=None) -> None:
     column = getattr(model, field)
     existing = db.session.execute(select(model).where(func.lower(column) == str(data[field]).lower())).scalar()
     if existing is not None and existing is not current:
-        raise Conflict(_("“%(value)s” is already used.", value=data[field]), {field: [_("Already used.")]})
+        raise Conflict(_("“%(value)s” is already used.", value=data[field]), {field: [_("Already used.")]},
+                       problem="already_used")
 
 
 def _check_references(model, data: dict, current=None) -> None:

@@ -44,4 +44,4 @@ def password_problems(password: str) -> list[str]:
 def validate_password(password: str, field: str = "password") -> None:
     problems = password_problems(password)
     if problems:
-        raise OperationError(_("The password is not acceptable."), {field: problems})
+        raise OperationError(_("The password is not acceptable."), {field: problems}, problem="weak_password")

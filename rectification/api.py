@@ -130,7 +130,7 @@ def report_pdf(uuid):
     """Every section and answer of a submitted inspection."""
     inspection = load_inspection(path_uuid(uuid), current_user)
     if inspection.status == "draft":
-        raise OperationError(_("A draft has no report yet."), status=409)
+        raise OperationError(_("A draft has no report yet."), status=409, problem="wrong_status")
     return pdf_response(notices.report_pdf(inspection, checklist_of(inspection.checklist_version)),
                         f"report-{inspection.uuid[:8]}.pdf")
 

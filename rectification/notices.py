@@ -191,7 +191,7 @@ def _edition(digest: str) -> NoticeEdition | None:
 def notice_of(inspection: Inspection) -> Notice:
     notice = db.session.execute(select(Notice).where(Notice.inspection_id == inspection.id)).scalar()
     if notice is None:
-        raise NotFound(_("This inspection has no rectification notice (no published findings)."))
+        raise NotFound(_("This inspection has no rectification notice (no published findings)."), problem="no_notice")
     return notice
 
 

@@ -38,13 +38,14 @@ def add_after_photo(finding_id: int, photo_uuid: str, data: bytes, declared_sha2
     finding = load_finding(finding_id, actor, "finding.respond")
     digest = evidence.sha256_hex(data)
     if declared_sha256 and declared_sha256.strip().lower() != digest:
-        raise OperationError(_("The upload was damaged on the way (X-Content-SHA256 does not match); send it again."))
+        raise OperationError(_("The upload was damaged on the way (X-Content-SHA256 does not match); send it again."),
+                             problem="photo_hash_mismatch")
     finding_key = finding.id
     belongs = lambda photo: photo.finding_id == finding_key
     if (previous := photostore.previous_upload(photo_uuid, digest, belongs)) is not None:
         return previous, False
     if finding.status == "closed":
-        raise Conflict(_("This finding is closed."))
+        raise Conflict(_("This finding is closed."), problem="finding_closed")
     return photostore.record_once(data, photo_uuid, prefix="after",
                                   owner={"inspection_id": finding.inspection_id, "finding_id": finding_key,
                                          "purpose": "after"},
@@ -54,8 +55,10 @@ def add_after_photo(finding_id: int, photo_uuid: str, data: bytes, declared_sha2
 
 def _refuse_response(finding: Finding, text: str) -> None:
     if finding.status != "open":
-        raise Conflict(_("Only an open finding takes a response; this one is waiting for verification.")
-                       if finding.status == "responded" else _("Only an open finding takes a response; this one is closed."))
+        if finding.status == "responded":
+            raise Conflict(_("Only an open finding takes a response; this one is waiting for verification."),
+                           problem="already_responded")
+        raise Conflict(_("Only an open finding takes a response; this one is closed."), problem="finding_closed")
     if not (text or "").strip():
         raise OperationError(_("Say what was done."), {"text": [_("Describe the fix here.")]})
 
@@ -88,13 +91,15 @@ def respond(finding_id: int, text: str, photo_ids: list[str], actor: User) -> Re
                                                                 Photo.purpose == "after")).scalars())
     missing = [p for p in photo_ids if p not in uploaded]
     if missing:
-        raise Conflict(_("%(count)d after-photo(s) not uploaded yet.", count=len(missing)), {"missing_photos": missing})
+        raise Conflict(_("%(count)d after-photo(s) not uploaded yet.", count=len(missing)), {"missing_photos": missing},
+                       problem="photos_missing")
     if not photo_ids:
         raise OperationError(_("Add at least one photo taken after the fix."),
                              {"photo_ids": [_("Add a photo taken after the fix.")]})
     before = audit.snapshot(finding)
     # Only one of several concurrent responses wins the open finding; the others get 409.
     transitions.move(finding, "open", _("This finding has already been answered; it is waiting for verification."),
+                     problem="already_responded",
                      status="responded", responded_at=utcnow())
     response = Response(finding_id=finding.id, author_id=actor.id, text=text[:4000], photo_ids=list(photo_ids))
     db.session.add(response)
@@ -106,11 +111,12 @@ def respond(finding_id: int, text: str, photo_ids: list[str], actor: User) -> Re
 def verify(finding_id: int, accepted: bool, reason: str, actor: User) -> Verification:
     finding = load_finding(finding_id, actor, "finding.verify")
     if finding.status != "responded":
-        raise Conflict(_("Only a finding the outlet has responded to can be verified."))
+        raise Conflict(_("Only a finding the outlet has responded to can be verified."), problem="wrong_status")
     reason = (reason or "").strip()
     if not accepted and not reason:
         raise OperationError(_("Say why the fix is not accepted."),
-                             {"reason": [_("A rejection needs its reason, for the outlet to act on.")]})
+                             {"reason": [_("A rejection needs its reason, for the outlet to act on.")]},
+                             problem="reason_required")
     response = db.session.execute(select(Response).where(Response.finding_id == finding.id)
                                   .order_by(Response.id.desc()).limit(1)).scalar_one()
     before = audit.snapshot(finding)

@@ -32,8 +32,8 @@ def update_rules(changes: dict, actor: User) -> dict[str, float]:
     before = rules.current()
     after = {**before, **{key: float(value) for key, value in changes.items()}}
     if sum(rules.kind_weights(after).values()) <= 0:
-        raise OperationError("At least one inspection kind needs a weight above 0.",
-                             {f"weight_{kind}": ["all weights are 0"] for kind in rules.KINDS})
+        raise OperationError(_("At least one inspection kind needs a weight above 0."),
+                             {f"weight_{kind}": [_("All weights are 0.")] for kind in rules.KINDS})
     stored = {row.key: row for row in db.session.execute(select(ReportRule)).scalars()}
     for key, value in changes.items():
         row = stored.get(key) or ReportRule(key=key)
@@ -48,7 +48,7 @@ def update_rules(changes: dict, actor: User) -> dict[str, float]:
 def load_list(list_id: int, actor: User) -> ServiceList:
     service_list = db.session.get(ServiceList, list_id)
     if service_list is None:
-        raise NotFound(f"No red/black list {list_id}.")
+        raise NotFound(_("No red/black list with the number %(number)s.", number=list_id))
     authorize("report.list.view", service_list, conceal=True, user=actor)
     return service_list
 
@@ -57,17 +57,19 @@ def _scope(scope: str, outlet_id: int | None, branch_id: int | None) -> tuple[st
     if scope == "outlet":
         outlet = db.session.get(Outlet, outlet_id) if outlet_id else None
         if outlet is None or not outlet.active:
-            raise OperationError("Name an active outlet for an outlet's list.", {"outlet_id": ["no such active outlet"]})
+            raise OperationError(_("Name an active outlet for an outlet's list."),
+                                 {"outlet_id": [_("No such active outlet.")]})
         return f"outlet:{outlet.id}", outlet.branch_id, outlet.id
     if scope != "branch":
-        raise OperationError("A list is for an outlet or a branch.", {"scope": ["expected outlet or branch"]})
+        raise OperationError(_("A list is for an outlet or a branch."), {"scope": [_("Choose outlet or branch.")]})
     if branch_id is None:
         branches = db.session.execute(select(Branch.id).limit(2)).scalars().all()
         if len(branches) != 1:
-            raise OperationError("Name the branch.", {"branch_id": ["required when there is more than one branch"]})
+            raise OperationError(_("Name the branch."),
+                                 {"branch_id": [_("Required when there is more than one branch.")]})
         branch_id = branches[0]
     if db.session.get(Branch, branch_id) is None:
-        raise OperationError("No such branch.", {"branch_id": ["no such branch"]})
+        raise OperationError(_("No such branch."), {"branch_id": [_("No such branch.")]})
     return f"branch:{branch_id}", branch_id, None
 
 
@@ -97,9 +99,9 @@ def _prepare(month_text: str, scope: str, outlet_id: int | None, branch_id: int 
              ) -> tuple[ServiceList, bool]:
     month = periods.parse(month_text, default=None, quarters=False, field="month") if month_text else None
     if month is None:
-        raise OperationError("Name the month.", {"month": ["required, YYYY-MM"]})
+        raise OperationError(_("Name the month."), {"month": [_("Required, as YYYY-MM.")]})
     if month.first > periods.local_today():
-        raise OperationError("That month has not begun.", {"month": ["in the future"]})
+        raise OperationError(_("That month has not begun."), {"month": [_("In the future.")]})
     scope_key, branch_id, outlet_id = _scope(scope, outlet_id, branch_id)
     service_list = db.session.execute(select(ServiceList).where(ServiceList.month == month.label,
                                                                 ServiceList.scope_key == scope_key)).scalar()
@@ -133,20 +135,21 @@ def prepare_list(month_text: str, scope: str, outlet_id: int | None, branch_id: 
     return result
 
 
-SIGNED_OFF = "This list is signed off and published; it no longer changes."
+def _signed_off() -> str:
+    return _("This list is signed off and published; it no longer changes.")
 
 
 def _still_draft(service_list: ServiceList) -> None:
     """Refuse a change to a list signed off since it was read (409); while a change is being made,
     the sign-off waits for it on PostgreSQL, and on SQLite the one write lock orders them."""
-    transitions.move(service_list, DRAFT, SIGNED_OFF, status=DRAFT)
+    transitions.move(service_list, DRAFT, _signed_off(), problem="list_published", status=DRAFT)
 
 
 def _draft(list_id: int, actor: User) -> ServiceList:
     authorize("report.lists.manage", user=actor)
     service_list = load_list(list_id, actor)
     if service_list.is_published:
-        raise Conflict(SIGNED_OFF)
+        raise Conflict(_signed_off(), problem="list_published")
     return service_list
 
 
@@ -173,10 +176,11 @@ def set_entry_appeal(list_id: int, entry_id: int, note: str, withdrawn: bool, ac
     service_list = _draft(list_id, actor)
     entry = next((e for e in service_list.entries if e.id == entry_id), None)
     if entry is None:
-        raise NotFound(f"No entry {entry_id} on this list.")
+        raise NotFound(_("No entry with the number %(number)s on this list.", number=entry_id))
     note = (note or "").strip()
     if withdrawn and not note:
-        raise OperationError("Say why the appeal is upheld.", {"appeal_note": ["required when withdrawing"]})
+        raise OperationError(_("Say why the appeal is upheld."),
+                             {"appeal_note": [_("Required when the entry is withdrawn.")]}, problem="reason_required")
     _still_draft(service_list)
     before = audit.snapshot(entry)
     entry.appeal_note, entry.withdrawn = note[:2000], bool(withdrawn)
@@ -191,11 +195,11 @@ def publish_list(list_id: int, actor: User) -> ServiceList:
     service_list = _draft(list_id, actor)
     month = periods.parse(service_list.month, default=None, quarters=False)
     if not month.is_over(periods.local_today()):
-        raise Conflict("The month is not over yet; sign the list off once it is.")
+        raise Conflict(_("The month is not over yet; sign the list off once it is."), problem="wrong_status")
     before = audit.snapshot(service_list)
     # One sign-off wins; the entries are read after it, with any appeal committed just before.
-    transitions.move(service_list, DRAFT, SIGNED_OFF, status=PUBLISHED, published_at=utcnow(),
-                     published_by_id=actor.id)
+    transitions.move(service_list, DRAFT, _signed_off(), problem="list_published", status=PUBLISHED,
+                     published_at=utcnow(), published_by_id=actor.id)
     db.session.expire(service_list, ["entries"])
     audit.record("service_list.publish", service_list, actor=actor, before=before, after=audit.snapshot(service_list),
                  details={"entries": [[e.staff_id, e.colour, e.withdrawn] for e in service_list.entries]})
@@ -206,13 +210,13 @@ def publish_list(list_id: int, actor: User) -> ServiceList:
 def _confirm(inspection_uuid: str, staff_id: int, note: str, actor: User) -> tuple[MysteryConfirmation, bool]:
     inspection = db.session.execute(select(Inspection).where(Inspection.uuid == inspection_uuid.lower())).scalar()
     if inspection is None or inspection.kind != "mystery" or inspection.status != INSPECTION_PUBLISHED:
-        raise NotFound("No published mystery visit with that id.")
+        raise NotFound(_("No published mystery visit with that number."))
     named = db.session.execute(select(Finding.id).where(Finding.inspection_id == inspection.id,
                                                         Finding.staff_id == staff_id,
                                                         Finding.published.is_(True)).limit(1)).scalar()
     if named is None or db.session.get(Staff, staff_id) is None:
-        raise OperationError("This visit's published findings do not name that person.",
-                             {"staff_id": ["not named by the visit"]})
+        raise OperationError(_("This visit's published findings do not name that person."),
+                             {"staff_id": [_("Not named by the visit.")]})
     existing = db.session.execute(select(MysteryConfirmation).where(
         MysteryConfirmation.inspection_id == inspection.id, MysteryConfirmation.staff_id == staff_id)).scalar()
     if existing is not None:

@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from core.clock import local_midnight, local_today
@@ -107,8 +108,9 @@ def parse(text: str | None, *, default: Period, quarters: bool = True, field: st
         year = int(match.group(1))
         if 2000 <= year <= 2100:
             return quarter_period(year, int(match.group(2)))
-    shape = "YYYY-MM or YYYYQn" if quarters else "YYYY-MM"
-    raise OperationError(f"Not a period: write it as {shape}, e.g. 2026-10.", {field: [f"expected {shape}"]})
+    shape = _("YYYY-MM or YYYYQn") if quarters else "YYYY-MM"
+    raise OperationError(_("Not a period: write it as %(shape)s, e.g. 2026-10.", shape=shape),
+                         {field: [_("Write it as %(shape)s.", shape=shape)]})
 
 
 def remote_cycle_days() -> int:

@@ -1,6 +1,7 @@
 """What a user may see of each report, shaped once for the API and the pages."""
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from core.errors import NotFound
@@ -41,7 +42,7 @@ def _scope_outlets(user: User, outlet_id: int | None) -> list[int] | None:
     if outlet_id is None:
         return allowed
     if allowed is not None and outlet_id not in allowed:
-        raise NotFound("No such outlet, or it is not yours to see.")
+        raise NotFound(_("No such outlet, or it is not yours to see."))
     return [outlet_id]
 
 
@@ -56,7 +57,7 @@ def scorecard(user: User, staff_id: int, month: periods.Period) -> dict:
     authorize("report.scorecards", user=user)
     staff = db.session.get(Staff, staff_id)
     if staff is None:
-        raise NotFound(f"No staff member {staff_id}.")
+        raise NotFound(_("No staff member with the number %(number)s.", number=staff_id))
     authorize("report.scorecard.view", staff, conceal=True, user=user)
     card = scorecards.card(staff, month)
     return {"month": month.label, "base": card.base, "total": card.total, "summary": card.summary,

@@ -6,6 +6,7 @@ import io
 from pathlib import Path
 
 import pytest
+from flask_babel import refresh
 from sqlalchemy import func, select
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
@@ -27,7 +28,17 @@ def default_doc():
 
 @pytest.fixture
 def admin_headers(users, bearer):
-    return bearer(users["admin"])
+    """An admin's API headers; the answers in English, whose words these tests read (tests/core checks the Chinese)."""
+    return {**bearer(users["admin"]), "Accept-Language": "en"}
+
+
+@pytest.fixture
+def english(app):
+    """Code called directly speaks English here, as for a reader who chose it."""
+    with app.test_request_context("/?lang=en"):
+        refresh()  # a language chosen earlier in the test's app context is not kept
+        yield
+    refresh()
 
 
 @pytest.fixture

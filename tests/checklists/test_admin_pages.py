@@ -97,7 +97,7 @@ def test_import_page_shows_problems_and_saves_nothing(client, db, admin):
     response = post_file(client, admin, textio.dump_yaml(bad).encode(), "bad.yaml")
     assert response.status_code == 422
     html = response.get_data(as_text=True)
-    assert "<b>sections[1].items[1].condition</b>: names unknown item &#39;ghost&#39;" in html
+    assert "<li>检查项“丁项”的 condition：引用了不存在的检查项“ghost”</li>" in html  # the item by its label
     assert checklist_counts(db) == (0, 0)
 
     sheet = io.BytesIO()
@@ -107,7 +107,7 @@ def test_import_page_shows_problems_and_saves_nothing(client, db, admin):
     book.save(sheet)
     response = post_file(client, admin, sheet.getvalue(), "bad.xlsx")
     assert response.status_code == 422
-    assert "items!row 3 (item &#39;b&#39;): points: must be between 0 and 100" in response.get_data(as_text=True)
+    assert "工作表 items 第 3 行（检查项“乙项”）points 列：须介于 0 和 100 之间" in response.get_data(as_text=True)
     assert post_file(client, admin, b"kind: 7s\n", "notes.txt").status_code == 415
     assert checklist_counts(db) == (0, 0)
 
@@ -220,7 +220,7 @@ def test_a_step_that_breaks_the_checklist_is_refused(client, db, admin, draft):
     assert response.status_code == 302
     assert layout(db, draft) == [("front", ["a", "b"]), ("back", ["c", "d"])]
     page = client.get(response.headers["Location"].split("#")[0]).get_data(as_text=True)
-    assert "names unknown item" in page
+    assert "引用了不存在的检查项“c”" in page
     # An empty section is refused too.
     step(client, admin, draft, "remove_item", "d")
     step(client, admin, draft, "remove_item", "c")
@@ -235,7 +235,7 @@ def test_steps_on_a_published_version_change_nothing(client, db, users, admin):
     response = step(client, admin, ident, "remove_item", "a")
     assert response.status_code == 302
     assert stored(db, ident).definition == before and stored(db, ident).status == PUBLISHED
-    assert "published and never changes" in client.get(f"{BASE}/versions/{ident}").get_data(as_text=True)
+    assert "此版本已发布，不再更改" in client.get(f"{BASE}/versions/{ident}").get_data(as_text=True)
 
 
 # --- the item form -------------------------------------------------------------------------------------
@@ -311,8 +311,8 @@ def test_item_form_edits_a_scale_through_its_option_lines(client, db, users, adm
     ({"key": "E"}, "key", "只能用小写字母、数字和 _，并以字母开头。"),
     ({"label_en": " "}, "label_en", "请填写英文标签。"),
     # Refused when the draft is saved: the whole checklist's rules, beside the field they are about.
-    ({"key": "a"}, "key", "item key &#39;a&#39; is used twice"),
-    ({"condition": "zz = pass"}, "condition", "names unknown item &#39;zz&#39;"),
+    ({"key": "a"}, "key", "检查项“戊项”的 key：检查项键“a”用了两次"),
+    ({"condition": "zz = pass"}, "condition", "检查项“戊项”的 condition：引用了不存在的检查项“zz”"),
 ])
 def test_item_form_shows_each_error_beside_its_field(client, db, admin, draft, fields, field, message):
     before = stored(db, draft).content_hash
@@ -343,7 +343,7 @@ def test_item_form_speaks_english_to_who_asks_for_it(client, db, admin, draft):
                         data=form(admin, section_key="front", section_label_zh="附加", section_label_en="Extra",
                                   key="e", label_zh="戊项", label_en="Item E", points="1"))
     assert right.status_code == 422
-    assert "Section &#39;front&#39; exists already." in right.get_data(as_text=True)
+    assert "The section “Front” has the key “front” already." in right.get_data(as_text=True)
     assert layout(db, draft) == [("front", ["a", "b"]), ("back", ["c", "d"])]
 
 
@@ -361,7 +361,7 @@ def test_new_section_form(client, db, admin, draft):
                         data=form(admin, section_key="extra", section_label_zh="附加", section_label_en="Extra",
                                   key="f", label_zh="己项", label_en="Item F", points="2"))
     assert again.status_code == 422
-    assert "Section &#39;extra&#39; exists already." in again.get_data(as_text=True)
+    assert "部分“附加”已使用键“extra”。" in again.get_data(as_text=True)
     assert layout(db, draft)[-1] == ("extra", ["e"])
 
 

@@ -11,6 +11,8 @@ from checklists.definition import DefinitionError
 from core.audit import content_hash
 from tests.checklists.conftest import DEFAULT_FILES
 
+pytestmark = pytest.mark.usefixtures("english")
+
 
 def T(zh: str, en: str | None = None) -> dict:
     return {"zh": zh, "en": en if en is not None else zh.upper()}
@@ -130,26 +132,26 @@ def test_unknown_type():
     item(data, 1, 1)["type"] = "checkbox"
     found = problems_of(data)
     assert list(found) == ["sections[1].items[1].type"]
-    assert "unknown type 'checkbox'" in found["sections[1].items[1].type"][0]
+    assert "unknown type “checkbox”" in found["sections[1].items[1].type"][0]
 
 
 def test_duplicate_item_key_across_sections():
     data = base()
     item(data, 1, 0)["key"] = "greet"
     found = problems_of(data)
-    assert found == {"sections[1].items[0].key": ["item key 'greet' is used twice"]}
+    assert found == {"sections[1].items[0].key": ["item key “greet” is used twice"]}
 
 
 def test_duplicate_item_key_within_a_section():
     data = base()
     item(data, 0, 2)["key"] = "order"
-    assert problems_of(data) == {"sections[0].items[2].key": ["item key 'order' is used twice"]}
+    assert problems_of(data) == {"sections[0].items[2].key": ["item key “order” is used twice"]}
 
 
 def test_duplicate_section_key():
     data = base()
     data["sections"][1]["key"] = "front"
-    assert problems_of(data) == {"sections[1].key": ["section key 'front' is used twice"]}
+    assert problems_of(data) == {"sections[1].key": ["section key “front” is used twice"]}
 
 
 @pytest.mark.parametrize("key", [["front"], {"key": "front"}, 7, None])
@@ -163,7 +165,7 @@ def test_a_section_key_that_is_not_text_is_a_problem_not_a_crash(key):
 def test_condition_naming_an_unknown_key():
     data = base()
     item(data, 1, 0)["condition"] = "greet = pass and ghost = pass"
-    assert problems_of(data) == {"sections[1].items[0].condition": ["names unknown item 'ghost'"]}
+    assert problems_of(data) == {"sections[1].items[0].condition": ["names unknown item “ghost”"]}
 
 
 def test_self_referencing_condition():
@@ -184,7 +186,7 @@ def test_circular_condition_of_three():
                     "sections[1].items[0].condition"}
     assert messages[0].startswith("circular condition: ")
     cycle = messages[0].removeprefix("circular condition: ").split(" → ")
-    assert cycle[0] == cycle[-1] and sorted(cycle[:-1]) == ["greet", "order", "queue"]
+    assert cycle[0] == cycle[-1] and sorted(cycle[:-1]) == ["Greets", "Order", "Queue"]  # by label
 
 
 def test_an_acyclic_chain_of_conditions_is_fine():
@@ -217,7 +219,7 @@ def test_points_must_be_a_number():
 def test_points_on_a_text_item():
     data = base()
     item(data, 1, 2)["points"] = 2
-    assert problems_of(data) == {"sections[1].items[2].points": ["a text item is not scored; points must be 0"]}
+    assert problems_of(data) == {"sections[1].items[2].points": ["a “Text” item is not scored; points must be 0"]}
 
 
 def test_cap_grade_missing_for_a_cap_grade_rule():
@@ -246,7 +248,7 @@ def test_unscored_item_cannot_be_critical():
     data = base()
     item(data, 1, 2)["critical"] = "zero_section"
     assert problems_of(data) == {"sections[1].items[2].critical":
-                                 ["a text item cannot fail, so it cannot be critical"]}
+                                 ["a “Text” item cannot fail, so it cannot be critical"]}
 
 
 @pytest.mark.parametrize("labels", [2, 4])
@@ -277,7 +279,7 @@ def test_option_points_above_the_item_points():
 def test_duplicate_option_key():
     data = base()
     item(data, 0, 2)["options"][1]["key"] = "warm"
-    assert problems_of(data) == {"sections[0].items[2].options[1].key": ["option 'warm' is used twice"]}
+    assert problems_of(data) == {"sections[0].items[2].options[1].key": ["option “warm” is used twice"]}
 
 
 @pytest.mark.parametrize("kind", ["number", "duration"])
@@ -305,13 +307,13 @@ def test_number_range_upside_down():
 def test_unknown_item_field_typo():
     data = base()
     item(data, 0, 0)["ponits"] = 2
-    assert problems_of(data) == {"sections[0].items[0].ponits": ["not a field of a check item"]}
+    assert problems_of(data) == {"sections[0].items[0].ponits": ["not a field of a “Pass / fail” item"]}
 
 
 def test_field_of_another_type():
     data = base()
     item(data, 0, 0)["options"] = []
-    assert problems_of(data) == {"sections[0].items[0].options": ["not a field of a check item"]}
+    assert problems_of(data) == {"sections[0].items[0].options": ["not a field of a “Pass / fail” item"]}
 
 
 def test_unknown_top_level_and_section_fields():
@@ -345,13 +347,13 @@ def test_unreadable_condition():
     item(data, 1, 0)["condition"] = "greet is pass"
     found = problems_of(data)
     assert list(found) == ["sections[1].items[0].condition"]
-    assert found["sections[1].items[0].condition"][0].startswith("cannot read 'greet is pass'")
+    assert found["sections[1].items[0].condition"][0].startswith("cannot read “greet is pass”")
 
 
 def test_numeric_comparison_needs_a_number():
     data = base()
     item(data, 1, 0)["condition"] = "order > good"
-    assert problems_of(data) == {"sections[1].items[0].condition": ["> needs a number, not 'good'"]}
+    assert problems_of(data) == {"sections[1].items[0].condition": ["> needs a number, not “good”"]}
 
 
 @pytest.mark.parametrize("mins", [[80, 90, 60, 0], [90, 90, 60, 0], [90, 80, 60, 60]])
@@ -386,7 +388,7 @@ def test_all_problems_are_reported_at_once_with_their_paths():
     message = str(caught.value)
     assert "sections[0].items[0].points: must be between 0 and 100" in message
     assert "sections[1].items[1].label.en: the English text is required" in message
-    assert "sections[1].key: section key 'front' is used twice" in message
+    assert "sections[1].key: section key “front” is used twice" in message
     assert len(caught.value.problems) == 3
 
 

@@ -161,25 +161,34 @@ def drop_items_sheet(book):
 
 
 BAD_WORKBOOKS = {
-    "missing column": (drop_points_column, "items!row 1: missing column 'points'"),
-    "missing sheet": (drop_items_sheet, "sheet 'items' is missing"),
+    "missing column": (drop_points_column, "Sheet items, row 1: the column points is missing"),
+    "missing sheet": (drop_items_sheet, "The sheet items is missing."),
     "unknown type": (set_cell(5, "type", "counter"),
-                     ("items!row 5 (item 'queue'): type: unknown type 'counter'; use one of check, scale, choice, "
-                     "number, duration, text, photo, signature")),
-    "duplicate key": (set_cell(5, "key", "greet"), "items!row 5 (item 'greet'): key: item key 'greet' is used twice"),
+                     ("Sheet items, row 5 (item “Queue”), column type: unknown type “counter”; use one of check, "
+                      "scale, choice, number, duration, text, photo, signature")),
+    "duplicate key": (set_cell(5, "key", "greet"),
+                      "Sheet items, row 5 (item “Queue”), column key: item key “greet” is used twice"),
     "unknown condition key": (set_cell(5, "condition", "ghost = pass"),
-                              "items!row 5 (item 'queue'): condition: names unknown item 'ghost'"),
-    "points out of range": (set_cell(5, "points", 101), "items!row 5 (item 'queue'): points: must be between 0 and 100"),
-    "negative points": (set_cell(2, "points", -1), "items!row 2 (item 'greet'): points: must be between 0 and 100"),
-    "section not in sheet": (set_cell(5, "section", "ghost"), "items!row 5: section 'ghost' is not in the sections sheet"),
-    "points not a number": (set_cell(5, "points", "three"), "items!row 5 (points): 'three' is not a number"),
+                              "Sheet items, row 5 (item “Queue”), column condition: names unknown item “ghost”"),
+    "points out of range": (set_cell(5, "points", 101),
+                            "Sheet items, row 5 (item “Queue”), column points: must be between 0 and 100"),
+    "negative points": (set_cell(2, "points", -1),
+                        "Sheet items, row 2 (item “Greets”), column points: must be between 0 and 100"),
+    "section not in sheet": (set_cell(5, "section", "ghost"), ("Sheet items, row 5 (item “Queue”), column section: "
+                                                              "the section “ghost” is not in the sections sheet")),
+    "points not a number": (set_cell(5, "points", "three"),
+                            "Sheet items, row 5 (item “Queue”), column points: “three” is not a number"),
     "bad option line": (set_cell(4, "options", "warm | 热情 | Warm\nrude | 粗鲁 | Rude | 0 | fail"),
-                        ("items!row 4 (options): option line 'warm | 热情 | Warm' must be "
-                        "'key | 中文 | English | points [| fail]'")),
+                        ("Sheet items, row 4 (item “Attitude”), column options: the option line “warm | 热情 | Warm” "
+                         "must be “key | 中文 | English | points [| fail]”")),
     "bad scale line": (set_cell(3, "options", "0 | 差 | Poor\n2 | 中 | Fair\n2 | 好 | Good"),
-                       "items!row 3 (options): scale line '2 | 中 | Fair' must be '1 | 中文 | English'"),
-    "not yes or no": (set_cell(2, "allow_na", "maybe"), "items!row 2 (allow_na): 'maybe' is not yes or no"),
-    "missing english label": (set_cell(6, "label_en", None), "items!row 6 (item 'wait'): label.en: the English text is required"),
+                       ("Sheet items, row 3 (item “Order”), column options: the scale line “2 | 中 | Fair” must be "
+                        "“1 | 中文 | English”")),
+    "not yes or no": (set_cell(2, "allow_na", "maybe"),
+                      "Sheet items, row 2 (item “Greets”), column allow_na: “maybe” is not yes or no"),
+    # Without its English label the row's item is named by its Chinese one.
+    "missing english label": (set_cell(6, "label_en", None),
+                              "Sheet items, row 6 (item “等候”), column label_en: the English text is required"),
 }
 
 
@@ -189,7 +198,7 @@ def circular(book):
 
 
 @pytest.mark.parametrize("case", sorted(BAD_WORKBOOKS))
-def test_malformed_workbook_names_sheet_and_row(case):
+def test_malformed_workbook_names_sheet_and_row(english, case):
     change, expected = BAD_WORKBOOKS[case]
     with pytest.raises(OperationError) as caught:
         xlsx_io.read(workbook(change))
@@ -198,25 +207,25 @@ def test_malformed_workbook_names_sheet_and_row(case):
     assert "nothing was saved" in caught.value.message
 
 
-def test_circular_condition_in_a_workbook_names_the_row():
+def test_circular_condition_in_a_workbook_names_the_row(english):
     with pytest.raises(OperationError) as caught:
         xlsx_io.read(workbook(circular))
     (problem,) = caught.value.errors["workbook"]
-    assert problem.startswith(("items!row 2 (item 'greet'): condition: circular condition: ",
-                               "items!row 3 (item 'order'): condition: circular condition: ",
-                               "items!row 5 (item 'queue'): condition: circular condition: "))
+    assert problem.startswith(("Sheet items, row 2 (item “Greets”), column condition: circular condition: ",
+                               "Sheet items, row 3 (item “Order”), column condition: circular condition: ",
+                               "Sheet items, row 5 (item “Queue”), column condition: circular condition: "))
     cycle = problem.split("circular condition: ")[1].split(" → ")
-    assert sorted(cycle[:-1]) == ["greet", "order", "queue"]
+    assert sorted(cycle[:-1]) == ["Greets", "Order", "Queue"]  # the items by their labels
 
 
-def test_all_workbook_problems_come_together():
+def test_all_workbook_problems_come_together(english):
     change = several(set_cell(2, "points", "x"), set_cell(5, "section", "ghost"), set_cell(7, "allow_na", "??"))
     with pytest.raises(OperationError) as caught:
         xlsx_io.read(workbook(change))
     assert caught.value.errors["workbook"] == [
-        "items!row 2 (points): 'x' is not a number",
-        "items!row 5: section 'ghost' is not in the sections sheet",
-        "items!row 7 (allow_na): '??' is not yes or no",
+        "Sheet items, row 2 (item “Greets”), column points: “x” is not a number",
+        "Sheet items, row 5 (item “Queue”), column section: the section “ghost” is not in the sections sheet",
+        "Sheet items, row 7 (item “Notes”), column allow_na: “??” is not yes or no",
     ]
 
 
@@ -226,31 +235,30 @@ def test_not_a_workbook():
     assert caught.value.status == 400
 
 
-def test_blank_rows_are_skipped_and_rows_keep_their_numbers():
+def test_blank_rows_are_skipped_and_rows_keep_their_numbers(english):
     def insert_blank(book):
         book["items"].insert_rows(3)
     data = xlsx_io.read(workbook(insert_blank))
     assert canonical(data) == small()
     with pytest.raises(OperationError) as caught:
         xlsx_io.read(workbook(several(insert_blank, set_cell(6, "points", 500))))
-    assert caught.value.errors["workbook"] == ["items!row 6 (item 'queue'): points: must be between 0 and 100"]
+    assert caught.value.errors["workbook"] == ["Sheet items, row 6 (item “Queue”), column points: must be between 0 and 100"]
 
 
 # --- YAML and JSON text ----------------------------------------------------------------------------
 
-def test_yaml_syntax_error_names_the_line():
+def test_yaml_syntax_error_names_the_line(english):
     text = "kind: onsite\ncode: bad-yaml\nname: zh: 坏\nsections: []\n"
     with pytest.raises(OperationError) as caught:
         textio.load(text.encode(), "yaml")
-    assert caught.value.status == 400
-    assert "line 3" in caught.value.message
-    assert caught.value.errors["file"][0].startswith("line 3, column ")
+    assert caught.value.status == 400 and caught.value.problem == "file_unreadable"
+    assert "line 3, column " in caught.value.message
 
 
-def test_json_syntax_error_names_the_line():
+def test_json_syntax_error_names_the_line(english):
     with pytest.raises(OperationError) as caught:
         textio.load(b'{\n  "kind": "onsite",\n  "code": oops\n}', "json")
-    assert caught.value.status == 400 and caught.value.errors["file"][0].startswith("line 3:")
+    assert caught.value.status == 400 and "line 3, column " in caught.value.message
 
 
 ALIAS_BOMB = "\n".join(
@@ -259,21 +267,21 @@ ALIAS_BOMB = "\n".join(
 ) + "\n"
 
 
-def test_yaml_alias_bomb_is_refused():
+def test_yaml_alias_bomb_is_refused(english):
     with pytest.raises(OperationError) as caught:
         textio.load(ALIAS_BOMB.encode(), "yaml")
     assert caught.value.status == 400
-    assert "aliases (*name) are not allowed" in caught.value.message
+    assert "aliases (&name, *name) are not allowed" in caught.value.message
     assert "line 4" in caught.value.message  # the first alias
 
 
-def test_even_a_single_alias_is_refused():
+def test_even_a_single_alias_is_refused(english):
     text = "kind: onsite\ncode: x\nname: &n {zh: 甲, en: A}\ndescription: *n\n"
     with pytest.raises(OperationError, match="aliases"):
         textio.load(text.encode(), "yaml")
 
 
-def test_yaml_must_hold_a_mapping():
+def test_yaml_must_hold_a_mapping(english):
     with pytest.raises(OperationError, match="one checklist"):
         textio.load(b"- just\n- a list\n", "yaml")
 
@@ -307,7 +315,7 @@ REFUSED_UPLOADS = {
     "xlsx damaged": (lambda: b"PK\x03\x04 broken", "wb.xlsx", 400, None),
     "xlsx too big": (big_xlsx, "wb.xlsx", 413, None),
     "yaml syntax": (lambda: b"kind: onsite\ncode: wb-test\nname: zh: x\n", "wb.yaml", 400, "line 3, column"),
-    "yaml alias bomb": (lambda: ALIAS_BOMB.encode(), "wb.yml", 400, "aliases (*name) are not allowed"),
+    "yaml alias bomb": (lambda: ALIAS_BOMB.encode(), "wb.yml", 400, "aliases (&name, *name) are not allowed"),
     "yaml too big": (big_yaml, "wb.yaml", 413, None),
     "yaml invalid checklist": (lambda: textio.dump_yaml(dict(small(), kind="weekly")).encode(), "wb.yaml", 422,
                                "must be one of onsite, 7s, remote, mystery"),
@@ -338,7 +346,8 @@ def test_refused_upload_saves_nothing(db, admin_headers, api_upload, case):
 def test_workbook_errors_come_back_as_a_list(admin_headers, api_upload):
     response = api_upload(admin_headers, workbook(set_cell(5, "points", 101)), "wb.xlsx")
     assert response.status_code == 422
-    assert response.get_json()["errors"] == {"workbook": ["items!row 5 (item 'queue'): points: must be between 0 and 100"]}
+    assert response.get_json()["errors"] == {
+        "workbook": ["Sheet items, row 5 (item “Queue”), column points: must be between 0 and 100"]}
 
 
 def test_definition_errors_come_back_by_path(admin_headers, api_upload):
@@ -346,7 +355,8 @@ def test_definition_errors_come_back_by_path(admin_headers, api_upload):
     data["sections"][1]["items"][0]["points"] = 101
     response = api_upload(admin_headers, textio.dump_json(data).encode(), "wb.json")
     assert response.status_code == 422
-    assert response.get_json()["errors"] == {"sections[1].items[0].points": ["must be between 0 and 100"]}
+    assert response.get_json()["errors"] == {"sections[1].items[0].points": ["Item “Queue”, points: must be between 0 and 100"]}
+    assert response.get_json()["problem"] == "checklist_invalid"
 
 
 def test_upload_without_a_file(client, admin_headers):
@@ -430,7 +440,7 @@ def test_deep_or_unstorable_checklist_files_are_refused(text, fmt):
 
 
 @pytest.mark.parametrize("points", [float("nan"), float("inf")])
-def test_a_checklist_number_must_be_finite(points):
+def test_a_checklist_number_must_be_finite(english, points):
     data = small()
     data["sections"][0]["items"][0]["points"] = points
     with pytest.raises(definition.DefinitionError) as caught:

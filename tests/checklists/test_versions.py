@@ -69,7 +69,8 @@ def test_import_refuses_an_invalid_checklist_and_saves_nothing(db, users):
     data["sections"][0]["items"][0]["points"] = 500
     with pytest.raises(operations.OperationError) as caught:
         operations.import_checklist(data, users["admin"])
-    assert caught.value.errors == {"sections[0].items[0].points": ["must be between 0 and 100"]}
+    assert caught.value.errors == {"sections[0].items[0].points": ["检查项“问候”的 points：须介于 0 和 100 之间"]}
+    assert caught.value.problem == "checklist_invalid"
     db.session.rollback()
     assert checklist_counts(db) == (0, 0)
 
@@ -244,7 +245,8 @@ def test_importing_an_existing_code_with_another_kind_conflicts(db, admin_header
     before = checklist_counts(db)
     response = upload(api_upload, admin_headers, small(kind="7s"))
     assert response.status_code == 409
-    assert response.get_json()["errors"] == {"kind": ["must stay onsite"]}
+    assert response.get_json()["errors"] == {"kind": ["Must stay onsite."]}
+    assert response.get_json()["problem"] == "checklist_kind_fixed"
     assert checklist_counts(db) == before
     assert db.session.execute(select(ChecklistTemplate)).scalar_one().kind == "onsite"
 

@@ -101,7 +101,7 @@ def test_a_photo_arriving_as_the_draft_is_submitted_is_refused_and_leaves_nothin
     files_before = media_files(app)
     response = sync.photo(uuid, photo_uuid, jpeg(), auth)
     assert response.status_code == 409, response.get_json()
-    assert "already submitted" in response.get_json()["message"]
+    assert response.get_json()["problem"] == "already_submitted" and "已提交" in response.get_json()["message"]
     assert count(Photo) == 0
     assert media_files(app) == files_before
 

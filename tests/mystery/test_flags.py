@@ -79,7 +79,10 @@ def test_outside_window(desk, shopper):
     assert arrival["evidence"]["window"] == departure["evidence"]["window"] == window
     assert parse_time(arrival["evidence"]["moment"]) == started
     assert parse_time(departure["evidence"]["moment"]) == finished
-    assert "arrival" in arrival["message"] and window[0] in arrival["message"]
+    assert (arrival["evidence"]["moment_of"], departure["evidence"]["moment_of"]) == ("arrival", "departure")
+    # Told when shown, in the reader's language (Chinese here), from the code and its evidence.
+    assert arrival["message"].startswith("到达时间") and window[0] in arrival["message"]
+    assert departure["message"].startswith("离开时间") and arrival["title"] == "不在暗访时段内"
 
 
 @pytest.mark.parametrize(("arrival", "flagged"), [
@@ -109,7 +112,7 @@ def test_far_from_outlet(desk, shopper):
     assert flag["evidence"]["source"] == "phone"
     assert flag["evidence"]["limit"] == 500
     assert 1990 <= flag["evidence"]["metres"] <= 2010
-    assert f"{flag['evidence']['metres']} m" in flag["message"]
+    assert f"{flag['evidence']['metres']} 米" in flag["message"]
 
 
 def test_photo_far_from_outlet(app, desk, shopper, users):
@@ -165,9 +168,9 @@ def test_reused_photo_same_bytes_and_near_identical(desk, shopper, colleague):
     same = desk.file(shopper, desk.assignment(assignee=shopper), started_at=visit()[0], finished_at=visit()[1],
                      narrative=NARRATIVE, photos=[first_bytes])
     [flag] = desk.flags(same.uuid)
-    assert flag["code"] == "reused_photo" and "identical" in flag["message"] and "nearly" not in flag["message"]
+    assert flag["code"] == "reused_photo" and flag["evidence"]["identical"] is True and "完全相同" in flag["message"]
     assert flag["evidence"] == {"photo": same.photos[0], "other_photo": first.photos[0],
-                                "other_inspection": first.uuid}
+                                "other_inspection": first.uuid, "identical": True}
 
     # 2. The same picture re-saved at another JPEG quality and slightly smaller: other bytes, same picture.
     resaved = encode(original.resize((446, 335), Image.Resampling.LANCZOS), quality=55)
@@ -177,7 +180,7 @@ def test_reused_photo_same_bytes_and_near_identical(desk, shopper, colleague):
                      narrative="Third visit, written afresh: the ticket machine worked and the wait was short.",
                      photos=[resaved])
     [flag] = desk.flags(near.uuid)
-    assert flag["code"] == "reused_photo" and "nearly identical" in flag["message"]
+    assert flag["code"] == "reused_photo" and flag["evidence"]["identical"] is False and "几乎相同" in flag["message"]
     assert flag["evidence"]["photo"] == near.photos[0]
     assert flag["evidence"]["other_inspection"] in (first.uuid, same.uuid)
 
@@ -206,7 +209,7 @@ def test_filed_late(desk, shopper, hours_ago, flagged):
     assert flag["code"] == "filed_late"
     assert flag["evidence"]["limit"] == 48
     assert flag["evidence"]["hours"] == pytest.approx(72, abs=0.2)
-    assert "72 hours" in flag["message"]
+    assert "72.0 小时" in flag["message"]
 
     # Sent back for a revision and resubmitted: still as late as its first filing.
     assert desk.review(filed.uuid, "revise", "请补充叙述").status_code == 200

@@ -54,7 +54,8 @@ def _imports(db, kind):
 
 
 def _rows_named(page: str) -> list[str]:
-    return re.findall(r"<b>(row \d+)</b>", page)
+    """The rows the refusal names, once each, in the page's order (第 3 行 …)."""
+    return list(dict.fromkeys(f"row {number}" for number in re.findall(r"<li>第 (\d+) 行", page)))
 
 
 def _snapshot(db):
@@ -113,7 +114,8 @@ def test_outlet_file_with_bad_rows_saves_nothing(db, upload, kind):
     assert response.status_code == 422
     page = response.get_data(as_text=True)
     assert _rows_named(page) == ["row 3", "row 4", "row 5", "row 6", "row 7"]
-    assert "latitude" in page and "branch_code" in page and "repeats row 3" in page
+    assert "latitude" in page and "branch_code" in page and "与第 3 行重复" in page
+    assert "没有编号为“NOPE”的支行" in page
     assert "未导入任何内容" in page  # the refusal in the reader's language
     assert row_counts() == before_counts
     assert _snapshot(db) == before_rows
@@ -175,7 +177,8 @@ def test_staff_file_with_bad_rows_saves_nothing(db, upload, kind):
     assert response.mimetype == "text/html"
     page = response.get_data(as_text=True)
     assert _rows_named(page) == ["row 3", "row 4", "row 5", "row 6", "row 7", "row 8"]
-    assert "outlet_code" in page and "position" in page and "repeats row 2" in page and "name" in page
+    assert "outlet_code" in page and "position" in page and "与第 2 行重复" in page and "name" in page
+    assert "“也许”不是“是”或“否”" in page and "请填以下之一：柜员、大堂经理" in page
     assert row_counts() == before_counts
     assert _snapshot(db) == before_rows
     assert _imports(db, "staff") == []

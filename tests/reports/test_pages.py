@@ -76,7 +76,7 @@ def test_the_list_pages_take_a_month_from_draft_to_published(bank, client, login
     published = client.get(path).get_data(as_text=True)
     assert "不再变更" in published and "签发并发布" not in published
     refused = _post(client, path, action="refresh")
-    assert refused.status_code == 409 and "published" in refused.get_data(as_text=True)
+    assert refused.status_code == 409 and "此榜单已签发公布，不再更改" in refused.get_data(as_text=True)
 
 
 def test_a_bad_list_form_says_what_is_wrong(bank, client, login, users):

@@ -1,4 +1,5 @@
-// The server's sync API with the stored bearer token. Errors keep the server's message.
+// The server's sync API with the stored bearer token. Errors keep the server's message, already in the app's
+// language (Accept-Language), and its stable `problem` code, which is what the app branches on.
 import { meta } from "./db.js";
 
 export class ApiError extends Error {
@@ -6,6 +7,8 @@ export class ApiError extends Error {
     super((body && body.message) || `HTTP ${status}`);
     this.status = status;
     this.body = body || {};
+    this.problem = this.body.problem || null;
+    this.fromServer = Boolean(body && body.message);
   }
 }
 

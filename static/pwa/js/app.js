@@ -101,7 +101,9 @@ async function renderLogin(message = "") {
       location.hash = "#/";
       route();
     } catch (error) {
-      renderLogin(error instanceof NetworkError ? t("need_online_login") : `${t("login_failed")}: ${error.message}`);
+      // The server's own sentence says why, in the app's language; only without one does the app say it.
+      renderLogin(error instanceof NetworkError ? t("need_online_login")
+        : error instanceof ApiError && error.fromServer ? error.message : t("login_failed"));
     }
   } }, h("h1", {}, t("login")), message ? h("p", { class: "error", role: "alert" }, message) : null,
   h("label", {}, t("username"), username), h("label", {}, t("password"), password),

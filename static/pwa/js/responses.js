@@ -29,11 +29,11 @@ export async function flushResponses() {
       await markAnswered(response);
     } catch (error) {
       // Already answered (a retry whose first try arrived): the answer is on the server.
-      if (error instanceof ApiError && error.status === 409 && !error.body.errors?.missing_photos) {
+      if (error instanceof ApiError && error.problem === "already_responded") {
         await markAnswered(response);
         continue;
       }
-      if (error instanceof ApiError && error.status === 409) {
+      if (error instanceof ApiError && error.problem === "photos_missing") {
         response.photos.forEach((p) => { p.uploaded = false; });
         await put("responses", response);
       } else if (error instanceof ApiError && error.status >= 400 && error.status < 500 && error.status !== 401) {

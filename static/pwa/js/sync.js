@@ -76,7 +76,7 @@ async function sendSubmit(draft) {
       ...current, status: "submitted", receipt, submit_requested: null, error: null,
     });
   } catch (error) {
-    if (error instanceof ApiError && error.status === 409 && error.body.errors?.missing_photos) {
+    if (error instanceof ApiError && error.problem === "photos_missing") {
       // The server lost track of a photo we think we sent: send it again.
       for (const id of error.body.errors.missing_photos) {
         await update("photos", id, (current) => current && { ...current, uploaded: false });
