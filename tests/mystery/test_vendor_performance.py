@@ -2,6 +2,8 @@
 against numbers worked out by hand from a fixed set of reports."""
 from __future__ import annotations
 
+import re
+
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -104,6 +106,7 @@ def test_performance_per_shopper_matches_the_hand_computed_figures(reports, clie
 
 def test_the_review_queue_page_shows_the_figures(app, reports, users):
     html = browser(app, users["admin"]).get("/admin/mystery/").get_data(as_text=True)
+    html = re.sub(r'<td data-label="[^"]*">', "<td>", html)  # the column names a phone shows beside each cell
     for row in EXPECTED:
         cells = [row["vendor"], row["shopper"], str(row["reports"]), f"{row['on_time_rate']}%",
                  f"{row['rejection_rate']}%", str(row["revisions"]), str(row["flags_per_report"])]
