@@ -80,6 +80,7 @@ def test_a_draft_goes_on_on_the_second_device_and_the_later_edit_wins(live_serve
     log_in(tablet, live_server, "inspector")
     button = tablet.locator("article[data-kind=onsite] button.start").first
     assert button.inner_text() == "继续"  # not 开始: the phone's draft is there
+    assert tablet.locator("article.draft").count() == 0, "the draft is offered once, on its assignment"
     screenshot(tablet, "drafts-01-second-device-continue")
     assert open_assignment(tablet) == uuid
     assert (_chosen(tablet, "lobby_manager_on_duty"), _chosen(tablet, "lobby_greeting")) == ("pass", "pass")

@@ -200,7 +200,11 @@ async function renderHome() {
       h("p", { class: "reason" }, `${t("return_reason")}：${d.revision_reason}`),
       d.error ? h("div", { class: "error" }, d.error) : null,
       h("button", { type: "button", class: "primary", onclick: () => { location.hash = `#/inspect/${d.uuid}`; } }, t("revise"))));
-  const local = drafts.filter((d) => (!d.assignment_id || d.status !== "submitted") && !sentBack.includes(d)).map((d) =>
+  // A draft whose assignment card already offers it is not listed a second time.
+  const onCards = new Set(assignments.filter((a) => a.checklist_version_id && a.due_state !== "done")
+    .map((a) => draftFor[a.id]?.uuid).filter(Boolean));
+  const local = drafts.filter((d) => (!d.assignment_id || d.status !== "submitted") && !sentBack.includes(d)
+    && !onCards.has(d.uuid)).map((d) =>
     h("article", { class: "assignment draft", dataset: { uuid: d.uuid } },
       h("div", {}, d.title || d.uuid.slice(0, 8), " · ", d.status === "submitted" ? t("submitted") : t("draft")),
       d.error ? h("div", { class: "error" }, d.error) : null,
