@@ -47,6 +47,7 @@ const STRINGS = {
   need_photo: ["请至少拍一张整改后的照片", "Add at least one photo taken after the fix"],
   notices: ["整改通知书", "Notices"], download_pdf: ["下载 PDF", "Download PDF"], issued: ["下发于", "Issued"],
   filter: ["筛选", "Filter"], show_closed: ["已关闭的问题 (%n)", "Closed findings (%n)"],
+  answered_late: ["逾期回复", "Answered late"],
 };
 
 let language = localStorage.getItem("osi-lang") || "zh";
