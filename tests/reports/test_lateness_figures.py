@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 
 from core.extensions import db
+from rectification.tracking import closure_by_outlet_month
 from reports import analysis
 from reports.periods import month_period, quarter_period
 from reports.rankings import league
-from rectification.tracking import closure_by_outlet_month
 from tests.reports.conftest import at
 
 Q3 = quarter_period(2026, 3)
