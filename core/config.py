@@ -125,6 +125,14 @@ def load_config(environ: dict[str, str] | None = None) -> dict:
             "major": int(env.get("DEADLINE_MAJOR_DAYS", "7")),
             "minor": int(env.get("DEADLINE_MINOR_DAYS", "15")),
         },
+        # Calendar days, like the deadlines: an inspector verifies a response within this many days of
+        # it; an outlet whose answer, sent in time, is rejected gets at least this many to fix it again.
+        "FINDING_VERIFICATION_DAYS": int(env.get("VERIFICATION_DAYS", "3")),
+        "FINDING_REWORK_DAYS": int(env.get("REWORK_DAYS", "3")),
+        # Reminder mail: outlets this many days before a deadline; overdue reminders again at most
+        # every REMIND_EVERY_DAYS days for the same finding and person.
+        "REMIND_DAYS_BEFORE": int(env.get("REMIND_DAYS_BEFORE", "1")),
+        "REMIND_EVERY_DAYS": int(env.get("REMIND_EVERY_DAYS", "3")),
         "REMOTE_CYCLE_EPOCH": env.get("REMOTE_CYCLE_EPOCH", "2026-01-01"),
         "MYSTERY_MAX_DISTANCE_M": int(env.get("MYSTERY_MAX_DISTANCE_M", "500")),
         "MYSTERY_MAX_FILING_HOURS": int(env.get("MYSTERY_MAX_FILING_HOURS", "48")),

@@ -11,6 +11,7 @@ from core.extensions import db
 from inspections.models import Inspection
 from inspections.policies import visible_inspections
 from org.models import Outlet, User
+from rectification import lateness
 from rectification.models import Finding, Notice
 from rectification.policies import visible_findings, visible_notices
 from rectification.tracking import ClosureFigures, closure_by_outlet_month
@@ -24,9 +25,13 @@ def findings(user: User, filters: dict) -> Select:
     if filters.get("kind"):
         query = query.where(Finding.inspection.has(Inspection.kind == filters["kind"]))
     if filters.get("overdue"):
-        query = query.where(Finding.status != "closed", Finding.due_date < local_today())
+        query = query.where(lateness.outlet_overdue(local_today()))
+    if filters.get("verification_overdue"):
+        query = query.where(lateness.verification_overdue(local_today()))
     if filters.get("period"):
         query = query.where(Finding.created_at >= filters["period"].start, Finding.created_at < filters["period"].end)
+    if filters.get("sort") == "deadline" and filters.get("verification_overdue"):  # the verifier's deadline
+        return query.order_by(Finding.verification_due_date.asc(), Finding.id)
     if filters.get("sort") == "deadline":
         unclosed_first = case((Finding.status == "closed", 1), else_=0)
         return query.order_by(unclosed_first, Finding.due_date.asc().nulls_last(), Finding.id)

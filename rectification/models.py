@@ -36,6 +36,10 @@ class Finding(TimestampMixin, Model):
     due_date: Mapped[date | None] = mapped_column(Date)
     published: Mapped[bool] = mapped_column(default=True)
     responded_at: Mapped[datetime | None]
+    # The outlet's lateness is judged on its answer (rectification.lateness): whether the answer standing
+    # now came after the deadline; the verifier's by the day the answer is to be verified by.
+    responded_late: Mapped[bool] = mapped_column(default=False, server_default="0")
+    verification_due_date: Mapped[date | None] = mapped_column(Date)
     closed_at: Mapped[datetime | None]
 
     inspection: Mapped[Inspection] = relationship()
@@ -115,6 +119,24 @@ class Verification(Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     inspector: Mapped[User] = relationship()
+
+
+class Reminder(Model):
+    """A reminder mail sent about a finding to one person, so that the daily run does not repeat it
+    every day."""
+
+    __tablename__ = "finding_reminder"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    finding_id: Mapped[int] = mapped_column(ForeignKey("finding.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
+    reason: Mapped[str] = mapped_column(String(24))
+    sent_on: Mapped[date] = mapped_column(Date)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    __table_args__ = (
+        CheckConstraint("reason IN ('due_soon', 'overdue', 'verification_overdue')", name="reason"),
+    )
 
 
 # Read by the reports: findings grouped by the month they were raised in.

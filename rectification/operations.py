@@ -1,6 +1,7 @@
 """The rectification loop's state changes: an outlet responds, an inspector accepts or rejects.
 
-Findings move open → responded → closed, or back to open with the reason when rejected.
+Findings move open → responded → closed, or back to open with the reason when rejected (with time
+to fix it again when the rejected answer came in time, rectification.lateness).
 """
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from core.unit_of_work import end_read_transaction
 from inspections import evidence, photostore
 from inspections.models import Photo
 from org.models import User
+from rectification import lateness
 from rectification.models import Finding, Response, Verification
 
 
@@ -97,10 +99,11 @@ def respond(finding_id: int, text: str, photo_ids: list[str], actor: User) -> Re
         raise OperationError(_("Add at least one photo taken after the fix."),
                              {"photo_ids": [_("Add a photo taken after the fix.")]})
     before = audit.snapshot(finding)
+    now = utcnow()
     # Only one of several concurrent responses wins the open finding; the others get 409.
     transitions.move(finding, "open", _("This finding has already been answered; it is waiting for verification."),
                      problem="already_responded",
-                     status="responded", responded_at=utcnow())
+                     status="responded", responded_at=now, **lateness.judge_answer(finding, now))
     response = Response(finding_id=finding.id, author_id=actor.id, text=text[:4000], photo_ids=list(photo_ids))
     db.session.add(response)
     audit.record("finding.respond", finding, actor=actor, before=before, after=audit.snapshot(finding))
@@ -121,7 +124,9 @@ def verify(finding_id: int, accepted: bool, reason: str, actor: User) -> Verific
                                   .order_by(Response.id.desc()).limit(1)).scalar_one()
     before = audit.snapshot(finding)
     # Accept and reject may arrive together: exactly one decides, the others get 409.
-    outcome = {"status": "closed", "closed_at": utcnow()} if accepted else {"status": "open"}
+    now = utcnow()
+    outcome = {"status": "closed", "closed_at": now} if accepted else \
+        {"status": "open", "due_date": lateness.deadline_after_rejection(finding, now)}
     transitions.move(finding, "responded", _("This response has already been verified."), **outcome)
     verification = Verification(finding_id=finding.id, response_id=response.id, inspector_id=actor.id,
                                 accepted=accepted, reason=reason[:2000])

@@ -12,15 +12,17 @@ from checklists.store import published_checklist
 from core.clock import local_today
 from core.extensions import db
 from inspections.models import Photo
+from rectification import lateness
 from rectification.models import Finding, Response, Verification
 
 
-def is_overdue(finding: Finding, today: date | None = None) -> bool:
-    return finding.status != "closed" and finding.due_date is not None and finding.due_date < (today or local_today())
-
-
-def with_overdue(finding: Finding) -> Finding:
-    finding.overdue = is_overdue(finding)
+def with_overdue(finding: Finding, today: date | None = None) -> Finding:
+    """The finding with whose lateness it carries: `overdue` is the outlet's (网点逾期), apart from
+    `answered_late` and the verifier's `verification_overdue` (验证逾期)."""
+    today = today or local_today()
+    finding.overdue = lateness.is_outlet_overdue(finding, today)
+    finding.answered_late = lateness.is_answered_late(finding)
+    finding.verification_overdue = lateness.is_verification_overdue(finding, today)
     return finding
 
 

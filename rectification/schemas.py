@@ -57,8 +57,14 @@ class FindingSchema(Schema):
     staff_name = fields.Method("_staff")
     photo_ids = fields.List(fields.String())
     status = fields.String()
-    overdue = fields.Boolean()
+    overdue = fields.Boolean(metadata={"description": "the outlet's: not answered (or answered and rejected) and "
+                                                      "past the deadline"})
+    answered_late = fields.Boolean(metadata={"description": "the outlet answered after the deadline"})
     due_date = fields.Date()
+    verification_due_date = fields.Date(allow_none=True, metadata={
+        "description": "the day the standing answer is to be verified by"})
+    verification_overdue = fields.Boolean(metadata={"description": "the verifier's: the answer waits for "
+                                                                   "verification past its verification due date"})
     created_at = fields.DateTime()
     responded_at = fields.DateTime(allow_none=True)
     closed_at = fields.DateTime(allow_none=True)
@@ -95,7 +101,8 @@ class FindingFilters(Schema):
     kind = choice(kind_names, _l("Kind"))
     status = choice(FINDING_STATUSES, _l("Status"))
     severity = choice(SEVERITIES, _l("Severity"))
-    overdue = yes_or_no(_l("Overdue"))
+    overdue = yes_or_no(_l("Outlet overdue"))
+    verification_overdue = yes_or_no(_l("Verification overdue"))
     period = PeriodField(metadata={"label": _l("Period"),
                                    "description": "raised in: a day (2026-11-30), month (2026-11) or quarter (2026Q4)"})
     sort = choice(FINDING_ORDERS, _l("Order"))

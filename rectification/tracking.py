@@ -1,70 +1,37 @@
-"""Overdue findings, reminders by mail, and closure figures per outlet and month."""
+"""Findings overdue, the outlet's and the verifier's apart (rectification.lateness), and closure
+figures per outlet and month."""
 from __future__ import annotations
 
-import smtplib
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime
-from email.message import EmailMessage
-from urllib.parse import unquote, urlparse
 
-from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, case, select
 
-from core.clock import local_zone
+from core.clock import local_today, local_zone
 from core.extensions import db
-from core.urls import public_url
-from org.models import Outlet, User
+from org.models import Outlet
+from rectification import lateness
 from rectification.models import Finding
 
 
-def overdue_by_outlet(today: date) -> dict[Outlet, list[Finding]]:
-    rows = db.session.execute(
-        select(Finding).where(Finding.published.is_(True), Finding.status != "closed", Finding.due_date < today)
-        .order_by(Finding.outlet_id, Finding.due_date)).scalars().all()
+def _by_outlet(condition: ColumnElement[bool], order) -> dict[Outlet, list[Finding]]:
+    rows = db.session.execute(select(Finding).where(Finding.published.is_(True), condition)
+                              .order_by(Finding.outlet_id, order, Finding.id)).scalars().all()
     result: dict[Outlet, list[Finding]] = defaultdict(list)
     for finding in rows:
         result[finding.outlet].append(finding)
     return dict(result)
 
 
-def _reminder(outlet: Outlet, findings: list[Finding], today: date) -> str:
-    lines = [f"{outlet.name}：以下 {len(findings)} 项整改已超过期限，请尽快完成并上传整改照片。", ""]
-    for finding in findings:
-        days = (today - finding.due_date).days
-        lines.append(f"- {finding.title}（期限 {finding.due_date.isoformat()}，已逾期 {days} 天，状态 {finding.status}）")
-    lines += ["", f"查看与回复：{public_url('rectification_pages.finding_list', status='open')}"]
-    return "\n".join(lines)
+def overdue_by_outlet(today: date) -> dict[Outlet, list[Finding]]:
+    """Findings overdue for the outlet (not answered in time), the longest overdue first."""
+    return _by_outlet(lateness.outlet_overdue(today), Finding.due_date)
 
 
-def send_reminders(today: date) -> list[tuple[str, int]]:
-    """Mail each outlet's managers their overdue findings; returns (recipient, count) pairs."""
-    url = current_app.config.get("SMTP_URL")
-    overdue = overdue_by_outlet(today)
-    if not url or not overdue:
-        return []
-    parsed = urlparse(url)
-    sent = []
-    smtp_class = smtplib.SMTP_SSL if parsed.scheme == "smtps" else smtplib.SMTP
-    with smtp_class(parsed.hostname, parsed.port or (465 if parsed.scheme == "smtps" else 25), timeout=20) as smtp:
-        if parsed.scheme == "smtp+starttls":
-            smtp.starttls()
-        if parsed.username:
-            smtp.login(unquote(parsed.username), unquote(parsed.password or ""))
-        for outlet, findings in overdue.items():
-            recipients = [u.email for u in db.session.execute(
-                select(User).where(User.outlet_id == outlet.id, User.role == "outlet_manager",
-                                   User.active.is_(True), User.email != "")).scalars()]
-            if not recipients:
-                continue
-            message = EmailMessage()
-            message["Subject"] = f"【整改逾期提醒】{outlet.name} {len(findings)} 项"
-            message["From"] = current_app.config["MAIL_FROM"]
-            message["To"] = ", ".join(recipients)
-            message.set_content(_reminder(outlet, findings, today))
-            smtp.send_message(message)
-            sent.extend((recipient, len(findings)) for recipient in recipients)
-    return sent
+def verification_overdue_by_outlet(today: date) -> dict[Outlet, list[Finding]]:
+    """Answers waiting for verification past their verification due date, the longest wait first."""
+    return _by_outlet(lateness.verification_overdue(today), Finding.verification_due_date)
 
 
 @dataclass(frozen=True)
@@ -74,6 +41,8 @@ class ClosureFigures:
     total: int
     closed: int
     average_days_to_close: float | None
+    outlet_late: int = 0  # overdue now, or answered late: the outlet's
+    verification_overdue: int = 0  # answers waiting past their verification due date: the verifiers'
 
     @property
     def closure_rate(self) -> float:
@@ -81,11 +50,15 @@ class ClosureFigures:
 
 
 def closure_by_outlet_month(since: datetime | None = None, until: datetime | None = None,
-                            outlet_id: int | None = None) -> list[ClosureFigures]:
+                            outlet_id: int | None = None, today: date | None = None) -> list[ClosureFigures]:
     """Findings raised per outlet and month (local time) from `since` to before `until`, at one outlet
-    or all, how many are closed, and how fast; by outlet, then month."""
+    or all, how many are closed, how fast, and how many are late, the outlet's and the verifiers'
+    lateness apart; by outlet, then month."""
     zone = local_zone()
-    query = select(Finding.outlet_id, Finding.created_at, Finding.status, Finding.closed_at).where(
+    today = today or local_today()
+    query = select(Finding.outlet_id, Finding.created_at, Finding.status, Finding.closed_at,
+                   case((lateness.outlet_late(today), 1), else_=0).label("late"),
+                   case((lateness.verification_overdue(today), 1), else_=0).label("waiting")).where(
         Finding.published.is_(True))
     if since is not None:
         query = query.where(Finding.created_at >= since)
@@ -102,5 +75,6 @@ def closure_by_outlet_month(since: datetime | None = None, until: datetime | Non
         closed = [f for f in findings if f.status == "closed" and f.closed_at]
         days = [(f.closed_at - f.created_at).total_seconds() / 86400 for f in closed]
         figures.append(ClosureFigures(outlet, month, len(findings), len(closed),
-                                      round(sum(days) / len(days), 1) if days else None))
+                                      round(sum(days) / len(days), 1) if days else None,
+                                      sum(f.late for f in findings), sum(f.waiting for f in findings)))
     return figures

@@ -34,9 +34,10 @@ def finding_list():
     filters = page_args(FindingPageArgs())
     page = one_page(lists.findings(current_user, filters), filters["page"])
     page.items = [presenting.with_overdue(f) for f in page.items]
-    figures = lists.closure_figures(filters) if can(current_user, "finding.figures") else []
+    bank_view = can(current_user, "finding.figures")
+    figures = lists.closure_figures(filters) if bank_view else []
     return render_template("rectification/findings.html", page=page, filters=filters, figures=figures,
-                           choices=filter_choices(current_user))
+                           bank_view=bank_view, choices=filter_choices(current_user))
 
 
 @blp.route("/findings/<int:ident>", methods=["GET", "POST"])

@@ -13,6 +13,7 @@ from core.extensions import db
 from core.pdf import render_pdf
 from inspections.models import Answer, Inspection
 from org.models import Branch
+from rectification import lateness
 from rectification.models import Finding
 from reports import charts, dashboards, rules
 from reports.counting import counted_finding, counted_inspection, plan_each_query, seconds_between, submitted_in
@@ -46,10 +47,14 @@ class FrequentFinding:
 
 @dataclass(frozen=True)
 class FindingFigures:
+    """The period's findings; `overdue` is the outlets' (not answered in time and still open),
+    `answered_late` theirs too, `verification_overdue` the verifiers' (rectification.lateness)."""
     by_severity: dict[str, int]
     closed: int
     overdue: int
     average_days_to_close: float | None
+    answered_late: int = 0
+    verification_overdue: int = 0
 
     @property
     def total(self) -> int:
@@ -72,24 +77,27 @@ def kind_figures(period: Period) -> list[KindFigures]:
 def finding_figures(period: Period, today=None) -> FindingFigures:
     today = today or local_today()
     is_closed = and_(Finding.status == "closed", Finding.closed_at.isnot(None))
-    is_overdue = and_(Finding.status != "closed", Finding.due_date < today)
     by_severity = dict.fromkeys(SEVERITIES, 0)
-    closed = overdue = 0
+    closed = overdue = late = waiting = 0
     seconds_total, closed_with_time = 0.0, 0
-    for severity, count, closed_count, overdue_count, seconds in db.session.execute(
+    for severity, count, closed_count, overdue_count, late_count, waiting_count, seconds in db.session.execute(
             select(Finding.severity, func.count(), func.sum(case((is_closed, 1), else_=0)),
-                   func.sum(case((is_overdue, 1), else_=0)),
+                   func.sum(case((lateness.outlet_overdue(today), 1), else_=0)),
+                   func.sum(case((lateness.answered_late(), 1), else_=0)),
+                   func.sum(case((lateness.verification_overdue(today), 1), else_=0)),
                    func.sum(case((is_closed, seconds_between(Finding.created_at, Finding.closed_at)), else_=None)))
             .where(Finding.published.is_(True), Finding.created_at >= period.start, Finding.created_at < period.end)
             .group_by(Finding.severity)):
         by_severity[severity] = count
         closed += closed_count or 0
         overdue += overdue_count or 0
+        late += late_count or 0
+        waiting += waiting_count or 0
         if seconds is not None:
             seconds_total += float(seconds)
             closed_with_time += closed_count or 0
     average = round(seconds_total / closed_with_time / 86400, 1) if closed_with_time else None
-    return FindingFigures(by_severity, closed, overdue, average)
+    return FindingFigures(by_severity, closed, overdue, average, late, waiting)
 
 
 def frequent_findings(period: Period, limit: int = 10) -> list[FrequentFinding]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import random
 from datetime import date, timedelta
 
+from flask import current_app
 from sqlalchemy import func, insert, select
 
 from core.clock import local_zone
@@ -23,7 +24,8 @@ def _walk(finding: dict, today: date, now) -> list[tuple]:
     """Set the finding's status and times; return its (response time, verdict, reason, verified time) steps."""
     rng = random.Random(f"rectify:{finding['inspection_id']}:{finding['item_key']}")
     raised = finding["created_at"]
-    finding.update(status="open", responded_at=None, closed_at=None, updated_at=raised)
+    finding.update(status="open", responded_at=None, closed_at=None, updated_at=raised, responded_late=False,
+                   verification_due_date=None)
     old = finding["due_date"] < today - timedelta(days=10)
     roll = rng.random()
     outcome = ("closed" if roll < 0.88 else "responded" if roll < 0.93 else "open") if old else \
@@ -40,7 +42,10 @@ def _walk(finding: dict, today: date, now) -> list[tuple]:
         responded += timedelta(days=rng.uniform(2, 4))
     closed = responded + timedelta(days=rng.uniform(0.3, 2.5)) if outcome == "closed" else None
     steps.append((responded, True if closed else None, "", closed))
-    finding.update(status=outcome, responded_at=responded, closed_at=closed, updated_at=closed or responded)
+    answered_on = responded.astimezone(local_zone()).date()
+    finding.update(status=outcome, responded_at=responded, closed_at=closed, updated_at=closed or responded,
+                   responded_late=answered_on > finding["due_date"],
+                   verification_due_date=answered_on + timedelta(days=current_app.config["FINDING_VERIFICATION_DAYS"]))
     return steps
 
 

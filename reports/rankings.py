@@ -7,12 +7,15 @@ percent (weights from the rule set); outlets without a counted inspection are li
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 
 from sqlalchemy import Row, and_, case, func, select
 
+from core.clock import local_today
 from core.extensions import db
 from inspections.models import Excuse, Inspection
 from org.models import Outlet, Staff
+from rectification import lateness
 from rectification.models import Finding
 from reports import rules
 from reports.counting import counted_inspection, cycle_number, plan_each_query, seconds_between, within_cycles
@@ -47,6 +50,8 @@ class Closure:
     total: int = 0
     closed: int = 0
     average_days: float | None = None
+    outlet_late: int = 0  # the outlet's lateness: still overdue, or answered after the deadline
+    verification_overdue: int = 0  # not the outlet's: answers waiting past their verification due date
 
     @property
     def rate(self) -> float | None:
@@ -162,17 +167,22 @@ def _excused(cycles: list[Cycle], outlet_ids, checked) -> dict[int, int]:
     return excused
 
 
-def closure(period: Period, outlet_ids) -> dict[int, Closure]:
-    """Per outlet: published findings raised in the period, how many are closed, mean days to close."""
+def closure(period: Period, outlet_ids, today: date | None = None) -> dict[int, Closure]:
+    """Per outlet: published findings raised in the period, how many are closed, mean days to close,
+    and how many are late, the outlet's lateness and the verifiers' apart."""
+    today = today or local_today()
     is_closed = and_(Finding.status == "closed", Finding.closed_at.isnot(None))
     rows = db.session.execute(
         select(Finding.outlet_id, func.count(), func.sum(case((is_closed, 1), else_=0)),
-               func.avg(case((is_closed, seconds_between(Finding.created_at, Finding.closed_at)), else_=None)))
+               func.avg(case((is_closed, seconds_between(Finding.created_at, Finding.closed_at)), else_=None)),
+               func.sum(case((lateness.outlet_late(today), 1), else_=0)),
+               func.sum(case((lateness.verification_overdue(today), 1), else_=0)))
         .where(Finding.published.is_(True), Finding.created_at >= period.start, Finding.created_at < period.end,
                Finding.outlet_id.in_(outlet_ids))
         .group_by(Finding.outlet_id))
-    return {outlet_id: Closure(total, closed or 0, round(float(seconds) / 86400, 1) if seconds is not None else None)
-            for outlet_id, total, closed, seconds in rows}
+    return {outlet_id: Closure(total, closed or 0, round(float(seconds) / 86400, 1) if seconds is not None else None,
+                               late or 0, waiting or 0)
+            for outlet_id, total, closed, seconds, late, waiting in rows}
 
 
 def league_outlets(branch_id: int | None = None) -> list[Row[tuple[int, str, str]]]:

@@ -129,6 +129,10 @@ class ClosureSchema(Schema):
     closed = fields.Integer()
     rate = fields.Float(allow_none=True)
     average_days = fields.Float(allow_none=True)
+    outlet_late = fields.Integer(metadata={"description": "the outlet's lateness: still overdue, or answered "
+                                                          "after the deadline"})
+    verification_overdue = fields.Integer(metadata={"description": "not the outlet's: answers waiting for "
+                                                                   "verification past their verification due date"})
 
 
 class LeagueRowSchema(Schema):

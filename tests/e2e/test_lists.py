@@ -56,7 +56,7 @@ def test_the_lists_show_todays_work_first_on_a_phone_and_a_desktop(live_server, 
     page.select_option("select[name=sort]", "deadline")
     page.click(".list-filters button[type=submit]")
     page.wait_for_url("**severity=critical**")
-    assert "共 11" in page.inner_text(".list-total") and "已逾期" in page.inner_text("table tbody tr:first-child")
+    assert "共 11" in page.inner_text(".list-total") and "网点逾期" in page.inner_text("table tbody tr:first-child")
     page.click(".pager a[rel=next]")
     page.wait_for_url("**page=2**")
     assert "severity=critical" in page.url and "第 2 / 3 页" in page.inner_text(".list-total")

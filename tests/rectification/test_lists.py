@@ -152,7 +152,8 @@ def test_notices_are_paged_newest_first_on_their_page_and_in_the_api(client, app
 @pytest.mark.parametrize("query, field", [
     ("page=0", "页码"), ("page=two", "页码"), ("page=99999999999", "页码"), ("period=2026-13", "时间范围"),
     ("period=last+week", "时间范围"), ("kind=bank_robbery", "类型"), ("status=lost", "状态"),
-    ("outlet_id=A01", "网点"), ("severity=urgent", "严重程度"), ("overdue=perhaps", "已逾期"), ("sort=random", "排序"),
+    ("outlet_id=A01", "网点"), ("severity=urgent", "严重程度"), ("overdue=perhaps", "网点逾期"),
+    ("verification_overdue=maybe", "验证逾期"), ("sort=random", "排序"),
 ])
 def test_a_list_page_refuses_filters_it_cannot_read_in_chinese(app, org, inspector, query, field):
     page = browser(app, inspector).get(f"/findings/?{query}")

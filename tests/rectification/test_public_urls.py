@@ -8,7 +8,7 @@ import pytest
 
 from core.config import load_config
 from rectification.models import NoticeEdition
-from rectification.tracking import _reminder
+from rectification.reminders import _outlet_body
 from tests.inspections.helpers import rows
 from tests.rectification.helpers import flat_text
 from tests.rectification.test_notices import qr_texts
@@ -43,7 +43,7 @@ def test_the_configured_public_base_url_is_used_whatever_the_host(app, onsite, c
 def test_the_reminder_mail_links_to_the_public_address(app, org, monkeypatch):
     monkeypatch.setitem(app.config, "PUBLIC_BASE_URL", "https://inspect.bank.example")
     with app.test_request_context("/", base_url=FORGED):
-        text = _reminder(org.outlet_a, [], date(2026, 3, 1))
+        text = _outlet_body([], date(2026, 3, 1))
     assert "https://inspect.bank.example/findings/?status=open" in text and "evil" not in text
 
 

@@ -84,7 +84,8 @@ def test_the_league_api(bank, api_as):
     assert (first["code"], first["rank"], first["score"], first["rank_change"]) == ("B01", 1, 92.0, 1)
     assert first["coverage"] == {"tellers": 2, "cycles": 15, "covered": 30, "excused": 0, "missing": 0,
                                  "expected": 30, "percent": 100.0}
-    assert first["closure"] == {"total": 4, "closed": 3, "rate": 75.0, "average_days": 2.7}
+    assert first["closure"] == {"total": 4, "closed": 3, "rate": 75.0, "average_days": 2.7, "outlet_late": 1,
+                                "verification_overdue": 0}
     assert first["by_kind"]["remote"] == {"average": 99.0, "inspections": 30}
 
 

@@ -4,7 +4,7 @@ import { apiPage } from "./api.js";
 import { get, meta, put } from "./db.js";
 import { h, show, when } from "./dom.js";
 import { t } from "./i18n.js";
-import { authorizedBlob, downloadPdf, findingState, myAnswers, severityLabel } from "./outlet.js";
+import { authorizedBlob, downloadPdf, findingState, lateness, myAnswers, severityLabel } from "./outlet.js";
 import { sha256, shrink } from "./photos.js";
 
 const HISTORY_PAGE = 10;
@@ -111,7 +111,7 @@ export async function renderFinding(id, scheduleSync) {
   show(h("button", { type: "button", class: "link", onclick: () => { location.hash = "#/"; } }, `‹ ${t("home")}`),
     h("h1", {}, finding.title),
     h("p", { class: "muted" }, `${severityLabel(finding.severity)} · ${t("deadline")} ${finding.due_date}`
-      + `${finding.overdue ? ` · ${t("overdue")}` : ""}`),
+      + `${lateness(finding)}`),
     h("p", { class: `state state-${state.key}`, id: "finding-state", dataset: state.local ? { afterSync: "redraw" } : {} },
       t(state.key)),
     state.detail ? h("p", { class: "returned", id: "return-reason" },

@@ -57,6 +57,7 @@ const STRINGS = {
   filter: ["筛选", "Filter"], show_closed: ["已关闭的问题 (%n)", "Closed findings (%n)"],
   closed_newest: ["显示最近关闭的 %n 个，共 %total 个；更早的请在网页“整改”中查看。",
     "The %n most recently closed of %total; older ones are on the web page Rectification."],
+  answered_late: ["逾期回复", "Answered late"],
 };
 
 let language = localStorage.getItem("osi-lang") || "zh";

@@ -61,6 +61,13 @@ export function findingState(finding, answers) {
   return { key: `status_${finding.status}`, group: groupOf(finding) };
 }
 
+// The outlet's own lateness: overdue now, or answered after the deadline. An answer sent in time that
+// waits for verification is never shown as late here.
+export function lateness(finding) {
+  if (finding.status === "open" && finding.overdue) return ` · ${t("overdue")}`;
+  return finding.status !== "open" && finding.answered_late ? ` · ${t("answered_late")}` : "";
+}
+
 function groupOf(finding) {
   if (finding.status === "open" && finding.overdue) return "overdue";
   return finding.status;
@@ -82,7 +89,7 @@ function findingCard(finding, state) {
     h("div", {}, h("b", {}, finding.title)),
     finding.requirement ? h("div", { class: "requirement" }, `${t("requirement")}：${finding.requirement}`) : null,
     h("div", { class: "muted" }, `${severityLabel(finding.severity)} · ${t("deadline")} ${finding.due_date}`
-      + `${finding.overdue ? ` · ${t("overdue")}` : ""}`),
+      + `${lateness(finding)}`),
     h("div", { class: `state state-${state.key}` }, t(state.key)),
     state.detail ? h("div", { class: "reason" }, state.key === "status_returned" ? `${t("return_reason")}：` : "",
       state.detail) : null,

@@ -8,7 +8,9 @@ import { all, meta, put, update } from "./db.js";
 async function markAnswered(response) {
   await update("responses", response.uuid, (current) => current && { ...current, sent: true, error: null, photos: [] });
   await update("lists", "findings", (list) => list && { ...list, items: list.items.map((f) => f.id === response.finding_id
-    && f.status === "open" ? { ...f, status: "responded", rejection_reason: null, responded_at: new Date().toISOString() } : f) });
+    && f.status === "open" ? { ...f, status: "responded", rejection_reason: null, responded_at: new Date().toISOString(),
+      // Answered now: no longer overdue, and late if it was (the next list from the server says exactly).
+      overdue: false, answered_late: Boolean(f.overdue) } : f) });
 }
 
 // Part of the outbox flush: after-photos first, then the answer that names them.
