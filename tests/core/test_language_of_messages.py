@@ -233,6 +233,6 @@ def test_field_errors_of_the_api_speak_the_callers_language(client):
                                     headers={"Accept-Language": language}).get_json()
               for language in ("zh-CN", "en")}
     assert bodies["zh-CN"]["problem"] == bodies["en"]["problem"] == "validation_failed"
-    assert bodies["zh-CN"]["errors"]["json"]["password"] == ["必填。"]
+    assert bodies["zh-CN"]["errors"]["json"]["password"] == ["此项必填。"]
     assert bodies["en"]["errors"]["json"]["password"] == ["Missing data for required field."]
     assert "Longer than" not in str(bodies["zh-CN"]["errors"]) and "Missing data" not in str(bodies["zh-CN"])

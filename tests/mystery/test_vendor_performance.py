@@ -3,7 +3,6 @@ against numbers worked out by hand from a fixed set of reports."""
 from __future__ import annotations
 
 import re
-
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
