@@ -101,3 +101,18 @@ def test_the_league_table_is_cards_on_a_phone(chromium, seeded_demo, demo_server
     for label in ("问题数", "整改完成率", "平均整改天数"):
         assert first.locator(f"td[data-label='{label}']").is_visible(), label
     context.close()
+
+
+def test_the_list_page_offers_its_print_and_files_on_a_phone(chromium, seeded_demo, demo_server, db):
+    list_id = db.session.execute(select(ServiceList.id).where(ServiceList.scope == "branch",
+                                                              ServiceList.status == "published")
+                                 .order_by(ServiceList.month.desc())).scalars().first()
+    db.session.rollback()
+    context = chromium.new_context(viewport=PHONE, locale="zh-CN", has_touch=True)
+    page = web_login(context, demo_server, "viewer")
+    page.goto(f"{demo_server}/reports/lists/{list_id}")
+    screenshot(page, "report-list-390")
+    assert horizontal_overflow(page) == 0
+    for name in ("打印张贴版（PDF）", "下载 XLSX", "下载 CSV"):
+        assert page.get_by_role("link", name=name).bounding_box()["height"] >= 44, name
+    context.close()
