@@ -3,12 +3,10 @@ so no column hides off the right; on a phone the league table is one card per ou
 Screenshots of each page at 1366 and 390 px."""
 from __future__ import annotations
 
-import threading
 from pprint import pformat
 
 import pytest
 from sqlalchemy import select
-from werkzeug.serving import make_server
 
 from reports.models import ServiceList
 from tests.e2e.conftest import screenshot
@@ -23,21 +21,6 @@ OVERFLOWING_TABLES = """() => [...document.querySelectorAll('table')]
   .filter(({table, box}) => table.scrollWidth > box.clientWidth + 1 || box.scrollWidth > box.clientWidth + 1)
   .map(({table, box}) => ({table: (table.querySelector('th') || table).textContent.trim().slice(0, 12),
                            width: table.scrollWidth, room: box.clientWidth}))"""
-
-
-@pytest.fixture
-def demo_server(seeded_demo, db):
-    """The seeded demo behind a real HTTP server; its base URL."""
-    db.session.commit()
-    server = make_server(host="127.0.0.1", port=0, app=seeded_demo.app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, name="demo-server", daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join(timeout=10)
-        server.server_close()
 
 
 def _report_pages(db) -> list[tuple[str, str]]:

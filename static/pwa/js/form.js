@@ -130,7 +130,7 @@ async function photoStrip(uuid, item, answer, rerender) {
 }
 
 function signatureBlock(uuid, item, answer, rerender) {
-  if (answer?.photo_ids?.length) return h("p", { class: "ok" }, `✍ ${t("signed")}`);
+  if (answer?.photo_ids?.length) return h("p", { class: "ok" }, `✓ ${t("signed")}`);
   const canvas = h("canvas", { class: "signature", "aria-label": t("sign_here") });
   const wrapper = h("div", {}, canvas);
   let pad = null;
