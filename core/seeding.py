@@ -12,6 +12,7 @@ from flask import Flask, current_app
 from core import unit_of_work
 
 _steps: list[tuple[str, Callable[[str], str | None]]] = []
+_logins: list[str] = []
 
 
 def step(name: str):
@@ -21,6 +22,11 @@ def step(name: str):
         return func
 
     return register
+
+
+def logins(*usernames: str) -> None:
+    """Name demo users that `seed-demo` lists with the password."""
+    _logins.extend(name for name in usernames if name not in _logins)
 
 
 def demo_password() -> tuple[str, bool]:
@@ -52,4 +58,4 @@ def init_app(app: Flask) -> None:
         for line in run_all():
             click.echo(line)
         kept = ", generated and kept in DATA_DIR/demo_password" if generated else ""
-        click.echo(f"Demo logins (password {password}{kept}): admin, inspector, monitor, shopper, outlet, viewer")
+        click.echo(f"Demo logins (password {password}{kept}): {', '.join(_logins)}")

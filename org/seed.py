@@ -5,7 +5,7 @@ import random
 
 from sqlalchemy import select
 
-from core import audit
+from core import audit, seeding
 from core.extensions import db
 from core.security import hash_password
 from core.seeding import step
@@ -38,13 +38,16 @@ GIVEN = ["晓燕", "丽娟", "志强", "建华", "文静", "海峰", "雪梅", "
 VENDOR = {"code": "V01", "name": "苏州明察市场调研有限公司", "contact": "周经理 0512-65001234"}
 
 DEMO_USERS = [
-    ("admin", "服务领导小组管理员", "admin"),
-    ("inspector", "服务检查员 沈佳", "inspector"),
-    ("monitor", "综合管理部 远程监看 钱颖", "remote_monitor"),
-    ("shopper", "神秘人 顾先生", "mystery_shopper"),
-    ("outlet", "营业部负责人", "outlet_manager"),
-    ("viewer", "支行行长", "viewer"),
+    # username, display name, role, the vendor's coordinator (hands its mystery visits to its shoppers)
+    ("admin", "服务领导小组管理员", "admin", False),
+    ("inspector", "服务检查员 沈佳", "inspector", False),
+    ("monitor", "综合管理部 远程监看 钱颖", "remote_monitor", False),
+    ("shopper", "神秘人 顾先生", "mystery_shopper", False),
+    ("coordinator", "暗访机构协调人 周经理", "mystery_shopper", True),
+    ("outlet", "营业部负责人", "outlet_manager", False),
+    ("viewer", "支行行长", "viewer", False),
 ]
+seeding.logins(*(username for username, *_ in DEMO_USERS))
 
 
 def _get_or_add(model, lookup: dict, values: dict):
@@ -91,11 +94,11 @@ def seed_organisation(password: str) -> str | None:
     vendor, new = _get_or_add(Vendor, {"code": VENDOR["code"]}, {"name": VENDOR["name"], "contact": VENDOR["contact"]})
     created += new
     password_hash = None
-    for username, display_name, role in DEMO_USERS:
+    for username, display_name, role, coordinator in DEMO_USERS:
         if db.session.execute(select(User).filter_by(username=username)).scalar() is None:
             password_hash = password_hash or hash_password(password)
             db.session.add(User(username=username, display_name=display_name, role=role,
-                                password_hash=password_hash,
+                                password_hash=password_hash, is_coordinator=coordinator,
                                 outlet_id=first_outlet.id if role == "outlet_manager" else None,
                                 vendor_id=vendor.id if role == "mystery_shopper" else None))
             created += 1

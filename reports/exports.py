@@ -1,4 +1,5 @@
-"""BSC points of a period as an XLSX workbook (a sheet for staff, one for outlets) or as CSV."""
+"""BSC points of a period as an XLSX workbook (a sheet for staff, one for outlets) or as CSV; the sheet and CSV
+writers that the other exports share."""
 from __future__ import annotations
 
 import csv
@@ -35,7 +36,7 @@ def outlet_table(rows: list[OutletPoints]) -> tuple[list[str], list[list]]:
     return header, body
 
 
-def _sheet(sheet, title: str, header: list[str], body: list[list]) -> None:
+def write_sheet(sheet, title: str, header: list[str], body: list[list]) -> None:
     sheet.append([title])
     sheet["A1"].font = Font(bold=True, size=13)
     sheet.append(header)
@@ -53,8 +54,8 @@ def xlsx(period: Period, staff: list[StaffPoints], outlets: list[OutletPoints]) 
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = _("Staff")
-    _sheet(sheet, _("BSC service points, staff, %(period)s", period=period.label), *staff_table(staff))
-    _sheet(workbook.create_sheet(_("Outlets")), _("BSC service points, outlets, %(period)s", period=period.label),
+    write_sheet(sheet, _("BSC service points, staff, %(period)s", period=period.label), *staff_table(staff))
+    write_sheet(workbook.create_sheet(_("Outlets")), _("BSC service points, outlets, %(period)s", period=period.label),
            *outlet_table(outlets))
     text_cells_as_strings(workbook)
     buffer = io.BytesIO()

@@ -1,28 +1,32 @@
-"""Demo step: six months of history for the demo bank, so that dashboards, lists and PDFs are full on a
-newcomer's first look. Monthly on-site and 7S visits per outlet, a remote check of every teller in
-(nearly) every two-day cycle, two published mystery visits per outlet and quarter (each made in the window
-of its assignment, as the mystery plan gives them); answers scored by
-the checklists' engine, findings responded to, verified and closed (some rejected first, some overdue),
-and their notices. Every inspection has a UUID derived from what it is, so a second run adds nothing."""
+"""Demo step: six months of history for the demo bank and the current month up to today, so that dashboards,
+lists and PDFs are full on a newcomer's first look and this month and quarter read as they would at a bank
+that uses the service every day. Monthly on-site and 7S visits per outlet, a remote check of every teller in
+(nearly) every two-day cycle that is over, two mystery visits per outlet and quarter, each made in the window of
+its assignment as the mystery plan draws them; answers scored by the
+checklists' engine, findings responded to, verified and closed (some rejected first, some overdue), and
+their notices. This period's visits are made from their assignments: those not yet due stay open, and a
+mystery visit whose publication would fall after today waits for the bank's review. Every inspection has a
+UUID derived from what it is, so a second run adds nothing."""
 from __future__ import annotations
 
 import random
 import uuid as uuid_module
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 
 from flask import current_app
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, update
 
 from checklists import scoring
 from checklists.requirements import requirement_text
 from checklists.store import checklist_of, current_versions
 from core import audit
 from core.clock import local_today, local_zone
+from core.db import utcnow
 from core.extensions import db
 from core.seeding import step
-from inspections.models import DONE, Answer, Assignment, Inspection, Plan, SectionScore
-from inspections.scheduling import Window, windows
+from inspections.models import DONE, OPEN, Answer, Assignment, Inspection, Plan, SectionScore
+from inspections.scheduling import Window, cycle_of, windows
 from mystery.models import MysteryConfirmation, MysteryVisit
 from org.models import Outlet, Staff, User
 from org.seed import OUTLETS
@@ -30,7 +34,7 @@ from reports import history_answers as answering
 from reports import history_rectification as rectification
 from reports import operations
 from reports.models import ServiceList
-from reports.periods import Period, cycles, last_complete_month, quarter_period
+from reports.periods import Cycle, Period, cycles, month_period, quarter_period, remote_cycle_days
 
 NAMESPACE = uuid_module.UUID("6c0f3f55-2f55-4a8e-9d8a-7a1e6b2f0c11")
 MONTHS = 6
@@ -47,7 +51,8 @@ class Visit:
     staff_id: int | None
     at: datetime
     month_index: int
-    # A mystery visit's window: the plan's, in which the shopper made it.
+    assignment_id: int | None = None
+    # A mystery visit of a past period: the window the plan drew, in which the shopper made it.
     window: Window | None = None
 
 
@@ -56,43 +61,71 @@ def _at(day: date, minutes: int) -> datetime:
 
 
 def _months(today: date) -> list[Period]:
-    months = [last_complete_month(today)]
-    while len(months) < MONTHS:
+    """The six complete months before this one, and this one."""
+    months = [month_period(today.year, today.month)]
+    while len(months) < MONTHS + 1:
         months.insert(0, months[0].previous())
     return months
 
 
-def _visits(outlets: list[Outlet], staff: dict, months: list[Period], today: date, mystery_plan: Plan):
-    first, last = months[0].first, months[-1].last
+def _open_assignments() -> dict[tuple, tuple[int, date, date]]:
+    """This period's open assignments, by (kind, outlet, person, period, sequence): id and window."""
+    rows = db.session.execute(select(Assignment.id, Assignment.kind, Assignment.outlet_id, Assignment.staff_id,
+                                     Assignment.period, Assignment.sequence, Assignment.window_start,
+                                     Assignment.window_end).where(Assignment.status == OPEN))
+    return {(kind, outlet_id, staff_id, period, sequence): (assignment_id, start, end)
+            for assignment_id, kind, outlet_id, staff_id, period, sequence, start, end in rows}
+
+
+def _remote_cycles(month: Period, today: date) -> list[Cycle]:
+    """The month's remote cycles that are over, and the one running today when it began in the month."""
+    over = cycles(month, today)
+    first, last = cycle_of(today, remote_cycle_days())
+    if month.first <= first <= min(month.last, today):
+        over.append(Cycle(len(over), first, last))
+    return over
+
+
+def _visits(outlets: list[Outlet], staff: dict, months: list[Period], now: datetime, assignments: dict,
+            mystery_plan: Plan):
+    """Every visit made before now; one whose time has not come is left open on its assignment."""
+    today = now.astimezone(local_zone()).date()
     for index, month in enumerate(months):
         for outlet in outlets:
             rng = random.Random(f"visit:{outlet.code}:{month.label}")
             day, minutes = month.first + timedelta(days=rng.randint(3, 24)), rng.randint(20, 140)
-            yield Visit(str(uuid_module.uuid5(NAMESPACE, f"onsite:{outlet.code}:{month.label}")), "onsite", outlet,
-                        None, _at(day, minutes), index)
-            yield Visit(str(uuid_module.uuid5(NAMESPACE, f"7s:{outlet.code}:{month.label}")), "7s", outlet, None,
-                        _at(day, minutes + 45), index)
-        for cycle in cycles(month, today):
+            for kind, offset in (("onsite", 0), ("7s", 45)):
+                assigned = assignments.get((kind, outlet.id, None, month.label, 1))
+                yield Visit(str(uuid_module.uuid5(NAMESPACE, f"{kind}:{outlet.code}:{month.label}")), kind, outlet,
+                            None, _at(day, minutes + offset), index, assigned[0] if assigned else None)
+        for cycle in _remote_cycles(month, today):
+            period = f"C{cycle.first.isoformat()}"
             for outlet in outlets:
                 for teller in staff[outlet.id].get("teller_rows", []):
                     rng = random.Random(f"remote:{teller.employee_no}:{cycle.first}")
                     if rng.random() < 0.05:
                         continue  # a missed check: coverage is high, not perfect
-                    day = min(cycle.first + timedelta(days=rng.randint(0, (cycle.last - cycle.first).days)), last)
+                    day = cycle.first + timedelta(days=rng.randint(0, (cycle.last - cycle.first).days))
+                    assigned = assignments.get(("remote", outlet.id, teller.id, period, 1))
                     yield Visit(str(uuid_module.uuid5(NAMESPACE, f"remote:{teller.employee_no}:{cycle.first}")),
-                                "remote", outlet, teller.id, _at(day, rng.randint(0, 450)), index)
+                                "remote", outlet, teller.id, _at(day, rng.randint(0, 450)), index,
+                                assigned[0] if assigned else None)
     quarters = {(m.year, (m.number - 1) // 3 + 1) for m in months}
     for year, number in sorted(quarters):
         quarter = quarter_period(year, number)
         for outlet in outlets:
             for window in windows(mystery_plan, quarter.first, outlet.id):
-                rng = random.Random(f"mystery:{outlet.code}:{quarter.label}:{window.sequence - 1}")
-                day = window.start + timedelta(days=rng.randint(0, (window.end - window.start).days))
-                if first <= day <= last:
+                visit = window.sequence - 1
+                rng = random.Random(f"mystery:{outlet.code}:{quarter.label}:{visit}")
+                # The unannounced window the plan drew for this visit: its open assignment's, or the plan's own.
+                assigned = assignments.get(("mystery", outlet.id, None, quarter.label, window.sequence))
+                start, end = (assigned[1], assigned[2]) if assigned else (window.start, window.end)
+                day = start + timedelta(days=rng.randint(0, (end - start).days))
+                if months[0].first <= day <= months[-1].last:
                     index = next(i for i, m in enumerate(months) if m.first <= day <= m.last)
-                    yield Visit(str(uuid_module.uuid5(NAMESPACE, f"mystery:{outlet.code}:{quarter.label}:"
-                                                                 f"{window.sequence - 1}")),
-                                "mystery", outlet, None, _at(day, rng.randint(30, 360)), index, window)
+                    yield Visit(str(uuid_module.uuid5(NAMESPACE, f"mystery:{outlet.code}:{quarter.label}:{visit}")),
+                                "mystery", outlet, None, _at(day, rng.randint(30, 360)), index,
+                                assigned[0] if assigned else None, None if assigned else window)
 
 
 def _context():
@@ -127,18 +160,20 @@ def seed_history(password: str) -> str | None:
     if context is None:
         return None
     outlets, staff, users, versions, mystery_plan = context
-    today = local_today()
+    today, now = local_today(), utcnow()
     months = _months(today)
-    visits = list(_visits(outlets, staff, months, today, mystery_plan))
+    visits = [v for v in _visits(outlets, staff, months, now, _open_assignments(), mystery_plan) if v.at < now]
     done = _existing([v.uuid for v in visits])
     todo = [v for v in visits if v.uuid not in done]
     summary = []
     if todo:
-        counts = _write(todo, outlets, staff, users, versions, today, _assignments(todo, mystery_plan))
+        made = _past_assignments(todo, mystery_plan)
+        todo = [replace(v, assignment_id=made[v.uuid]) if v.uuid in made else v for v in todo]
+        counts = _write(todo, outlets, staff, users, versions, today, now)
         audit.record("demo.history", actor=None, object_type="inspection", details=counts)
         summary.append(f"{counts['inspections']} inspections, {counts['answers']} answers, "
                        f"{counts['findings']} findings ({months[0].label} to {months[-1].label})")
-    lists = _lists(months, outlets, users["admin"])
+    lists = _lists(months[:-1], outlets, users["admin"])  # a month is listed once it is over
     if lists:
         summary.append(f"{lists} red/black lists")
     return "; ".join(summary) or None
@@ -164,9 +199,9 @@ def _lists(months: list[Period], outlets: list[Outlet], admin) -> int:
     return made
 
 
-def _assignments(visits: list[Visit], plan: Plan) -> dict[str, int]:
-    """The assignment of each mystery visit by its UUID, done: the plan's own where the plan step made it
-    already (this quarter's), else made now as the plan would have made it then."""
+def _past_assignments(visits: list[Visit], plan: Plan) -> dict[str, int]:
+    """The done assignment of each past mystery visit by its UUID: the plan's own where the plan step made it
+    already, else made now as the plan would have made it then."""
     held = {(a.outlet_id, a.period, a.sequence): a for a in db.session.execute(
         select(Assignment).where(Assignment.plan_id == plan.id)).scalars()}
     found = {}
@@ -186,7 +221,7 @@ def _assignments(visits: list[Visit], plan: Plan) -> dict[str, int]:
     return {uuid: assignment.id for uuid, assignment in found.items()}
 
 
-def _score(visit: Visit, version, rate: float, staff: dict, inspector_id: int, assignment_id: int | None) -> dict:
+def _score(visit: Visit, version, rate: float, staff: dict, inspector_id: int, now: datetime) -> dict:
     """One visit answered, scored by the engine, as the rows a submit would have stored."""
     checklist = checklist_of(version)
     rng = random.Random(visit.uuid)
@@ -203,12 +238,16 @@ def _score(visit: Visit, version, rate: float, staff: dict, inspector_id: int, a
               for key in result.failed_items}
     notes = {key: answering.note_for(visit.kind, rng) for key in result.failed_items}
     published = visit.at + timedelta(days=rng.randint(3, 8)) if visit.kind == "mystery" else None
+    # A mystery visit the bank would publish after today still waits for its review: no findings yet.
+    waiting = published is not None and published > now
+    published = None if waiting else published
     status = "published" if published else "submitted"
     # The admin confirmed half the published visits for the black list as they published them.
     confirmed = bool(published) and rng.random() < 0.5
     inspection = {
         "uuid": visit.uuid, "kind": visit.kind, "checklist_version_id": version.id, "outlet_id": visit.outlet.id,
-        "inspector_id": inspector_id, "staff_id": visit.staff_id, "status": status, "assignment_id": assignment_id,
+        "inspector_id": inspector_id, "staff_id": visit.staff_id, "status": status,
+        "assignment_id": visit.assignment_id,
         "narrative": answering.narrative_for(rng) if visit.kind == "mystery" else "",
         "started_at": visit.at - timedelta(minutes=4 if visit.kind == "remote" else 25), "finished_at": visit.at,
         "submitted_at": visit.at, "score": result.score, "max_score": result.max, "percent": result.percent,
@@ -227,7 +266,7 @@ def _score(visit: Visit, version, rate: float, staff: dict, inspector_id: int, a
     raised = published or visit.at
     deadlines = current_app.config["FINDING_DEADLINE_DAYS"]
     finding_rows = []
-    for key in result.failed_items:
+    for key in [] if waiting else result.failed_items:
         item = checklist.item(key)
         finding_rows.append({
             "outlet_id": visit.outlet.id, "item_key": key, "section_key": sections[key], "severity": item.severity,
@@ -236,13 +275,13 @@ def _score(visit: Visit, version, rate: float, staff: dict, inspector_id: int, a
             "staff_id": owners[key] or (visit.staff_id if item.attribute_to_staff else None), "photo_ids": [],
             "published": True, "created_at": raised,
             "due_date": raised.astimezone(local_zone()).date() + timedelta(days=deadlines[item.severity])})
-    mystery_visit = {"flags": [], "revision_reason": "", "reviewed_at": published - timedelta(days=1),
-                     "published_at": published} if published else None
+    mystery_visit = {"flags": [], "revision_reason": "", "reviewed_at": published - timedelta(days=1) if published
+                     else None, "published_at": published} if visit.kind == "mystery" else None
     return {"inspection": inspection, "answers": answer_rows, "sections": section_rows, "findings": finding_rows,
-            "mystery_visit": mystery_visit, "confirmed": confirmed}
+            "mystery_visit": mystery_visit, "confirmed": confirmed, "closes_assignment": not waiting}
 
 
-def _write(todo: list[Visit], outlets, staff, users, versions, today: date, assignments: dict[str, int]) -> dict:
+def _write(todo: list[Visit], outlets, staff, users, versions, today: date, now: datetime) -> dict:
     rates = {outlet.id: QUALITY[index % len(QUALITY)] for index, outlet in enumerate(outlets)}
     inspector_of = {"onsite": users["inspector"].id, "7s": users["inspector"].id, "remote": users["monitor"].id,
                     "mystery": users["shopper"].id}
@@ -251,7 +290,7 @@ def _write(todo: list[Visit], outlets, staff, users, versions, today: date, assi
         base, slope = rates[visit.outlet.id]
         rate = base * max(0.3, 1 + slope * (visit.month_index - 2.5) * 2)
         scored.append(_score(visit, versions[visit.kind], rate, staff[visit.outlet.id], inspector_of[visit.kind],
-                             assignments.get(visit.uuid)))
+                             now))
     table = Inspection.__table__
     ids = db.session.execute(insert(table).returning(table.c.id, sort_by_parameter_order=True),
                              [s["inspection"] for s in scored]).scalars().all()
@@ -273,6 +312,9 @@ def _write(todo: list[Visit], outlets, staff, users, versions, today: date, assi
         db.session.execute(insert(MysteryVisit.__table__), mystery_visits)
     if confirmations:
         db.session.execute(insert(MysteryConfirmation.__table__), confirmations)
+    done = [s["inspection"]["assignment_id"] for s in scored if s["inspection"]["assignment_id"] and s["closes_assignment"]]
+    if done:
+        db.session.execute(update(Assignment).where(Assignment.id.in_(done)).values(status=DONE))
     if findings:
         rectification.write(findings, users, today)
         rectification.issue_notices(findings, dict(zip(ids, (s["inspection"] for s in scored))))

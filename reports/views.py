@@ -11,7 +11,18 @@ from core.extensions import db
 from core.permissions import authorize, can
 from core.refusals import Refusal, refused_form
 from org.models import Outlet
-from reports import analysis, dashboards, exports, labels, operations, periods, presenting, rankings, rules
+from reports import (
+    analysis,
+    dashboards,
+    exports,
+    labels,
+    list_exports,
+    operations,
+    periods,
+    presenting,
+    rankings,
+    rules,
+)
 from reports.api import XLSX, file_response
 
 blp = Blueprint("reports_pages", __name__, url_prefix="/reports")
@@ -128,6 +139,21 @@ def list_page(list_id: int):
     service_list = operations.load_list(list_id, current_user)
     return render_template("reports/list.html", service_list=presenting.list_view(service_list, current_user),
                            errors=refusal.lines, may_manage=can(current_user, "report.lists.manage")), refusal.status
+
+
+LIST_FILES = {"pdf": (list_exports.pdf, "application/pdf"), "xlsx": (list_exports.xlsx, XLSX),
+              "csv": (list_exports.csv, "text/csv")}
+
+
+@blp.get("/lists/<int:list_id>.<any(pdf, xlsx, csv):extension>")
+@login_required
+def list_file(list_id: int, extension: str):
+    """The list as it is posted: a print-ready PDF, or a workbook or CSV of it."""
+    authorize("report.lists")
+    service_list = operations.load_list(list_id, current_user)
+    render, mimetype = LIST_FILES[extension]
+    return file_response(render(service_list), mimetype, list_exports.filename(service_list, extension),
+                         inline=extension == "pdf")
 
 
 @blp.route("/rules", methods=["GET", "POST"])

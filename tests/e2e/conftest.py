@@ -12,7 +12,7 @@ from checklists import operations as checklist_operations
 from checklists.seed import default_documents
 from inspections.models import Plan
 from inspections.scheduling import generate_all
-from tests.e2e.pages import failed_inspection  # noqa: F401  (fixture)
+from tests.e2e.pages import demo_server, failed_inspection  # noqa: F401  (fixtures)
 
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"

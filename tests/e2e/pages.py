@@ -2,10 +2,12 @@
 notice), logging in through the form, and the checks that a page fits a phone and is accessible."""
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import pytest
 from sqlalchemy import select
+from werkzeug.serving import make_server
 
 from checklists.models import ChecklistVersion
 from checklists.store import checklist_of
@@ -46,6 +48,21 @@ def failed_inspection(demo, client, token_for):
     digest = _db.session.execute(select(NoticeEdition.content_hash)).scalar_one()
     _db.session.commit()  # no open transaction while the live server works
     return {"uuid": uuid, "finding_id": finding_id, "digest": digest}
+
+
+@pytest.fixture
+def demo_server(seeded_demo, db):
+    """The seeded demo behind a real HTTP server; its base URL."""
+    db.session.commit()
+    server = make_server(host="127.0.0.1", port=0, app=seeded_demo.app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, name="demo-server", daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=10)
+        server.server_close()
 
 
 def web_login(context, base_url: str, username: str):

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import random
+import re
 
 import pytest
 from sqlalchemy import func, select
@@ -15,7 +16,10 @@ from tests.e2e.pwa_steps import (
     log_in,
     open_assignment,
     pick_staff,
+    redrawn_since,
+    renders,
     review_and_submit,
+    settle,
     sign,
     wait_all_sent,
 )
@@ -157,3 +161,21 @@ def test_flaky_network_still_delivers_exactly_one_copy(live_server, phone, demo,
     assert db.session.execute(select(Inspection.status).where(Inspection.uuid == uuid)).scalar() == "submitted"
     assert _count(db, Photo) == 4
     assert _count(db, Finding) == 2
+
+
+def test_a_new_inspection_shows_no_score_until_something_is_answered(live_server, phone, demo):
+    page = phone
+    log_in(page, live_server, "inspector")
+    open_assignment(page)
+    settle(page)
+    screenshot(page, "02-inspection-unanswered")
+    assert page.inner_text("#live-score") == "当前得分 —"
+    assert page.inner_text("#live-top") == ""
+    item = page.locator('.item[data-type="check"]').first
+    count = renders(page)
+    item.locator('button[data-value="pass"]').click()
+    redrawn_since(page, count)
+    shown = page.inner_text("#live-score")
+    assert re.fullmatch(r"当前得分 \d+(\.\d+)?% · [A-E]", shown), shown
+    assert page.inner_text("#live-top") == shown.removeprefix("当前得分 ")
+    assert page.errors == []

@@ -170,6 +170,8 @@ class World:
             return [ids["section_key"]]
         if name == "digest":
             return [hashlib.sha256(b"no such notice").hexdigest()]
+        if name == "extension":  # a red/black list's files
+            return ["pdf", "xlsx", "csv"]
         if name == "ident":
             for prefix, values in (
                     (("/api/v1/findings", "/findings/"), [HIDDEN_FINDING_ID, ids["published_finding"],

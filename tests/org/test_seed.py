@@ -12,7 +12,8 @@ from tests.conftest import PASSWORD
 from tests.support import row_counts
 
 DEMO_ROLES = {"admin": "admin", "inspector": "inspector", "monitor": "remote_monitor",
-              "shopper": "mystery_shopper", "outlet": "outlet_manager", "viewer": "viewer"}
+              "shopper": "mystery_shopper", "coordinator": "mystery_shopper", "outlet": "outlet_manager",
+              "viewer": "viewer"}
 HAN = re.compile(r"^[\u4e00-\u9fff]{2,4}$")
 
 
@@ -44,10 +45,12 @@ def test_seed_builds_the_demo_bank(seeded_demo, db):
     users = {u.username: u for u in db.session.execute(select(User)).scalars()}
     assert {name: u.role for name, u in users.items()} == DEMO_ROLES
     assert users["outlet"].outlet_id == outlets[0].id
-    assert users["shopper"].vendor_id == vendor.id
+    assert users["shopper"].vendor_id == users["coordinator"].vendor_id == vendor.id
+    assert [name for name, u in users.items() if u.is_coordinator] == ["coordinator"]
     assert all(u.active for u in users.values())
     assert all(u.outlet_id is None for name, u in users.items() if name != "outlet")
-    assert all(u.vendor_id is None for name, u in users.items() if name != "shopper")
+    assert all(u.vendor_id is None for name, u in users.items() if name not in ("shopper", "coordinator"))
+    assert all(name in seeded_demo.output for name in DEMO_ROLES)  # each login is listed with the password
     assert len(db.session.execute(select(AuditEntry).where(AuditEntry.action == "demo.seed")).scalars().all()) == 1
 
 
@@ -77,6 +80,16 @@ def test_seeding_next_to_existing_data_only_adds_what_is_missing(runner, db, org
     _seed(runner)
     after = row_counts()
     db.session.expire_all()
-    assert after["user_account"] == before["user_account"] + 5
+    assert after["user_account"] == before["user_account"] + len(DEMO_ROLES) - 1
     assert after["branch"] == before["branch"]  # the fixture's branch has the demo code XC
     assert db.session.execute(select(User).filter_by(username="admin")).scalar_one().role == "admin"
+
+
+@pytest.mark.xdist_group("seeded_demo")
+def test_the_demo_coordinator_hands_out_the_vendors_visits(seeded_demo):
+    client = seeded_demo.app.test_client()
+    page = client.get("/login")
+    token = re.search(rb'name="csrf_token" value="([^"]+)"', page.data).group(1).decode()
+    client.post("/login", data={"username": "coordinator", "password": PASSWORD, "csrf_token": token})
+    response = client.get("/vendor/")
+    assert response.status_code == 200 and "神秘人 顾先生" in response.get_data(as_text=True)

@@ -9,6 +9,9 @@ import pytest
 
 from reports import analysis, charts, dashboards
 from reports.periods import month_period, quarter_period
+from tests.reports.long_lists import pages_of, pages_text, publish_long_lists
+
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "pdf"
 
 Q3 = quarter_period(2026, 3)
 
@@ -87,3 +90,22 @@ def test_the_pdf_renders_chinese_with_an_embedded_cjk_font(bank, api_as, tmp_pat
 def test_a_month_names_its_quarter(bank, api_as):
     response = api_as("admin", "GET", "/analysis.pdf?period=2026-08")
     assert "analysis-2026Q3.pdf" in response.headers["Content-Disposition"]
+
+
+def test_a_long_red_black_list_keeps_each_row_on_one_page_under_a_repeated_heading(bank, tmp_path):
+    lists = publish_long_lists(bank.org, ["2026-07", "2026-08", "2026-09"], red=26, black=14)
+    pdf = analysis.pdf(Q3)
+    (tmp_path / "analysis.pdf").write_bytes(pdf)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    subprocess.run(["pdftoppm", "-png", "-r", "60", str(tmp_path / "analysis.pdf"), str(ARTIFACTS / "analysis-long")],
+                   check=True)
+    pages = pages_text(pdf, tmp_path)
+    used = set()
+    for key, names in lists.items():
+        where = {number for name in names for number in pages_of(pages, name)}
+        assert all(len(pages_of(pages, name)) == 1 for name in names), key  # no name cut by a page break
+        assert len(where) == 1, f"the row of {key} runs over pages {sorted(where)}"
+        used |= where
+    assert len(used) > 1  # the table itself does run over a page break
+    for number in used:
+        assert "月份范围红榜黑榜" in pages[number - 1], f"page {number} has list rows but no heading"

@@ -4,6 +4,7 @@ import { all, get, meta, put, setMeta, update } from "./db.js";
 import { h, show, when } from "./dom.js";
 import { fromServer, pullDrafts } from "./drafts.js";
 import { missingItems, renderInspection } from "./form.js";
+import { scoreText } from "./scoring.js";
 import { getLanguage, label, t, toggleLanguage } from "./i18n.js";
 import { renderFinding } from "./finding.js";
 import { downloadPdf, renderFindings, renderNotices } from "./outlet.js";
@@ -258,7 +259,7 @@ async function renderReview(uuid) {
   const { missing, score } = missingItems(version, draft);
   const queued = draft.submit_requested && draft.status !== "submitted";
   show(h("div", { class: "scorebar" }, h("button", { type: "button", class: "link", onclick: () => { location.hash = `#/inspect/${uuid}`; } }, `‹ ${t("back")}`),
-    h("span", { class: "live" }, `${score.percent}% · ${score.grade}`)),
+    h("span", { class: "live" }, scoreText(score))),
   h("h1", {}, t("review")),
   missing.length ? h("section", { class: "card missing" }, h("h2", {}, t("missing")), h("ul", {}, missing.map(([item, why]) =>
     h("li", {}, h("a", { href: `#/inspect/${uuid}`, onclick: () => setTimeout(() => document.getElementById(`item-${item.key}`)?.scrollIntoView(), 50) }, label(item.label)), ` — ${why}`))))

@@ -5,7 +5,7 @@ import { byIndex, get, put, update } from "./db.js";
 import { h, show } from "./dom.js";
 import { getLanguage, label, t } from "./i18n.js";
 import { sha256, shrink } from "./photos.js";
-import { liveScore } from "./scoring.js";
+import { liveScore, scoreText } from "./scoring.js";
 import { signaturePad } from "./signature.js";
 
 export async function saveAnswer(uuid, key, change) {
@@ -153,7 +153,7 @@ async function photoStrip(uuid, item, answer, rerender) {
 }
 
 function signatureBlock(uuid, item, answer, rerender) {
-  if (answer?.photo_ids?.length) return h("p", { class: "ok" }, `✍ ${t("signed")}`);
+  if (answer?.photo_ids?.length) return h("p", { class: "ok" }, `✓ ${t("signed")}`);
   const canvas = h("canvas", { class: "signature", "aria-label": t("sign_here") });
   const wrapper = h("div", {}, canvas);
   let pad = null;
@@ -225,14 +225,14 @@ export async function renderInspection(uuid, context) {
   }
   const bar = h("div", { class: "scorebar" },
     h("button", { type: "button", class: "link", onclick: () => { location.hash = "#/"; } }, `‹ ${t("home")}`),
-    h("span", { class: "live", id: "live-score" }, `${t("live_score")} ${score.percent}% · ${score.grade}`),
+    h("span", { class: "live", id: "live-score" }, `${t("live_score")} ${scoreText(score)}`),
     h("button", { type: "button", class: "primary", id: "to-review", onclick: () => { location.hash = `#/review/${uuid}`; } }, t("review")));
   const mystery = version.kind === "mystery";
   const fieldset = h("fieldset", { disabled: readOnly ? true : null },
     mystery ? visitBlock(uuid, draft, rerender) : null, sections);
   if (mine !== renderCount) return;
   const top = document.getElementById("live-top");
-  if (top) top.textContent = `${score.percent}% · ${score.grade}`;
+  if (top) top.textContent = score.answered ? scoreText(score) : "";
   const revision = draft.revision_reason ? h("p", { class: "error", id: "revision" }, `${t("revision")}: ${draft.revision_reason}`) : null;
   show(bar, h("h1", {}, label(version.name)), h("p", { class: "muted" }, context.subtitle || ""), revision,
     conflictNotice(uuid, version, draft, rerender), fieldset);

@@ -94,6 +94,7 @@ export function liveScore(version, values) {
   let score = 0;
   let max = 0;
   let zeroAll = false;
+  let answered = 0;
   const caps = [];
   const failed = new Set();
   for (const section of version.sections) {
@@ -103,6 +104,7 @@ export function liveScore(version, values) {
     for (const item of section.items) {
       if (hidden.has(item.key)) continue;
       const value = values[item.key];
+      if (value !== undefined && value !== null) answered += 1;
       if (value === "na" && item.allow_na) continue;
       const result = value === undefined || value === null ? null : outcome(item, value);
       sectionMax += item.points;
@@ -125,5 +127,10 @@ export function liveScore(version, values) {
   if (index < 0) index = names.length - 1;
   const worstCap = Math.max(-1, ...caps.map((c) => names.indexOf(c)));
   const grade = names[Math.max(index, worstCap)];
-  return { score, max, percent, grade, hidden, failed };
+  return { score, max, percent, grade, hidden, failed, answered };
+}
+
+// "87.5% · B" once something is answered; before that there is no score to show, not 0% and the lowest grade.
+export function scoreText(score) {
+  return score.answered ? `${score.percent}% · ${score.grade}` : "—";
 }
