@@ -81,4 +81,4 @@ def test_the_league_shows_the_same_figures(bank, users, login, client):
     excuse(bank, "A2", 10)
     login(users["viewer"])
     page = html.unescape(client.get("/reports/league?period=2026-09").get_data(as_text=True))
-    assert "86.2% <span class=\"muted\">25/29</span>" in page
+    assert "86.2%<small class=\"muted sub\">25/29</small>" in page
