@@ -54,6 +54,7 @@ const STRINGS = {
   newer_elsewhere: ["以下检查项在另一台设备上有更晚的修改，已采用该修改：", "These items were changed later on another device; that change is kept: "],
   got_it: ["知道了", "OK"],
   requirement: ["整改要求", "Requirement"], notice: ["整改通知书", "Rectification notice"],
+  so_far: ["（暂计）", " (so far)"],
   filter: ["筛选", "Filter"], show_closed: ["已关闭的问题 (%n)", "Closed findings (%n)"],
   closed_newest: ["显示最近关闭的 %n 个，共 %total 个；更早的请在网页“整改”中查看。",
     "The %n most recently closed of %total; older ones are on the web page Rectification."],

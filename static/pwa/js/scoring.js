@@ -1,5 +1,7 @@
 // Visibility conditions and the live score, following docs/checklist-format.md. The server's
 // engine decides the real score at submit; this one only shows the inspector where they stand.
+import { t } from "./i18n.js";
+
 const NUMERIC = new Set([">", ">=", "<", "<="]);
 
 function clauseHolds(clause, answer) {
@@ -95,6 +97,8 @@ export function liveScore(version, values) {
   let max = 0;
   let zeroAll = false;
   let answered = 0;
+  let open = 0;  // visible scored items not yet answered
+  let answeredMax = 0;
   const caps = [];
   const failed = new Set();
   for (const section of version.sections) {
@@ -108,7 +112,9 @@ export function liveScore(version, values) {
       if (value === "na" && item.allow_na) continue;
       const result = value === undefined || value === null ? null : outcome(item, value);
       sectionMax += item.points;
+      if (!result && SCORED.includes(item.type) && item.points > 0) open += 1;
       if (!result) continue;
+      answeredMax += item.points;
       sectionScore += result[0];
       if (result[1]) {
         failed.add(item.key);
@@ -122,15 +128,27 @@ export function liveScore(version, values) {
   }
   if (zeroAll) score = 0;
   const percent = max ? roundPercent((score / max) * 100) : 100;
+  const grade = gradeOf(version, percent, caps);
+  // While items are still open the score counts them as lost; what the answers so far earn is shown instead.
+  const soFarPercent = answeredMax ? roundPercent((score / answeredMax) * 100) : 100;
+  const soFar = { percent: soFarPercent, grade: gradeOf(version, soFarPercent, caps) };
+  return { score, max, percent, grade, hidden, failed, answered, open, soFar };
+}
+
+const SCORED = ["check", "scale", "choice", "number", "duration"];
+
+function gradeOf(version, percent, caps) {
   const names = version.grades.map((g) => g.grade);
   let index = version.grades.findIndex((g) => percent >= g.min);
   if (index < 0) index = names.length - 1;
   const worstCap = Math.max(-1, ...caps.map((c) => names.indexOf(c)));
-  const grade = names[Math.max(index, worstCap)];
-  return { score, max, percent, grade, hidden, failed, answered };
+  return names[Math.max(index, worstCap)];
 }
 
-// "87.5% · B" once something is answered; before that there is no score to show, not 0% and the lowest grade.
+// "87.5% · B" once all is answered; "95% · A（暂计）" for the answers so far; before any answer no score at all,
+// not 0% and the lowest grade.
 export function scoreText(score) {
-  return score.answered ? `${score.percent}% · ${score.grade}` : "—";
+  if (!score.answered) return "—";
+  if (score.open) return `${score.soFar.percent}% · ${score.soFar.grade}${t("so_far")}`;
+  return `${score.percent}% · ${score.grade}`;
 }
