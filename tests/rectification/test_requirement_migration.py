@@ -48,6 +48,7 @@ def test_old_findings_lose_the_guidance_and_get_the_requirement_worded_from_thei
                 "note": "", "status": "open", "published": True, "photo_ids": [], "created_at": RAISED,
                 "updated_at": RAISED}])
 
+        db.session.remove()  # the ids read above opened a transaction that would hold the tables' locks
         upgrade(directory=MIGRATIONS)
         with db.engine.connect() as connection:
             requirement = connection.execute(sa.select(FINDING.c.requirement)).scalar_one()
