@@ -32,6 +32,7 @@ PROBLEMS: dict[str, str] = {
     "not_a_uuid": "An identifier that must be a UUID is not one (422).",
     "bad_filter": "A list's filters cannot be read (400).",
     "outside_scope": "The outlet, assignment or checklist is not one the caller works on (422).",
+    "outside_window": "A mystery visit is started or filed outside its window, by the bank's day (422).",
     # Inspections and their photos.
     "stale_version": "Someone else changed the object first; reload it and try again (409).",
     "already_submitted": "The inspection is submitted and never changes (409).",

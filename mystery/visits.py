@@ -88,10 +88,10 @@ def refuse_start_outside_window(assignment: Assignment) -> None:
     state, days = _window_state(assignment)
     if state == "before":
         raise OperationError(_("The window of this visit is %(start)s – %(end)s and has not opened yet: the visit "
-                               "cannot be started before it.", **days))
+                               "cannot be started before it.", **days), problem="outside_window")
     if state == "after":
         raise OperationError(_("The window of this visit was %(start)s – %(end)s and has closed: the visit can no "
-                               "longer be started.", **days))
+                               "longer be started.", **days), problem="outside_window")
 
 
 def refuse_submit_outside_window(inspection: Inspection) -> None:
@@ -104,7 +104,7 @@ def refuse_submit_outside_window(inspection: Inspection) -> None:
     state, days = _window_state(assignment)
     if state == "before":
         raise OperationError(_("The window of this visit is %(start)s – %(end)s and has not opened yet: the report "
-                               "cannot be submitted before it.", **days))
+                               "cannot be submitted before it.", **days), problem="outside_window")
     if state == "after":
         raise OperationError(_("The window of this visit was %(start)s – %(end)s and has closed: the report can no "
-                               "longer be submitted.", **days))
+                               "longer be submitted.", **days), problem="outside_window")

@@ -30,6 +30,7 @@ def test_a_visit_is_not_started_before_its_window(desk, shopper, language, words
     assignment = _window(desk, shopper, days_from_today=2)
     _uuid, refused = _start(desk, shopper, assignment, language)
     assert refused.status_code == 422, refused.get_json()
+    assert refused.get_json()["problem"] == "outside_window"  # the same code in every language
     message = refused.get_json()["message"]
     assert words in message and assignment.window_start.isoformat() in message
     assert assignment.window_end.isoformat() in message
@@ -67,6 +68,7 @@ def test_a_report_is_not_filed_after_its_window(desk, shopper):
     assert refused.get_json()["message"] == (f"本次暗访的时间窗口为 {assignment.window_start} 至 "
                                              f"{assignment.window_end}，已经结束，报告不能再提交。")
     assert english.status_code == 422 and "can no longer be submitted" in english.get_json()["message"]
+    assert refused.get_json()["problem"] == english.get_json()["problem"] == "outside_window"
     desk.db.session.expire_all()
     assert count(Inspection, Inspection.status == "draft") == 1
     assert desk.db.session.get(Assignment, assignment.id).status == "open"
