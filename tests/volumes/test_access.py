@@ -89,3 +89,13 @@ def test_only_the_admin_imports(users, login, client, role):
     login(users[role])
     assert client.get("/reports/volumes/import").status_code == 403
     assert client.get("/reports/volumes/template.xlsx").status_code == 403
+
+
+def test_the_tellers_page_by_page(october, users, login, client, monkeypatch):
+    monkeypatch.setattr("volumes.views.PAGE_SIZE", 2)
+    login(users["viewer"])
+    first = client.get("/reports/volumes?month=2026-10").get_data(as_text=True)
+    assert "共 3 条" in first and "A01-2" in first and "B01-1" not in first and 'rel="next"' in first
+    second = client.get("/reports/volumes?month=2026-10&page=2").get_data(as_text=True)
+    assert "B01-1" in second and "A01-2" not in second
+    assert client.get("/reports/volumes?month=2026-1x").status_code == 400
