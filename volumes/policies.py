@@ -1,0 +1,17 @@
+"""Who sees the monthly volumes and errors: leadership (admin, viewer) every outlet; an outlet manager the own
+outlet's tellers and the outlets compared; the inspectors, the remote monitor and the shopper nothing. Only
+the admin imports the month's report."""
+from __future__ import annotations
+
+from core.permissions import Role, roles, rule
+from org.models import User
+
+rule("volumes.view")(roles(Role.ADMIN, Role.VIEWER, Role.OUTLET_MANAGER))
+rule("volumes.import")(roles(Role.ADMIN))
+
+
+def outlet_scope(user: User) -> list[int] | None:
+    """The outlets whose tellers the user may see: None means all of them."""
+    if user.role == Role.OUTLET_MANAGER.value:
+        return [user.outlet_id]
+    return None
