@@ -24,7 +24,7 @@ def segment_label(key: str) -> str:
 
 
 def segment_names() -> str:
-    return "、".join(("对公客户", "高端个人客户", "厅堂")) + " / " + ", ".join(SEGMENTS)
+    return "对公客户、高端个人客户、厅堂 / " + ", ".join(SEGMENTS)
 
 
 def parse_period(value) -> str | None:

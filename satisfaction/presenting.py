@@ -55,7 +55,7 @@ def segments() -> list[SegmentFigures]:
         chart = charts.line_chart(
             [period_label(p) for p in periods],
             [(_("Score"), [by_period[p].score if p in by_period else None for p in periods])],
-            title=_("%(segment)s: score by period", segment=segment_label(key)), width=520, height=240,
+            title=_("%(segment)s: score by period", segment=segment_label(key)), width=440, height=220,
         ) if own else None
         figures.append(SegmentFigures(key, segment_label(key), own[-1] if own else None,
                                       own[-2] if len(own) > 1 else None, chart))

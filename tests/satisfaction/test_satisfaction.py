@@ -168,3 +168,14 @@ def test_the_api_lists_results_newest_first_in_pages(db, client, users, bearer, 
 def test_the_api_is_documented(client):
     spec = client.get("/api/openapi.json").get_json()
     assert "/api/v1/satisfaction/results" in spec["paths"]
+
+
+def test_the_demo_seed_writes_four_quarters_of_three_segments_once(db):
+    from satisfaction.seed import seed_satisfaction
+
+    assert "12 survey results" in seed_satisfaction("unused")
+    db.session.commit()
+    assert seed_satisfaction("unused") is None
+    rows = _results(db)
+    assert len(rows) == 12 and {r.segment for r in rows} == {"corporate", "high_end_personal", "lobby"}
+    assert len({r.period for r in rows}) == 4 and all(r.outlet_id is None for r in rows)
