@@ -3,6 +3,7 @@ stored for the same period, segment and scope is replaced."""
 from __future__ import annotations
 
 import io
+import math
 import re
 
 from flask_babel import gettext as _
@@ -85,6 +86,8 @@ class _Row:
         try:
             value = float(text)
         except ValueError:
+            value = math.nan
+        if not math.isfinite(value):
             self.refuse(field, _("Not a number."))
             return None
         if whole and not value.is_integer():
