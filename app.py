@@ -53,12 +53,13 @@ def _register_domains(app: Flask) -> None:
     import org
     import rectification
     import reports
+    import satisfaction
     import volumes
     from core import audit_views, docs, pwa
 
     for blueprint in (health.blp, docs.blp, pwa.blp, audit_views.blp):
         app.register_blueprint(blueprint)
     # Lower domains first: their demo steps run in this order, and each connects its own handlers.
-    for domain in (org, checklists, inspections, mystery, rectification, volumes, reports):
+    for domain in (org, checklists, inspections, mystery, rectification, volumes, reports, satisfaction):
         domain.init_app(app)
     seeding.init_app(app)

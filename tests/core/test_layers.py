@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent.parent
-LAYERS = ["core", "org", "checklists", "inspections", "mystery", "rectification", "volumes", "reports"]
+LAYERS = ["core", "org", "checklists", "inspections", "mystery", "rectification", "volumes", "reports", "satisfaction"]
 
 
 def imported_packages(path: Path) -> set[str]:

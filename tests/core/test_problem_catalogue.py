@@ -12,7 +12,7 @@ from core.errors import Conflict, OperationError
 from core.problems import BY_STATUS, PROBLEMS, problem_for
 
 ROOT = Path(__file__).resolve().parents[2]
-PACKAGES = ("core", "org", "checklists", "inspections", "mystery", "rectification", "volumes", "reports")
+PACKAGES = ("core", "org", "checklists", "inspections", "mystery", "rectification", "volumes", "reports", "satisfaction")
 NAMED = re.compile(r"""\bproblem\s*(?::\s*str\s*)?=\s*["']([a-z_]+)["']""")
 
 
