@@ -1,7 +1,7 @@
 """The monthly publication page under the reports, and the admin's import of the month's report."""
 from __future__ import annotations
 
-from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -9,6 +9,7 @@ from sqlalchemy import select
 from core.bodies import body_limit
 from core.extensions import db
 from core.paging import PAGE_SIZE, Page, page_args
+from core.pdf import render_pdf
 from core.permissions import authorize, can
 from core.refusals import refused_form
 from org.models import Outlet
@@ -40,6 +41,21 @@ def publication():
                                  .order_by(Outlet.name)).scalars().all()
     return render_template("volumes/publication.html", month=months.text(month), page=page, outlets=outlets,
                            outlet_id=args.get("outlet_id"), comparison=presenting.outlet_rows(month))
+
+
+@blp.get("/<month_text>.pdf")
+@login_required
+def publication_pdf(month_text: str):
+    """The month's figures as they are posted: every teller the reader may see, by outlet, and the outlets."""
+    authorize("volumes.view")
+    month = months.parse(month_text)
+    if month is None:
+        abort(404)
+    html = render_template("pdf/volumes.html", month=month, rows=presenting.teller_rows(current_user, month, None),
+                           comparison=presenting.outlet_rows(month))
+    response = Response(render_pdf(html), mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f"inline; filename*=UTF-8''volumes-{months.text(month)}.pdf"
+    return response
 
 
 @blp.route("/import", methods=["GET", "POST"])
