@@ -8,7 +8,7 @@ import itertools
 import re
 import uuid as uuid_module
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import date, timedelta
 
 import openpyxl
 
@@ -172,6 +172,8 @@ class World:
             return [hashlib.sha256(b"no such notice").hexdigest()]
         if name == "extension":  # a red/black list's files
             return ["pdf", "xlsx", "csv"]
+        if name == "month_text":  # a month's publication of volumes and errors
+            return [date.today().strftime("%Y-%m")]
         if name == "ident":
             for prefix, values in (
                     (("/api/v1/findings", "/findings/"), [HIDDEN_FINDING_ID, ids["published_finding"],
