@@ -11,8 +11,9 @@ from sqlalchemy import func, select
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
-from checklists import textio
+from checklists import operations, textio
 from checklists.models import ChecklistTemplate, ChecklistVersion
+from tests.checklists import pages
 from tests.support import fresh_request_globals  # noqa: F401  (autouse)
 
 DEFAULTS_DIR = Path(__file__).resolve().parents[2] / "checklists" / "defaults"
@@ -59,3 +60,13 @@ def checklist_counts(db) -> tuple[int, int]:
     db.session.expire_all()
     return (db.session.execute(select(func.count()).select_from(ChecklistTemplate)).scalar_one(),
             db.session.execute(select(func.count()).select_from(ChecklistVersion)).scalar_one())
+
+
+@pytest.fixture
+def admin(users, login):
+    return login(users["admin"])  # the CSRF token of the logged-in session
+
+
+@pytest.fixture
+def draft(db, users):
+    return operations.import_checklist(pages.small(), users["admin"]).id
