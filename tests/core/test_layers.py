@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent.parent
-LAYERS = ["core", "org", "checklists", "inspections", "mystery", "rectification", "volumes", "reports", "satisfaction"]
+LAYERS = ["core", "org", "checklists", "inspections", "mystery", "rectification", "complaints", "volumes",
+          "reports", "satisfaction", "meetings", "quarterly"]
 
 
 def imported_packages(path: Path) -> set[str]:

@@ -12,7 +12,8 @@ from core.errors import Conflict, OperationError
 from core.problems import BY_STATUS, PROBLEMS, problem_for
 
 ROOT = Path(__file__).resolve().parents[2]
-PACKAGES = ("core", "org", "checklists", "inspections", "mystery", "rectification", "volumes", "reports", "satisfaction")
+PACKAGES = ("core", "org", "checklists", "inspections", "mystery", "rectification", "complaints", "volumes",
+            "reports", "satisfaction", "meetings", "quarterly")
 NAMED = re.compile(r"""\bproblem\s*(?::\s*str\s*)?=\s*["']([a-z_]+)["']""")
 
 

@@ -16,7 +16,8 @@ from core.extensions import db
 from org.models import Branch
 
 ROOT = Path(__file__).resolve().parents[2]
-PRODUCT = ("core", "org", "checklists", "inspections", "mystery", "rectification", "volumes", "reports", "satisfaction")
+PRODUCT = ("core", "org", "checklists", "inspections", "mystery", "rectification", "complaints", "volumes",
+           "reports", "satisfaction", "meetings", "quarterly")
 # Where a unit of work may end: its boundaries, and the SQLite connection that queues writers.
 BOUNDARIES = {"core/unit_of_work.py", "core/db.py"}
 RAN: list[str] = []
