@@ -136,3 +136,28 @@ class ComplaintReminder(Model):
     sent_on: Mapped[date] = mapped_column(Date)
 
     __table_args__ = (CheckConstraint("reason IN ('due_soon', 'overdue', 'escalated')", name="reason"),)
+
+
+class ComplaintPhoto(Model):
+    """Evidence of a complaint, stored and checked like inspection photos (inspections.photostore); uploaded first
+    under the phone's UUID, then named by the complaint it belongs to."""
+
+    __tablename__ = "complaint_photo"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    uuid: Mapped[str] = mapped_column(String(36), unique=True)
+    complaint_id: Mapped[int | None] = mapped_column(ForeignKey("complaint.id"), index=True)
+    uploaded_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
+    sha256: Mapped[str] = mapped_column(String(64))
+    mime_type: Mapped[str] = mapped_column(String(20))
+    byte_size: Mapped[int]
+    width: Mapped[int]
+    height: Mapped[int]
+    captured_at: Mapped[datetime | None]
+    latitude: Mapped[float | None]
+    longitude: Mapped[float | None]
+    original_key: Mapped[str] = mapped_column(String(200))
+    display_key: Mapped[str | None] = mapped_column(String(200))
+    thumb_key: Mapped[str | None] = mapped_column(String(200))
+    dhash: Mapped[str | None] = mapped_column(String(16))
+    received_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -8,7 +8,7 @@ from datetime import date
 from flask_babel import gettext as _
 from sqlalchemy import bindparam, func, select
 
-from complaints import contacts, lifecycle, masking
+from complaints import contacts, lifecycle, masking, photos
 from complaints.models import (
     ACKNOWLEDGED,
     BRANCH,
@@ -133,11 +133,12 @@ def receive(data: dict, actor: User, photo_ids: list[str] | None = None) -> Comp
     year, sequence, number = _number(outlet.branch_id, received_on)
     complaint = Complaint(
         year=year, sequence=sequence, number=number, branch_id=outlet.branch_id, outlet_id=outlet.id,
-        step_due_on=step_due_on, due_on=due_on, received_by_id=actor.id, photo_ids=list(photo_ids or []),
+        step_due_on=step_due_on, due_on=due_on, received_by_id=actor.id,
         handler_id=contacts.handler_for(values["level"], outlet.branch_id, outlet.id, local_today()),
         escalated_at=utcnow() if values["level"] == BRANCH else None, **values)
     db.session.add(complaint)
     db.session.flush()
+    photos.attach(complaint, photo_ids or [], actor)
     _event(complaint, "received", actor, complaint.description)
     audit.record("complaint.receive", complaint, actor=actor, after=audit_view(complaint))
     return complaint

@@ -112,6 +112,33 @@ def upgrade():
     with op.batch_alter_table('complaint_event', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_complaint_event_complaint_id'), ['complaint_id'], unique=False)
 
+    op.create_table('complaint_photo',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('uuid', sa.String(length=36), nullable=False),
+    sa.Column('complaint_id', sa.Integer(), nullable=True),
+    sa.Column('uploaded_by_id', sa.Integer(), nullable=False),
+    sa.Column('sha256', sa.String(length=64), nullable=False),
+    sa.Column('mime_type', sa.String(length=20), nullable=False),
+    sa.Column('byte_size', sa.Integer(), nullable=False),
+    sa.Column('width', sa.Integer(), nullable=False),
+    sa.Column('height', sa.Integer(), nullable=False),
+    sa.Column('captured_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('latitude', sa.Float(), nullable=True),
+    sa.Column('longitude', sa.Float(), nullable=True),
+    sa.Column('original_key', sa.String(length=200), nullable=False),
+    sa.Column('display_key', sa.String(length=200), nullable=True),
+    sa.Column('thumb_key', sa.String(length=200), nullable=True),
+    sa.Column('dhash', sa.String(length=16), nullable=True),
+    sa.Column('received_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['complaint_id'], ['complaint.id'], name=op.f('fk_complaint_photo_complaint_id_complaint')),
+    sa.ForeignKeyConstraint(['uploaded_by_id'], ['user_account.id'], name=op.f('fk_complaint_photo_uploaded_by_id_user_account')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_complaint_photo')),
+    sa.UniqueConstraint('uuid', name=op.f('uq_complaint_photo_uuid'))
+    )
+    with op.batch_alter_table('complaint_photo', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_complaint_photo_complaint_id'), ['complaint_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_complaint_photo_uploaded_by_id'), ['uploaded_by_id'], unique=False)
+
     op.create_table('complaint_reminder',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('complaint_id', sa.Integer(), nullable=False),
@@ -137,6 +164,11 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_complaint_reminder_complaint_id'))
 
     op.drop_table('complaint_reminder')
+    with op.batch_alter_table('complaint_photo', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_complaint_photo_uploaded_by_id'))
+        batch_op.drop_index(batch_op.f('ix_complaint_photo_complaint_id'))
+
+    op.drop_table('complaint_photo')
     with op.batch_alter_table('complaint_event', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_complaint_event_complaint_id'))
 
