@@ -10,4 +10,7 @@ if TYPE_CHECKING:
 
 
 def init_app(app: Flask) -> None:
-    from complaints import models, policies  # noqa: F401  (the tables, the permission rules)
+    from complaints import api, models, policies  # noqa: F401  (the tables, the permission rules)
+    from core.extensions import register_api
+
+    register_api(api.blp)
