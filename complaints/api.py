@@ -51,13 +51,16 @@ def list_complaints(args, pagination_parameters):
 @blp.route("", methods=["POST"])
 @blp.arguments(ComplaintInSchema)
 @blp.response(201, ComplaintDetailSchema)
+@blp.alt_response(200, schema=ComplaintDetailSchema, description="Recorded before under this client_uuid: that one.")
 @blp.alt_response(409, description="Photos named in photo_ids are not uploaded yet (errors.missing_photos).")
 @blp.alt_response(422, description="Field errors, e.g. an outlet not the caller's own.")
 def receive(data):
-    """Record a complaint (admin, or an outlet manager for the own outlet). A regulator's referral or a serious
+    """Record a complaint (admin, or an outlet manager for the own outlet); a phone names it with `client_uuid` so
+    that a retry is the same complaint. A regulator's referral or a serious
     complaint goes to the sub-branch's ledger; deadlines run in working days from the day received."""
-    photo_ids = data.pop("photo_ids", [])
-    return outputs.detail(operations.receive(data, current_user, photo_ids), current_user)
+    photo_ids, client_uuid = data.pop("photo_ids", []), data.pop("client_uuid", None)
+    complaint, created = operations.receive(data, current_user, photo_ids, client_uuid)
+    return outputs.detail(complaint, current_user), 201 if created else 200
 
 
 @blp.route("/photos/<photo_uuid>", methods=["PUT"])

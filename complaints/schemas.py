@@ -41,6 +41,7 @@ class ComplaintInSchema(Schema):
     request = fields.String(load_default="", validate=validate.Length(0, 4000))
     received_on = fields.Date()
     photo_ids = fields.List(fields.String(validate=UUID_TEXT), load_default=list, validate=validate.Length(0, 9))
+    client_uuid = fields.String(validate=UUID_TEXT, metadata={"description": "the phone's own UUID for this intake"})
 
 
 class StepInSchema(Schema):

@@ -165,7 +165,7 @@ def test_two_handlers_taking_one_step_at_once_one_wins(org, users, live_server, 
 
     from complaints import operations
 
-    complaint = operations.receive(body(org), users["outlet_manager"])
+    complaint = operations.receive(body(org), users["outlet_manager"])[0]
     db.session.commit()
     from tests.factories import bearer_headers
     headers = bearer_headers(users["admin"])
@@ -190,3 +190,22 @@ def test_figures_count_closure_and_overdue(org, users, client, bearer, db):
     assert backwards.status_code == 400
     assert client.get("/api/v1/complaints/figures?first=2026-11-01&last=2026-11-30",
                       headers=bearer(users["outlet_manager"])).status_code == 403
+
+
+def test_a_phone_sending_its_intake_again_gets_the_same_complaint(org, users, live_server, db):
+    import requests
+
+    from tests.factories import bearer_headers
+
+    headers = bearer_headers(users["outlet_manager"])
+    other = bearer_headers(users["admin"])
+    db.session.commit()
+    payload = body(org, client_uuid=str(uuid.uuid4()).upper())
+    url = f"{live_server}/api/v1/complaints"
+    with ThreadPoolExecutor(3) as pool:
+        answers = list(pool.map(lambda _: requests.post(url, json=payload, headers=headers, timeout=30), range(3)))
+    assert sorted(a.status_code for a in answers) == [200, 200, 201]
+    assert len({a.json()["id"] for a in answers}) == 1
+    assert requests.post(url, json=payload, headers=other, timeout=30).status_code == 409
+    db.session.rollback()  # the test's read began before the requests: look again
+    assert db.session.query(Complaint).count() == 1
