@@ -10,8 +10,9 @@ if TYPE_CHECKING:
 
 
 def init_app(app: Flask) -> None:
-    from complaints import api, cli, models, policies, seed  # noqa: F401  (tables, permission rules, demo step)
+    from complaints import api, cli, export_views, models, policies, seed  # noqa: F401  (tables, rules, demo)
     from core.extensions import register_api
 
     register_api(api.blp)
     cli.init_app(app)
+    app.register_blueprint(export_views.blp)
