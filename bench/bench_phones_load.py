@@ -28,7 +28,6 @@ from collections import defaultdict
 from pathlib import Path
 
 import requests
-
 from common import ROOT, phone_jpeg
 
 PHONES = int(os.environ.get("PHONES", "12"))
@@ -149,7 +148,7 @@ def _answers(checklist: dict, photo_ids: list[str], rng: random.Random) -> list[
 def phone(base: str, token: str, pictures: list[bytes], recorder: Recorder, stop_at: float, seed: int) -> None:
     rng = random.Random(seed)
     headers = {"Authorization": f"Bearer {token}", "Accept-Language": "zh"}
-    think = lambda: time.sleep(rng.uniform(*THINK))  # noqa: E731
+    think = lambda: time.sleep(rng.uniform(*THINK))
     listed = recorder.call("checklists", "GET", f"{base}/api/v1/checklists", headers=headers).json()
     version = next(c for c in listed if c["kind"] == "onsite")
     checklist = recorder.call("checklist", "GET", f"{base}/api/v1/checklists/{version['id']}", headers=headers).json()
@@ -190,7 +189,7 @@ def phone(base: str, token: str, pictures: list[bytes], recorder: Recorder, stop
 def _peak_memory_mb(pid: int) -> dict[int, float]:
     """VmHWM (peak resident memory) of a process and its children."""
     result = {}
-    children = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True).stdout.split()
+    children = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True, check=False).stdout.split()
     for process in [pid, *map(int, children)]:
         try:
             for line in Path(f"/proc/{process}/status").read_text().splitlines():
