@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from core import audit
 from core.clock import local_today
@@ -27,11 +28,15 @@ def load_meeting(ident: int, actor: User, action: str = "meeting.view") -> Meeti
     return meeting
 
 
+def _quarter_taken() -> Conflict:
+    return Conflict(_("The meeting on this quarter is recorded already; open it to change it."),
+                    {"quarter": [_("Another meeting reviewed this quarter.")]}, problem="already_used")
+
+
 def _refuse(meeting: Meeting | None, data: dict, recorded: bool) -> None:
     taken = db.session.execute(select(Meeting.id).where(Meeting.quarter == data["quarter"])).scalar()
     if taken is not None and (meeting is None or taken != meeting.id):
-        raise Conflict(_("The meeting on this quarter is recorded already; open it to change it."),
-                       {"quarter": [_("Another meeting reviewed this quarter.")]}, problem="already_used")
+        raise _quarter_taken()
     errors: dict[str, list[str]] = {}
     if data["held_on"] < quarters.first_day(data["quarter"]):
         errors["held_on"] = [_("A meeting is held after the quarter it reviews has begun.")]
@@ -54,15 +59,22 @@ def save_meeting(meeting: Meeting | None, data: dict, actor: User) -> Meeting:
     recording = bool(data.pop("recorded", False)) or (meeting is not None and meeting.status == RECORDED)
     _refuse(meeting, data, recording)
     before = audit.snapshot(meeting) if meeting is not None else None
-    if meeting is None:
-        meeting = Meeting(status=DRAFT)
-        db.session.add(meeting)
-    for name in ("quarter", "held_on", "place", "chair", "attendees", "points", "decisions"):
-        setattr(meeting, name, data[name])
+    values = {name: data[name] for name in ("quarter", "held_on", "place", "chair", "attendees", "points",
+                                            "decisions")}
     action = "meeting.create" if before is None else "meeting.update"
-    if recording and meeting.status == DRAFT:
-        meeting.status, meeting.recorded_by_id, meeting.recorded_at = RECORDED, actor.id, utcnow()
+    if recording and (meeting is None or meeting.status == DRAFT):
+        values.update(status=RECORDED, recorded_by_id=actor.id, recorded_at=utcnow())
         action = "meeting.record" if before is not None else "meeting.create"
-    db.session.flush()
+    try:
+        # A meeting on the same quarter written meanwhile by another request: 409, not 500.
+        with db.session.begin_nested():
+            if meeting is None:
+                meeting = Meeting(status=DRAFT)
+                db.session.add(meeting)
+            for name, value in values.items():
+                setattr(meeting, name, value)
+            db.session.flush()
+    except IntegrityError as error:
+        raise _quarter_taken() from error
     audit.record(action, meeting, actor=actor, before=before, after=audit.snapshot(meeting))
     return meeting

@@ -14,6 +14,7 @@ from core.seeding import step
 from meetings import quarters
 from meetings.models import DONE, OPEN, RECORDED, ActionItem, Meeting
 from org.models import Outlet, User
+from org.seed import OUTLETS
 
 ATTENDEES = ("支行行长（服务领导小组组长）", "分管副行长", "个人金融部总经理", "公司业务部总经理", "综合管理部总经理",
              "运营管理部总经理", "各网点负责人", "第三方暗访机构代表（列席）")
@@ -25,14 +26,14 @@ EARLIER = {
               "五、神秘人暗访：第三方暗访机构反映部分网点大堂经理对VIP客户甄别不到位。",
     "decisions": "1. 营业部设立对公VIP服务区，缩短对公客户等候时间。\n2. 理财经理客户联系率纳入个人BSC考核，每月通报。\n"
                  "3. 元和支行对7S检查发现的问题逐项整改。\n4. 各网点针对神秘人暗访反映的问题制定整改措施。",
-    "items": [  # text, owner (account username, outlet code), days from the meeting to the deadline, done after
-        ("营业部设立对公VIP服务区，优化对公业务流程，缩短对公客户排队等候时间。", "outlet", "XC01", 45, 40,
+    "items": [  # text, owner (account username, outlet name), days from the meeting to the deadline, done after
+        ("营业部设立对公VIP服务区，优化对公业务流程，缩短对公客户排队等候时间。", "outlet", "相城支行营业部", 45, 40,
          "对公VIP服务区已于本月启用，对公客户平均等候时间由25分钟降至12分钟。"),
         ("提高理财经理客户联系率：核心客户每月拜访，重点客户每月电话联系，联系情况纳入个人BSC考核。", "admin", None, 60,
          None, None),
-        ("元和支行对7S检查发现的物品定位不规范、标识缺失问题逐项整改，并报送整改前后照片。", None, "XC02", 30, 26,
+        ("元和支行对7S检查发现的物品定位不规范、标识缺失问题逐项整改，并报送整改前后照片。", None, "元和支行", 30, 26,
          "已按7S标准重新定位柜面物品、补齐标识，整改照片已报送综合管理部。"),
-        ("黄埭支行针对神秘人暗访反映的大堂经理对VIP客户甄别不到位问题，组织大堂经理专项培训。", None, "XC03", 150, None,
+        ("黄埭支行针对神秘人暗访反映的大堂经理对VIP客户甄别不到位问题，组织大堂经理专项培训。", None, "黄埭支行", 150, None,
          None),
     ],
 }
@@ -44,9 +45,9 @@ LATER = {
     "decisions": "1. 营业部完善投诉台账（二级）登记，做到当日受理、当日登记。\n2. 服务红黑榜结果纳入员工个人BSC考核。\n"
                  "3. 望亭支行开展凭证差错专项整治。\n4. 厅堂服务对照客户满意度测评最差事项逐项改进。",
     "items": [
-        ("营业部完善金融消费者投诉受理登记二级台账，做到当日受理、当日登记，并每周报送支行。", "outlet", "XC01", 35, None,
+        ("营业部完善金融消费者投诉受理登记二级台账，做到当日受理、当日登记，并每周报送支行。", "outlet", "相城支行营业部", 35, None,
          None),
-        ("望亭支行开展凭证差错专项整治，柜员每日自查、网点负责人每周抽查。", None, "XC05", 25, 20,
+        ("望亭支行开展凭证差错专项整治，柜员每日自查、网点负责人每周抽查。", None, "望亭支行", 25, 20,
          "专项整治已完成，十月份凭证差错较九月份下降六成。"),
         ("服务红黑榜结果纳入员工个人BSC考核，制定考核细则并下发各网点。", "viewer", None, 75, None, None),
         ("厅堂服务对照客户满意度测评最差事项（叫号等候时间长、大堂引导不主动）逐项改进，下季度测评进入系统内前六。",
@@ -71,7 +72,9 @@ def seed_meetings(password: str) -> str | None:
     if admin is None:
         return None
     users = {u.username: u for u in db.session.execute(select(User)).scalars()}
-    outlets = {o.code: o for o in db.session.execute(select(Outlet)).scalars()}
+    # By the demo outlets' names (org.seed, whose step runs before this one).
+    codes = {name: code for code, name, *_rest in OUTLETS}
+    outlets = {o.name: o for o in db.session.execute(select(Outlet).where(Outlet.code.in_(codes.values()))).scalars()}
     current = quarters.of_day(today)
     made = []
     for quarter, content in ((quarters.before(current, 2), EARLIER), (quarters.before(current), LATER)):
@@ -83,8 +86,8 @@ def seed_meetings(password: str) -> str | None:
                           status=RECORDED, recorded_by_id=admin.id, recorded_at=_at(held_on + timedelta(days=1)))
         db.session.add(meeting)
         db.session.flush()
-        for text, username, code, days, done_after, note in content["items"]:
-            owner, outlet = users.get(username) if username else None, outlets.get(code) if code else None
+        for text, username, outlet_name, days, done_after, note in content["items"]:
+            owner, outlet = users.get(username) if username else None, outlets.get(outlet_name) if outlet_name else None
             item = ActionItem(meeting_id=meeting.id, text=text, owner_user_id=owner.id if owner else None,
                               owner_outlet_id=outlet.id if outlet else None, deadline=held_on + timedelta(days=days),
                               status=OPEN)
