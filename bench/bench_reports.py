@@ -23,10 +23,20 @@ from datetime import UTC, datetime, timedelta
 
 import psycopg
 from common import ROOT
-from reports_bank import Scale, Writer, derive_rows, months_ending, seed_base, step, visits_of_month, write_org
+from reports_bank import (
+    Scale,
+    Writer,
+    derive_rows,
+    months_ending,
+    seed_base,
+    step,
+    visits_of_month,
+    write_org,
+    write_teller_counts,
+)
 
 SERVER = os.environ.get("BENCH_POSTGRES", "postgresql://postgres@127.0.0.1:5432")
-BIG_TABLES = ("inspection", "finding", "answer", "section_score")
+BIG_TABLES = ("inspection", "finding", "answer", "section_score", "teller_count")
 README = ROOT / "bench" / "README.md"
 SECTION = "## Reports at scale (`bench_reports.py`)"
 NOTES = [
@@ -122,7 +132,9 @@ def generate(url: str, scale: Scale, last_month) -> dict:
         quality = {outlet_id: rng.uniform(0.02, 0.08) for outlet_id in staff}
         quality.update({("teller", teller): (2.5 if rng.random() < 0.1 else rng.uniform(0.4, 1.4))
                         for people in staff.values() for teller in people["teller"]})
+        counts = write_teller_counts(cursor, staff, months_ending(last_month, scale.months), quality)
         connection.commit()
+        started = step(f"{counts:,} teller counts", started)
         writer = Writer(cursor, base, now)
         with without_indexes(cursor, "inspection"), without_indexes(cursor, "finding"):
             for first, last in months_ending(last_month, scale.months):

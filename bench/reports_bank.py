@@ -218,6 +218,31 @@ def visits_of_month(first: date, last: date, scale: Scale, staff: dict, quality:
     return visits
 
 
+BUSINESS_TYPES = (("个人存取款", 900), ("对公结算", 250), ("开户", 80), ("转账汇款", 420), ("其他", 120))
+ERROR_KINDS = ("操作差错", "凭证差错")
+
+
+def write_teller_counts(cursor, staff: dict, months: list[tuple[date, date]], quality: dict) -> int:
+    """Each teller's monthly volumes by business type and errors by kind, as the core banking report gives them;
+    tellers who fail more remote checks make more errors."""
+    rng, rows = random.Random(13), 0
+    with cursor.copy("COPY teller_count (month, staff_id, measure, label, count) FROM STDIN") as copy_:
+        for first, _last in months:
+            for outlet_id, people in staff.items():
+                for teller in people["teller"]:
+                    volume = 0
+                    for label, typical in BUSINESS_TYPES:
+                        count = max(0, round(rng.gauss(typical, typical / 5)))
+                        volume += count
+                        copy_.write_row((first, teller, "transactions", label, count))
+                    expected = volume * 10 * quality[outlet_id] * 20 * quality[("teller", teller)] / 10_000
+                    for label, share in zip(ERROR_KINDS, (0.7, 0.3), strict=True):
+                        copy_.write_row((first, teller, "errors", label,
+                                         round(expected * share * rng.uniform(0.3, 1.7))))
+                    rows += len(BUSINESS_TYPES) + len(ERROR_KINDS)
+    return rows
+
+
 def derive_rows(cursor, base: dict, remote_answers: int, started: float) -> float:
     """Answers (one per checklist item, padded for remote checks) and section scores, from the findings."""
     cursor.execute("CREATE TEMP TABLE bench_item (kind text, section_key text, item_key text, points float, "

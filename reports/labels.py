@@ -16,6 +16,8 @@ def reason_label(code: str) -> str:
         return _("Bottom of the month's ranking, with points deducted")
     if name == "critical_finding":
         return _("Critical finding")
+    if name == "service_errors":
+        return _("Service errors in the month: %(count)s", count=code.partition(":")[2])
     if name == "awaiting_confirmation":
         return _("Only one unconfirmed mystery visit: waits for an admin's confirmation")
     return code
@@ -30,6 +32,8 @@ def line_label(line) -> str:
         return _("Remote check passed")
     if line.kind == "remote_fail":
         return _("Remote check with findings (no points)")
+    if line.kind == "service_error":
+        return _("Service errors in %(month)s: %(count)d", month=f"{line.month:%Y-%m}", count=line.count)
     if line.kind == "bonus":
         return _("Clean month: checked in every remote cycle, no finding")
     return line.title
