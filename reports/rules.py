@@ -33,6 +33,8 @@ RULES: tuple[RuleSpec, ...] = (
     RuleSpec("deduct_critical", 10, 0, 100, False, "scorecard", _l("Points deducted per critical finding")),
     RuleSpec("deduct_service_error", 0.5, 0, 100, False, "scorecard",
              _l("Points deducted per service error in the month's volumes report")),
+    RuleSpec("deduct_complaint", 3, 0, 100, False, "scorecard",
+             _l("Points deducted per upheld complaint attributed to the person")),
     RuleSpec("clean_cycle_bonus", 5, 0, 100, False, "scorecard",
              _l("Bonus for a clean month: checked in every remote cycle, no finding")),
     RuleSpec("outlet_red_count", 1, 0, 50, True, "lists", _l("Red list places per outlet (top N)")),

@@ -1,7 +1,8 @@
 """服务红黑榜: who goes on a month's red and black lists, by the configured rules.
 
 Black: any counted critical finding (when critical_means_black), or a place in the bottom N by points
-with a net deduction; a black-listed person's reasons also name the service errors that cost them points.
+with a net deduction; a black-listed person's reasons also name the service errors and upheld complaints that
+cost them points.
 Red: a place in the top N by points among the rest, with no deduction left
 over and no critical finding. Ties share a rank, so everyone tied for the last place is listed.
 
@@ -56,9 +57,13 @@ def _black(people, score, criticals, places: int, values) -> tuple[dict[int, lis
 
 
 def _lost_by(person: Summary, values) -> list[str]:
-    """What else cost the person points, beside findings: "service_errors:<count>"."""
-    return [f"service_errors:{person.service_errors}"] \
-        if person.service_errors and values["deduct_service_error"] > 0 else []
+    """What else cost the person points, beside findings: "service_errors:<count>", "complaints:<count>"."""
+    reasons = []
+    if person.service_errors and values["deduct_service_error"] > 0:
+        reasons.append(f"service_errors:{person.service_errors}")
+    if person.complaints and values["deduct_complaint"] > 0:
+        reasons.append(f"complaints:{person.complaints}")
+    return reasons
 
 
 def _held_visit(visits: list[MysteryVisit], values) -> MysteryVisit | None:

@@ -165,7 +165,7 @@ def test_the_bsc_export_has_the_errors(errors, api_as):
     column = rows[0].index("差错")
     by_no = {row[0]: row for row in rows[1:]}
     assert by_no[errors.people["B1"].employee_no][column] == "30"
-    assert float(by_no[errors.people["B1"].employee_no][column + 1]) == 16.0
+    assert float(by_no[errors.people["B1"].employee_no][rows[0].index("扣分")]) == 16.0
 
 
 def _english_on(page_html: str) -> set[str]:
@@ -184,7 +184,7 @@ def test_the_scorecard_pages_show_the_errors_in_chinese(errors, client, login, u
     assert f'href="/reports/volumes?month=2026-09&amp;outlet_id={errors.org.outlet_a.id}"' in card
     assert _english_on(card) == set()
     listed = client.get("/reports/scorecards?month=2026-09").get_data(as_text=True)
-    assert "问题及差错扣分" in listed and _english_on(listed) == set()
+    assert "问题、差错及属实投诉扣分" in listed and _english_on(listed) == set()
 
 
 def test_the_rules_page_shows_and_saves_the_price_of_an_error(errors, client, login, users, db):
