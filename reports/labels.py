@@ -37,7 +37,7 @@ def line_label(line) -> str:
     if line.kind == "remote_fail":
         return _("Remote check with findings (no points)")
     if line.kind == "service_error":
-        return _("Service errors in %(month)s: %(count)d", month=f"{line.month:%Y-%m}", count=line.count)
+        return _("Service errors in the month: %(count)s", count=line.count)
     if line.kind == "complaint":
         return _("Upheld complaint %(number)s (%(category)s)", number=line.title,
                  category=complaint_label(CATEGORIES, line.category))

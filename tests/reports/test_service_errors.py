@@ -96,7 +96,7 @@ def test_the_card_has_a_line_a_month(errors, app):
         (line,) = [line for line in card.lines if line.kind == "service_error"]
         assert (line.month, line.count, line.points) == (date(2026, 9, 1), 4, -2.0)
         assert card.lines[0] is line and line.at == SEPTEMBER.start
-        assert line_label(line) == "2026-09差错4笔"
+        assert line_label(line) == "当月差错4笔"
         assert card.total == card.summary.total == 102.0
         quarter = scorecards.card(errors.people["A2"], quarter_period(2026, 3))
         assert [(line.month, line.count, line.points) for line in quarter.lines if line.kind == "service_error"] == [
@@ -180,7 +180,7 @@ def _english_on(page_html: str) -> set[str]:
 def test_the_scorecard_pages_show_the_errors_in_chinese(errors, client, login, users):
     login(users["outlet_manager"])
     card = client.get(f"/reports/scorecards/{errors.people['A2'].id}?month=2026-09").get_data(as_text=True)
-    assert "2026-09差错4笔" in card and "-2.0" in card and "102.0" in card
+    assert "当月差错4笔" in card and "业务量与差错" in card and "-2.0" in card and "102.0" in card
     assert f'href="/reports/volumes?month=2026-09&amp;outlet_id={errors.org.outlet_a.id}"' in card
     assert _english_on(card) == set()
     listed = client.get("/reports/scorecards?month=2026-09").get_data(as_text=True)
