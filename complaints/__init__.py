@@ -10,4 +10,9 @@ if TYPE_CHECKING:
 
 
 def init_app(app: Flask) -> None:
-    from complaints import models, policies  # noqa: F401  (the tables, the permission rules)
+    from complaints import api, cli, export_views, models, policies, seed  # noqa: F401  (tables, rules, demo)
+    from core.extensions import register_api
+
+    register_api(api.blp)
+    cli.init_app(app)
+    app.register_blueprint(export_views.blp)

@@ -1,16 +1,12 @@
-"""BSC points of a period as an XLSX workbook (a sheet for staff, one for outlets) or as CSV; the sheet and CSV
-writers that the other exports share."""
+"""BSC points of a period as an XLSX workbook (a sheet for staff, one for outlets) or as CSV."""
 from __future__ import annotations
 
-import csv
 import io
 
 from flask_babel import gettext as _
 from openpyxl import Workbook
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 
-from core.spreadsheets import csv_cell, text_cells_as_strings
+from core.spreadsheets import csv_bytes, text_cells_as_strings, write_sheet  # noqa: F401  (shared with the other exports)
 from org.forms import CHOICE_LABELS
 from reports.bsc import BSC_MAX, OutletPoints, StaffPoints
 from reports.periods import Period
@@ -36,20 +32,6 @@ def outlet_table(rows: list[OutletPoints]) -> tuple[list[str], list[list]]:
     return header, body
 
 
-def write_sheet(sheet, title: str, header: list[str], body: list[list]) -> None:
-    sheet.append([title])
-    sheet["A1"].font = Font(bold=True, size=13)
-    sheet.append(header)
-    for cell in sheet[2]:
-        cell.font = Font(bold=True)
-    for row in body:
-        sheet.append(row)
-    sheet.freeze_panes = "A3"
-    for index, label in enumerate(header, start=1):
-        width = max([len(str(label))] + [len(str(row[index - 1])) for row in body[:200] if row[index - 1] is not None])
-        sheet.column_dimensions[get_column_letter(index)].width = min(40, max(8, width * 1.6 + 2))
-
-
 def xlsx(period: Period, staff: list[StaffPoints], outlets: list[OutletPoints]) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
@@ -63,10 +45,3 @@ def xlsx(period: Period, staff: list[StaffPoints], outlets: list[OutletPoints]) 
     return buffer.getvalue()
 
 
-def csv_bytes(header: list[str], body: list[list]) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(header)
-    writer.writerows([csv_cell(value) for value in row] for row in body)
-    # The byte-order mark makes Excel read the Chinese as UTF-8.
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
