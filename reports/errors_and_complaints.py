@@ -1,7 +1,7 @@
 """Service errors and upheld complaints on the scorecard: the tellers' monthly error counts of the volumes report,
 and the complaints the ledger found justified and attributed to a person, by the day they were received.
 
-A count is kept per month, as the month's first day (a date, no time); the month belongs to a period when
+An error count is kept per month, as its first day (a date, no time); the month belongs to a period when
 that day, at local midnight, falls within the period's [start, end). Periods are whole local months or
 quarters, so that is the same as the date lying between the period's first and last day, which compares a
 date with dates in every database.

@@ -22,7 +22,7 @@ SEPTEMBER = month_period(2026, 9)
 
 def _complaint(bank, users, name: str, outlet, received_on: date, *, upheld: bool | None):
     admin = users["admin"]
-    complaint = complaint_operations.receive(
+    complaint, _created = complaint_operations.receive(
         {"outlet_id": outlet.id, "channel": "walk_in", "category": "attitude", "customer_name": "陈美华",
          "customer_phone": "13812345678", "description": "柜员办理业务时态度生硬", "staff_id": bank.people[name].id,
          "received_on": received_on}, admin)
