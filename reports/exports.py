@@ -17,10 +17,10 @@ MAX_TEXT = f"{BSC_MAX:g}"
 def staff_table(rows: list[StaffPoints]) -> tuple[list[str], list[list]]:
     header = [_("Employee number"), _("Name"), _("Outlet code"), _("Outlet"), _("Position"), _("Remote checks"),
               _("Passed remote checks"), _("Critical findings"), _("Major findings"), _("Minor findings"),
-              _("Points deducted"), _("BSC points (of %(max)s)", max=MAX_TEXT)]
+              _("Service errors"), _("Upheld complaints"), _("Points deducted"), _("BSC points (of %(max)s)", max=MAX_TEXT)]
     body = [[s.employee_no, s.name, s.outlet_code, s.outlet_name, str(CHOICE_LABELS.get(s.position, s.position)),
              s.remote_checks, s.remote_passed, s.critical, s.major, s.minor,
-             s.deductions, row.points] for row in rows for s in (row.summary,)]
+             s.service_errors, s.complaints, s.deductions, row.points] for row in rows for s in (row.summary,)]
     return header, body
 
 
