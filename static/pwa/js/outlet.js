@@ -158,7 +158,7 @@ export async function renderNotices() {
     h("div", {}, h("b", {}, notice.number)),
     h("div", { class: "muted" }, `${notice.outlet_name} · ${t("issued")} ${when(notice.issued_at)}`),
     h("button", { type: "button", class: "primary download-notice",
-      onclick: () => downloadPdf(`/inspections/${notice.inspection_uuid}/notice.pdf`, `${notice.number}.pdf`).catch(() => {}) },
+      onclick: () => downloadPdf(notice.pdf_path || `/inspections/${notice.inspection_uuid}/notice.pdf`, `${notice.number}.pdf`).catch(() => {}) },
     t("download_pdf"))));
   show(h("button", { type: "button", class: "link", onclick: () => { location.hash = "#/"; } }, `‹ ${t("home")}`),
     h("h1", {}, t("notices")), rows.length ? rows : h("p", { class: "muted" }, t("none")));
