@@ -10,4 +10,8 @@ if TYPE_CHECKING:
 
 
 def init_app(app: Flask) -> None:
-    from complaints import models, policies  # noqa: F401  (the tables, the permission rules)
+    from complaints import api, cli, models, policies, seed  # noqa: F401  (tables, permission rules, demo step)
+    from core.extensions import register_api
+
+    register_api(api.blp)
+    cli.init_app(app)
