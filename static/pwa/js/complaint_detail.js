@@ -15,14 +15,26 @@ function row(title, value, id = null) {
   return h("div", { class: "fact", id }, h("dt", {}, title), h("dd", {}, value || "—"));
 }
 
+// Thumbnails fetched with the token; a tap shows the display copy over the screen.
 function photoStrip(photos) {
   const strip = h("div", { class: "photos", id: "complaint-photos" });
   for (const photo of photos || []) {
-    authorizedBlob(photo.thumb_url)
-      .then((blob) => strip.append(h("img", { class: "thumb", alt: t("c_photos"), src: URL.createObjectURL(blob) })))
-      .catch(() => {});
+    authorizedBlob(photo.thumb_url).then((blob) => strip.append(h("button", { type: "button", class: "photo-open",
+      "aria-label": t("c_photos"), onclick: () => enlarge(photo) },
+    h("img", { class: "thumb", alt: t("c_photos"), src: URL.createObjectURL(blob) })))).catch(() => {});
   }
   return strip;
+}
+
+async function enlarge(photo) {
+  const blob = await authorizedBlob(photo.url).catch(() => null);
+  if (!blob) return;
+  const dialog = h("dialog", { class: "photo-view", "aria-label": t("c_photos") },
+    h("img", { alt: t("c_photos"), src: URL.createObjectURL(blob) }),
+    h("button", { type: "button", class: "primary", onclick: () => dialog.close() }, t("back")));
+  dialog.addEventListener("close", () => dialog.remove());
+  document.body.append(dialog);
+  dialog.showModal();
 }
 
 function timeline(events) {

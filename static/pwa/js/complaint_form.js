@@ -1,7 +1,7 @@
 // 投诉登记 on the phone: the outlet is the manager's own, the staff member is picked from the outlet's list,
 // the photos are taken with the camera. What is saved stays on the device until the server has it.
 import { api } from "./api.js";
-import { get, meta, put } from "./db.js";
+import { del, get, meta, put } from "./db.js";
 import { h, show } from "./dom.js";
 import { t } from "./i18n.js";
 import { saveIntake } from "./complaint_outbox.js";
@@ -51,7 +51,9 @@ function mark(entry, message) {
 export async function renderComplaintForm(scheduleSync, previous = null) {
   const user = await meta("user");
   await loadLabels();
-  const uuid = previous?.uuid || crypto.randomUUID();
+  // A new uuid even for a corrected intake: the server made nothing under the refused one, and it may be
+  // another's (a clash the server refuses); the form's one uuid still makes a double tap one intake.
+  const uuid = crypto.randomUUID();
   const body = previous?.body || {};
   const outlets = await cachedList("outlets", "/outlets/");
   const fixedOutlet = user.role === "outlet_manager" ? user.outlet_id : null;
@@ -75,8 +77,8 @@ export async function renderComplaintForm(scheduleSync, previous = null) {
     customer_name: field("c-customer", t("c_customer"), h("input", { maxlength: 40, autocomplete: "off", value: body.customer_name || "" })),
     customer_phone: field("c-phone", t("c_phone"), h("input", { type: "tel", inputmode: "tel", maxlength: 20, autocomplete: "off",
       value: body.customer_phone || "" })),
-    description: field("c-description", t("c_description"), h("textarea", { rows: 4 })),
-    request: field("c-request", t("c_request"), h("textarea", { rows: 2 })),
+    description: field("c-description", t("c_description"), h("textarea", { rows: 4, maxlength: 4000 })),
+    request: field("c-request", t("c_request"), h("textarea", { rows: 2, maxlength: 4000 })),
   };
   entries.description.control.value = body.description || "";
   entries.request.control.value = body.request || "";
@@ -127,12 +129,13 @@ export async function renderComplaintForm(scheduleSync, previous = null) {
     save.disabled = true;
     const value = (name) => entries[name].control.value.trim();
     const intake = { uuid, user: user.id, created_at: previous?.created_at || new Date().toISOString(), sent: false,
-      error: null, field_errors: {}, posting: previous?.posting || false, photos, body: {
+      error: null, field_errors: {}, photos, body: {
         outlet_id: outletId(), channel: value("channel"), category: value("category"), severity: value("severity"),
         customer_name: value("customer_name"), customer_phone: value("customer_phone"), description: value("description"),
         request: value("request"), received_on: body.received_on || localDay(),
         ...(value("staff_id") ? { staff_id: Number(value("staff_id")) } : {}) } };
     await saveIntake(intake);
+    if (previous) await del("complaints", previous.uuid);
     scheduleSync(0);
     location.hash = "#/complaints";
   } },

@@ -1,7 +1,8 @@
 // Complaints recorded on the phone and waiting in IndexedDB, and their part of the outbox flush. No UI
 // here: the service worker imports this too. Each intake keeps the uuid it was given when its form opened,
-// so saving twice stores it once; its photos go up first, each under its own uuid (a repeat is harmless).
-import { api, ApiError, apiPage, NetworkError } from "./api.js";
+// so saving twice stores it once and the server records it once however often it is sent; its photos go up
+// first, each under its own uuid (a repeat is harmless).
+import { api, ApiError, NetworkError } from "./api.js";
 import { all, meta, put, update } from "./db.js";
 
 export async function saveIntake(intake) {
@@ -25,25 +26,9 @@ async function sendPhoto(intake, photo) {
   await put("complaints", intake);
 }
 
-// The same intake, if an earlier try reached the server though its answer never came back: found by one
-// of its photos, or else by what was written, on the outlet's complaints received that day.
-function isSame(intake, item) {
-  const photoIds = new Set(intake.photos.map((p) => p.uuid));
-  if (photoIds.size) return (item.photos || []).some((p) => photoIds.has(p.uuid));
-  const body = intake.body;
-  return item.outlet?.id === body.outlet_id && item.received_on === body.received_on && item.channel === body.channel
-    && item.category === body.category && item.description === body.description;
-}
-
-async function alreadyArrived(intake) {
-  const query = `/complaints?outlet_id=${intake.body.outlet_id}&page_size=50`;
-  const { items } = await apiPage(query);
-  return items.find((item) => isSame(intake, item)) || null;
-}
-
 async function markSent(intake, complaint) {
   await update("complaints", intake.uuid, (current) => current && {
-    ...current, sent: true, error: null, posting: false, photos: [],
+    ...current, sent: true, error: null, photos: [],
     server_id: complaint.id, number: complaint.number, sent_at: new Date().toISOString() });
 }
 
@@ -51,14 +36,9 @@ async function sendIntake(intake) {
   for (const photo of intake.photos) {
     if (!photo.uploaded) await sendPhoto(intake, photo);
   }
-  if (intake.posting) {
-    const arrived = await alreadyArrived(intake);
-    if (arrived) return markSent(intake, arrived);
-  }
-  // Marked before it goes: after a lost answer the next flush looks for it on the server first.
-  await update("complaints", intake.uuid, (current) => current && { ...current, posting: true });
+  // The intake's uuid names it on the server: a retry after a lost answer is given the complaint already made.
   const complaint = await api("/complaints", { method: "POST",
-    json: { ...intake.body, photo_ids: intake.photos.map((p) => p.uuid) } });
+    json: { ...intake.body, client_uuid: intake.uuid, photo_ids: intake.photos.map((p) => p.uuid) } });
   await markSent(intake, complaint);
 }
 
@@ -72,14 +52,11 @@ export async function flushComplaints() {
     } catch (error) {
       if (error instanceof NetworkError) throw error;
       if (error instanceof ApiError && error.problem === "photos_missing") {
-        // Its photos already belong to a complaint: the one an earlier try made, whose answer was lost.
-        const arrived = await alreadyArrived(intake);
-        if (arrived) { await markSent(intake, arrived); continue; }
         intake.photos.forEach((p) => { p.uploaded = false; });
-        await put("complaints", { ...intake, posting: false });
+        await put("complaints", intake);
       } else if (error instanceof ApiError && error.status >= 400 && error.status < 500 && error.status !== 401) {
         await update("complaints", intake.uuid, (current) => current && {
-          ...current, posting: false, error: error.message, field_errors: fieldErrors(error.body?.errors) });
+          ...current, error: error.message, field_errors: fieldErrors(error.body?.errors) });
         continue;
       }
       throw error;

@@ -69,6 +69,8 @@ function intakeCard(intake, scheduleSync) {
     h("div", { class: `state state-${state === "failed" ? "send_failed" : "queued"}` },
       state === "failed" ? t("c_send_failed") : t("c_saved_waiting")),
     intake.error ? h("p", { class: "reason" }, intake.error) : null,
+    intake.error ? h("ul", { class: "reason" }, Object.values(intake.field_errors || {}).filter(Boolean)
+      .map((line) => h("li", {}, line))) : null,
     intake.error ? h("div", { class: "row" },
       h("button", { type: "button", class: "primary fix-intake", onclick: () => { location.hash = `#/complaint-fix/${intake.uuid}`; } },
         t("c_fix")),
@@ -115,7 +117,7 @@ export async function renderComplaints(scheduleSync) {
     }
     shown += result.items.length;
     list.append(...result.items.map((item) => complaintCard(item, sentHere.has(item.id))));
-    count.textContent = t("c_shown", { n: shown, total: result.total });
+    count.textContent = result.total ? t("c_shown", { n: shown, total: result.total }) : t("none");
     more.hidden = !result.next;
     more.onclick = () => { more.hidden = true; showPage(result.next); };
   };
