@@ -234,6 +234,15 @@ def test_a_complaint_recorded_offline_is_sent_listed_and_acknowledged(live_serve
     admin.locator("article.complaint button.open-complaint").click()
     admin.wait_for_selector("#step-form[data-step=investigate]")
     assert admin.locator("#complaint-phone dd").inner_text() == "13812345678"
+    # An administrator records for any outlet: the form offers them, and the staff of the one chosen.
+    admin.goto(f"{live_server}/app/#/complaints/new")
+    admin.wait_for_selector("#complaint-form select")
+    outlets = admin.locator("#complaint-form label select").first
+    assert outlets.locator("option").all_inner_texts() == ["A01 元和支行", "B01 黄埭支行"]
+    assert admin.locator("#c-outlet").count() == 0
+    outlets.select_option(label="B01 黄埭支行")
+    b_staff = [str(member.id) for member in org.staff_b]
+    admin.wait_for_function(f"() => [...document.querySelectorAll('#c-staff option')].slice(1).map((o) => o.value).join() === '{','.join(b_staff)}'")
     context.close()
 
 
