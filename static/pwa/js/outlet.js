@@ -135,6 +135,10 @@ export async function renderFindings() {
   // The list may arrive after the user has opened a finding: then it is not drawn over that screen.
   if (location.hash !== asked) return;
   show(h("div", { class: "outlet-home", dataset: waiting ? { afterSync: "redraw" } : {} },
+    h("nav", { class: "row entries", "aria-label": t("complaints") },
+      h("button", { type: "button", class: "primary", id: "record-complaint", onclick: () => { location.hash = "#/complaints/new"; } },
+        `＋ ${t("new_complaint")}`),
+      h("button", { type: "button", id: "open-complaints", onclick: () => { location.hash = "#/complaints"; } }, t("complaints"))),
     h("div", { class: "row spread" }, h("h1", {}, t("findings")),
       h("button", { type: "button", id: "open-notices", onclick: () => { location.hash = "#/notices"; } }, t("notices"))),
     filterBar(counts, renderFindings),
