@@ -10,8 +10,10 @@ from __future__ import annotations
 
 from datetime import date
 
+from flask_babel import force_locale
 from sqlalchemy import select
 
+from complaints import labels
 from complaints.models import Complaint, ComplaintEvent
 from complaints.operations import audit_view, load
 from core import audit
@@ -20,15 +22,12 @@ from org.models import User
 from rectification.findings import open_from_complaint
 from rectification.models import Finding
 
-# As the printed notice says it (notices are printed in Chinese).
-CATEGORY_NAMES = {"attitude": "服务态度", "handling": "业务办理", "waiting": "排队等候", "fees": "收费",
-                  "sales": "产品销售", "facilities": "服务设施", "privacy": "信息保护", "other": "其他"}
-
 
 def notice_source(complaint: Complaint) -> dict:
     """What the notice prints of the complaint: no customer."""
-    return {"number": complaint.number, "category": CATEGORY_NAMES.get(complaint.category, complaint.category),
-            "received_on": complaint.received_on.isoformat()}
+    with force_locale("zh"):  # notices are printed in Chinese
+        category = labels.label(labels.CATEGORIES, complaint.category)
+    return {"number": complaint.number, "category": category, "received_on": complaint.received_on.isoformat()}
 
 
 def open_finding(complaint_id: int, actor: User, severity: str, title: str, requirement: str,

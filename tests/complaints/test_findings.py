@@ -34,7 +34,7 @@ def intake(org, **changes) -> dict:
 @pytest.fixture
 def complaint(org, users, db):
     """A complaint about outlet A in the sub-branch's ledger, received by the admin."""
-    received = operations.receive(intake(org, level="branch"), users["admin"])
+    received = operations.receive(intake(org, level="branch"), users["admin"])[0]
     db.session.commit()
     return received
 
@@ -71,14 +71,14 @@ def test_the_admin_opens_a_finding_with_its_notice_event_and_audit(complaint, us
 
 
 def test_complaint_notices_are_numbered_in_the_same_series(complaint, users, org, db):
-    other = operations.receive(intake(org, level="branch", category="fees"), users["admin"])
+    other = operations.receive(intake(org, level="branch", category="fees"), users["admin"])[0]
     db.session.commit()
     open_one(complaint, users["admin"])
     open_one(other, users["admin"])
     db.session.commit()
     numbers = [n.number for n in rows(Notice)]
     assert [n[-6:] for n in numbers] == ["第0001号", "第0002号"]
-    assert rows(Notice)[1].source["category"] == "收费"
+    assert rows(Notice)[1].source["category"] == "收费定价"
 
 
 @pytest.mark.parametrize("role", ["inspector", "remote_monitor", "mystery_shopper", "viewer", "other_manager"])
@@ -93,7 +93,7 @@ def test_refused_roles_open_nothing(complaint, users, org, db, role):
 
 def test_the_outlets_own_handler_may_not_write_a_finding_against_the_outlet(org, users, db):
     manager = users["outlet_manager"]
-    own = operations.receive(intake(org), manager)
+    own = operations.receive(intake(org), manager)[0]
     db.session.commit()
     own.handler_id = manager.id  # the outlet's ledger, handled by its manager
     db.session.commit()

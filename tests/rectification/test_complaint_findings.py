@@ -29,7 +29,7 @@ def receive(org, admin):
     return complaint_operations.receive({
         "outlet_id": org.outlet_a.id, "channel": "hotline", "category": "waiting", "severity": "general",
         "customer_name": "王小明", "customer_phone": "13900001111", "description": "排队一小时无人引导",
-        "staff_id": org.staff_a[0].id, "level": "branch"}, admin)
+        "staff_id": org.staff_a[0].id, "level": "branch"}, admin)[0]
 
 
 @pytest.fixture
