@@ -51,6 +51,7 @@ def _register_domains(app: Flask) -> None:
     import inspections
     import mystery
     import org
+    import quarterly
     import rectification
     import reports
     import satisfaction
@@ -60,6 +61,7 @@ def _register_domains(app: Flask) -> None:
     for blueprint in (health.blp, docs.blp, pwa.blp, audit_views.blp):
         app.register_blueprint(blueprint)
     # Lower domains first: their demo steps run in this order, and each connects its own handlers.
-    for domain in (org, checklists, inspections, mystery, rectification, volumes, reports, satisfaction):
+    for domain in (org, checklists, inspections, mystery, rectification, volumes, reports, satisfaction,
+                   quarterly):
         domain.init_app(app)
     seeding.init_app(app)
