@@ -48,6 +48,7 @@ def create_app(config: dict | None = None) -> Flask:
 
 def _register_domains(app: Flask) -> None:
     import checklists
+    import complaints
     import inspections
     import mystery
     import org
@@ -61,7 +62,7 @@ def _register_domains(app: Flask) -> None:
     for blueprint in (health.blp, docs.blp, pwa.blp, audit_views.blp):
         app.register_blueprint(blueprint)
     # Lower domains first: their demo steps run in this order, and each connects its own handlers.
-    for domain in (org, checklists, inspections, mystery, rectification, volumes, reports, satisfaction,
+    for domain in (org, checklists, inspections, mystery, rectification, complaints, volumes, reports, satisfaction,
                    quarterly):
         domain.init_app(app)
     seeding.init_app(app)

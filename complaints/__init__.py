@@ -1,0 +1,13 @@
+"""The complaint ledger (投诉台账): financial-consumer complaints recorded by the outlets and the sub-branch in
+two levels, handled by the A/B contacts within deadlines in working days, closed after the customer is called
+back, and counted for the quarterly meeting and the staff scorecards."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    from complaints import models, policies  # noqa: F401  (the tables, the permission rules)
