@@ -1,7 +1,7 @@
 """The quarterly pack (季度服务质量分析会材料): one PDF for the service leadership group's meeting. The
 quarterly analysis as reports.analysis gives it (inspections, rectification, red/black lists; mystery
 visits only once published), then customer satisfaction against the target, business volume and
-service errors, and the action items of earlier meetings."""
+service errors, the complaint ledger's figures, and the action items of earlier meetings."""
 from __future__ import annotations
 
 from flask import render_template
@@ -9,7 +9,7 @@ from flask_babel import force_locale
 
 from checklists.kinds import kind_name
 from core.pdf import render_pdf
-from quarterly import service_errors, survey
+from quarterly import complaint_figures, service_errors, survey
 from reports import analysis
 from reports.periods import Period
 
@@ -37,6 +37,7 @@ def content(quarter: Period) -> dict:
     return {
         "survey": survey.section(quarter),
         "service_errors": service_errors.section(quarter),
+        "complaints": complaint_figures.section(quarter),
         "action_items": action_items(quarter),
     }
 
