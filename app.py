@@ -50,6 +50,7 @@ def _register_domains(app: Flask) -> None:
     import checklists
     import complaints
     import inspections
+    import meetings
     import mystery
     import org
     import quarterly
@@ -63,6 +64,6 @@ def _register_domains(app: Flask) -> None:
         app.register_blueprint(blueprint)
     # Lower domains first: their demo steps run in this order, and each connects its own handlers.
     for domain in (org, checklists, inspections, mystery, rectification, complaints, volumes, reports, satisfaction,
-                   quarterly):
+                   meetings, quarterly):
         domain.init_app(app)
     seeding.init_app(app)
