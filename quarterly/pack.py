@@ -9,7 +9,7 @@ from flask_babel import force_locale
 
 from checklists.kinds import kind_name
 from core.pdf import render_pdf
-from quarterly import complaint_figures, service_errors, survey
+from quarterly import action_items, complaint_figures, service_errors, survey
 from reports import analysis
 from reports.periods import Period
 
@@ -27,18 +27,12 @@ class SectionNumbers:
         return NUMERALS[self.count - 1] + "、" if self.count <= len(NUMERALS) else f"{self.count}、"
 
 
-def action_items(quarter: Period) -> None:
-    """上次会议督办事项落实情况: the earlier meetings' open action items. The meeting record is kept by
-    the meetings package (meetings.record.open_items_before); until it is wired here the pack has none."""
-    return None
-
-
 def content(quarter: Period) -> dict:
     return {
         "survey": survey.section(quarter),
         "service_errors": service_errors.section(quarter),
         "complaints": complaint_figures.section(quarter),
-        "action_items": action_items(quarter),
+        "action_items": action_items.section(quarter),
     }
 
 
