@@ -60,3 +60,21 @@ def test_an_empty_quarter_says_so(pack_bank, app, tmp_path):
     for expected in ("相城支行2025年第1季度服务质量分析会材料", "本季度未发现问题", "本季度无客户满意度测评数据",
                      "本季度各月无业务量与差错数据"):
         assert expected in text, expected
+
+
+def test_a_large_banks_charts_by_outlet_show_the_lowest_outlets(pack_bank, app, monkeypatch, tmp_path):
+    from reports import analysis
+
+    with app.test_request_context():
+        everything = analysis.content(Q3)
+        lowest = max(everything["league"], key=lambda row: row.rank)
+        narrowed = analysis.content(Q3, chart_limit=1)
+        monkeypatch.setattr(pack, "CHART_OUTLETS", 1)
+        text = pdf_text(pack.pdf(Q3), tmp_path)
+    assert everything["charted_outlets"] is None and len(everything["radars"]) == 2
+    assert narrowed["charted_outlets"] == 1 and len(narrowed["league"]) == 2
+    assert len(narrowed["radars"]) == 1 and lowest.name in str(narrowed["radars"][0])
+    other = next(row.name for row in everything["league"] if row is not lowest)
+    assert other in str(everything["trend_by_outlet"]) and other not in str(narrowed["trend_by_outlet"])
+    assert lowest.name in str(narrowed["trend_by_outlet"])
+    assert "各网点图表仅列网点排名最后的1个网点（共2个网点），全部网点见网点排名表。" in text
