@@ -30,7 +30,7 @@ def result(period: str, segment: str, score: float, rank: int, worst=(), outlet=
 
 
 @pytest.fixture
-def pack_bank(bank, users, db):
+def pack_bank(bank, users, db):  # noqa: F811  (the fixture imported above)
     """The fixed bank with Q3's volumes and survey results: corporate clients 93.4, 4th (7th in Q2); the
     lobby 89.2, 8th; high-end clients surveyed monthly only, 90.6 and 9th in August; an outlet's own
     result (77.7) that the sub-branch's figures leave out."""
