@@ -137,7 +137,7 @@ def measure(app, quarter_text: str, runs: int) -> dict:
 def report(scale: Scale, quarter: str, result: dict, added: dict, runs: int) -> str:
     samples = result["samples"]
     median = statistics.median(samples)
-    verdict = "✔" if median < GOAL_SECONDS else "not met"
+    verdict = "met" if median < GOAL_SECONDS else "not met"
     intro = (f"Measured {date.today():%Y-%m-%d} on this 2-core machine, PostgreSQL 15 on the same host, on the data "
              f"of `bench_reports.py` ({scale.outlets} outlets × {scale.staff_per_outlet} staff, {scale.months} months) "
              f"with the quarter's {added['teller counts']:,} teller counts, {added['complaints']:,} complaints and the "
