@@ -53,6 +53,7 @@ def _register_domains(app: Flask) -> None:
     import meetings
     import mystery
     import org
+    import quarterly
     import rectification
     import reports
     import satisfaction
@@ -63,6 +64,6 @@ def _register_domains(app: Flask) -> None:
         app.register_blueprint(blueprint)
     # Lower domains first: their demo steps run in this order, and each connects its own handlers.
     for domain in (org, checklists, inspections, mystery, rectification, complaints, volumes, reports, satisfaction,
-                   meetings):
+                   meetings, quarterly):
         domain.init_app(app)
     seeding.init_app(app)

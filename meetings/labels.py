@@ -5,7 +5,7 @@ from flask_babel import lazy_gettext as _l
 
 from satisfaction.labels import period_label
 
-MEETING_STATUS = {"draft": _l("Draft record"), "recorded": _l("Recorded")}
+MEETING_STATUS = {"draft": _l("Draft record"), "recorded": _l("Recorded (meeting record)")}
 ITEM_STATUS = {"open": _l("Not done"), "done": _l("Done (action item)"), "reopened": _l("Reopened")}
 ITEM_FILTERS = {"open": _l("Not done"), "overdue": _l("Overdue (owner)"), "done": _l("Done (action item)")}
 

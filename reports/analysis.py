@@ -125,20 +125,35 @@ def published_lists(period: Period) -> list[ServiceList]:
                               .order_by(ServiceList.month, ServiceList.scope_key)).scalars().all()
 
 
-def content(quarter: Period) -> dict:
+def chart_outlets(table: list, limit: int | None) -> set[int] | None:
+    """The outlets the per-outlet charts draw: all of them (None), or past `limit` outlets the `limit`
+    lowest in the league table, those furthest from the target; the table itself lists every outlet."""
+    if limit is None or len(table) <= limit:
+        return None
+    ranked = [row for row in table if row.rank is not None]
+    return {row.outlet_id for row in sorted(ranked, key=lambda row: row.rank)[-limit:]}
+
+
+def content(quarter: Period, chart_limit: int | None = None) -> dict:
+    """The analysis's figures and charts; `chart_limit` caps how many outlets the per-outlet charts (trend
+    lines, heat maps, radars) draw, for a bank too large to read them all."""
     plan_each_query()
     values = rules.current()
     frequent = frequent_findings(quarter)
     months = dashboards.trailing_months(quarter, 6)
-    by_outlet, by_kind = dashboards.trend_charts(months, values)
+    table = league(quarter, values=values)
+    charted = chart_outlets(table, chart_limit)
+    by_outlet, by_kind = dashboards.trend_charts(months, values, charted)
     branch = db.session.execute(select(Branch).order_by(Branch.id).limit(1)).scalar()
     return {
         "quarter": quarter, "title": dashboards.month_label(quarter), "branch": branch.name if branch else "",
         "generated": local_today(), "kinds": kind_figures(quarter), "findings": finding_figures(quarter),
-        "league": league(quarter, values=values), "frequent": frequent, "rules": values,
+        "league": table, "frequent": frequent, "rules": values,
+        "charted_outlets": None if charted is None else len(charted),
         "trend_by_outlet": by_outlet, "trend_by_kind": by_kind,
-        "heat_onsite": dashboards.heat_map(quarter, "onsite"), "heat_remote": dashboards.heat_map(quarter, "remote"),
-        "radars": dashboards.radars_7s(quarter, size=210),
+        "heat_onsite": dashboards.heat_map(quarter, "onsite", charted),
+        "heat_remote": dashboards.heat_map(quarter, "remote", charted),
+        "radars": dashboards.radars_7s(quarter, size=210, outlet_ids=charted),
         "frequent_chart": charts.bar_chart([f.title for f in frequent], [f.findings for f in frequent],
                                            title="问题频次（件）") if frequent else None,
         "lists": published_lists(quarter),

@@ -104,10 +104,11 @@ def _columns(kind: str, averages: dict[int, dict[str, float]]) -> list[tuple[str
     return known + [(key, key) for key in sorted(seen - {key for key, _ in known})]
 
 
-def heat_map(period: Period, kind: str):
+def heat_map(period: Period, kind: str, outlet_ids: set[int] | None = None):
+    """Outlets by section; `outlet_ids` narrows the rows to those outlets."""
     averages = section_averages(period, kind)
     columns = _columns(kind, averages)
-    outlets = [o for o in league_outlets() if o.id in averages]
+    outlets = [o for o in league_outlets() if o.id in averages and (outlet_ids is None or o.id in outlet_ids)]
     if not columns or not outlets:
         return None
     values = [[averages[outlet_id].get(key) for key, _ in columns] for outlet_id, _, _ in outlets]
@@ -115,8 +116,8 @@ def heat_map(period: Period, kind: str):
     return charts.heat_map([name for _, _, name in outlets], [label for _, label in columns], values, title=title)
 
 
-def radars_7s(period: Period, size: int = 250) -> list:
-    """A radar of the 7S sections per outlet, against the branch average."""
+def radars_7s(period: Period, size: int = 250, outlet_ids: set[int] | None = None) -> list:
+    """A radar of the 7S sections per outlet (or only those of `outlet_ids`), against the branch average."""
     averages = section_averages(period, "7s")
     columns = _columns("7s", averages)
     if not columns:
@@ -130,13 +131,16 @@ def radars_7s(period: Period, size: int = 250) -> list:
                                [(name, [averages[outlet_id].get(key) for key, _ in columns]),
                                 (_("Branch average"), branch)],
                                title=name, size=size, low=low)
-            for outlet_id, _code, name in league_outlets() if outlet_id in averages]
+            for outlet_id, _code, name in league_outlets()
+            if outlet_id in averages and (outlet_ids is None or outlet_id in outlet_ids)]
 
 
-def trend_charts(months: list[Period], values=None) -> tuple:
+def trend_charts(months: list[Period], values=None, outlet_ids: set[int] | None = None) -> tuple:
+    """The outlets' scores by month (only those of `outlet_ids`, when given) and the kinds' averages."""
     data = trend(months, values)
     categories = [f"{m.year % 100:02d}/{m.number:02d}" for m in months]
-    by_outlet = charts.line_chart(categories, [(name, data.by_outlet[outlet_id]) for outlet_id, _, name in data.outlets],
+    by_outlet = charts.line_chart(categories, [(name, data.by_outlet[outlet_id]) for outlet_id, _, name in data.outlets
+                                               if outlet_ids is None or outlet_id in outlet_ids],
                                   title=_("Outlet score by month"))
     by_kind = charts.line_chart(categories, [(kind_name(kind), data.by_kind[kind]) for kind in rules.KINDS],
                                 title=_("Average score by inspection kind"))

@@ -174,6 +174,9 @@ class World:
             return ["pdf", "xlsx", "csv"]
         if name == "month_text":  # a month's publication of volumes and errors
             return [local_today().strftime("%Y-%m")]
+        if name == "quarter_text":  # the quarterly pack's quarter
+            today = local_today()
+            return [f"{today.year}-Q{(today.month - 1) // 3 + 1}"]
         if name == "ident":
             for prefix, values in (
                     (("/api/v1/findings", "/findings/"), [HIDDEN_FINDING_ID, ids["published_finding"],
