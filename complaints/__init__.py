@@ -10,4 +10,6 @@ if TYPE_CHECKING:
 
 
 def init_app(app: Flask) -> None:
-    from complaints import models, policies  # noqa: F401  (the tables, the permission rules)
+    from complaints import models, policies, views  # noqa: F401  (the tables, the permission rules)
+
+    app.register_blueprint(views.blp)
