@@ -56,7 +56,7 @@ def test_the_filters_narrow_the_ledger(app, org, users, five):
     assert rows_of(browser.get("/complaints/?period=2026-11-30")) == [c.number]
     assert rows_of(browser.get(f"/complaints/?outlet_id={org.outlet_b.id}")) == []
     assert rows_of(browser.get("/complaints/?level=branch")) == []
-    assert len(rows_of(browser.get("/complaints/?level=outlet&outlet_id=%d" % org.outlet_a.id))) == 5
+    assert len(rows_of(browser.get(f"/complaints/?level=outlet&outlet_id={org.outlet_a.id}"))) == 5
     nothing = browser.get("/complaints/?status=closed&overdue=1")
     assert rows_of(nothing) == [] and "没有符合条件的记录。" in text_of(nothing)
 
