@@ -10,6 +10,9 @@ if TYPE_CHECKING:
 
 
 def init_app(app: Flask) -> None:
-    from complaints import models, policies, views  # noqa: F401  (the tables, the permission rules)
+    from complaints import api, cli, models, policies, seed, views  # noqa: F401  (tables, permission rules, demo step)
+    from core.extensions import register_api
 
+    register_api(api.blp)
     app.register_blueprint(views.blp)
+    cli.init_app(app)

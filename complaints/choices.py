@@ -1,5 +1,6 @@
 """What the ledger's forms offer their reader: the outlets they may record complaints for and those outlets'
-staff, the users who may handle a complaint or stand in a line of the contact table."""
+staff, the users who may handle a complaint or stand in a line of the contact table; and the complaint an intake
+form already recorded."""
 from __future__ import annotations
 
 from sqlalchemy import select
@@ -31,6 +32,12 @@ def staff_by_outlet(outlets: list[Outlet]) -> list[tuple[Outlet, list[Staff]]]:
 def _active_users(*conditions) -> list[User]:
     return list(db.session.execute(select(User).where(User.active.is_(True), *conditions)
                                    .order_by(User.role, User.username)).scalars())
+
+
+def recorded_intake(client_uuid: str, user: User) -> Complaint | None:
+    """The complaint this person already recorded from the intake form of that UUID, if any."""
+    return db.session.execute(select(Complaint).where(Complaint.client_uuid == client_uuid,
+                                                      Complaint.received_by_id == user.id)).scalar()
 
 
 def handlers_for(complaint: Complaint) -> list[User]:

@@ -1,6 +1,6 @@
 """The complaint contact table (AB角): who handles a ledger's complaints. A handles; while A is away (until the
-day set), B takes over. A ledger without a line falls back on its natural owner: the outlet's own manager, or
-the sub-branch's first administrator."""
+day set), B takes over. A ledger without a line falls back on its natural owner: the outlet's own manager (the
+sub-branch's handler where the outlet has no account), or the sub-branch's first administrator."""
 from __future__ import annotations
 
 from datetime import date
@@ -37,11 +37,12 @@ def handler_for(level: str, branch_id: int, outlet_id: int | None, today: date) 
         if pair.b_user_id is not None and _active(pair.b_user_id):
             return pair.b_user_id
     query = select(User.id).where(User.active.is_(True))
-    if level == BRANCH:
-        query = query.where(User.role == Role.ADMIN.value)
-    else:
-        query = query.where(User.role == Role.OUTLET_MANAGER.value, User.outlet_id == outlet_id)
-    return db.session.execute(query.order_by(User.id).limit(1)).scalar()
+    if level != BRANCH:
+        manager = db.session.execute(query.where(User.role == Role.OUTLET_MANAGER.value, User.outlet_id == outlet_id)
+                                     .order_by(User.id).limit(1)).scalar()
+        # An outlet without an account of its own has its complaints handled by the sub-branch.
+        return manager if manager is not None else handler_for(BRANCH, branch_id, None, today)
+    return db.session.execute(query.where(User.role == Role.ADMIN.value).order_by(User.id).limit(1)).scalar()
 
 
 def _active(user_id: int) -> bool:

@@ -10,6 +10,7 @@ from werkzeug.datastructures import MultiDict
 
 from core.errors import OperationError
 from core.form_fields import NOT_FROM_THIS_PAGE, optional_id
+from core.identifiers import UUID_PATTERN
 
 INTAKE_TEXTS = ("channel", "category", "severity", "customer_name", "customer_phone", "description", "request")
 
@@ -42,8 +43,12 @@ def _refuse_if(errors: dict, message: str) -> None:
         raise OperationError(message, errors, problem="validation_failed")
 
 
-def intake(form: MultiDict, fixed_outlet_id: int | None) -> dict:
-    """The intake form as operations.receive takes it; an outlet manager's outlet is theirs whatever was sent."""
+def intake(form: MultiDict, fixed_outlet_id: int | None) -> tuple[dict, str]:
+    """(the intake form as operations.receive takes it, the form's own UUID); an outlet manager's outlet is theirs
+    whatever was sent."""
+    client_uuid = (form.get("client_uuid") or "").lower()
+    if not UUID_PATTERN.match(client_uuid):
+        raise OperationError(str(NOT_FROM_THIS_PAGE), status=400)
     errors: dict[str, list[str]] = {}
     data: dict = {field: form.get(field, "") for field in INTAKE_TEXTS}
     data["outlet_id"] = fixed_outlet_id if fixed_outlet_id is not None else _id(form, "outlet_id", errors)
@@ -52,7 +57,7 @@ def intake(form: MultiDict, fixed_outlet_id: int | None) -> dict:
     if form.get("level"):
         data["level"] = form["level"]
     _refuse_if(errors, _("The complaint could not be recorded: see the marked fields."))
-    return data
+    return data, client_uuid
 
 
 def step(form: MultiDict) -> dict:

@@ -1,13 +1,12 @@
-"""The ledger as a query: the complaints this reader may see, narrowed by the page's filters, most urgent first
-(the open ones by their step's deadline, so the overdue lead; the closed ones after them, newest first)."""
+"""The ledger page's filters: its level, status, outlet, category, overdue only and the period received in, read
+from the query string and handed to the ledger's list (most urgent first, the closed ones last)."""
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, case, select
+from sqlalchemy import Select
 
-from complaints.models import CATEGORIES, CLOSED, LEVELS, STATUSES, Complaint
-from complaints.policies import visible_complaints
-from core.clock import local_today
+from complaints import lists
+from complaints.models import CATEGORIES, LEVELS, STATUSES
 from core.paging import PageArgs, choice, whole_number, yes_or_no
 from core.period_filter import PeriodField
 from core.schemas import Schema
@@ -29,15 +28,9 @@ class LedgerPageArgs(LedgerFilters, PageArgs):
 
 
 def complaints(user: User, filters: dict) -> Select:
-    query = visible_complaints(user, select(Complaint))
-    for name in ("level", "status", "outlet_id", "category"):
-        if filters.get(name):
-            query = query.where(getattr(Complaint, name) == filters[name])
-    if filters.get("overdue"):
-        query = query.where(Complaint.status != CLOSED, Complaint.step_due_on < local_today())
+    """The page's filters as the ledger's list takes them (complaints.lists, the API's too)."""
+    wanted = {name: filters[name] for name in ("level", "status", "outlet_id", "category", "overdue")
+              if filters.get(name)}
     if filters.get("period"):
-        query = query.where(Complaint.received_on >= filters["period"].first,
-                            Complaint.received_on <= filters["period"].last)
-    is_closed = Complaint.status == CLOSED
-    return query.order_by(case((is_closed, 1), else_=0), case((~is_closed, Complaint.step_due_on)).asc(),
-                          Complaint.received_on.desc(), Complaint.id.desc())
+        wanted.update(received_from=filters["period"].first, received_to=filters["period"].last)
+    return lists.complaints(user, wanted)

@@ -37,6 +37,8 @@ class Complaint(TimestampMixin, Model):
     year: Mapped[int]
     sequence: Mapped[int]
     number: Mapped[str] = mapped_column(String(40), unique=True)
+    # The phone's own name for the complaint: a retry of the same intake over a weak network is the same complaint.
+    client_uuid: Mapped[str | None] = mapped_column(String(36), unique=True)
     # Whose ledger it stands in: the outlet's, or the sub-branch's once received there or escalated to it.
     level: Mapped[str] = mapped_column(String(10), default=OUTLET, index=True)
     branch_id: Mapped[int] = mapped_column(ForeignKey("branch.id"), index=True)

@@ -7,6 +7,7 @@ from datetime import date
 
 from flask_babel import gettext as _
 from sqlalchemy import bindparam, func, select
+from sqlalchemy.exc import IntegrityError
 
 from complaints import contacts, lifecycle, masking, photos
 from complaints.models import (
@@ -24,7 +25,7 @@ from complaints.policies import may_receive_for
 from core import audit, transitions
 from core.clock import local_today, local_zone
 from core.db import utcnow
-from core.errors import NotFound, OperationError
+from core.errors import Conflict, NotFound, OperationError
 from core.extensions import db
 from core.permissions import CONCEALED, Role, authorize, require_login
 from org.models import Branch, Outlet, Staff, User
@@ -122,10 +123,15 @@ def _number(branch_id: int, received_on: date) -> tuple[int, int, str]:
     return year, sequence, f"{branch.name}投诉〔{year}〕第{sequence:04d}号"
 
 
-def receive(data: dict, actor: User, photo_ids: list[str] | None = None) -> Complaint:
-    """Record a complaint in its ledger and give it to its handler; deadlines run from the day received."""
+def receive(data: dict, actor: User, photo_ids: list[str] | None = None,
+            client_uuid: str | None = None) -> tuple[Complaint, bool]:
+    """Record a complaint in its ledger and give it to its handler; deadlines run from the day received:
+    (complaint, created). The same `client_uuid` from the same person again is the complaint already recorded."""
     require_login(actor)
     authorize("complaint.receive", user=actor)
+    client_uuid = client_uuid.lower() if client_uuid else None
+    if client_uuid and (previous := _previous_intake(client_uuid, actor)) is not None:
+        return previous, False
     values = _checked_intake(data, actor)
     outlet = values.pop("outlet")
     received_on = values["received_on"]
@@ -133,15 +139,29 @@ def receive(data: dict, actor: User, photo_ids: list[str] | None = None) -> Comp
     year, sequence, number = _number(outlet.branch_id, received_on)
     complaint = Complaint(
         year=year, sequence=sequence, number=number, branch_id=outlet.branch_id, outlet_id=outlet.id,
-        step_due_on=step_due_on, due_on=due_on, received_by_id=actor.id,
+        step_due_on=step_due_on, due_on=due_on, received_by_id=actor.id, client_uuid=client_uuid,
         handler_id=contacts.handler_for(values["level"], outlet.branch_id, outlet.id, local_today()),
         escalated_at=utcnow() if values["level"] == BRANCH else None, **values)
-    db.session.add(complaint)
-    db.session.flush()
+    try:
+        with db.session.begin_nested():
+            db.session.add(complaint)
+    except IntegrityError:
+        winner = _previous_intake(client_uuid, actor) if client_uuid else None  # the same intake twice at once
+        if winner is None:
+            raise
+        return winner, False
     photos.attach(complaint, photo_ids or [], actor)
     _event(complaint, "received", actor, complaint.description)
     audit.record("complaint.receive", complaint, actor=actor, after=audit_view(complaint))
-    return complaint
+    return complaint, True
+
+
+def _previous_intake(client_uuid: str, actor: User) -> Complaint | None:
+    existing = db.session.execute(select(Complaint).where(Complaint.client_uuid == client_uuid.lower())).scalar()
+    if existing is not None and existing.received_by_id != actor.id:
+        raise Conflict(_("This complaint number from the phone is already taken; send it again as new."),
+                       problem="stale_version")
+    return existing
 
 
 def advance(ident: int, step: str, actor: User, *, note: str = "", upheld: bool | None = None,

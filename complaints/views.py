@@ -2,6 +2,8 @@
 contact table and the figures. Every page shows the customer through complaints.masking."""
 from __future__ import annotations
 
+from uuid import uuid4
+
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -59,15 +61,20 @@ def intake():
             form = request.form.copy()
             if not may_choose_level:
                 form.pop("level", None)
-            data = forms.intake(form, current_user.outlet_id)
-            uploads = [upload.read() for upload in request.files.getlist("photos") if upload and upload.filename]
-            complaint = operations.receive(data, current_user, photos.store_uploads(uploads, current_user))
+            data, client_uuid = forms.intake(form, current_user.outlet_id)
+            # The same form sent twice (a second tap while the photos upload) is the complaint already recorded.
+            complaint = choices.recorded_intake(client_uuid, current_user)
+            if complaint is None:
+                uploads = [upload.read() for upload in request.files.getlist("photos") if upload and upload.filename]
+                complaint, _created = operations.receive(data, current_user, photos.store_uploads(uploads, current_user),
+                                                         client_uuid)
             flash(_("Complaint %(number)s recorded.", number=complaint.number), "ok")
             return redirect(url_for(".complaint_page", ident=complaint.id))
     return render_template("complaints/new.html", outlets=outlets, outlet_options=[(o.id, o.name) for o in outlets],
                            staff=choices.staff_by_outlet(outlets),
                            fixed_outlet=current_user.outlet_id, may_choose_level=may_choose_level, max_photos=photos.MAX_PHOTOS,
                            errors=refusal.by_field, today=local_today(),
+                           client_uuid=request.form.get("client_uuid") or str(uuid4()),
                            options={kind: presenting.options(kind) for kind in ("channel", "category", "severity",
                                                                                 "level")}), refusal.status
 

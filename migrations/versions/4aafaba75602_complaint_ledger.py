@@ -45,6 +45,7 @@ def upgrade():
     sa.Column('year', sa.Integer(), nullable=False),
     sa.Column('sequence', sa.Integer(), nullable=False),
     sa.Column('number', sa.String(length=40), nullable=False),
+    sa.Column('client_uuid', sa.String(length=36), nullable=True),
     sa.Column('level', sa.String(length=10), nullable=False),
     sa.Column('branch_id', sa.Integer(), nullable=False),
     sa.Column('outlet_id', sa.Integer(), nullable=False),
@@ -84,7 +85,8 @@ def upgrade():
     sa.ForeignKeyConstraint(['staff_id'], ['staff.id'], name=op.f('fk_complaint_staff_id_staff')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_complaint')),
     sa.UniqueConstraint('branch_id', 'year', 'sequence', name=op.f('uq_complaint_branch_id_year_sequence')),
-    sa.UniqueConstraint('number', name=op.f('uq_complaint_number'))
+    sa.UniqueConstraint('number', name=op.f('uq_complaint_number')),
+    sa.UniqueConstraint('client_uuid', name=op.f('uq_complaint_client_uuid'))
     )
     with op.batch_alter_table('complaint', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_complaint_branch_id'), ['branch_id'], unique=False)

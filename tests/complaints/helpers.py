@@ -21,7 +21,7 @@ def intake(org, **changes) -> dict:
 
 
 def record(db, org, actor, received_on: date | None = None, **changes):
-    complaint = operations.receive(intake(org, received_on=received_on, **changes), actor)
+    complaint, _created = operations.receive(intake(org, received_on=received_on, **changes), actor)
     db.session.commit()
     return complaint
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 from datetime import timedelta
+from uuid import uuid4
 
 from sqlalchemy import func, select
 
@@ -19,7 +20,7 @@ def _form(org, **changes) -> dict:
     data = {"outlet_id": str(org.outlet_a.id), "staff_id": str(org.staff_a[1].id), "channel": "hotline",
             "category": "waiting", "severity": "general", "customer_name": CUSTOMER_NAME,
             "customer_phone": CUSTOMER_PHONE, "description": "排队等候四十分钟无人引导", "request": "改进叫号",
-            "received_on": local_today().isoformat()}
+            "received_on": local_today().isoformat(), "client_uuid": str(uuid4())}
     return {**data, **changes}
 
 
@@ -110,3 +111,17 @@ def test_the_roles_that_may_not_record_are_refused_the_post(app, db, org, users)
     for role in ("viewer", "inspector", "remote_monitor", "mystery_shopper"):
         assert Browser(app, users[role]).post("/complaints/new", _form(org)).status_code == 403
     assert _count(Complaint) == 0
+
+
+def test_the_same_form_sent_twice_records_one_complaint(app, db, org, users):
+    browser = Browser(app, users["outlet_manager"])
+    form = _form(org)
+    first = browser.post("/complaints/new", {**form, "photos": [(io.BytesIO(jpeg()), "a.jpg")]},
+                         content_type="multipart/form-data")
+    again = browser.post("/complaints/new", {**form, "photos": [(io.BytesIO(jpeg()), "a.jpg")]},
+                         content_type="multipart/form-data")
+    assert first.status_code == again.status_code == 302 and first.location == again.location
+    assert _count(Complaint) == 1 and _count(ComplaintPhoto) == 1
+    assert browser.post("/complaints/new", _form(org)).status_code == 302 and _count(Complaint) == 2  # a new form
+    refused = browser.post("/complaints/new", _form(org, client_uuid="twice"))
+    assert refused.status_code == 400 and "表单内容与本页不符" in text_of(refused) and _count(Complaint) == 2

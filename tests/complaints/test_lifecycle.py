@@ -32,7 +32,7 @@ def pair(org, users, db):
 
 @time_machine.travel("2026-09-30 10:00 +0800", tick=False)
 def test_deadlines_run_in_working_days_over_the_national_day_holiday(org, users, db, pair):
-    complaint = operations.receive(intake(org), users["outlet_manager"])
+    complaint = operations.receive(intake(org), users["outlet_manager"])[0]
     db.session.commit()
     assert complaint.received_on == date(2026, 9, 30)
     # 1 October to 7 October is the holiday; 8 October the first working day after it.
@@ -46,13 +46,13 @@ def test_b_handles_while_a_is_away(org, users, db, pair):
     line, second = pair
     line.a_away_until = date(2099, 1, 1)
     db.session.commit()
-    complaint = operations.receive(intake(org), users["outlet_manager"])
+    complaint = operations.receive(intake(org), users["outlet_manager"])[0]
     assert complaint.handler_id == second.id
 
 
 def test_the_whole_life_with_a_reopen(org, users, db, pair):
     manager = users["outlet_manager"]
-    complaint = operations.receive(intake(org), manager)
+    complaint = operations.receive(intake(org), manager)[0]
     db.session.commit()
     operations.advance(complaint.id, "acknowledge", manager)
     operations.advance(complaint.id, "investigate", manager, note="监控显示柜员语气生硬", upheld=True)
@@ -74,7 +74,7 @@ def test_the_whole_life_with_a_reopen(org, users, db, pair):
 
 def test_a_step_out_of_order_or_without_its_note_writes_nothing(org, users, db, pair):
     manager = users["outlet_manager"]
-    complaint = operations.receive(intake(org), manager)
+    complaint = operations.receive(intake(org), manager)[0]
     db.session.commit()
     with pytest.raises(Conflict):
         operations.advance(complaint.id, "resolve", manager, note="x")
@@ -87,7 +87,7 @@ def test_a_step_out_of_order_or_without_its_note_writes_nothing(org, users, db, 
 
 
 def test_escalation_moves_it_to_the_sub_branch_and_its_handler(org, users, db, pair):
-    complaint = operations.receive(intake(org), users["outlet_manager"])
+    complaint = operations.receive(intake(org), users["outlet_manager"])[0]
     escalated = operations.escalate(complaint.id, users["outlet_manager"], "客户要求支行处理")
     assert escalated.level == "branch" and escalated.escalated_at is not None
     assert escalated.handler_id == users["admin"].id
@@ -96,7 +96,7 @@ def test_escalation_moves_it_to_the_sub_branch_and_its_handler(org, users, db, p
 
 
 def test_a_regulator_referral_goes_straight_to_the_sub_branch(org, users, db):
-    complaint = operations.receive(intake(org, channel="regulator"), users["outlet_manager"])
+    complaint = operations.receive(intake(org, channel="regulator"), users["outlet_manager"])[0]
     assert complaint.level == "branch" and complaint.handler_id == users["admin"].id
 
 
@@ -110,7 +110,7 @@ def test_an_outlet_records_for_itself_only_and_sees_only_its_own(org, users, db)
     with pytest.raises(OperationError) as refused:
         operations.receive(intake(org, outlet_id=org.outlet_b.id, staff_id=None), users["outlet_manager"])
     assert "outlet_id" in refused.value.errors
-    other = operations.receive(intake(org, outlet_id=org.outlet_b.id, staff_id=None), users["admin"])
+    other = operations.receive(intake(org, outlet_id=org.outlet_b.id, staff_id=None), users["admin"])[0]
     db.session.commit()
     with pytest.raises(NotFound):
         operations.load(other.id, users["outlet_manager"])

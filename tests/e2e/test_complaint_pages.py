@@ -22,7 +22,7 @@ def ledger(db, org, users):
     manager = users["outlet_manager"]
     today = local_today()
     complaints = [operations.receive(intake(org, received_on=today - timedelta(days=days), category=category,
-                                            channel=channel), manager)
+                                            channel=channel), manager)[0]
                   for days, category, channel in ((20, "waiting", "hotline"), (3, "fees", "online"),
                                                   (0, "attitude", "walk_in"))]
     operations.receive(intake(org, outlet_id=org.outlet_b.id, staff_id=None, severity="serious",
