@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from complaints.models import Complaint
+from complaints.contacts import scope_key
+from complaints.models import BRANCH, OUTLET, Complaint, ContactPair
 from complaints.operations import may_handle_ledger
 from complaints.policies import may_receive_for
 from core.extensions import db
 from core.permissions import Role
-from org.models import Outlet, Staff, User
+from org.models import Branch, Outlet, Staff, User
 from org.policies import scope_outlets
 
 
@@ -52,3 +53,17 @@ def contact_users(outlet_id: int | None) -> list[User]:
         return _active_users(User.role == Role.ADMIN.value)
     return _active_users((User.role == Role.ADMIN.value)
                          | ((User.role == Role.OUTLET_MANAGER.value) & (User.outlet_id == outlet_id)))
+
+
+def contact_lines() -> list[dict]:
+    """The contact table's lines: for each sub-branch its own, then one per active outlet, with who may stand in."""
+    pairs = {pair.scope_key: pair for pair in db.session.execute(select(ContactPair)).scalars()}
+    lines = []
+    for branch in db.session.execute(select(Branch).order_by(Branch.id)).scalars():
+        lines.append({"key": f"{branch.id}:", "branch": branch, "outlet": None,
+                      "pair": pairs.get(scope_key(BRANCH, branch.id, None)), "users": contact_users(None)})
+        for outlet in db.session.execute(select(Outlet).where(Outlet.branch_id == branch.id, Outlet.active.is_(True))
+                                         .order_by(Outlet.code)).scalars():
+            lines.append({"key": f"{branch.id}:{outlet.id}", "branch": branch, "outlet": outlet,
+                          "pair": pairs.get(scope_key(OUTLET, branch.id, outlet.id)), "users": contact_users(outlet.id)})
+    return lines

@@ -11,7 +11,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from complaints import chart, choices, contact_operations, figures, forms, ledger, operations, photos, presenting
-from complaints.models import CLOSED, ContactPair
+from complaints.models import CLOSED
 from core.bodies import body_limit
 from core.clock import local_today
 from core.errors import OperationError
@@ -23,7 +23,7 @@ from core.period_filter import PeriodField, offered_periods
 from core.permissions import authorize, can
 from core.refusals import refused_form
 from core.schemas import Schema
-from org.models import Branch, Outlet
+from org.models import Outlet
 
 blp = Blueprint("complaints_pages", __name__, url_prefix="/complaints")
 
@@ -134,7 +134,7 @@ def figures_page():
     authorize("complaint.figures")
     today = local_today()
     periods = offered_periods(today)[1:]  # a month or a quarter; a single day says little
-    chosen = page_args_or_default(periods[2][0])
+    chosen = _period_or(periods[2][0])
     tally = figures.span(chosen["period"].first, chosen["period"].last)
     outlets = {outlet.id: outlet for outlet in db.session.execute(
         select(Outlet).where(Outlet.id.in_(list(tally.by_outlet)))).scalars()}
@@ -146,7 +146,7 @@ def figures_page():
                                                     _("Closure rate by outlet")))
 
 
-def page_args_or_default(default: str) -> dict:
+def _period_or(default: str) -> dict:
     args = page_args(FiguresArgs())
     if "period" not in args:
         args = FiguresArgs().load({"period": default})
@@ -165,20 +165,7 @@ def contacts_page():
             contact_operations.save_line(branch_id, outlet_id, forms.contact_line(request.form), current_user)
             flash(_("Contact line saved."), "ok")
             return redirect(url_for(".contacts_page"))
-    return render_template("complaints/contacts.html", lines=_contact_lines(), may_edit=can(current_user,
+    return render_template("complaints/contacts.html", lines=choices.contact_lines(), may_edit=can(current_user,
                                                                                               "complaint.contacts"),
                            errors=refusal.by_field, refused_line=refused_line if refusal else None,
                            today=local_today()), refusal.status
-
-
-def _contact_lines() -> list[dict]:
-    pairs = {pair.scope_key: pair for pair in db.session.execute(select(ContactPair)).scalars()}
-    lines = []
-    for branch in db.session.execute(select(Branch).order_by(Branch.id)).scalars():
-        lines.append({"key": f"{branch.id}:", "branch": branch, "outlet": None, "pair": pairs.get(f"branch:{branch.id}"),
-                      "users": choices.contact_users(None)})
-        for outlet in db.session.execute(select(Outlet).where(Outlet.branch_id == branch.id, Outlet.active.is_(True))
-                                         .order_by(Outlet.code)).scalars():
-            lines.append({"key": f"{branch.id}:{outlet.id}", "branch": branch, "outlet": outlet,
-                          "pair": pairs.get(f"outlet:{outlet.id}"), "users": choices.contact_users(outlet.id)})
-    return lines
