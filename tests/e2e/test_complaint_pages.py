@@ -1,6 +1,7 @@
 """The complaint ledger's pages in Chromium at 390 px and 1366 px: nothing wider than the phone, no table wider than
 its box on a desktop, no serious accessibility fault, and a complaint recorded through the intake form on a phone.
-Screenshots of the ledger, a complaint and the intake form at both widths."""
+Screenshots of the ledger, a complaint and the intake form (and for the admin the contact table and the figures)
+at both widths."""
 from __future__ import annotations
 
 from datetime import date, timedelta
@@ -32,15 +33,19 @@ def ledger(db, org, users):
     return complaints
 
 
-def test_the_ledger_pages_fit_a_phone_and_a_desktop(chromium, ledger, users, live_server):
+@pytest.mark.parametrize("username", ["outlet_manager", "admin"])
+def test_the_ledger_pages_fit_a_phone_and_a_desktop(chromium, ledger, users, live_server, username):
     complaint = ledger[0]
     pages = [("/complaints/", "complaints-ledger"), (f"/complaints/{complaint.id}", "complaints-complaint"),
              ("/complaints/new", "complaints-intake")]
+    if username == "admin":
+        pages = [(path, f"{name}-admin") for path, name in pages] + [
+            ("/complaints/contacts", "complaints-contacts"), ("/complaints/figures", "complaints-figures")]
     found = {}
     for viewport, width in ((PHONE, 390), (DESKTOP, 1366)):
         context = chromium.new_context(viewport=viewport, locale="zh-CN", has_touch=viewport is PHONE,
-                                      bypass_csp=True)  # for the accessibility checker's script
-        page = web_login(context, live_server, "outlet_manager")
+                                       bypass_csp=True)  # for the accessibility checker's script
+        page = web_login(context, live_server, username)
         for path, name in pages:
             page.goto(live_server + path)
             screenshot(page, f"{name}-{width}")
