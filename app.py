@@ -50,6 +50,7 @@ def _register_domains(app: Flask) -> None:
     import checklists
     import complaints
     import inspections
+    import meetings
     import mystery
     import org
     import rectification
@@ -61,6 +62,7 @@ def _register_domains(app: Flask) -> None:
     for blueprint in (health.blp, docs.blp, pwa.blp, audit_views.blp):
         app.register_blueprint(blueprint)
     # Lower domains first: their demo steps run in this order, and each connects its own handlers.
-    for domain in (org, checklists, inspections, mystery, rectification, complaints, volumes, reports, satisfaction):
+    for domain in (org, checklists, inspections, mystery, rectification, complaints, volumes, reports, satisfaction,
+                   meetings):
         domain.init_app(app)
     seeding.init_app(app)

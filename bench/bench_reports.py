@@ -23,17 +23,30 @@ from datetime import UTC, datetime, timedelta
 
 import psycopg
 from common import ROOT
-from reports_bank import Scale, Writer, derive_rows, months_ending, seed_base, step, visits_of_month, write_org
+from reports_bank import (
+    Scale,
+    Writer,
+    derive_rows,
+    months_ending,
+    seed_base,
+    step,
+    visits_of_month,
+    write_complaints,
+    write_org,
+    write_teller_counts,
+)
 
 SERVER = os.environ.get("BENCH_POSTGRES", "postgresql://postgres@127.0.0.1:5432")
-BIG_TABLES = ("inspection", "finding", "answer", "section_score")
+BIG_TABLES = ("inspection", "finding", "answer", "section_score", "teller_count", "complaint")
 README = ROOT / "bench" / "README.md"
 SECTION = "## Reports at scale (`bench_reports.py`)"
 NOTES = [
     ("- The data: every teller checked remotely in each two-day cycle, half of them twice; monthly on-site and "
     "7S visits and two mystery visits a quarter per outlet; findings from item failure rates that vary by "
     "outlet and teller. A remote check has the remote checklist's 18 answers padded to 30, so that the "
-    "answer table reaches the issue's 30 M rows; neither report reads answers."),
+    "answer table reaches the issue's 30 M rows; neither report reads answers. Each teller has the month's "
+    "volumes by business type and errors by kind (seven rows a month), and each outlet about two complaints a "
+    "month, most naming a person and half of those upheld: the scorecards join both counts."),
     ("- What makes it fast: reports aggregate only the period's rows, found through "
     "`ix_inspection_report_window` (submitted_at, with kind, status, outlet, staff and percent included "
     "so PostgreSQL can answer from the index) and `ix_finding_created_at`; whether a remote check "
@@ -122,7 +135,12 @@ def generate(url: str, scale: Scale, last_month) -> dict:
         quality = {outlet_id: rng.uniform(0.02, 0.08) for outlet_id in staff}
         quality.update({("teller", teller): (2.5 if rng.random() < 0.1 else rng.uniform(0.4, 1.4))
                         for people in staff.values() for teller in people["teller"]})
+        counts = write_teller_counts(cursor, staff, months_ending(last_month, scale.months), quality)
         connection.commit()
+        started = step(f"{counts:,} teller counts", started)
+        complaints = write_complaints(cursor, staff, months_ending(last_month, scale.months), base["branch"])
+        connection.commit()
+        started = step(f"{complaints:,} complaints", started)
         writer = Writer(cursor, base, now)
         with without_indexes(cursor, "inspection"), without_indexes(cursor, "finding"):
             for first, last in months_ending(last_month, scale.months):
@@ -184,6 +202,7 @@ def measure(app, month_label: str, quarter_label: str, runs: int) -> dict:
         db.session.remove()
         admin = db.session.execute(db.select(User).where(User.username == "admin")).scalar_one()
         headers = {"Authorization": f"Bearer {accounts.issue_token(admin).token}"}
+        db.session.commit()  # the benchmark is its own unit of work
         league_rows = len(rankings.league(month))
         staff_rows = len(scorecards.summaries(month))
         db.session.remove()

@@ -218,6 +218,57 @@ def visits_of_month(first: date, last: date, scale: Scale, staff: dict, quality:
     return visits
 
 
+BUSINESS_TYPES = (("个人存取款", 900), ("对公结算", 250), ("开户", 80), ("转账汇款", 420), ("其他", 120))
+ERROR_KINDS = ("操作差错", "凭证差错")
+
+
+def write_teller_counts(cursor, staff: dict, months: list[tuple[date, date]], quality: dict) -> int:
+    """Each teller's monthly volumes by business type and errors by kind, as the core banking report gives them;
+    tellers who fail more remote checks make more errors."""
+    rng, rows = random.Random(13), 0
+    with cursor.copy("COPY teller_count (month, staff_id, measure, label, count) FROM STDIN") as copy_:
+        for first, _last in months:
+            for outlet_id, people in staff.items():
+                for teller in people["teller"]:
+                    volume = 0
+                    for label, typical in BUSINESS_TYPES:
+                        count = max(0, round(rng.gauss(typical, typical / 5)))
+                        volume += count
+                        copy_.write_row((first, teller, "transactions", label, count))
+                    expected = volume * 10 * quality[outlet_id] * 20 * quality[("teller", teller)] / 10_000
+                    for label, share in zip(ERROR_KINDS, (0.7, 0.3), strict=True):
+                        copy_.write_row((first, teller, "errors", label,
+                                         round(expected * share * rng.uniform(0.3, 1.7))))
+                    rows += len(BUSINESS_TYPES) + len(ERROR_KINDS)
+    return rows
+
+
+COMPLAINT_CATEGORIES = ("attitude", "handling", "waiting", "fees", "sales", "facilities", "other")
+COMPLAINT_COLUMNS = ("year, sequence, number, level, branch_id, outlet_id, staff_id, channel, category, severity, "
+                     "customer_name, customer_phone, description, request, photo_ids, status, received_on, "
+                     "step_due_on, due_on, upheld, findings_text, resolution, reopen_count, created_at, updated_at")
+
+
+def write_complaints(cursor, staff: dict, months: list[tuple[date, date]], branch_id: int) -> int:
+    """About two closed complaints per outlet and month, most of them naming a person, half of those upheld."""
+    rng, sequence = random.Random(17), {}
+    with cursor.copy(f"COPY complaint ({COMPLAINT_COLUMNS}) FROM STDIN") as copy_:
+        for first, last in months:
+            for outlet_id, people in staff.items():
+                for _ in range(rng.choice((0, 1, 2, 2, 3, 4))):
+                    received = first + timedelta(days=rng.randint(0, (last - first).days))
+                    number = sequence[received.year] = sequence.get(received.year, 0) + 1
+                    person = rng.choice(people["teller"] + people["lobby_manager"]) if rng.random() < 0.7 else None
+                    moment = local(received, rng.randint(0, 480))
+                    copy_.write_row((received.year, number, f"大行支行投诉〔{received.year}〕第{number:04d}号", "outlet",
+                                     branch_id, outlet_id, person, rng.choice(("hotline", "walk_in", "online")),
+                                     rng.choice(COMPLAINT_CATEGORIES), "general", "客户", "", "客户反映服务问题", "",
+                                     "[]", "closed", received, received + timedelta(days=7),
+                                     received + timedelta(days=7), bool(person) and rng.random() < 0.5, "核实", "已处理",
+                                     0, moment, moment))
+    return sum(sequence.values())
+
+
 def derive_rows(cursor, base: dict, remote_answers: int, started: float) -> float:
     """Answers (one per checklist item, padded for remote checks) and section scores, from the findings."""
     cursor.execute("CREATE TEMP TABLE bench_item (kind text, section_key text, item_key text, points float, "

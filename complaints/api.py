@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from complaints import figures, lists, operations, outputs, photos
+from complaints import figures, finding_link, lists, operations, outputs, photos
 from complaints.models import ContactPair
 from complaints.schemas import (
     ComplaintDetailSchema,
@@ -18,6 +18,7 @@ from complaints.schemas import (
     EscalationInSchema,
     FiguresFilter,
     FiguresSchema,
+    FindingInSchema,
     HandlerInSchema,
     PhotoRefSchema,
     StepInSchema,
@@ -146,6 +147,18 @@ def escalate(data, ident):
     """Move an outlet's complaint to the sub-branch's ledger and its handler."""
     authorize("complaint.list")
     return outputs.detail(operations.escalate(ident, current_user, data["reason"]), current_user)
+
+
+@blp.route("/<int:ident>/findings", methods=["POST"])
+@blp.arguments(FindingInSchema)
+@blp.response(201, ComplaintDetailSchema)
+def open_finding(data, ident):
+    """Open a finding at the complaint's outlet in the rectification loop (the admin, or the handler of a
+    complaint in the sub-branch's ledger); the first one issues the complaint's notice."""
+    authorize("complaint.list")
+    finding_link.open_finding(ident, current_user, data["severity"], data["title"], data["requirement"],
+                              data["due_date"], data["staff_id"])
+    return outputs.detail(operations.load(ident, current_user), current_user)
 
 
 @blp.route("/<int:ident>/handler", methods=["PUT"])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import url_for
 
-from complaints import labels, lifecycle, masking, photos
+from complaints import finding_link, labels, lifecycle, masking, photos
 from complaints.models import Complaint
 from core.clock import local_today
 from core.permissions import can
@@ -41,13 +41,17 @@ def view(complaint: Complaint, reader: User) -> dict:
         "labels": labels.labels_of(complaint),
         "can": {"handle": can(reader, "complaint.handle", complaint) and not complaint.is_closed,
                 "escalate": can(reader, "complaint.escalate", complaint) and not complaint.is_closed,
-                "reassign": can(reader, "complaint.reassign", complaint) and not complaint.is_closed},
+                "reassign": can(reader, "complaint.reassign", complaint) and not complaint.is_closed,
+                "open_finding": can(reader, "complaint.open_finding", complaint)},
         "next_step": next_step(complaint),
     }
 
 
 def detail(complaint: Complaint, reader: User) -> dict:
-    return {**view(complaint, reader), "events": [
+    findings = [{"id": f.id, "title": f.title, "severity": f.severity, "status": f.status, "due_date": f.due_date,
+                 "url": url_for("rectification_pages.finding_page", ident=f.id)}
+                for f in finding_link.findings_of(complaint)]
+    return {**view(complaint, reader), "findings": findings, "events": [
         {"action": event.action, "label": labels.label(labels.EVENTS, event.action),
          "actor": (event.actor.display_name or event.actor.username) if event.actor else None,
          "note": event.note, "at": event.at} for event in complaint.events]}

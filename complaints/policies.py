@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy import Select, false
 
-from complaints.models import OUTLET, Complaint
+from complaints.models import BRANCH, OUTLET, Complaint
 from core.permissions import Role, roles, rule
 from org.models import User
 
@@ -30,6 +30,15 @@ def _may_view(user: User, complaint: Complaint | None = None) -> bool:
 @rule("complaint.handle")
 def _may_handle(user: User, complaint: Complaint | None = None) -> bool:
     return complaint is not None and (user.role == Role.ADMIN.value or complaint.handler_id == user.id)
+
+
+@rule("complaint.open_finding")
+def _may_open_finding(user: User, complaint: Complaint | None = None) -> bool:
+    """A finding for the outlet to put right is the sub-branch's to set: the admin, or the handler of a complaint
+    in the sub-branch's ledger; never an outlet's own people for their own outlet."""
+    if complaint is None:
+        return False
+    return user.role == Role.ADMIN.value or (complaint.level == BRANCH and complaint.handler_id == user.id)
 
 
 @rule("complaint.escalate")

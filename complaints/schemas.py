@@ -116,8 +116,27 @@ class ComplaintSchema(Schema):
     next_step = fields.String(allow_none=True, metadata={"description": "the step the handler takes next"})
 
 
+class ComplaintFindingSchema(Schema):
+    id = fields.Integer()
+    title = fields.String()
+    severity = fields.String()
+    status = fields.String()
+    due_date = fields.Date(allow_none=True)
+    url = fields.String(metadata={"description": "the finding's page"})
+
+
 class ComplaintDetailSchema(ComplaintSchema):
     events = fields.List(fields.Nested(EventSchema))
+    findings = fields.List(fields.Nested(ComplaintFindingSchema),
+                           metadata={"description": "findings the complaint opened in the rectification loop"})
+
+
+class FindingInSchema(Schema):
+    severity = choice(("minor", "major", "critical"), _l("Severity"))
+    title = fields.String(required=True, validate=validate.Length(1, 300))
+    requirement = fields.String(load_default="", validate=validate.Length(0, 4000))
+    due_date = fields.Date(allow_none=True, load_default=None)
+    staff_id = whole_number(_l("Staff"), allow_none=True, load_default=None)
 
 
 class TallySchema(Schema):

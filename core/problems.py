@@ -49,11 +49,13 @@ PROBLEMS: dict[str, str] = {
     "photo_missing_body": "No image was sent (400).",
     # Mystery visits, findings, lists.
     "wrong_status": "The object is not in the state this step needs (409).",
-    "reason_required": "A rejection, revision or upheld appeal needs its reason (422).",
+    "reason_required": "A rejection, revision, upheld appeal or reopening needs its reason (422).",
     "finding_closed": "The finding is closed (409).",
     "already_responded": "The finding was answered already and waits for verification (409).",
     "list_published": "The red/black list is published and frozen (409).",
     "no_notice": "The inspection has no published findings, so no notice (404).",
+    "already_done": "The action item is done already (409).",
+    "note_required": "Closing an action item needs a note on what was done (422).",
     # Checklists and imports.
     "checklist_published": "A published checklist version never changes; start a new draft (409).",
     "checklist_kind_fixed": "A template keeps its code and kind; an import or draft may not change them (409/422).",

@@ -152,7 +152,8 @@ class Photo(Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     uuid: Mapped[str] = mapped_column(String(36), unique=True)
-    inspection_id: Mapped[int] = mapped_column(ForeignKey("inspection.id"), index=True)
+    # Empty only for the after-photo of a finding that no inspection raised (a complaint's).
+    inspection_id: Mapped[int | None] = mapped_column(ForeignKey("inspection.id"), index=True)
     sha256: Mapped[str] = mapped_column(String(64), index=True)
     mime_type: Mapped[str] = mapped_column(String(20))
     byte_size: Mapped[int]
@@ -176,7 +177,9 @@ class Photo(Model):
     # Difference hash (64-bit, hex) for spotting the same picture reused across reports.
     dhash: Mapped[str | None] = mapped_column(String(16), index=True)
 
-    inspection: Mapped[Inspection] = relationship(back_populates="photos")
+    inspection: Mapped[Inspection | None] = relationship(back_populates="photos")
+
+    __table_args__ = (CheckConstraint("inspection_id IS NOT NULL OR finding_id IS NOT NULL", name="owner"),)
 
 
 class SectionScore(Model):

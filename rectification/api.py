@@ -124,6 +124,16 @@ def notice_pdf(uuid):
     return pdf_response(data, f"notice-{notice.year}-{notice.sequence:04d}-e{edition.edition}.pdf")
 
 
+@blp.route("/notices/<int:ident>/notice.pdf")
+@blp.response(200, description="整改通知书 (PDF)")
+def notice_pdf_by_id(ident):
+    """A notice by its id: an inspection's or a complaint's (which has no inspection to be found by)."""
+    authorize("finding.list")
+    notice = operations.load_notice(ident, current_user)
+    data, edition = notices.current_pdf(notice)
+    return pdf_response(data, f"notice-{notice.year}-{notice.sequence:04d}-e{edition.edition}.pdf")
+
+
 @blp.route("/inspections/<uuid>/report.pdf")
 @blp.response(200, description="The full inspection report (PDF)")
 def report_pdf(uuid):

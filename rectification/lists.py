@@ -59,11 +59,14 @@ def closure_figures(filters: dict) -> list[tuple[str, ClosureFigures]]:
 
 
 def notices(user: User, filters: dict) -> Select:
-    """Newest first; a notice only with an inspection the reader may see (a mystery visit's, once published)."""
+    """Newest first; an inspection's notice only with an inspection the reader may see (a mystery visit's,
+    once published); a complaint's unless a kind of inspection is asked for."""
     seen = visible_inspections(user, select(Inspection.id))
     if filters.get("kind"):
         seen = seen.where(Inspection.kind == filters["kind"])
-    query = visible_notices(user, select(Notice)).where(Notice.inspection_id.in_(seen))
+    shown = Notice.inspection_id.in_(seen) if filters.get("kind") else \
+        Notice.inspection_id.in_(seen) | Notice.complaint_id.isnot(None)
+    query = visible_notices(user, select(Notice)).where(shown)
     if filters.get("outlet_id"):
         query = query.where(Notice.outlet_id == filters["outlet_id"])
     if filters.get("period"):

@@ -15,14 +15,21 @@ if TYPE_CHECKING:
     from org.models import Outlet, Staff, User
 
 
+ONE_SOURCE = "(inspection_id IS NULL) <> (complaint_id IS NULL)"
+
+
 class Finding(TimestampMixin, Model):
-    """A failed item of a submitted inspection, opened when it reaches the outlet; the rectification
-    loop works on these."""
+    """A failed item of a submitted inspection, opened when it reaches the outlet, or a fault a complaint
+    brought to light, opened by the complaint's handler; the rectification loop works on these. Exactly one
+    of the two is its source."""
 
     __tablename__ = "finding"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    inspection_id: Mapped[int] = mapped_column(ForeignKey("inspection.id"), index=True)
+    inspection_id: Mapped[int | None] = mapped_column(ForeignKey("inspection.id"), index=True)
+    complaint_id: Mapped[int | None] = mapped_column(ForeignKey("complaint.id"), index=True)
+    # Who opened a complaint's finding (an inspection's is the inspection's inspector's): reminded to verify it.
+    opened_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     outlet_id: Mapped[int] = mapped_column(ForeignKey("outlet.id"), index=True)
     item_key: Mapped[str] = mapped_column(String(60))
     section_key: Mapped[str] = mapped_column(String(60))
@@ -42,24 +49,30 @@ class Finding(TimestampMixin, Model):
     verification_due_date: Mapped[date | None] = mapped_column(Date)
     closed_at: Mapped[datetime | None]
 
-    inspection: Mapped[Inspection] = relationship()
+    inspection: Mapped[Inspection | None] = relationship()
     outlet: Mapped[Outlet] = relationship()
     staff: Mapped[Staff | None] = relationship()
+    opened_by: Mapped[User | None] = relationship()
 
     __table_args__ = (
-        UniqueConstraint("inspection_id", "item_key"),
+        UniqueConstraint("inspection_id", "item_key"),  # a complaint's findings have no inspection: not bound
+        CheckConstraint(ONE_SOURCE, name="one_source"),
         CheckConstraint("severity IN ('minor', 'major', 'critical')", name="severity"),
         CheckConstraint("status IN ('open', 'responded', 'closed')", name="status"),
     )
 
 
 class Notice(Model):
-    """整改通知书: one per inspection with findings, numbered per branch and year."""
+    """整改通知书: one per inspection with findings, or per complaint with findings, numbered per branch and
+    year in one series. A complaint's notice keeps what it prints of its source (number, category, day
+    received; never the customer), as the complaint ledger gave it."""
 
     __tablename__ = "notice"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    inspection_id: Mapped[int] = mapped_column(ForeignKey("inspection.id"), unique=True)
+    inspection_id: Mapped[int | None] = mapped_column(ForeignKey("inspection.id"), unique=True)
+    complaint_id: Mapped[int | None] = mapped_column(ForeignKey("complaint.id"), unique=True)
+    source: Mapped[dict | None] = mapped_column(JSON)
     outlet_id: Mapped[int] = mapped_column(ForeignKey("outlet.id"), index=True)
     branch_id: Mapped[int] = mapped_column(ForeignKey("branch.id"))
     year: Mapped[int]
@@ -67,11 +80,12 @@ class Notice(Model):
     number: Mapped[str] = mapped_column(String(80), unique=True)
     issued_at: Mapped[datetime] = mapped_column(default=utcnow)
 
-    inspection: Mapped[Inspection] = relationship()
+    inspection: Mapped[Inspection | None] = relationship()
     outlet: Mapped[Outlet] = relationship()
     editions: Mapped[list[NoticeEdition]] = relationship(order_by="NoticeEdition.edition")
 
-    __table_args__ = (UniqueConstraint("branch_id", "year", "sequence"),)
+    __table_args__ = (UniqueConstraint("branch_id", "year", "sequence"),
+                      CheckConstraint(ONE_SOURCE, name="one_source"))
 
 
 class NoticeEdition(Model):

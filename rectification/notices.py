@@ -52,16 +52,24 @@ EDITION_RETRIES = 5
 
 def issue(inspection: Inspection, moment: datetime) -> tuple[int, str]:
     """Give the inspection its numbered notice, inside the caller's transaction: (notice id, number)."""
+    return issue_for(inspection.outlet_id, moment, inspection_id=inspection.id)
+
+
+def issue_for(outlet_id: int, moment: datetime, *, inspection_id: int | None = None,
+              complaint_id: int | None = None, source: dict | None = None) -> tuple[int, str]:
+    """A numbered notice for an inspection's or a complaint's findings at an outlet, in the one series of the
+    outlet's branch, inside the caller's transaction: (notice id, number)."""
     # Locking the branch row makes numbering strictly sequential under concurrent submits.
-    branch = db.session.execute(LOCK_BRANCH, {"outlet": inspection.outlet_id}).one()
+    branch = db.session.execute(LOCK_BRANCH, {"outlet": outlet_id}).one()
     # Numbered in the year the outlet receives it (the moment its failures reach it): a mystery visit
     # filed in December and published in January belongs to January's year.
     year = moment.astimezone(local_zone()).year
     sequence = (db.session.execute(LAST_SEQUENCE, {"branch": branch.id, "year": year}).scalar() or 0) + 1
     number = _number(branch.notice_prefix or f"{branch.name}服务整改", year, sequence)
     notice_id = db.session.execute(INSERT_NOTICE, {
-        "inspection_id": inspection.id, "outlet_id": inspection.outlet_id, "branch_id": branch.id, "year": year,
-        "sequence": sequence, "number": number, "issued_at": utcnow()}).scalar_one()
+        "inspection_id": inspection_id, "complaint_id": complaint_id, "source": source, "outlet_id": outlet_id,
+        "branch_id": branch.id, "year": year, "sequence": sequence, "number": number,
+        "issued_at": utcnow()}).scalar_one()
     return notice_id, number
 
 
@@ -98,14 +106,12 @@ def _latest_response(finding: Finding) -> Response | None:
                               .order_by(Response.id.desc()).limit(1)).scalar()
 
 
-def notice_content(notice: Notice) -> dict:
-    """Everything the printed notice says; its hash is what the QR code vouches for."""
-    inspection = notice.inspection
-    zone = local_zone()
-    findings = db.session.execute(select(Finding).where(Finding.inspection_id == inspection.id,
-                                                        Finding.published.is_(True))
+def _rows(notice: Notice) -> list[dict]:
+    of_source = Finding.inspection_id == notice.inspection_id if notice.inspection_id is not None else \
+        Finding.complaint_id == notice.complaint_id
+    findings = db.session.execute(select(Finding).where(of_source, Finding.published.is_(True))
                                   .order_by(Finding.id)).scalars().all()
-    responsible = _responsible(inspection.outlet_id)
+    responsible = _responsible(notice.outlet_id)
     rows = []
     for index, finding in enumerate(findings, start=1):
         before = [p for p in _photos(finding.photo_ids)]
@@ -119,6 +125,16 @@ def notice_content(notice: Notice) -> dict:
             "before": [{"key": print_copy(p), "sha256": p.sha256} for p in before],
             "after": [{"key": print_copy(p), "sha256": p.sha256} for p in after],
         })
+    return rows
+
+
+def notice_content(notice: Notice) -> dict:
+    """Everything the printed notice says; its hash is what the QR code vouches for."""
+    if notice.inspection_id is None:
+        return _complaint_content(notice)
+    inspection = notice.inspection
+    zone = local_zone()
+    rows = _rows(notice)
     # The outlet must not learn who the mystery shopper was (they would know them next time).
     inspectors = "第三方神秘人" if kind_of(inspection.kind).secret_until_published else \
         inspection.inspector.display_name or inspection.inspector.username
@@ -130,6 +146,23 @@ def notice_content(notice: Notice) -> dict:
         "max_score": inspection.max_score, "inspection_hash": inspection.content_hash,
         "issued": notice.issued_at.astimezone(zone).date().isoformat(), "findings": rows,
     }
+
+
+def _complaint_content(notice: Notice) -> dict:
+    """A complaint's notice names its source as the ledger gave it (number, category, day received) and
+    nothing of the customer, who is never in a notice."""
+    source = notice.source or {}
+    return {
+        "number": notice.number, "branch": notice.outlet.branch.name, "outlet": notice.outlet.name,
+        "outlet_code": notice.outlet.code, "source": "complaint", "complaint_number": source.get("number", ""),
+        "complaint_category": source.get("category", ""), "complaint_received": source.get("received_on", ""),
+        "issued": notice.issued_at.astimezone(local_zone()).date().isoformat(), "findings": _rows(notice),
+    }
+
+
+def notice_pdf_path(notice_id: int) -> str:
+    """Where the API serves a notice by its id (a complaint's has no inspection to be found by)."""
+    return current_app.url_map.bind("localhost").build("rectification.notice_pdf_by_id", {"ident": notice_id})
 
 
 def pdf_path(inspection_uuid: str) -> str:
@@ -162,7 +195,8 @@ def current_pdf(notice: Notice) -> tuple[bytes, NoticeEdition]:
     if edition is not None:
         return media.get(edition.pdf_key), edition
     notice_id = notice.id
-    pdf = _render("pdf/notice.html", content, digest)[0]
+    template = "pdf/complaint_notice.html" if content.get("source") == "complaint" else "pdf/notice.html"
+    pdf = _render(template, content, digest)[0]
     key = new_key("notices", ".pdf")
     media.put(key, pdf)
     for _attempt in range(EDITION_RETRIES):

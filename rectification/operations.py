@@ -19,9 +19,11 @@ from core.permissions import CONCEALED, authorize, require_login
 from core.unit_of_work import end_read_transaction
 from inspections import evidence, photostore
 from inspections.models import Photo
+from inspections.operations import load as load_inspection
 from org.models import User
 from rectification import lateness
-from rectification.models import Finding, Response, Verification
+from rectification.models import Finding, Notice, Response, Verification
+from rectification.policies import visible_notices
 
 
 def load_finding(ident: int, actor: User, action: str = "finding.view") -> Finding:
@@ -33,6 +35,19 @@ def load_finding(ident: int, actor: User, action: str = "finding.view") -> Findi
     if action != "finding.view":
         authorize(action, finding, user=actor)
     return finding
+
+
+def load_notice(ident: int, actor: User) -> Notice:
+    """A notice by its id, to one who may see it: an inspection's only with its inspection (a mystery visit's
+    once published), a complaint's to the bank and the outlet's own."""
+    require_login(actor)
+    authorize("finding.list", user=actor)
+    notice = db.session.execute(visible_notices(actor, select(Notice)).where(Notice.id == ident)).scalar()
+    if notice is None:
+        raise NotFound(str(CONCEALED))
+    if notice.inspection_id is not None:
+        load_inspection(notice.inspection.uuid, actor)
+    return notice
 
 
 def add_after_photo(finding_id: int, photo_uuid: str, data: bytes, declared_sha256: str | None, actor: User):

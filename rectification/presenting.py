@@ -13,7 +13,7 @@ from core.clock import local_today
 from core.extensions import db
 from inspections.models import Photo
 from rectification import lateness
-from rectification.models import Finding, Response, Verification
+from rectification.models import Finding, Notice, Response, Verification
 
 
 def with_overdue(finding: Finding, today: date | None = None) -> Finding:
@@ -33,7 +33,7 @@ def _requirements(findings: list[Finding]) -> None:
     checklists: dict[int, Checklist | None] = {}
     for finding in findings:
         finding.shown_requirement = finding.requirement
-        if locale == "zh":
+        if locale == "zh" or finding.inspection_id is None:  # a complaint's is written as given
             continue
         version_id = finding.inspection.checklist_version_id
         if version_id not in checklists:
@@ -45,6 +45,26 @@ def _requirements(findings: list[Finding]) -> None:
         item = checklist.item(finding.item_key) if checklist is not None else None
         if item is not None:
             finding.shown_requirement = requirement_text(item, locale)
+
+
+def _sources(findings: list[Finding]) -> None:
+    """Each finding's notice, and for a complaint's the complaint (its id and number as its notice prints it)."""
+    inspections = {f.inspection_id for f in findings if f.inspection_id is not None}
+    complaints = {f.complaint_id for f in findings if f.complaint_id is not None}
+    by_inspection, by_complaint = {}, {}
+    if inspections or complaints:
+        for notice in db.session.execute(select(Notice).where(
+                Notice.inspection_id.in_(inspections) | Notice.complaint_id.in_(complaints))).scalars():
+            if notice.inspection_id is not None:
+                by_inspection[notice.inspection_id] = notice
+            else:
+                by_complaint[notice.complaint_id] = notice
+    for finding in findings:
+        notice = by_inspection.get(finding.inspection_id) if finding.inspection_id is not None else \
+            by_complaint.get(finding.complaint_id)
+        finding.notice_id = notice.id if notice is not None else None
+        finding.complaint = None if finding.complaint_id is None else {
+            "id": finding.complaint_id, "number": (notice.source or {}).get("number", "") if notice else ""}
 
 
 def listed(findings: list[Finding]) -> list[Finding]:
@@ -61,6 +81,7 @@ def listed(findings: list[Finding]) -> list[Finding]:
         verdict = last_verdicts.get(finding.id)
         finding.rejection_reason = verdict.reason if verdict is not None and not verdict.accepted else None
     _requirements(findings)
+    _sources(findings)
     return findings
 
 

@@ -37,7 +37,8 @@ class Due:
 def _findings(condition) -> list[Finding]:
     return list(db.session.execute(
         select(Finding).where(Finding.published.is_(True), condition)
-        .options(selectinload(Finding.outlet), selectinload(Finding.inspection).selectinload(Inspection.inspector))
+        .options(selectinload(Finding.outlet), selectinload(Finding.inspection).selectinload(Inspection.inspector),
+                 selectinload(Finding.opened_by))
         .order_by(Finding.due_date, Finding.id)).scalars())
 
 
@@ -65,16 +66,17 @@ def _outlet_due(today: date) -> dict[int, list[Due]]:
 
 def _verifier_due(today: date) -> dict[int, list[Due]]:
     """Per verifier: the answers waiting past their verification due date. The inspector who raised
-    the finding verifies it; when that person may not (a mystery shopper, a remote monitor, someone
-    gone), every inspector who may is reminded."""
+    the finding (a complaint's: who opened it) verifies it; when that person may not (a mystery shopper, a
+    remote monitor, an outlet manager handling the complaint, someone gone), every inspector who may is
+    reminded."""
     waiting = _findings(lateness.verification_overdue(today))
     if not waiting:
         return {}
     inspectors = _reachable(select(User).where(User.role == Role.INSPECTOR.value))
     result: dict[int, list[Due]] = defaultdict(list)
     for finding in waiting:
-        raiser = finding.inspection.inspector
-        if raiser.email and can(raiser, "finding.verify", finding):
+        raiser = finding.inspection.inspector if finding.inspection is not None else finding.opened_by
+        if raiser is not None and raiser.email and can(raiser, "finding.verify", finding):
             result[raiser.id].append(Due(finding.id, "verification_overdue"))
             continue
         for user in inspectors:

@@ -40,10 +40,22 @@ class VerificationOutSchema(Schema):
     created_at = fields.DateTime()
 
 
+class ComplaintRefSchema(Schema):
+    id = fields.Integer()
+    number = fields.String(metadata={"description": "the complaint's number in the ledger"})
+
+
 class FindingSchema(Schema):
     id = fields.Integer()
-    inspection_uuid = fields.String(attribute="inspection.uuid")
-    kind = fields.String(attribute="inspection.kind")
+    source = fields.Method("_source", metadata={"description": "inspection or complaint: what raised the finding"})
+    inspection_uuid = fields.Function(lambda finding: finding.inspection.uuid if finding.inspection else None,
+                                      allow_none=True, metadata={"description": "null for a complaint's finding"})
+    kind = fields.Function(lambda finding: finding.inspection.kind if finding.inspection else None, allow_none=True,
+                           metadata={"description": "the inspection's kind; null for a complaint's finding"})
+    complaint = fields.Nested(ComplaintRefSchema, allow_none=True, metadata={
+        "description": "the complaint that raised it; null for an inspection's finding"})
+    notice_id = fields.Integer(allow_none=True, metadata={
+        "description": "its notice: GET /api/v1/notices/{notice_id}/notice.pdf"})
     outlet_id = fields.Integer()
     outlet_name = fields.String(attribute="outlet.name")
     item_key = fields.String()
@@ -73,6 +85,9 @@ class FindingSchema(Schema):
 
     def _staff(self, finding):
         return finding.staff.name if finding.staff else None
+
+    def _source(self, finding):
+        return "inspection" if finding.inspection_id is not None else "complaint"
 
 
 class HistoryEventSchema(Schema):
@@ -126,7 +141,23 @@ class NoticePageArgs(NoticeFilters, PageArgs):
 class NoticeSchema(Schema):
     id = fields.Integer()
     number = fields.String()
-    inspection_uuid = fields.String(attribute="inspection.uuid")
+    source = fields.Method("_source", metadata={"description": "inspection or complaint"})
+    inspection_uuid = fields.Function(lambda notice: notice.inspection.uuid if notice.inspection else None,
+                                      allow_none=True, metadata={"description": "null for a complaint's notice"})
+    complaint = fields.Method("_complaint", allow_none=True, metadata={
+        "description": "{id, number} of the complaint; null for an inspection's notice"})
+    pdf_path = fields.Method("_pdf_path", metadata={"description": "where the API serves its PDF"})
     outlet_id = fields.Integer()
     outlet_name = fields.String(attribute="outlet.name")
     issued_at = fields.DateTime()
+
+    def _source(self, notice):
+        return "inspection" if notice.inspection_id is not None else "complaint"
+
+    def _complaint(self, notice):
+        if notice.complaint_id is None:
+            return None
+        return {"id": notice.complaint_id, "number": (notice.source or {}).get("number", "")}
+
+    def _pdf_path(self, notice):
+        return f"/notices/{notice.id}/notice.pdf"

@@ -87,6 +87,15 @@ def notice_download(uuid: str):
     return pdf_response(data, f"notice-{notice.year}-{notice.sequence:04d}-e{edition.edition}.pdf")
 
 
+@blp.get("/notices/<int:ident>/notice.pdf")
+@login_required
+def notice_by_id(ident: int):
+    authorize("finding.list")
+    notice = operations.load_notice(ident, current_user)
+    data, edition = notices.current_pdf(notice)
+    return pdf_response(data, f"notice-{notice.year}-{notice.sequence:04d}-e{edition.edition}.pdf")
+
+
 @blp.route("/verify/<digest>", methods=["GET", "POST"])
 @public_body
 @body_limit("IMPORT_MAX_BYTES")

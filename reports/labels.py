@@ -4,6 +4,8 @@ from __future__ import annotations
 from flask_babel import gettext as _
 
 from checklists.kinds import kind_name
+from complaints.labels import CATEGORIES
+from complaints.labels import label as complaint_label
 from org.forms import CHOICE_LABELS
 from reports import dashboards, periods, rules
 
@@ -16,6 +18,10 @@ def reason_label(code: str) -> str:
         return _("Bottom of the month's ranking, with points deducted")
     if name == "critical_finding":
         return _("Critical finding")
+    if name == "service_errors":
+        return _("Service errors in the month: %(count)s", count=code.partition(":")[2])
+    if name == "complaints":
+        return _("Upheld complaints in the month: %(count)s", count=code.partition(":")[2])
     if name == "awaiting_confirmation":
         return _("Only one unconfirmed mystery visit: waits for an admin's confirmation")
     return code
@@ -30,6 +36,11 @@ def line_label(line) -> str:
         return _("Remote check passed")
     if line.kind == "remote_fail":
         return _("Remote check with findings (no points)")
+    if line.kind == "service_error":
+        return _("Service errors in the month: %(count)s", count=line.count)
+    if line.kind == "complaint":
+        return _("Upheld complaint %(number)s (%(category)s)", number=line.title,
+                 category=complaint_label(CATEGORIES, line.category))
     if line.kind == "bonus":
         return _("Clean month: checked in every remote cycle, no finding")
     return line.title

@@ -21,7 +21,8 @@ from reports.models import DRAFT, PUBLISHED, ReportRule, ServiceList, ServiceLis
 
 LIST_RULES = ("outlet_red_count", "outlet_black_count", "branch_red_count", "branch_black_count",
               "critical_means_black", "mystery_black_needs_confirmation", "base_points", "remote_pass_points",
-              "deduct_minor", "deduct_major", "deduct_critical", "clean_cycle_bonus")
+              "deduct_minor", "deduct_major", "deduct_critical", "deduct_service_error", "deduct_complaint",
+              "clean_cycle_bonus")
 
 
 def update_rules(changes: dict, actor: User) -> dict[str, float]:

@@ -61,6 +61,9 @@ class SummarySchema(Schema):
     cycles_covered = fields.Integer()
     cycle_failures = fields.Integer()
     findings = fields.Dict(keys=fields.String(), values=fields.Integer())
+    service_errors = fields.Integer(metadata={"description": "service errors in the month's volumes report"})
+    complaints = fields.Integer(metadata={"description": "upheld complaints attributed to the person, received "
+                                                         "in the month"})
     pass_points = fields.Float()
     bonus = fields.Float()
     deductions = fields.Float()
@@ -75,7 +78,8 @@ class ScorecardListSchema(Schema):
 
 class LineSchema(Schema):
     at = fields.DateTime(allow_none=True)
-    kind = fields.String(metadata={"description": "remote_pass, remote_fail, finding or bonus"})
+    kind = fields.String(metadata={"description": "remote_pass, remote_fail, finding, service_error, "
+                                                     "complaint or bonus"})
     points = fields.Float()
     inspection_uuid = fields.String(allow_none=True)
     inspection_kind = fields.String(allow_none=True)
@@ -87,6 +91,11 @@ class LineSchema(Schema):
     finding_status = fields.String(allow_none=True)
     photos = fields.Integer()
     mystery_confirmed = fields.Boolean(allow_none=True)
+    month = fields.Date(allow_none=True, metadata={"description": "a service_error line: the month (its first day)"})
+    count = fields.Integer(allow_none=True, metadata={"description": "a service_error line: the month's errors"})
+    complaint_id = fields.Integer(allow_none=True, metadata={"description": "a complaint line: the complaint "
+                                                                            "(its number in title)"})
+    category = fields.String(allow_none=True, metadata={"description": "a complaint line: its category"})
 
     def _inspection_url(self, line):
         return url_for("inspections_pages.inspection_page", uuid=line.inspection_uuid) if line.inspection_uuid else None

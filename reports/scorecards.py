@@ -1,18 +1,21 @@
 """员工文优服务记分卡: each person's points in a period, from the stored score rows.
 
 points = base + passed remote checks × remote_pass_points + clean-month bonus − Σ findings × deduction
-of their severity. A finding counts for the person it is attributed to; a remote check for the teller
-it watched; a mystery visit only once published. The clean-month bonus needs a check in every remote
+of their severity − service errors × deduct_service_error − upheld complaints × deduct_complaint. A finding
+counts for the person it is attributed to; a remote check for the teller it watched; a mystery visit only once
+published; service errors as the month's volumes report gives them, an upheld complaint in the period it was
+received (reports/errors_and_complaints.py). The clean-month bonus needs a check in every remote
 cycle that started in the period, none of them failed, and no finding at all.
 """
 from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import and_, case, exists, func, or_, select
 
+from core.clock import local_midnight
 from core.extensions import db
 from inspections.models import Inspection
 from mystery.models import MysteryConfirmation
@@ -27,8 +30,10 @@ from reports.counting import (
     submitted_in,
     within_cycles,
 )
+from reports.errors_and_complaints import complaint_counts, error_counts, monthly_errors, upheld_complaints
 from reports.periods import Period
 from reports.periods import cycles as period_cycles
+from volumes.models import TellerCount
 
 SEVERITIES = ("critical", "major", "minor")
 
@@ -50,6 +55,8 @@ class Summary:
     critical: int = 0
     major: int = 0
     minor: int = 0
+    service_errors: int = 0
+    complaints: int = 0
     pass_points: float = 0.0
     bonus: float = 0.0
     deductions: float = 0.0
@@ -65,7 +72,8 @@ class Summary:
 
     @property
     def evaluated(self) -> bool:
-        return bool(self.remote_checks or self.cycles_covered or self.finding_count)
+        return bool(self.remote_checks or self.cycles_covered or self.finding_count or self.service_errors
+                    or self.complaints)
 
 
 def deduction(severity: str, values: dict[str, float]) -> float:
@@ -75,7 +83,9 @@ def deduction(severity: str, values: dict[str, float]) -> float:
 def _settle(summary: Summary, values: dict[str, float]) -> Summary:
     summary.pass_points = summary.remote_passed * values["remote_pass_points"]
     summary.deductions = (summary.critical * values["deduct_critical"] + summary.major * values["deduct_major"]
-                          + summary.minor * values["deduct_minor"])
+                          + summary.minor * values["deduct_minor"]
+                          + summary.service_errors * values["deduct_service_error"]
+                          + summary.complaints * values["deduct_complaint"])
     clean = (summary.cycles_total > 0 and summary.cycles_covered >= summary.cycles_total
              and summary.cycle_failures == 0 and summary.finding_count == 0)
     summary.bonus = values["clean_cycle_bonus"] if clean else 0.0
@@ -139,17 +149,23 @@ def summaries(period: Period, *, outlet_ids=None, staff_ids=None, values=None) -
     cycles = period_cycles(period)
     remote = _remote_counts(period, cycles, _staff_filter(Inspection.staff_id, outlet_ids, staff_ids))
     found = _finding_counts(period, _staff_filter(Finding.staff_id, outlet_ids, staff_ids))
-    # One row per person, counts joined in the database: a few thousand result rows rather than three
+    errors = error_counts(period, _staff_filter(TellerCount.staff_id, outlet_ids, staff_ids))
+    complaints = complaint_counts(period, staff_ids)
+    # One row per person, counts joined in the database: a few thousand result rows rather than five
     # sets of them, which also keeps Python's garbage collector out of the way.
     rows = db.session.execute(
         select(Staff.id, Staff.name, Staff.employee_no, Staff.position, Staff.outlet_id, Outlet.code, Outlet.name,
                func.coalesce(remote.c.checks, 0), func.coalesce(remote.c.passed, 0),
                func.coalesce(remote.c.covered, 0), func.coalesce(remote.c.failures, 0),
-               *[func.coalesce(getattr(found.c, severity), 0) for severity in SEVERITIES])
+               *[func.coalesce(getattr(found.c, severity), 0) for severity in SEVERITIES],
+               func.coalesce(errors.c.errors, 0), func.coalesce(complaints.c.complaints, 0))
         .join(Outlet, Outlet.id == Staff.outlet_id)
         .outerjoin(remote, remote.c.staff_id == Staff.id)
         .outerjoin(found, found.c.staff_id == Staff.id)
-        .where(or_(Staff.active.is_(True), remote.c.staff_id.isnot(None), found.c.staff_id.isnot(None)),
+        .outerjoin(errors, errors.c.staff_id == Staff.id)
+        .outerjoin(complaints, complaints.c.staff_id == Staff.id)
+        .where(or_(Staff.active.is_(True), remote.c.staff_id.isnot(None), found.c.staff_id.isnot(None),
+                   errors.c.staff_id.isnot(None), complaints.c.staff_id.isnot(None)),
                *_staff_filter(Staff.id, outlet_ids, staff_ids))
         .order_by(Outlet.code, Staff.employee_no))
     total_cycles = len(cycles)
@@ -158,10 +174,11 @@ def summaries(period: Period, *, outlet_ids=None, staff_ids=None, values=None) -
 
 @dataclass
 class Line:
-    """One scored event of a person's scorecard, pointing at the inspection and finding behind it."""
+    """One scored event of a person's scorecard, pointing at the inspection and finding behind it, or a month's
+    service errors (at the month's local start), or an upheld complaint (at its day's local start)."""
 
     at: datetime | None
-    kind: str  # remote_pass, remote_fail, finding, bonus
+    kind: str  # remote_pass, remote_fail, finding, service_error, complaint, bonus
     points: float
     inspection_uuid: str | None = None
     inspection_kind: str | None = None
@@ -171,6 +188,10 @@ class Line:
     finding_status: str | None = None
     photos: int = 0
     mystery_confirmed: bool | None = None
+    month: date | None = None
+    count: int | None = None
+    complaint_id: int | None = None
+    category: str | None = None
 
 
 @dataclass
@@ -207,6 +228,11 @@ def card(staff: Staff, period: Period, values=None) -> Card:
         lines.append(Line(submitted_at, "finding", -deduction(finding.severity, values), uuid, kind, finding.id,
                           finding.title, finding.severity, finding.status, len(finding.photo_ids or []),
                           mystery_confirmed))
+    lines += [Line(local_midnight(month), "service_error", -count * values["deduct_service_error"], month=month,
+                   count=count) for month, count in monthly_errors(staff.id, period)]
+    lines += [Line(local_midnight(received_on), "complaint", -values["deduct_complaint"], title=number,
+                   complaint_id=complaint_id, category=category)
+              for complaint_id, number, received_on, category in upheld_complaints(staff.id, period)]
     lines.sort(key=lambda line: (line.at, line.finding_id or 0))
     if summary.bonus:
         lines.append(Line(None, "bonus", summary.bonus))

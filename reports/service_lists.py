@@ -1,7 +1,9 @@
 """服务红黑榜: who goes on a month's red and black lists, by the configured rules.
 
 Black: any counted critical finding (when critical_means_black), or a place in the bottom N by points
-with a net deduction. Red: a place in the top N by points among the rest, with no deduction left
+with a net deduction; a black-listed person's reasons also name the service errors and upheld complaints that
+cost them points.
+Red: a place in the top N by points among the rest, with no deduction left
 over and no critical finding. Ties share a rank, so everyone tied for the last place is listed.
 
 A single unconfirmed mystery visit never black-lists anyone (when mystery_black_needs_confirmation):
@@ -54,6 +56,16 @@ def _black(people, score, criticals, places: int, values) -> tuple[dict[int, lis
     return chosen, ranks
 
 
+def _lost_by(person: Summary, values) -> list[str]:
+    """What else cost the person points, beside findings: "service_errors:<count>", "complaints:<count>"."""
+    reasons = []
+    if person.service_errors and values["deduct_service_error"] > 0:
+        reasons.append(f"service_errors:{person.service_errors}")
+    if person.complaints and values["deduct_complaint"] > 0:
+        reasons.append(f"complaints:{person.complaints}")
+    return reasons
+
+
 def _held_visit(visits: list[MysteryVisit], values) -> MysteryVisit | None:
     if values["mystery_black_needs_confirmation"] < 1:
         return None
@@ -92,7 +104,8 @@ def compute(month: Period, outlet_ids: list[int], red_places: int, black_places:
             chosen.append(Candidate(person, RED, red_ranks[person.staff_id], person.total, ["top_rank"]))
     for person in sorted((p for p in people if p.staff_id in black),
                          key=lambda p: (black_ranks[p.staff_id], p.employee_no)):
-        chosen.append(Candidate(person, BLACK, black_ranks[person.staff_id], person.total, black[person.staff_id]))
+        chosen.append(Candidate(person, BLACK, black_ranks[person.staff_id], person.total,
+                                black[person.staff_id] + _lost_by(person, values)))
     for person in sorted((p for p in people if p.staff_id in held), key=lambda p: p.employee_no):
         chosen.append(Candidate(person, HELD, None, person.total,
                                 [f"awaiting_confirmation:{held_visit[person.staff_id].uuid}"]))

@@ -8,6 +8,7 @@ const SHELL = [
   "/app/", "/app/app.css", "/app/manifest.webmanifest", "/app/icons/icon-192.png", "/app/icons/icon-512.png",
   "/app/js/app.js", "/app/js/api.js", "/app/js/db.js", "/app/js/drafts.js", "/app/js/dom.js", "/app/js/form.js", "/app/js/i18n.js",
   "/app/js/outlet.js", "/app/js/finding.js", "/app/js/responses.js", "/app/js/photos.js", "/app/js/scoring.js", "/app/js/signature.js", "/app/js/sync.js",
+  "/app/js/complaint_outbox.js", "/app/js/complaints.js", "/app/js/complaint_form.js", "/app/js/complaint_detail.js",
 ];
 
 self.addEventListener("install", (event) => {

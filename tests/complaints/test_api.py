@@ -86,7 +86,7 @@ def test_the_viewer_reads_masked_and_may_not_record_or_handle(org, users, client
     viewer = bearer(users["viewer"])
     listed = client.get("/api/v1/complaints", headers=viewer).get_json()
     assert [(c["customer_name"], c["customer_phone"]) for c in listed] == [("陈**", "138****5678")]
-    assert listed[0]["can"] == {"handle": False, "escalate": False, "reassign": False}
+    assert listed[0]["can"] == {"handle": False, "escalate": False, "reassign": False, "open_finding": False}
     assert client.post("/api/v1/complaints", json=body(org), headers=viewer).status_code == 403
     step = client.post(f"/api/v1/complaints/{made['id']}/steps", json={"step": "acknowledge"}, headers=viewer)
     assert step.status_code == 403
@@ -209,3 +209,21 @@ def test_a_phone_sending_its_intake_again_gets_the_same_complaint(org, users, li
     assert requests.post(url, json=payload, headers=other, timeout=30).status_code == 409
     db.session.rollback()  # the test's read began before the requests: look again
     assert db.session.query(Complaint).count() == 1
+
+
+def test_the_admin_opens_a_finding_from_a_complaint_and_the_outlet_handler_may_not(org, users, client, manager,
+                                                                                   bearer, db):
+    made = client.post("/api/v1/complaints", json=body(org), headers=manager).get_json()
+    assert made["can"]["open_finding"] is False
+    url = f"/api/v1/complaints/{made['id']}/findings"
+    finding = {"severity": "major", "title": "午间高峰窗口开放不足", "requirement": "高峰时段保证四个窗口"}
+    assert client.post(url, json=finding, headers=manager).status_code == 403
+    admin = bearer(users["admin"])
+    assert client.post(url, json={**finding, "severity": "huge"}, headers=admin).status_code == 422
+    opened = client.post(url, json=finding, headers=admin)
+    assert opened.status_code == 201, opened.get_json()
+    answer = opened.get_json()
+    assert [f["title"] for f in answer["findings"]] == ["午间高峰窗口开放不足"]
+    assert answer["events"][-1]["label"] == "已发起整改"
+    seen = client.get(f"/api/v1/complaints/{made['id']}", headers=manager).get_json()
+    assert seen["findings"][0]["status"] == "open"

@@ -2,7 +2,6 @@
 app needs: the default checklists, an inspector and this month's on-site assignment."""
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 
 import pytest
@@ -10,6 +9,7 @@ from playwright.sync_api import sync_playwright
 
 from checklists import operations as checklist_operations
 from checklists.seed import default_documents
+from core.clock import local_today
 from inspections.models import Plan
 from inspections.scheduling import generate_all
 from tests.e2e.pages import demo_server, failed_inspection  # noqa: F401  (fixtures)
@@ -56,7 +56,7 @@ def demo(org, db):
         db.session.add(Plan(name=code, kind=template.kind, template_id=template.id, cadence="monthly",
                             assignee_id=inspector.id))
     db.session.commit()
-    generate_all(date.today())
+    generate_all(local_today())
     db.session.commit()
     return {"inspector": inspector, "org": org}
 

@@ -3,12 +3,11 @@
 files (test_pwa, test_outlet_loop, test_remote_desk); here are the admin's, leadership's and the vendor's."""
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
 from sqlalchemy import select
 
 from checklists.models import ChecklistTemplate
+from core.clock import local_today
 from core.extensions import db as _db
 from inspections.models import Plan
 from inspections.scheduling import generate_all
@@ -81,7 +80,7 @@ def test_the_vendors_coordinator_hands_a_visit_to_a_shopper(chromium, demo, live
     _db.session.add(Plan(name="mystery", kind="mystery", template_id=template.id, cadence="quarterly",
                          vendor_id=org.vendor.id, window_days=30))
     _db.session.commit()
-    generate_all(date.today())
+    generate_all(local_today())
     _db.session.commit()
     page = web_login(chromium.new_context(viewport=PHONE, locale="zh-CN", has_touch=True), live_server, "coordinator")
     assert page.url == f"{live_server}/vendor/"

@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 
+from core.clock import local_today
 from inspections.models import Assignment, Inspection, Photo
 from org.models import Vendor
 from tests.factories import jpeg
@@ -24,7 +25,7 @@ class World:
 
 
 def _assignment(db, **values) -> int:
-    today = date.today()
+    today = local_today()
     assignment = Assignment(period="P", sequence=1, window_start=today - timedelta(days=1),
                             window_end=today + timedelta(days=5), **values)
     db.session.add(assignment)

@@ -3,10 +3,11 @@ assignment twice, from two devices, continues the one draft."""
 from __future__ import annotations
 
 import json
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 
+from core.clock import local_today
 from inspections.models import Assignment, Inspection
 from tests.factories import jpeg
 from tests.inspections.helpers import by_key, count, draft_body, full_answers, new_uuid
@@ -20,7 +21,7 @@ def inspector(users):
 
 @pytest.fixture
 def assignment(org, custom, inspector):
-    today = date.today()
+    today = local_today()
     row = Assignment(kind="onsite", template_id=custom.template_id, outlet_id=org.outlet_a.id,
                      assignee_id=inspector.id, period="2026-11", sequence=1,
                      window_start=today - timedelta(days=1), window_end=today + timedelta(days=5))

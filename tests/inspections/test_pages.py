@@ -11,6 +11,7 @@ import pytest
 from PIL import Image
 
 from checklists.store import checklist_of
+from core.clock import local_today
 from inspections import scheduling
 from inspections.models import Assignment, Inspection, Photo, Plan
 from tests.factories import jpeg
@@ -31,7 +32,7 @@ def test_the_plan_list_shows_plans_with_their_assignment_counts(db, org, checkli
                 cadence="monthly", visits_per_period=2)
     db.session.add(plan)
     db.session.commit()
-    scheduling.generate(plan, date.today())
+    scheduling.generate(plan, local_today())
     db.session.commit()
     page = client.get("/admin/plans/")
     assert page.status_code == 200
@@ -168,7 +169,7 @@ def remote_plan(db, org, users, checklists):
                 assignee_id=users["remote_monitor"].id)
     db.session.add(plan)
     db.session.commit()
-    scheduling.generate(plan, date.today())
+    scheduling.generate(plan, local_today())
     db.session.commit()
     return plan
 
@@ -296,7 +297,7 @@ def test_the_desk_takes_at_most_three_snapshots(db, org, users, checklists, remo
 
 def test_the_desk_does_not_open_assignments_that_are_not_the_monitors(db, org, users, checklists, remote_plan,
                                                                      login, client):
-    today = date.today()
+    today = local_today()
     mystery = Assignment(kind="mystery", template_id=checklists["mystery"].template_id, outlet_id=org.outlet_b.id,
                          vendor_id=org.vendor.id, period="Q", sequence=1, window_start=today,
                          window_end=today + timedelta(days=6))

@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from core import unit_of_work
+from core.clock import local_today
 from inspections import cycle_queue, scheduling
 from inspections.models import Assignment, Plan
 from org.models import Outlet, Staff
@@ -153,7 +154,7 @@ def _queue(db, today, assignee_id) -> list[str]:
 def test_the_remote_queue_and_its_coverage_follow_submitted_checks(db, org, users, checklists, bearer, sync):
     monitor = users["remote_monitor"]
     plan = make_plan(db, checklists["remote"], "cycle", assignee_id=monitor.id)
-    today = date.today()
+    today = local_today()
     generate(db, plan, today)
 
     assert _queue(db, today, monitor.id) == ["A01-1", "A01-2", "B01-1", "B01-2"]

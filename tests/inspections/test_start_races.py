@@ -3,8 +3,9 @@ one draft, which every device is given (or pointed at)."""
 from __future__ import annotations
 
 import json
-from datetime import date, timedelta
+from datetime import timedelta
 
+from core.clock import local_today
 from inspections.models import Assignment, Inspection
 from tests.inspections.helpers import at_once, count, draft_body, new_uuid, statuses
 
@@ -12,7 +13,7 @@ DEVICES = 8
 
 
 def _assignment(org, custom, inspector) -> int:
-    today = date.today()
+    today = local_today()
     row = Assignment(kind="onsite", template_id=custom.template_id, outlet_id=org.outlet_a.id,
                      assignee_id=inspector.id, period="2026-11", sequence=1,
                      window_start=today - timedelta(days=1), window_end=today + timedelta(days=5))

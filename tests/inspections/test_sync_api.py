@@ -1,7 +1,7 @@
 """The sync protocol (ARCHITECTURE.md §5): drafts by client UUID, photos, submit, idempotent replays."""
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -10,6 +10,7 @@ from sqlalchemy import select
 from checklists import scoring
 from checklists.store import checklist_of
 from core.audit import AuditEntry
+from core.clock import local_today
 from inspections.models import Answer, Assignment, Inspection, Photo, SectionScore
 from rectification.models import Finding
 from tests.factories import jpeg
@@ -262,7 +263,7 @@ def test_two_devices_editing_one_draft_the_later_edit_wins(org, custom, sync, au
 
 
 def test_submit_scores_freezes_and_opens_findings(org, custom, sync, auth, inspector):
-    today = date.today()
+    today = local_today()
     assignment = Assignment(kind="onsite", template_id=custom.template_id, outlet_id=org.outlet_a.id,
                             assignee_id=inspector.id, period=f"{today.year}-{today.month:02d}", sequence=1,
                             window_start=today - timedelta(days=3), window_end=today + timedelta(days=3))
@@ -342,7 +343,7 @@ def test_a_remote_check_names_the_teller_watched(org, checklists, users, bearer,
 def test_a_mystery_visit_belongs_to_an_assignment_and_names_nobody(org, checklists, users, bearer, sync):
     mystery, shopper = checklists["mystery"], users["mystery_shopper"]
     headers = bearer(shopper)
-    today = date.today()
+    today = local_today()
     assignment = Assignment(kind="mystery", template_id=mystery.template_id, outlet_id=org.outlet_a.id,
                             vendor_id=org.vendor.id, assignee_id=shopper.id, period="Q", sequence=1,
                             window_start=today, window_end=today + timedelta(days=6))

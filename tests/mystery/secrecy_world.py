@@ -8,7 +8,7 @@ import itertools
 import re
 import uuid as uuid_module
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import timedelta
 
 import openpyxl
 
@@ -173,7 +173,7 @@ class World:
         if name == "extension":  # a red/black list's files
             return ["pdf", "xlsx", "csv"]
         if name == "month_text":  # a month's publication of volumes and errors
-            return [date.today().strftime("%Y-%m")]
+            return [local_today().strftime("%Y-%m")]
         if name == "ident":
             for prefix, values in (
                     (("/api/v1/findings", "/findings/"), [HIDDEN_FINDING_ID, ids["published_finding"],

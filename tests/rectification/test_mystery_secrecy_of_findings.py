@@ -2,11 +2,12 @@
 are not yet published are seen by admins only."""
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 
 from core.audit import AuditEntry
+from core.clock import local_today
 from inspections.models import Assignment, Inspection
 from rectification.models import Finding, Notice
 from tests.inspections.helpers import count, draft_body, full_answers, new_uuid, rows
@@ -17,7 +18,7 @@ from tests.rectification.helpers import browser
 def mystery_visit(org, checklists, users, bearer, sync):
     """A submitted mystery visit to outlet A with a failing item: the Inspection."""
     version, shopper = checklists["mystery"], users["mystery_shopper"]
-    today = date.today()
+    today = local_today()
     assignment = Assignment(kind="mystery", template_id=version.template_id, outlet_id=org.outlet_a.id,
                             vendor_id=org.vendor.id, assignee_id=shopper.id, period="Q", sequence=1,
                             window_start=today, window_end=today + timedelta(days=6))
@@ -51,7 +52,7 @@ def test_a_submitted_mystery_visit_raises_no_finding_and_no_notice(mystery_visit
 def test_unpublished_findings_are_seen_by_admins_only(app, mystery_visit, client, users, bearer, db):
     hidden = Finding(inspection_id=mystery_visit.id, outlet_id=mystery_visit.outlet_id,
                      item_key="mys_teller_language", section_key="teller", severity="major",
-                     title="使用规范服务用语，解答清楚", note="未使用规范用语", due_date=date.today() + timedelta(days=7),
+                     title="使用规范服务用语，解答清楚", note="未使用规范用语", due_date=local_today() + timedelta(days=7),
                      published=False)
     db.session.add(hidden)
     db.session.commit()

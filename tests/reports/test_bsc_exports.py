@@ -49,7 +49,9 @@ def test_the_xlsx_export_reads_back(bank, api_as):
     assert header[0] == "工号" and header[-1] == "BSC得分（满分4）"
     by_number = {row[0]: row for row in staff[2:]}
     a2 = by_number[bank.people["A2"].employee_no]
-    assert (a2[1], a2[3], a2[5], a2[6], a2[8], a2[9], a2[10], a2[11]) == ("李志强", "元和支行", 10, 8, 1, 1, 4, 3.6)
+    assert (a2[1], a2[3], a2[5], a2[6], a2[8], a2[9], a2[10], a2[11], a2[12], a2[13]) == (
+        "李志强", "元和支行", 10, 8, 1, 1, 0, 0, 4, 3.6)
+    assert (header[10], header[11]) == ("差错", "属实投诉")
     outlets = list(workbook["网点"].iter_rows(values_only=True))
     assert [row[0] for row in outlets[2:]] == ["B01", "A01"]
     assert outlets[2][2:] == (1, 92.0, 33, 4, 75.0, 3.54)  # 1 on-site + 1 7S + 30 remote + 1 mystery

@@ -9,6 +9,9 @@ import { getLanguage, label, t, toggleLanguage } from "./i18n.js";
 import { renderFinding } from "./finding.js";
 import { downloadPdf, renderFindings, renderNotices } from "./outlet.js";
 import { flush, pending } from "./sync.js";
+import { renderComplaints } from "./complaints.js";
+import { renderComplaint } from "./complaint_detail.js";
+import { renderComplaintForm } from "./complaint_form.js";
 
 const KIND_ORDER = ["onsite", "7s", "remote", "mystery"];
 let flushTimer = null;
@@ -212,7 +215,8 @@ async function renderHome() {
       h("button", { type: "button", onclick: () => { location.hash = d.status === "submitted" ? `#/receipt/${d.uuid}` : `#/inspect/${d.uuid}`; } },
         d.status === "submitted" ? t("view") : t("continue"))));
   const canStart = ["inspector", "admin"].includes(user.role);
-  show(canStart ? h("p", {}, h("button", { type: "button", id: "new-inspection", onclick: () => { location.hash = "#/new"; } }, `+ ${t("new_inspection")}`)) : null,
+  show(canStart ? h("p", { class: "row" }, h("button", { type: "button", id: "new-inspection", onclick: () => { location.hash = "#/new"; } }, `+ ${t("new_inspection")}`),
+    user.role === "admin" ? h("button", { type: "button", id: "open-complaints", onclick: () => { location.hash = "#/complaints"; } }, t("complaints")) : null) : null,
     returned.length ? h("section", { class: "group sent-back" }, h("h2", {}, `${t("revision")} (${returned.length})`), returned) : null,
     groups.length ? groups : h("p", { class: "muted" }, t("none")),
     local.length ? h("section", { class: "group" }, h("h2", {}, t("my_drafts")), local) : null);
@@ -313,6 +317,10 @@ async function route() {
   if (screen === "new") return renderNew();
   if (screen === "finding" && arg) return renderFinding(arg, scheduleSync);
   if (screen === "notices") return renderNotices();
+  if (screen === "complaints" && arg === "new") return renderComplaintForm(scheduleSync);
+  if (screen === "complaints") return renderComplaints(scheduleSync);
+  if (screen === "complaint" && arg) return renderComplaint(arg);
+  if (screen === "complaint-fix" && arg) return renderComplaintForm(scheduleSync, await get("complaints", arg));
   if (user.role === "outlet_manager") return renderFindings();
   return renderHome();
 }

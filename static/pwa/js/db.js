@@ -1,7 +1,7 @@
 // IndexedDB: the device's copy of everything the app needs offline, and all unsent work.
 // Upgrades only ever add stores, so a new app version never loses what is waiting to be sent.
 const DB_NAME = "osi";
-const DB_VERSION = 2;
+const DB_VERSION = 3;
 let opening = null;
 
 export function openDb() {
@@ -12,7 +12,7 @@ export function openDb() {
         const db = request.result;
         const stores = {
           meta: null, checklists: "id", assignments: "id", drafts: "uuid", photos: "uuid", lists: "key",
-          responses: "uuid",
+          responses: "uuid", complaints: "uuid",
         };
         for (const [name, keyPath] of Object.entries(stores)) {
           if (!db.objectStoreNames.contains(name)) {

@@ -105,7 +105,8 @@ export async function renderFinding(id, scheduleSync) {
   if (!finding) { location.hash = "#/"; return; }
   const state = findingState(finding, await myAnswers());
   const notice = h("button", { type: "button", id: "notice",
-    onclick: () => downloadPdf(`/inspections/${finding.inspection_uuid}/notice.pdf`, `notice-${finding.id}.pdf`).catch(() => {}) },
+    onclick: () => downloadPdf(finding.inspection_uuid ? `/inspections/${finding.inspection_uuid}/notice.pdf`
+      : `/notices/${finding.notice_id}/notice.pdf`, `notice-${finding.id}.pdf`).catch(() => {}) },
   t("download_notice"));
   const answerable = finding.status === "open" && !state.local;
   show(h("button", { type: "button", class: "link", onclick: () => { location.hash = "#/"; } }, `‹ ${t("home")}`),

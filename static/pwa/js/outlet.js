@@ -135,6 +135,10 @@ export async function renderFindings() {
   // The list may arrive after the user has opened a finding: then it is not drawn over that screen.
   if (location.hash !== asked) return;
   show(h("div", { class: "outlet-home", dataset: waiting ? { afterSync: "redraw" } : {} },
+    h("nav", { class: "row entries", "aria-label": t("complaints") },
+      h("button", { type: "button", class: "primary", id: "record-complaint", onclick: () => { location.hash = "#/complaints/new"; } },
+        `＋ ${t("new_complaint")}`),
+      h("button", { type: "button", id: "open-complaints", onclick: () => { location.hash = "#/complaints"; } }, t("complaints"))),
     h("div", { class: "row spread" }, h("h1", {}, t("findings")),
       h("button", { type: "button", id: "open-notices", onclick: () => { location.hash = "#/notices"; } }, t("notices"))),
     filterBar(counts, renderFindings),
@@ -158,7 +162,7 @@ export async function renderNotices() {
     h("div", {}, h("b", {}, notice.number)),
     h("div", { class: "muted" }, `${notice.outlet_name} · ${t("issued")} ${when(notice.issued_at)}`),
     h("button", { type: "button", class: "primary download-notice",
-      onclick: () => downloadPdf(`/inspections/${notice.inspection_uuid}/notice.pdf`, `${notice.number}.pdf`).catch(() => {}) },
+      onclick: () => downloadPdf(notice.pdf_path || `/inspections/${notice.inspection_uuid}/notice.pdf`, `${notice.number}.pdf`).catch(() => {}) },
     t("download_pdf"))));
   show(h("button", { type: "button", class: "link", onclick: () => { location.hash = "#/"; } }, `‹ ${t("home")}`),
     h("h1", {}, t("notices")), rows.length ? rows : h("p", { class: "muted" }, t("none")));

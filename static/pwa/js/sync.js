@@ -3,6 +3,7 @@
 import { api, ApiError, NetworkError } from "./api.js";
 import { all, byIndex, get, meta, put, update } from "./db.js";
 import { joinOpenDraft, mergeSent } from "./drafts.js";
+import { flushComplaints, pendingComplaints } from "./complaint_outbox.js";
 import { flushResponses, pendingResponses } from "./responses.js";
 
 export function draftBody(draft) {
@@ -38,7 +39,7 @@ export async function pending() {
     }
     if (draft.submit_requested) items.push({ kind: "submit", at: draft.submit_requested });
   }
-  items.push(...(await pendingResponses()));
+  items.push(...(await pendingResponses()), ...(await pendingComplaints()));
   const oldest = items.reduce((min, item) => (!min || item.at < min ? item.at : min), null);
   return { count: items.length, oldest };
 }
@@ -123,6 +124,7 @@ async function flushAll() {
   const first = await flushDrafts();
   const sent = first.sent + (first.moved ? (await flushDrafts()).sent : 0);
   await flushResponses();
+  await flushComplaints();
   await put("meta", new Date().toISOString(), "last_sync");
   return sent;
 }
