@@ -10,9 +10,10 @@ if TYPE_CHECKING:
 
 
 def init_app(app: Flask) -> None:
-    from complaints import api, cli, export_views, models, policies, seed  # noqa: F401  (tables, rules, demo)
+    from complaints import api, cli, export_views, models, policies, seed, views  # noqa: F401  (tables, rules, demo)
     from core.extensions import register_api
 
     register_api(api.blp)
+    app.register_blueprint(views.blp)
     cli.init_app(app)
     app.register_blueprint(export_views.blp)

@@ -214,7 +214,8 @@ class World:
         return url
 
 
-CSRF = re.compile(r'(name="csrf_token" value=")[^"]+(")')
+# The form tokens new on every page: CSRF tokens, and an intake form's own UUID (a second send is no new record).
+CSRF = re.compile(r'(name="(?:csrf_token|client_uuid)" value=")[^"]+(")')
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -228,8 +229,8 @@ def _xlsx_text(data: bytes) -> str:
 
 
 def snapshot(response) -> tuple:
-    """What a response tells: status, type, where it redirects and its body as text — CSRF tokens
-    (new on every page) blanked, a PDF's or a workbook's text rather than its bytes (which carry
+    """What a response tells: status, type, where it redirects and its body as text — CSRF tokens and
+    form UUIDs (new on every page) blanked, a PDF's or a workbook's text rather than its bytes (which carry
     the time they were made), an image's hash."""
     mimetype = response.mimetype or ""
     data = response.get_data()
