@@ -30,6 +30,11 @@ def staff_by_outlet(outlets: list[Outlet]) -> list[tuple[Outlet, list[Staff]]]:
     return [(outlet, [person for person in staff if person.outlet_id == outlet.id]) for outlet in outlets]
 
 
+def outlet_staff(outlet_id: int) -> list[Staff]:
+    return list(db.session.execute(select(Staff).where(Staff.outlet_id == outlet_id, Staff.active.is_(True))
+                                   .order_by(Staff.employee_no)).scalars())
+
+
 def _active_users(*conditions) -> list[User]:
     return list(db.session.execute(select(User).where(User.active.is_(True), *conditions)
                                    .order_by(User.role, User.username)).scalars())

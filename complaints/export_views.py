@@ -1,13 +1,12 @@
-"""The ledger's files under /complaints/ledger.<xlsx|csv|pdf>, with the ledger page's filters and the reader's
-scope; the customer is masked in every one."""
+"""The ledger's files under /complaints/ledger.<xlsx|csv|pdf>, with the ledger page's filters (the same query
+string) and the reader's scope; the customer is masked in every one."""
 from __future__ import annotations
 
 from flask import Blueprint, Response
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from complaints import exports, labels, lists
-from complaints.schemas import ComplaintFilters
+from complaints import exports, labels, ledger
 from core.extensions import db
 from core.paging import count, page_args
 from core.permissions import authorize
@@ -21,8 +20,8 @@ def _title(filters: dict) -> str:
     parts = [_("Complaint ledger")]
     if filters.get("level"):
         parts = [labels.label(labels.LEVELS, filters["level"])]
-    if filters.get("received_from") or filters.get("received_to"):
-        parts.append(f"{filters.get('received_from') or '…'} – {filters.get('received_to') or '…'}")
+    if filters.get("period"):
+        parts.append(f"{filters['period'].first} – {filters['period'].last}")
     return " ".join(parts)
 
 
@@ -30,8 +29,8 @@ def _title(filters: dict) -> str:
 @login_required
 def ledger_file(extension: str):
     authorize("complaint.list")
-    filters = page_args(ComplaintFilters())
-    query = lists.complaints(current_user, filters)
+    filters = page_args(ledger.LedgerFilters())
+    query = ledger.complaints(current_user, filters)
     exports.refuse_if_too_many(count(query))
     rows = db.session.execute(query).scalars().all()
     title = _title(filters)

@@ -91,3 +91,13 @@ def contact_line(form: MultiDict) -> dict:
             "a_away_until": _day(form, "a_away_until", errors)}
     _refuse_if(errors, _("The contact line could not be saved: see the marked fields."))
     return data
+
+
+def finding(form: MultiDict) -> dict:
+    """A finding the complaint opens: the rectification loop checks its values and names the fields it refuses."""
+    errors: dict[str, list[str]] = {}
+    due_date = _day(form, "due_date", errors)
+    staff_id = _id(form, "staff_id", errors) if form.get("staff_id") else None
+    _refuse_if(errors, _("The finding could not be opened: see the marked fields."))
+    return {"severity": form.get("severity", ""), "title": form.get("title", ""),
+            "requirement": form.get("requirement", ""), "due_date": due_date, "staff_id": staff_id}

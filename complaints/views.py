@@ -10,7 +10,18 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from complaints import chart, choices, contact_operations, figures, forms, ledger, operations, photos, presenting
+from complaints import (
+    chart,
+    choices,
+    contact_operations,
+    figures,
+    finding_link,
+    forms,
+    ledger,
+    operations,
+    photos,
+    presenting,
+)
 from complaints.models import CLOSED
 from core.bodies import body_limit
 from core.clock import local_today
@@ -89,6 +100,9 @@ def _act(ident: int, action: str) -> None:
     elif action == "reassign":
         operations.reassign(ident, current_user, forms.handler(request.form))
         flash(_("Handler changed."), "ok")
+    elif action == "open_finding":
+        finding_link.open_finding(ident, current_user, **forms.finding(request.form))
+        flash(_("Finding opened: the outlet finds it with its notice in the rectification loop."), "ok")
     else:
         raise OperationError(str(NOT_FROM_THIS_PAGE), status=400)
 
@@ -108,7 +122,9 @@ def complaint_page(ident: int):
     is_open = complaint.status != CLOSED
     return render_template(
         "complaints/complaint.html", row=presenting.row(complaint, current_user, today), complaint=complaint,
-        photos=photos.photos_of(complaint),
+        photos=photos.photos_of(complaint), findings=finding_link.findings_of(complaint),
+        may_open_finding=can(current_user, "complaint.open_finding", complaint),
+        outlet_staff=choices.outlet_staff(complaint.outlet_id),
         errors=refusal.by_field, conflict=refusal.status == 409, step=step,
         may_handle=step is not None and can(current_user, "complaint.handle", complaint),
         may_escalate=is_open and can(current_user, "complaint.escalate", complaint),

@@ -54,7 +54,10 @@ def test_leadership_exports_both_outlets_filtered(ledger, users, org, client, lo
     assert "欧**" in everything and "陈**" in everything
     only_b = client.get(f"/complaints/ledger.csv?outlet_id={org.outlet_b.id}").data.decode("utf-8-sig")
     assert "欧**" in only_b and "陈**" not in only_b
-    assert client.get("/complaints/ledger.csv?received_from=yesterday").status_code == 400
+    assert client.get("/complaints/ledger.csv?period=yesterday").status_code == 400
+    ledger_page = client.get(f"/complaints/?outlet_id={org.outlet_b.id}&page=1").get_data(as_text=True)
+    assert f"/complaints/ledger.pdf?outlet_id={org.outlet_b.id}" in ledger_page and "page=1" not in ledger_page.split(
+        "ledger.pdf")[1][:30]
 
 
 @pytest.mark.parametrize("role", ["inspector", "remote_monitor", "mystery_shopper"])

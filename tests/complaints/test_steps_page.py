@@ -126,3 +126,30 @@ def test_an_unknown_action_is_refused_in_chinese(app, db, org, users):
     response = Browser(app, users["admin"]).post(f"/complaints/{complaint.id}", {"action": "delete"})
     assert response.status_code == 400 and "表单内容与本页不符，请刷新页面后重试。" in text_of(response)
     assert db.session.execute(select(ComplaintEvent.action)).scalars().all() == ["received"]
+
+
+def test_the_admin_opens_a_finding_from_the_complaint_page(app, db, org, users):
+    from rectification.models import Finding
+
+    complaint = record(db, org, users["admin"], level="branch")
+    outlet = Browser(app, users["outlet_manager"])
+    assert 'value="open_finding"' not in outlet.get(f"/complaints/{complaint.id}").get_data(as_text=True)
+    assert outlet.post(f"/complaints/{complaint.id}", {"action": "open_finding", "title": "x", "severity": "major"}
+                       ).status_code == 403
+    admin = Browser(app, users["admin"])
+    page = admin.get(f"/complaints/{complaint.id}").get_data(as_text=True)
+    assert 'value="open_finding"' in page and "从此投诉发起的整改" in page
+    refused = admin.post(f"/complaints/{complaint.id}", {"action": "open_finding", "title": "", "severity": "major",
+                                                         "due_date": "明天"})
+    assert refused.status_code in (400, 422)
+    assert "2026-11-30" in refused.get_data(as_text=True) or "日期" in refused.get_data(as_text=True)
+    assert db.session.query(Finding).count() == 0
+    opened = admin.post(f"/complaints/{complaint.id}", {"action": "open_finding", "title": "柜员服务用语不规范",
+                                                        "requirement": "组织柜员服务礼仪复训", "severity": "major",
+                                                        "staff_id": str(org.staff_a[0].id)})
+    assert opened.status_code == 302
+    page = text_of(admin.get(f"/complaints/{complaint.id}"))
+    assert "柜员服务用语不规范" in page and "已发起整改" in page
+    db.session.expire_all()
+    finding = db.session.query(Finding).one()
+    assert finding.complaint_id == complaint.id and finding.staff_id == org.staff_a[0].id
