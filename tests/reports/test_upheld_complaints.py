@@ -121,6 +121,7 @@ def test_the_pages_show_the_complaints_in_chinese(complaints, client, login, use
     card = client.get(f"/reports/scorecards/{complaints.people['B1'].id}?month=2026-09").get_data(as_text=True)
     assert card.count("属实投诉：") == 2 and "108.0" in card and "2026-09-30" in card
     assert "陈美华" not in card and _english_on(card) == set()
+    assert card.count('">投诉</a>') == 2  # each line leads to its complaint
     listed = client.get("/reports/scorecards?month=2026-09").get_data(as_text=True)
     assert "属实投诉" in listed and _english_on(listed) == set()
     operations.update_rules({"deduct_complaint": 8}, users["admin"])
