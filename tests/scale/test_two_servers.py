@@ -8,6 +8,7 @@ Runs on the PostgreSQL pass of `make test` only (TEST_ON_POSTGRES): several serv
 server."""
 from __future__ import annotations
 
+import copy
 import hashlib
 import io
 import json
@@ -60,8 +61,10 @@ def large_png() -> bytes:
 
 @pytest.fixture
 def world(tmp_path, tmp_path_factory):
-    """The S3 server with its bucket, a migrated fresh database with a small bank and its people, Redis
-    emptied; the processes' environment. Every process started is stopped at the end, also on failure."""
+    """Two app servers and a worker whose photo job never ends (tests.scale.gated_worker), started at once
+    with an S3 server (its bucket made) and the migration of a fresh database, then seeded with a small
+    bank, its inspector and admin and the on-site checklist; Redis emptied. Every process started is
+    killed at the end, also on failure; each has a DATA_DIR of its own under `data`."""
     import boto3
     import redis
 
@@ -80,6 +83,7 @@ def world(tmp_path, tmp_path_factory):
         "S3_SECRET_ACCESS_KEY": "test-secret", "S3_REGION": "us-east-1",
     }
     cluster = Cluster(env, logs)
+    seeder = None
     data = tmp_path / "data"
     folders = {name: data / name for name in ("server-a", "server-b", "worker-1", "worker-2")}
     try:
@@ -97,8 +101,7 @@ def world(tmp_path, tmp_path_factory):
             bank = Org(db)
             for role in ("inspector", "admin"):
                 bank.user(role)
-            version = checklist_operations.import_and_publish_default(json.loads(json.dumps(
-                DEFAULT_DOCUMENTS["onsite"])))
+            version = checklist_operations.import_and_publish_default(copy.deepcopy(DEFAULT_DOCUMENTS["onsite"]))
             db.session.commit()
             cluster.wait_until_up("s3", f"127.0.0.1:{s3_port}", "/moto-api/")
             s3 = boto3.client("s3", endpoint_url=env["S3_ENDPOINT_URL"], region_name="us-east-1",
@@ -108,9 +111,10 @@ def world(tmp_path, tmp_path_factory):
                 cluster.wait_until_up(name, server.address, "/healthz")
             yield {"cluster": cluster, "servers": servers, "s3": s3, "redis": connection, "app": seeder,
                    "version": version, "outlets": (bank.outlet_a, bank.outlet_b), "data": data, "folders": folders}
-        _close_connections(seeder)
     finally:
         cluster.stop_all()
+        if seeder is not None:
+            _close_connections(seeder)
         connection.flushdb()
 
 
