@@ -76,7 +76,8 @@ def world(tmp_path, tmp_path_factory):
     logs.mkdir()
     s3_port = str(free_port())
     env = {
-        "PATH": os.environ["PATH"], "HOME": str(tmp_path), "LANG": "C.UTF-8", "DATABASE_URL": database_url,
+        "PATH": os.environ["PATH"], "HOME": str(tmp_path), "XDG_RUNTIME_DIR": str(tmp_path), "LANG": "C.UTF-8",
+        "DATABASE_URL": database_url,
         "REDIS_URL": redis_url, "SECRET_KEY": secrets.token_hex(32), "JOB_RETRY_DELAYS": "0",
         "JOB_HEARTBEAT_SECONDS": "1", "JOB_SWEEP_SECONDS": "1", "LOGIN_MAX_FAILURES": "3",
         "S3_BUCKET": BUCKET, "S3_ENDPOINT_URL": f"http://127.0.0.1:{s3_port}", "S3_ACCESS_KEY_ID": "test-key",
