@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 export DATA_DIR ?= $(CURDIR)/instance
 
-.PHONY: run test fuzz serve system-packages system-packages-test translations messages bench clean lock
+.PHONY: run test fuzz serve serve-cluster system-packages system-packages-test translations messages bench clean lock
 
 # The accessibility engine the end-to-end tests inject into pages; fetched from npm, never committed.
 AXE_VERSION := 4.10.3
@@ -52,6 +52,11 @@ run: system-packages $(BIN)/activate translations
 serve: $(BIN)/activate translations
 	$(BIN)/flask --app app db upgrade
 	PORT=$(PORT) $(BIN)/gunicorn --config gunicorn.conf.py 'app:create_app()'
+
+# Several servers on one machine, to try the scale-out set-up: two app servers (PORT, PORT+1), an RQ
+# worker and an S3-compatible server, on the PostgreSQL of DATABASE_URL and the Redis of REDIS_URL.
+serve-cluster: system-packages $(BIN)/activate translations
+	PORT=$(PORT) scripts/serve-cluster.sh
 
 # The whole suite on SQLite, then again on PostgreSQL when TEST_DATABASE_URL names one; in parallel,
 # TEST_WORKERS processes (each with its own SQLite file, or its own PostgreSQL database named after

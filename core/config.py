@@ -74,6 +74,10 @@ def load_config(environ: dict[str, str] | None = None) -> dict:
         "REDIS_URL": env.get("REDIS_URL", ""),
         # Seconds before each new try of a failed job (on Redis workers); one try per number.
         "JOB_RETRY_DELAYS": [int(delay) for delay in env.get("JOB_RETRY_DELAYS", "30,120,600").split(",") if delay.strip()],
+        # A worker running a job says so this often; a job without news for three times as long is
+        # taken as abandoned (its worker died) by the next sweep, which idle workers make this often.
+        "JOB_HEARTBEAT_SECONDS": max(1, int(env.get("JOB_HEARTBEAT_SECONDS", "10"))),
+        "JOB_SWEEP_SECONDS": max(1, int(env.get("JOB_SWEEP_SECONDS", "60"))),
         "SMTP_URL": env.get("SMTP_URL", ""),
         "MAIL_FROM": env.get("MAIL_FROM", "inspection@localhost"),
         "S3_ENDPOINT_URL": env.get("S3_ENDPOINT_URL", ""),

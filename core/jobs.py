@@ -3,7 +3,8 @@
 Without `REDIS_URL` a job runs in the process that asked for it, once the response has gone out (the
 server closes the response, then runs the job). With `REDIS_URL` it goes on an RQ queue and
 `flask jobs work` runs it, in as many worker processes as wanted: a job that raises is tried again
-after the delays in `JOB_RETRY_DELAYS`, then kept in RQ's failed-job registry (`flask jobs failed`,
+after the delays in `JOB_RETRY_DELAYS`, and so is one whose worker was killed while it ran (see
+AppWorker), then kept in RQ's failed-job registry (`flask jobs failed`,
 `flask jobs requeue`, `rq info`). Either way a process can die with work queued, so whoever needs a
 job's result first makes it if it is not there yet.
 """
@@ -95,11 +96,24 @@ class AppWorker(Worker):
     """An RQ worker whose jobs run in the app's context, each with a database session of its own.
 
     Each job runs in a forked process, so a picture that crashes its decoder takes only that job
-    down (it is marked failed and retried), never the worker."""
+    down (it is marked failed and retried), never the worker. A worker that dies itself (killed, its
+    machine gone) cannot say so: the job it held stays claimed while its heartbeat is fresh, and once
+    three `JOB_HEARTBEAT_SECONDS` have passed without one, the next sweep of any worker (every
+    `JOB_SWEEP_SECONDS`) takes it as abandoned and tries it again like a job that failed."""
 
-    def __init__(self, *args, app: Flask, **kwargs):
-        super().__init__(*args, **kwargs)
+    def __init__(self, queues: list[Queue], *, app: Flask, **kwargs):
+        heartbeat, sweep = app.config["JOB_HEARTBEAT_SECONDS"], app.config["JOB_SWEEP_SECONDS"]
+        # An idle worker wakes once per dequeue timeout (RQ makes it worker_ttl - 15) to sweep.
+        super().__init__(queues, job_monitoring_interval=heartbeat, maintenance_interval=sweep,
+                         worker_ttl=sweep + 15, **kwargs)
         self.app = app
+
+    def get_heartbeat_ttl(self, job: Job) -> int:
+        """How long a claim lasts without news (RQ's own waits a minute more than one heartbeat)."""
+        beat = self.job_monitoring_interval
+        if job.timeout and job.timeout > 0:
+            return max(1, int(min(job.timeout - self.current_job_working_time, beat))) + 2 * beat
+        return 3 * beat
 
     def perform_job(self, job, queue):
         with self.app.app_context():

@@ -7,10 +7,12 @@ import os
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
 from flask import current_app
+from rq import Queue
 from sqlalchemy import select
 
 from core import jobs
@@ -83,6 +85,26 @@ def test_a_job_whose_process_dies_is_tried_again_and_the_worker_carries_on(app, 
     assert _tries() == 3  # the death, the second try of that job, then the next job
     assert redis_jobs.finished_job_registry.count == 2 and redis_jobs.failed_job_registry.count == 0
     assert db.session.scalars(select(Branch.code)).all() == ["RA"]
+
+
+def test_a_job_whose_worker_was_killed_is_tried_again_once_three_heartbeats_pass_without_one(
+        app, redis_jobs, runner, monkeypatch):
+    monkeypatch.setitem(app.config, "JOB_HEARTBEAT_SECONDS", 1)
+    jobs.enqueue("test.fails-until", succeed_on=1, branch_code="RK")
+    db.session.commit()  # queued once the unit that asked for them commits
+    # A worker takes the job and is killed before it can run it or say anything more.
+    killed = jobs.AppWorker([redis_jobs], connection=redis_jobs.connection, app=app)
+    job, _queue = Queue.dequeue_any([redis_jobs], None, connection=redis_jobs.connection)
+    killed.prepare_execution(job)
+    assert redis_jobs.started_job_registry.get_job_ids() == [job.id] and redis_jobs.count == 0
+
+    assert runner.invoke(args=["jobs", "work", "--burst"]).exit_code == 0
+    assert _tries() == 0  # its worker may still be at it: the job stays claimed
+    time.sleep(3.2)
+    assert runner.invoke(args=["jobs", "work", "--burst"]).exit_code == 0
+    assert _tries() == 1 and db.session.scalars(select(Branch.code)).all() == ["RK"]
+    assert redis_jobs.fetch_job(job.id).retries_left == 2  # taken up as a failed try
+    assert redis_jobs.started_job_registry.count == 0 and redis_jobs.failed_job_registry.count == 0
 
 
 def test_a_failed_try_waits_for_its_delay(app, redis_jobs, runner, monkeypatch):
