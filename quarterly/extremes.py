@@ -12,6 +12,7 @@ from flask import url_for
 ALL_LISTED = 30
 LEAGUE_TOP, LEAGUE_BOTTOM = 10, 15
 ERRORS_TOP = 15
+COMPLAINTS_TOP = 15
 
 
 @dataclass
@@ -72,11 +73,23 @@ def error_rows(outlets: list, named: set[int]) -> Shown:
     return shown
 
 
-def full_lists(quarter_label: str, months: list[str]) -> dict:
+def complaint_rows(lines: list) -> Shown:
+    """The outlets with the most complaints (then the most past the deadline), as the section sorts them."""
+    if len(lines) <= ALL_LISTED:
+        return Shown(list(lines), len(lines))
+    shown = _keep(lines, lambda index, _line: index < COMPLAINTS_TOP)
+    shown.top = COMPLAINTS_TOP
+    return shown
+
+
+def full_lists(quarter, months: list[str]) -> dict:
     """Where the full lists are, as addresses the reader can type: the league table page, the BSC workbook
-    (its outlets sheet has every outlet's rank and score), and each month's volumes and errors page."""
+    (its outlets sheet has every outlet's rank and score), each month's volumes and errors page, and the
+    complaint ledger's workbook of the quarter's complaints, each with its outlet."""
     return {
-        "league": url_for("reports_pages.league", period=quarter_label, _external=True),
-        "workbook": url_for("reports_pages.bsc_xlsx", period=quarter_label, _external=True),
+        "league": url_for("reports_pages.league", period=quarter.label, _external=True),
+        "workbook": url_for("reports_pages.bsc_xlsx", period=quarter.label, _external=True),
+        "complaints": url_for("complaint_exports.ledger_file", extension="xlsx", received_from=quarter.first.isoformat(),
+                              received_to=quarter.last.isoformat(), _external=True),
         "volumes": [url_for("volumes_pages.publication", month=month, _external=True) for month in months],
     }

@@ -34,14 +34,16 @@ def content(quarter: Period, league: list) -> dict:
     errors = service_errors.section(quarter)
     teller_outlets = {teller.outlet_id for teller in errors.tellers}
     charted = analysis.chart_outlets(league, CHART_OUTLETS) or set()
+    complaints = complaint_figures.section(quarter)
     return {
         "survey": survey.section(quarter),
         "service_errors": errors,
-        "complaints": complaint_figures.section(quarter),
+        "complaints": complaints,
+        "complaints_shown": extremes.complaint_rows(complaints.by_outlet),
         "action_items": action_items.section(quarter),
         "league_shown": extremes.league_rows(league, charted | teller_outlets),
         "errors_shown": extremes.error_rows(errors.outlets, teller_outlets),
-        "full_lists": extremes.full_lists(quarter.label, [month.label for month in quarter.months()]),
+        "full_lists": extremes.full_lists(quarter, [month.label for month in quarter.months()]),
     }
 
 

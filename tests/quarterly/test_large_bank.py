@@ -81,3 +81,11 @@ def test_a_league_with_unranked_outlets_lists_them_only_when_named():
     shown = extremes.league_rows(table, named={98})
     assert [row.outlet_id for row in shown.rows] == [*range(1, 11), *range(21, 36), 98]
     assert (shown.named, shown.gaps_before) == (1, {10, 25})  # 99, unranked and not named, is left out
+
+
+def test_the_complaints_by_outlet_list_the_most():
+    lines = [SimpleNamespace(label=f"网点{n:02d}", received=50 - n) for n in range(1, 41)]
+    shown = extremes.complaint_rows(lines)
+    assert [line.label for line in shown.rows] == [f"网点{n:02d}" for n in range(1, 16)]
+    assert (shown.total, shown.top, shown.gaps_before) == (40, 15, {15})
+    assert extremes.complaint_rows(lines[:30]).complete
