@@ -10,6 +10,7 @@ into bench/README.md."""
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import statistics
 import subprocess
@@ -121,6 +122,7 @@ def measure(app, quarter_text: str, runs: int) -> dict:
     from reports.periods import parse
 
     quarter = parse(quarter_text, default=None)
+    load_before = os.getloadavg()[0]
     with app.test_request_context():
         size = len(pack.pdf(quarter))
         parts = {"analysis (figures and charts)": lambda: analysis.content(quarter),
@@ -131,7 +133,8 @@ def measure(app, quarter_text: str, runs: int) -> dict:
         cpu: list[float] = []
         samples = timed(lambda: pack.pdf(quarter), runs, cpu)
         pages = _pages(pack.pdf(quarter))
-    return {"samples": samples, "cpu": cpu, "sections": sections, "bytes": size, "pages": pages}
+    return {"samples": samples, "cpu": cpu, "sections": sections, "bytes": size, "pages": pages,
+            "load": (load_before, os.getloadavg()[0])}
 
 
 def report(scale: Scale, quarter: str, result: dict, added: dict, runs: int) -> str:
@@ -142,16 +145,32 @@ def report(scale: Scale, quarter: str, result: dict, added: dict, runs: int) -> 
              f"of `bench_reports.py` ({scale.outlets} outlets × {scale.staff_per_outlet} staff, {scale.months} months) "
              f"with the quarter's {added['teller counts']:,} teller counts, {added['complaints']:,} complaints and the "
              f"survey results added. Quarter {quarter}; warm, {runs} runs.")
-    whole = (f"| the quarterly pack, whole PDF ({result['pages']} pages, {result['bytes'] / 1e6:.1f} MB) | "
-             f"**{median:.2f}** | {', '.join(f'{s:.2f}' for s in samples)} | < {GOAL_SECONDS:g} s {verdict} |")
+    whole = (f"| the quarterly pack, whole PDF ({result['pages']} pages, {result['bytes'] / 1e6:.1f} MB), wall seconds | "
+             f"**{median:.2f}** | {', '.join(f'{s:.2f}' for s in samples)} | < {GOAL_SECONDS:g} s wall {verdict} |")
     cpu = (f"| — its CPU time in the process | {statistics.median(result['cpu']):.2f} | "
            f"{', '.join(f'{s:.2f}' for s in result['cpu'])} | |")
     lines = [SECTION, "", intro, "", "| | median s | runs s | goal |", "|---|---:|---|---|", whole, cpu]
+    load = (f"| — the machine's load average (1 min) before and after | {result['load'][0]:.2f} → "
+            f"{result['load'][1]:.2f} | | |")
+    cpu_verdict = "met" if statistics.median(result["cpu"]) < GOAL_SECONDS else "not met"
+    lines[-1] = cpu[:-2] + f" < {GOAL_SECONDS:g} s of CPU {cpu_verdict} |"
+    lines.append(load)
     lines += [f"| — of which {label} | {seconds:.2f} | | |" for label, seconds in result["sections"].items()]
-    closing = ("The rest is WeasyPrint laying out and drawing the pages with their SVG charts. Past twelve outlets "
-               "the analysis's charts by outlet (score trend lines, heat maps, 7S radars) draw the twelve lowest in "
-               "the league table: with all 300 the pack had 60 pages, 310 charts and 2.1 MB of HTML, and took 47 s "
-               "of CPU to lay out and draw. The league table and the outlets' error rates still list all 300.")
+    closing = ("Past twelve outlets the analysis's charts by outlet (score trend lines, heat maps, 7S radars) draw the "
+               "twelve lowest in the league table; past thirty outlets the pack's three long tables list the extremes "
+               "(league table: the 10 highest, the 15 lowest and the outlets named elsewhere in the pack; error rates: "
+               "the 15 highest and the outlets of the tellers named; complaints by outlet: the 15 with the most), "
+               "each under a line that says so and gives the address of the full list (the league table page, the "
+               "BSC workbook, each month's volumes and errors page, the complaint ledger's workbook). Before: all 300 "
+               "outlets in every chart, 60 pages and 47 s of CPU; charts cut to twelve, 33 pages and 8.4 s; with the "
+               "tables cut too, 12 pages and the CPU figure above. Of that CPU, one warm render profiled: about 0.5–0.7 s "
+               "building the figures and the HTML (140 kB, 22 SVG charts of 3–20 kB), 0.2 s parsing it, 0.9 s "
+               "laying out and 0.9 s drawing the PDF (the three CJK fonts embedded once each, as subsets). The "
+               "section rows are wall seconds: the wall time is nearly all the analysis waiting on PostgreSQL, "
+               "mostly its query of the most frequent findings over about 1 M inspections (about 20 s of the "
+               "render in that profile), on the two cores the process shares with PostgreSQL and, in this run, "
+               "with a test suite. So the goal of < 3 s holds for the process's CPU, not yet for the wall time: "
+               "that query is the next thing to make cheaper.")
     lines += ["", closing, ""]
     return "\n".join(lines)
 

@@ -9,7 +9,7 @@ from flask_babel import force_locale
 
 from checklists.kinds import kind_name
 from core.pdf import render_pdf
-from quarterly import action_items, complaint_figures, service_errors, survey
+from quarterly import action_items, complaint_figures, extremes, service_errors, survey
 from reports import analysis
 from reports.periods import Period
 
@@ -30,20 +30,29 @@ class SectionNumbers:
         return NUMERALS[self.count - 1] + "、" if self.count <= len(NUMERALS) else f"{self.count}、"
 
 
-def content(quarter: Period) -> dict:
+def content(quarter: Period, league: list) -> dict:
+    errors = service_errors.section(quarter)
+    teller_outlets = {teller.outlet_id for teller in errors.tellers}
+    charted = analysis.chart_outlets(league, CHART_OUTLETS) or set()
+    complaints = complaint_figures.section(quarter)
     return {
         "survey": survey.section(quarter),
-        "service_errors": service_errors.section(quarter),
-        "complaints": complaint_figures.section(quarter),
+        "service_errors": errors,
+        "complaints": complaints,
+        "complaints_shown": extremes.complaint_rows(complaints.by_outlet),
         "action_items": action_items.section(quarter),
+        "league_shown": extremes.league_rows(league, charted | teller_outlets),
+        "errors_shown": extremes.error_rows(errors.outlets, teller_outlets),
+        "full_lists": extremes.full_lists(quarter, [month.label for month in quarter.months()]),
     }
 
 
 def pdf(quarter: Period) -> bytes:
     """The meeting's document, always in Chinese."""
     with force_locale("zh"):
-        html = render_template("pdf/quarterly.html", c=analysis.content(quarter, chart_limit=CHART_OUTLETS), pack=content(quarter),
-                               kind_label=kind_name, number=SectionNumbers(after=5))
+        c = analysis.content(quarter, chart_limit=CHART_OUTLETS)
+        html = render_template("pdf/quarterly.html", c=c, pack=content(quarter, c["league"]), kind_label=kind_name,
+                               number=SectionNumbers(after=5))
     return render_pdf(html)
 
 

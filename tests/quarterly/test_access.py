@@ -64,3 +64,12 @@ def test_the_demo_pack_renders(seeded_demo, tmp_path):
     assert f"对公客户{corporate.result.score:.1f}第{corporate.result.system_rank}名/共42" in text
     assert errors.volume > 0 and f"{errors.volume:,}" in text and f"{errors.rate:.1f}" in text
     assert "各月万笔差错率" in text and "各季度客户满意度得分" in text and "服务红黑榜" in text
+    # A small bank's tables list every outlet: no line saying some were left out, no gap row.
+    league = text[text.index("二、网点排名"):text.index("三、分项分析")]
+    with seeded_demo.app.app_context():
+        from core.extensions import db
+        from org.models import Outlet
+
+        names = db.session.execute(db.select(Outlet.name).where(Outlet.active)).scalars().all()
+    assert len(names) <= 30 and all(name in league for name in names)
+    assert "本表列出" not in text and "⋯" not in text
