@@ -136,6 +136,7 @@ def test_unsent_edits_on_a_device_are_never_overwritten_by_the_servers_copy(live
     _choose(phone, "lobby_greeting", "fail")
     _choose(tablet, "lobby_manager_on_duty", "pass")
     wait_all_sent(tablet)
+    assert _answers(uuid) == {"lobby_greeting": "pass", "lobby_manager_on_duty": "pass"}, "the outbox said sent"
     _home(phone)  # the home screen fetches the server's drafts
     phone.evaluate(f"location.hash = '#/inspect/{uuid}'")
     phone.wait_for_selector(".item")

@@ -15,11 +15,14 @@ import { renderComplaintForm } from "./complaint_form.js";
 
 const KIND_ORDER = ["onsite", "7s", "remote", "mystery"];
 let flushTimer = null;
+let indicatorTurn = 0;
 
 async function refreshIndicator() {
+  // Only the newest count is shown: an older one, read before the last edit was saved, would say 0.
+  const turn = ++indicatorTurn;
   const { count, oldest } = await pending();
   const indicator = document.getElementById("outbox");
-  if (!indicator) return;
+  if (!indicator || turn !== indicatorTurn) return;
   indicator.textContent = count ? t("unsent", { n: count, t: when(oldest) }) : t("all_sent");
   indicator.title = indicator.textContent; // the whole text, where a phone's status line cuts it short
   indicator.dataset.count = count;
@@ -333,7 +336,12 @@ document.addEventListener("visibilitychange", () => {
   if (document.visibilityState === "visible" && navigator.onLine && document.querySelector(".outlet-home")) route();
 });
 document.addEventListener("change", () => scheduleSync());
-document.addEventListener("click", (event) => { if (event.target.closest(".choice, .save-signature, #arrive, #leave")) scheduleSync(); });
+// A saved edit is waiting from this moment on; the count read next says how many.
+document.addEventListener("draft-saved", () => {
+  const indicator = document.getElementById("outbox");
+  if (indicator && indicator.dataset.count === "0") indicator.dataset.count = "1";
+  scheduleSync();
+});
 
 if ("serviceWorker" in navigator) {
   navigator.serviceWorker.register("/app/sw.js", { scope: "/app/", type: "module" }).catch((error) => console.warn(error));

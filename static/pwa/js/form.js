@@ -8,20 +8,26 @@ import { sha256, shrink } from "./photos.js";
 import { liveScore, scoreText } from "./scoring.js";
 import { signaturePad } from "./signature.js";
 
+// Every edit announces itself once it is in IndexedDB, so the outbox counts it and sends it soon.
+function saved(result) {
+  document.dispatchEvent(new Event("draft-saved"));
+  return result;
+}
+
 export async function saveAnswer(uuid, key, change) {
   const now = new Date().toISOString();
-  return update("drafts", uuid, (draft) => {
+  return saved(await update("drafts", uuid, (draft) => {
     const answers = draft.answers || {};
     const answer = answers[key] || { item_key: key, value: null, note: "", photo_ids: [] };
     answers[key] = { ...answer, ...change, updated_at: now };
     return { ...draft, answers, rev: (draft.rev || 0) + 1, changed_at: draft.changed_at && draft.rev > (draft.synced_rev || 0) ? draft.changed_at : now };
-  });
+  }));
 }
 
 async function saveDraftField(uuid, change) {
   const now = new Date().toISOString();
-  return update("drafts", uuid, (draft) => ({ ...draft, ...change, rev: (draft.rev || 0) + 1,
-    changed_at: draft.rev > (draft.synced_rev || 0) ? draft.changed_at : now }));
+  return saved(await update("drafts", uuid, (draft) => ({ ...draft, ...change, rev: (draft.rev || 0) + 1,
+    changed_at: draft.rev > (draft.synced_rev || 0) ? draft.changed_at : now })));
 }
 
 function visitBlock(uuid, draft, rerender) {
