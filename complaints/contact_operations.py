@@ -49,15 +49,33 @@ def _phone(data: dict, field: str, errors: dict) -> str:
     return phone
 
 
+def _ledger(branch_id: int, outlet_id: int | None) -> tuple[Branch, Outlet | None]:
+    branch = db.session.get(Branch, branch_id)
+    outlet = db.session.get(Outlet, outlet_id) if outlet_id is not None else None
+    if branch is None or (outlet_id is not None and (outlet is None or outlet.branch_id != branch.id)):
+        raise NotFound(_("No such ledger."))
+    return branch, outlet
+
+
+def clear_line(branch_id: int, outlet_id: int | None, actor: User) -> None:
+    """Take a ledger's line off the table: its new complaints go where a ledger without a line goes (the outlet's
+    manager, or the sub-branch's first administrator). Complaints already assigned keep their handler."""
+    require_login(actor)
+    authorize("complaint.contacts", user=actor)
+    branch, outlet = _ledger(branch_id, outlet_id)
+    pair = pair_for(BRANCH if outlet is None else OUTLET, branch.id, outlet_id)
+    if pair is None:
+        raise NotFound(_("This ledger has no contact line."))
+    audit.record("complaint.contacts_cleared", pair, actor=actor, before=audit.snapshot(pair), after=None)
+    db.session.delete(pair)
+
+
 def save_line(branch_id: int, outlet_id: int | None, data: dict, actor: User) -> ContactPair:
     """Write the line of that ledger (outlet_id None: the sub-branch's); `data` holds a_user_id, a_phone,
     b_user_id, b_phone, a_away_until (a date or None)."""
     require_login(actor)
     authorize("complaint.contacts", user=actor)
-    branch = db.session.get(Branch, branch_id)
-    outlet = db.session.get(Outlet, outlet_id) if outlet_id is not None else None
-    if branch is None or (outlet_id is not None and (outlet is None or outlet.branch_id != branch.id)):
-        raise NotFound(_("No such ledger."))
+    branch, outlet = _ledger(branch_id, outlet_id)
     errors: dict[str, list[str]] = {}
     if data.get("a_user_id") is None:
         errors["a_user_id"] = [_("Choose who handles the complaints (A).")]

@@ -178,8 +178,12 @@ def contacts_page():
         if request.method == "POST":
             branch_id, outlet_id = forms.ledger_of(request.form)
             refused_line = f"{branch_id}:{outlet_id or ''}"
-            contact_operations.save_line(branch_id, outlet_id, forms.contact_line(request.form), current_user)
-            flash(_("Contact line saved."), "ok")
+            if request.form.get("action") == "clear":
+                contact_operations.clear_line(branch_id, outlet_id, current_user)
+                flash(_("Contact line cleared: the ledger's new complaints go to its default handler."), "ok")
+            else:
+                contact_operations.save_line(branch_id, outlet_id, forms.contact_line(request.form), current_user)
+                flash(_("Contact line saved."), "ok")
             return redirect(url_for(".contacts_page"))
     return render_template("complaints/contacts.html", lines=choices.contact_lines(), may_edit=can(current_user,
                                                                                               "complaint.contacts"),

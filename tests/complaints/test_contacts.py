@@ -120,3 +120,31 @@ def test_the_operation_refuses_a_caller_without_the_right(db, org, users):
     assert getattr(refused.value, "code", None) == 403
     with pytest.raises(OperationError):
         contact_operations.save_line(org.branch.id, org.outlet_a.id, {"a_user_id": None}, users["admin"])
+
+
+def test_the_admin_clears_a_line_and_the_ledger_falls_back_to_its_default_handler(app, db, org, users):
+    deputy = org.user("outlet_manager", "deputy", outlet=org.outlet_a)
+    admin = Browser(app, users["admin"])
+    assert admin.post("/complaints/contacts", _line(org, org.outlet_a, a_user_id=deputy.id)).status_code == 302
+    assert record(db, org, users["admin"]).handler_id == deputy.id
+    page = admin.get("/complaints/contacts").get_data(as_text=True)
+    assert page.count('value="clear"') == 1  # only the line that exists can be cleared
+    response = admin.post("/complaints/contacts", {**_line(org, org.outlet_a), "action": "clear"})
+    assert response.status_code == 302 and _pairs(db) == []
+    assert "已清除联系人" in text_of(admin.get("/complaints/contacts"))
+    assert record(db, org, users["admin"]).handler_id == users["outlet_manager"].id  # the outlet's manager
+    entry = db.session.execute(select(AuditEntry).where(AuditEntry.action == "complaint.contacts_cleared")).scalar_one()
+    assert entry.actor_id == users["admin"].id and entry.before_hash
+
+
+def test_clearing_a_line_that_is_not_there_is_refused_in_chinese(app, db, org, users):
+    response = Browser(app, users["admin"]).post("/complaints/contacts", {**_line(org, org.outlet_b), "action": "clear"})
+    assert response.status_code == 404 and "该台账尚无联系人。" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("role", ["viewer", "outlet_manager", "inspector", "remote_monitor", "mystery_shopper"])
+def test_only_the_admin_clears_a_line(app, db, org, users, role):
+    contact_operations.save_line(org.branch.id, org.outlet_a.id, {"a_user_id": users["admin"].id}, users["admin"])
+    db.session.commit()
+    response = Browser(app, users[role]).post("/complaints/contacts", {**_line(org, org.outlet_a), "action": "clear"})
+    assert response.status_code == 403 and len(_pairs(db)) == 1
