@@ -4,12 +4,10 @@ pair too; and once an outlet's complaint is past its resolution deadline, the su
 is recorded, so that the daily run repeats one only every REMIND_EVERY_DAYS days."""
 from __future__ import annotations
 
-import logging
 import smtplib
 from collections import defaultdict
-from datetime import date, timedelta
+from datetime import date
 
-from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -17,13 +15,12 @@ from sqlalchemy.orm import selectinload
 
 from complaints import contacts, labels, lifecycle
 from complaints.models import BRANCH, OUTLET, Complaint, ComplaintReminder
-from core import mail, unit_of_work
+from core import mail
 from core.extensions import db
 from core.urls import public_url
 from core.working_days import add_working_days
+from org import reminder_mail
 from org.models import User
-
-log = logging.getLogger(__name__)
 
 
 def _open() -> list[Complaint]:
@@ -56,7 +53,7 @@ def _not_repeated(due, today: date):
     ids = {complaint_id for items in due.values() for complaint_id, _reason in items}
     if not ids:
         return {}
-    since = today - timedelta(days=max(1, current_app.config["REMIND_EVERY_DAYS"]) - 1)
+    since = reminder_mail.repeat_after(today)
     recent = set(db.session.execute(select(ComplaintReminder.user_id, ComplaintReminder.complaint_id,
                                            ComplaintReminder.reason).where(
         ComplaintReminder.complaint_id.in_(ids), ComplaintReminder.sent_on >= since)).tuples())
@@ -104,18 +101,4 @@ def send_reminders(today: date) -> list[tuple[str, int]]:
     """Mail everyone to be reminded today who has an address: (address, number of complaints) per mail."""
     if not mail.configured():
         return []
-    due = pending(today)
-    addresses = dict(db.session.execute(select(User.id, User.email).where(
-        User.id.in_(list(due)), User.active.is_(True), User.email != "")).tuples().all())
-    sent = []
-    with mail.connection() as smtp:
-        for user_id, items in due.items():
-            if user_id not in addresses:
-                continue
-            try:
-                count = unit_of_work.committed(_remind)(smtp, user_id, items, today)
-            except smtplib.SMTPRecipientsRefused:
-                log.warning("complaint reminder to %s refused by the mail server", addresses[user_id])
-                continue
-            sent.append((addresses[user_id], count))
-    return sent
+    return reminder_mail.mail_each(pending(today), _remind, today, "complaint reminder")

@@ -4,7 +4,6 @@ inspector who raised the finding, or, when that person may not verify it, every 
 reminder sent is recorded, so that the daily run repeats one only every REMIND_EVERY_DAYS days."""
 from __future__ import annotations
 
-import logging
 import smtplib
 from collections import defaultdict
 from dataclasses import dataclass
@@ -16,16 +15,15 @@ from flask_babel import gettext as _
 from sqlalchemy import and_, select
 from sqlalchemy.orm import selectinload
 
-from core import mail, unit_of_work
+from core import mail
 from core.extensions import db
 from core.permissions import Role, can
 from core.urls import public_url
 from inspections.models import Inspection
+from org import reminder_mail
 from org.models import User
 from rectification import lateness
 from rectification.models import Finding, Reminder
-
-log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -90,7 +88,7 @@ def _not_repeated(due: dict[int, list[Due]], today: date) -> dict[int, list[Due]
     finding_ids = {item.finding_id for items in due.values() for item in items}
     if not finding_ids:
         return {}
-    since = today - timedelta(days=max(1, current_app.config["REMIND_EVERY_DAYS"]) - 1)
+    since = reminder_mail.repeat_after(today)
     recent = set(db.session.execute(select(Reminder.user_id, Reminder.finding_id, Reminder.reason).where(
         Reminder.finding_id.in_(finding_ids), Reminder.sent_on >= since)).tuples())
     kept = {user_id: [item for item in items if (user_id, item.finding_id, item.reason) not in recent]
@@ -172,17 +170,4 @@ def send_reminders(today: date) -> list[tuple[str, int]]:
     """Mail everyone who is to be reminded today; returns (address, number of findings) per mail sent."""
     if not mail.configured():
         return []
-    due = pending(today)
-    if not due:
-        return []
-    addresses = dict(db.session.execute(select(User.id, User.email).where(User.id.in_(list(due)))).tuples().all())
-    sent = []
-    with mail.connection() as smtp:
-        for user_id, items in due.items():
-            try:
-                count = unit_of_work.committed(_remind)(smtp, user_id, items, today)
-            except smtplib.SMTPRecipientsRefused:
-                log.warning("reminder to %s refused by the mail server", addresses[user_id])
-                continue
-            sent.append((addresses[user_id], count))
-    return sent
+    return reminder_mail.mail_each(pending(today), _remind, today, "reminder")
