@@ -196,9 +196,10 @@ def test_the_outlet_answers_on_the_page_and_by_api_an_inspector_verifies_and_the
     assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
     text = flat_text(pdf.data)
     for shown in (complaint.number, rows(Notice)[0].number, "客户投诉", "服务态度", complaint.received_on.isoformat(),
-                  "柜员服务用语不规范", "投诉处理公示牌缺失", "已补设投诉处理公示牌", org.staff_a[0].name, "已整改验证"):
+                  "柜员服务用语不规范", "投诉处理公示牌缺失", "已补设投诉处理公示牌", org.staff_a[0].name, "已整改验证",
+                  "核查客户投诉", "发文单位"):
         assert shown in text, shown
-    for hidden in (CUSTOMER, CUSTOMER[0] + "**", PHONE, PHONE[-4:], "要求道歉", "态度生硬"):
+    for hidden in (CUSTOMER, CUSTOMER[0] + "**", PHONE, PHONE[-4:], "要求道歉", "态度生硬", "检查单位", "检查得分"):
         assert hidden not in text, hidden
     page_pdf = outlet.get(f"/notices/{notice_id}/notice.pdf")
     assert page_pdf.status_code == 200 and page_pdf.data[:4] == b"%PDF"
