@@ -18,7 +18,15 @@ from org.models import Outlet, Staff
 from rectification import lateness
 from rectification.models import Finding
 from reports import rules
-from reports.counting import counted_inspection, cycle_number, plan_each_query, seconds_between, within_cycles
+from reports.counting import (
+    counted_inspection,
+    cycle_number,
+    cycle_of_day,
+    plan_each_query,
+    seconds_between,
+    within_cycles,
+)
+from reports.models import OutletMonthRollup, StaffDayRollup
 from reports.periods import Cycle, Period
 from reports.periods import cycles as period_cycles
 from reports.service_lists import competition_ranks
@@ -99,8 +107,10 @@ def weighted_score(by_kind: dict[str, tuple[float, int]], weights: dict[str, flo
     return round(sum(by_kind[kind][0] * weight for kind, weight in used.items()) / sum(used.values()), 2)
 
 
-def _kind_averages(period: Period, outlet_ids) -> tuple[dict, dict]:
+def _kind_averages(period: Period, outlet_ids, raw: bool = False) -> tuple[dict, dict]:
     """{outlet: {kind: (average percent, count)}} for the period and for the one before it."""
+    if not raw:
+        return _kind_averages_from_rollups(period, outlet_ids)
     previous = period.previous()
     is_current = case((Inspection.submitted_at >= period.start, 1), else_=0).label("is_current")
     rows = db.session.execute(
@@ -115,7 +125,24 @@ def _kind_averages(period: Period, outlet_ids) -> tuple[dict, dict]:
     return current, before
 
 
-def coverage(period: Period, outlet_ids) -> dict[int, Coverage]:
+def _kind_averages_from_rollups(period: Period, outlet_ids) -> tuple[dict, dict]:
+    previous = period.previous()
+    is_current = case((OutletMonthRollup.month >= period.first, 1), else_=0).label("is_current")
+    rows = db.session.execute(
+        select(OutletMonthRollup.outlet_id, OutletMonthRollup.kind, is_current, func.sum(OutletMonthRollup.scored),
+               func.sum(OutletMonthRollup.percent_hundredths))
+        .where(OutletMonthRollup.month.between(previous.first, period.last), OutletMonthRollup.outlet_id.in_(outlet_ids))
+        .group_by(OutletMonthRollup.outlet_id, OutletMonthRollup.kind, is_current))
+    current: dict[int, dict] = {}
+    before: dict[int, dict] = {}
+    for outlet_id, kind, flag, count, hundredths in rows:
+        if count:
+            (current if flag else before).setdefault(outlet_id, {})[kind] = \
+                (round(int(hundredths) / (100 * int(count)), 2), int(count))
+    return current, before
+
+
+def coverage(period: Period, outlet_ids, raw: bool = False) -> dict[int, Coverage]:
     """Per outlet: active tellers × remote cycles of the period, how many of those were checked, and how
     many were excused (see inspections.excuses)."""
     plan_each_query()
@@ -126,7 +153,7 @@ def coverage(period: Period, outlet_ids) -> dict[int, Coverage]:
     covered: dict[int, int] = {}
     excused: dict[int, int] = {}
     if cycles:
-        checked = _checked(cycles, outlet_ids)
+        checked = (_checked if raw else _checked_from_rollups)(cycles, outlet_ids)
         covered = dict(db.session.execute(
             select(checked.c.outlet_id, func.count()).group_by(checked.c.outlet_id)).all())
         excused = _excused(cycles, outlet_ids, checked)
@@ -145,6 +172,16 @@ def _checked(cycles: list[Cycle], outlet_ids):
         .where(Inspection.kind == "remote", counted_inspection(), within_cycles(Inspection.submitted_at, cycles),
                Staff.position == "teller", Staff.active.is_(True), Staff.outlet_id.in_(outlet_ids))
         .group_by(Staff.outlet_id, Inspection.staff_id, cycle)).subquery()
+
+
+def _checked_from_rollups(cycles: list[Cycle], outlet_ids):
+    cycle = cycle_of_day(StaffDayRollup.day, cycles).label("cycle")
+    return (
+        select(Staff.outlet_id, StaffDayRollup.staff_id, cycle)
+        .join(Staff, Staff.id == StaffDayRollup.staff_id)
+        .where(StaffDayRollup.day.between(cycles[0].first, cycles[-1].last), StaffDayRollup.remote_checks > 0,
+               Staff.position == "teller", Staff.active.is_(True), Staff.outlet_id.in_(outlet_ids))
+        .group_by(Staff.outlet_id, StaffDayRollup.staff_id, cycle)).subquery()
 
 
 def _excused(cycles: list[Cycle], outlet_ids, checked) -> dict[int, int]:
@@ -193,14 +230,15 @@ def league_outlets(branch_id: int | None = None) -> list[Row[tuple[int, str, str
     return list(db.session.execute(query))
 
 
-def league(period: Period, *, branch_id: int | None = None, values=None) -> list[LeagueRow]:
+def league(period: Period, *, branch_id: int | None = None, values=None, raw: bool = False) -> list[LeagueRow]:
+    """From the monthly rollups; `raw` computes the same from the inspections themselves."""
     plan_each_query()
     values = values or rules.current()
     weights = rules.kind_weights(values)
     outlets = league_outlets(branch_id)
     ids = [outlet_id for outlet_id, _, _ in outlets]
-    current, before = _kind_averages(period, ids)
-    covered, closed = coverage(period, ids), closure(period, ids)
+    current, before = _kind_averages(period, ids, raw)
+    covered, closed = coverage(period, ids, raw), closure(period, ids)
     target = int(values["target_rank"])
     rows = [LeagueRow(outlet_id, code, name, current.get(outlet_id, {}),
                       weighted_score(current.get(outlet_id, {}), weights),

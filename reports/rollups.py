@@ -1,0 +1,356 @@
+"""Monthly rollups: what the league table and the scorecards count, kept per month so that a month's report
+reads a month's worth of small rows whatever the length of the history.
+
+An inspection's contribution (its counted score, its remote check, its counted findings and section scores) is
+a function of the inspection's row and of its findings and section scores alone. A change to what reports count
+is therefore settled as "contribution after − contribution before" for the inspections it touched, added with
+an atomic upsert (n = n + excluded.n) in the same transaction: parallel changes add up and never overwrite each
+other. `rebuild` recomputes the rows of a month (or of everything) from the raw rows; the tests check that
+both give the same numbers.
+
+Changes reach the rollups two ways: operations that write with plain UPDATE/INSERT statements announce them
+(inspections.events.changing), and changes to Inspection, Finding or SectionScore objects flushed through the
+ORM are picked up by a flush listener.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+from itertools import chain
+
+from sqlalchemy import Connection, delete, event, func, insert, select, text
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session
+
+from core.clock import local_zone
+from core.extensions import db
+from inspections.models import DRAFT, Inspection, SectionScore
+from rectification.models import Finding
+from reports.counting import counted_inspection
+from reports.models import OutletMonthRollup, SectionMonthRollup, StaffDayRollup, StaffMonthRollup
+from reports.periods import Period, month_period
+
+SEVERITIES = ("critical", "major", "minor")
+TABLES = (OutletMonthRollup, SectionMonthRollup, StaffDayRollup, StaffMonthRollup)  # the order rows are written in
+KEYS = {OutletMonthRollup: ("month", "outlet_id", "kind"),
+        SectionMonthRollup: ("month", "outlet_id", "kind", "section_key"),
+        StaffDayRollup: ("day", "staff_id"),
+        StaffMonthRollup: ("month", "staff_id")}
+COUNTS = {OutletMonthRollup: ("scored", "percent_hundredths"),
+          SectionMonthRollup: ("scored", "percent_hundredths"),
+          StaffDayRollup: ("remote_checks", "remote_passed", "remote_failed"),
+          StaffMonthRollup: SEVERITIES}
+BATCH = 5000
+
+
+class Tally:
+    """Counts per rollup table, key and column."""
+
+    def __init__(self) -> None:
+        self.rows: dict[type, dict[tuple, dict[str, int]]] = {table: defaultdict(lambda: defaultdict(int))
+                                                              for table in TABLES}
+
+    def add(self, table: type, key: tuple, **counts: int) -> None:
+        row = self.rows[table][key]
+        for column, count in counts.items():
+            row[column] += count
+
+    def minus(self, other: Tally) -> Tally:
+        result = Tally()
+        for table in TABLES:
+            for key in self.rows[table].keys() | other.rows[table].keys():
+                mine, theirs = self.rows[table].get(key, {}), other.rows[table].get(key, {})
+                difference = {column: mine.get(column, 0) - theirs.get(column, 0) for column in COUNTS[table]}
+                if any(difference.values()):
+                    result.add(table, key, **difference)
+        return result
+
+    def records(self, table: type) -> list[dict]:
+        """Rows as dictionaries, in key order: concurrent writers lock rows in the same order."""
+        names = KEYS[table]
+        return [{**dict(zip(names, key)), **{column: counts.get(column, 0) for column in COUNTS[table]}}
+                for key, counts in sorted(self.rows[table].items())]
+
+    def __bool__(self) -> bool:
+        return any(self.rows[table] for table in TABLES)
+
+
+def _local_day(moment: datetime) -> date:
+    return moment.astimezone(local_zone()).date()
+
+
+def _hundredths(percent: float) -> int:
+    return round(percent * 100)
+
+
+def tally(connection: Connection, conditions) -> Tally:
+    """The contributions of the counted inspections that meet `conditions`."""
+    result = Tally()
+    counted = (counted_inspection(), Inspection.submitted_at.isnot(None), *conditions)
+    inspections = connection.execute(
+        select(Inspection.id, Inspection.kind, Inspection.outlet_id, Inspection.staff_id, Inspection.submitted_at,
+               Inspection.percent).where(*counted)).all()
+    if not inspections:
+        return result
+    found = connection.execute(
+        select(Finding.inspection_id, Finding.staff_id, Finding.severity, Finding.published)
+        .join(Inspection, Inspection.id == Finding.inspection_id).where(*counted)).all()
+    sections = connection.execute(
+        select(SectionScore.inspection_id, SectionScore.section_key, SectionScore.percent)
+        .join(Inspection, Inspection.id == SectionScore.inspection_id)
+        .where(SectionScore.percent.isnot(None), *counted)).all()
+    failed = {inspection_id for inspection_id, *_ in found}
+    facts = {}
+    for inspection_id, kind, outlet_id, staff_id, submitted_at, percent in inspections:
+        day = _local_day(submitted_at)
+        month = day.replace(day=1)
+        facts[inspection_id] = (kind, outlet_id, month)
+        if percent is not None:
+            result.add(OutletMonthRollup, (month, outlet_id, kind), scored=1, percent_hundredths=_hundredths(percent))
+        if kind == "remote" and staff_id is not None:
+            bad = inspection_id in failed
+            result.add(StaffDayRollup, (day, staff_id), remote_checks=1, remote_passed=0 if bad else 1,
+                       remote_failed=1 if bad else 0)
+    for inspection_id, staff_id, severity, published in found:
+        if published and staff_id is not None and severity in SEVERITIES:
+            result.add(StaffMonthRollup, (facts[inspection_id][2], staff_id), **{severity: 1})
+    for inspection_id, section_key, percent in sections:
+        kind, outlet_id, month = facts[inspection_id]
+        result.add(SectionMonthRollup, (month, outlet_id, kind, section_key), scored=1,
+                   percent_hundredths=_hundredths(percent))
+    return result
+
+
+def contributions(connection: Connection, inspection_ids: Iterable[int]) -> Tally:
+    ids = sorted(set(inspection_ids))
+    result = Tally()
+    for start in range(0, len(ids), BATCH):
+        part = tally(connection, [Inspection.id.in_(ids[start:start + BATCH])])
+        for table in TABLES:
+            for key, counts in part.rows[table].items():
+                result.add(table, key, **counts)
+    return result
+
+
+def _upsert(connection: Connection, table: type, records: list[dict]):
+    insert_ = postgresql_insert if connection.dialect.name == "postgresql" else sqlite_insert
+    statement = insert_(table.__table__)
+    return statement.on_conflict_do_update(
+        index_elements=list(KEYS[table]),
+        set_={column: getattr(table.__table__.c, column) + getattr(statement.excluded, column)
+              for column in COUNTS[table]})
+
+
+def add(connection: Connection, change: Tally) -> None:
+    for table in TABLES:
+        records = change.records(table)
+        if records:
+            connection.execute(_upsert(connection, table, records), records)
+
+
+def settle(connection: Connection, inspection_ids: Iterable[int], before: Tally) -> None:
+    """Add what the inspections contribute now less what they contributed `before`."""
+    add(connection, contributions(connection, inspection_ids).minus(before))
+
+
+# Announced changes ---------------------------------------------------------------------------------------------
+
+CHANGING = "rollups.changing"  # session.info: the inspections inside an announced change
+
+
+def _changing(sender, inspection_ids) -> object:
+    """Receiver of inspections.events.report_inputs_changing: before the change, what the inspections
+    contribute; the returned callable settles the difference after it."""
+    session = db.session()
+    session.flush()  # changes made before the announcement are settled by the flush listener
+    ids = set(inspection_ids)
+    held = session.info.setdefault(CHANGING, [])
+    held.append(ids)
+    before = contributions(session.connection(), ids)
+
+    def finish(completed: bool) -> None:
+        try:
+            if completed:
+                session.flush()
+                settle(session.connection(), ids, before)
+        finally:
+            held.remove(ids)
+
+    return finish
+
+
+# Changes flushed through the ORM -------------------------------------------------------------------------------
+
+PENDING = "rollups.pending"
+
+
+def _inspection_ids(session: Session) -> tuple[set[int], list[Inspection]]:
+    ids: set[int] = set()
+    new: list[Inspection] = []
+    for obj in chain(session.new, session.dirty, session.deleted):
+        if isinstance(obj, Inspection):
+            if obj.id is None:
+                new.append(obj)
+            elif obj in session.new or obj in session.deleted or _counts_may_change(obj):
+                ids.add(obj.id)
+        elif isinstance(obj, (Finding, SectionScore)):
+            state = db.inspect(obj)
+            history = state.attrs.inspection_id.history
+            ids.update(i for i in chain(history.added, history.unchanged, history.deleted) if i is not None)
+    return ids - _inside_announced(session), new
+
+
+def _counts_may_change(inspection: Inspection) -> bool:
+    """A draft that stays a draft counts for nothing (the drafts' autosave should cost no query)."""
+    history = db.inspect(inspection).attrs.status.history
+    return history.has_changes() or inspection.status != DRAFT
+
+
+def _before_flush(session: Session, _flush_context, _instances) -> None:
+    ids, new = _inspection_ids(session)
+    if ids or new:
+        session.info[PENDING] = (ids, new, contributions(session.connection(), ids))
+
+
+def _after_flush(session: Session, _flush_context) -> None:
+    pending = session.info.pop(PENDING, None)
+    if pending is None:
+        return
+    ids, new, before = pending
+    settle(session.connection(), ids | {inspection.id for inspection in new if inspection.id is not None}, before)
+
+
+# UPDATE, DELETE and INSERT statements run through the session -----------------------------------------------
+
+# The columns a contribution reads, by table; a statement that sets none of them changes nothing here.
+READ_COLUMNS = {"inspection": {"status", "kind", "outlet_id", "staff_id", "submitted_at", "percent"},
+                "finding": {"inspection_id", "staff_id", "severity", "published"},
+                "section_score": {"inspection_id", "section_key", "percent"}}
+
+
+def _parameter_sets(state) -> list[dict]:
+    parameters = state.parameters
+    if not parameters:
+        return [{}]
+    return list(parameters) if isinstance(parameters, (list, tuple)) else [parameters]
+
+
+def _set_columns(statement, parameter_sets: list[dict]) -> set[str]:
+    values = getattr(statement, "_values", None) or {}
+    names = {getattr(key, "key", key) for key in values}
+    return names | {name for parameters in parameter_sets for name in parameters}
+
+
+def _statement_inspections(state, table_name: str) -> set[int]:
+    """The inspections whose contribution the statement may change (a new inspection's row contributes nothing
+    until its findings are settled: inserts of inspections are announced by their writers)."""
+    statement = state.statement
+    parameter_sets = _parameter_sets(state)
+    if state.is_insert:
+        if table_name == "inspection":
+            return set()
+        multi = getattr(statement, "_multi_values", ()) or ()
+        rows = [*parameter_sets, *(row for group in multi for row in group if isinstance(row, dict))]
+        return {row.get("inspection_id") for row in rows} - {None}
+    if state.is_update and not _set_columns(statement, parameter_sets) & READ_COLUMNS[table_name]:
+        return set()
+    table = statement.table
+    key = table.c.id if table_name == "inspection" else table.c.inspection_id
+    query = select(key).where(statement.whereclause) if statement.whereclause is not None else select(key)
+    connection = state.session.connection()
+    return {ident for parameters in parameter_sets for ident in connection.execute(query, parameters).scalars()
+            } - {None}
+
+
+def _on_execute(state):
+    if not (state.is_update or state.is_delete or state.is_insert):
+        return None
+    table_name = getattr(getattr(state.statement, "table", None), "name", None)
+    if table_name not in READ_COLUMNS:
+        return None
+    ids = _statement_inspections(state, table_name) - _inside_announced(state.session)
+    if not ids:
+        return None
+    connection = state.session.connection()
+    before = contributions(connection, ids)
+    result = state.invoke_statement()
+    settle(connection, ids, before)
+    return result
+
+
+def _inside_announced(session: Session) -> set[int]:
+    held = session.info.get(CHANGING)
+    return set().union(*held) if held else set()
+
+
+def init_app() -> None:
+    from inspections.events import report_inputs_changing
+
+    report_inputs_changing.connect(_changing)
+    if not event.contains(Session, "before_flush", _before_flush):
+        event.listen(Session, "before_flush", _before_flush)
+        event.listen(Session, "after_flush", _after_flush)
+        event.listen(Session, "do_orm_execute", _on_execute)
+
+
+# Rebuild -------------------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Rebuilt:
+    months: int
+    rows: int
+
+
+def _months_with_data(connection: Connection) -> list[Period]:
+    first, last = connection.execute(select(func.min(Inspection.submitted_at), func.max(Inspection.submitted_at))
+                                     .where(Inspection.submitted_at.isnot(None))).one()
+    if first is None:
+        return []
+    month, end = month_period(*_year_month(first)), month_period(*_year_month(last))
+    months = [month]
+    while months[-1] != end:
+        months.append(months[-1].following())
+    return months
+
+
+def _year_month(moment: datetime) -> tuple[int, int]:
+    day = _local_day(moment)
+    return day.year, day.month
+
+
+def rebuild(connection: Connection, month: Period | None = None) -> Rebuilt:
+    """Recompute the rollups of one month (or of all of them) from the raw rows."""
+    if connection.dialect.name == "postgresql":
+        # Submits that land meanwhile wait rather than add to rows about to be replaced.
+        connection.execute(text("LOCK TABLE " + ", ".join(t.__tablename__ for t in TABLES) + " IN EXCLUSIVE MODE"))
+    if month is None:
+        for table in TABLES:
+            connection.execute(delete(table))
+        months = _months_with_data(connection)
+    else:
+        months = [month]
+        for table in (OutletMonthRollup, SectionMonthRollup, StaffMonthRollup):
+            connection.execute(delete(table).where(table.month == month.first))
+        connection.execute(delete(StaffDayRollup).where(StaffDayRollup.day.between(month.first, month.last)))
+    rows = 0
+    for period in months:
+        part = tally(connection, [Inspection.submitted_at >= period.start, Inspection.submitted_at < period.end])
+        for table in TABLES:
+            records = part.records(table)
+            if records:
+                connection.execute(insert(table), records)
+                rows += len(records)
+    return Rebuilt(len(months), rows)
+
+
+def snapshot(connection: Connection) -> dict[type, dict[tuple, tuple[int, ...]]]:
+    """Every rollup row with any count, for comparing the kept rows with a rebuild."""
+    result = {}
+    for table in TABLES:
+        keys, counts = KEYS[table], COUNTS[table]
+        result[table] = {tuple(row[:len(keys)]): tuple(row[len(keys):]) for row in connection.execute(
+            select(*[getattr(table, name) for name in keys + counts])) if any(row[len(keys):])}
+    return result
