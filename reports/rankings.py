@@ -3,11 +3,14 @@ coverage, and rectification closure.
 
 An outlet's score is the weighted mean, over the inspection kinds it had, of the kind's average stored
 percent (weights from the rule set); outlets without a counted inspection are listed unranked.
+Scores and remote coverage are read from the monthly rollups (reports/rollups.py); `raw=True` computes them
+from the inspections themselves, which the tests hold the rollups to.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
 
 from sqlalchemy import Row, and_, case, func, select
 
@@ -107,6 +110,13 @@ def weighted_score(by_kind: dict[str, tuple[float, int]], weights: dict[str, flo
     return round(sum(by_kind[kind][0] * weight for kind, weight in used.items()) / sum(used.values()), 2)
 
 
+def average_percent(hundredths, count) -> float:
+    """The mean of percents given to two decimals, from their exact sum in hundredths, rounded half up: the
+    same whichever database or summation order produced the sum."""
+    mean = Decimal(int(hundredths)) / (100 * int(count))
+    return float(mean.quantize(Decimal("0.01"), ROUND_HALF_UP))
+
+
 def _kind_averages(period: Period, outlet_ids, raw: bool = False) -> tuple[dict, dict]:
     """{outlet: {kind: (average percent, count)}} for the period and for the one before it."""
     if not raw:
@@ -114,14 +124,15 @@ def _kind_averages(period: Period, outlet_ids, raw: bool = False) -> tuple[dict,
     previous = period.previous()
     is_current = case((Inspection.submitted_at >= period.start, 1), else_=0).label("is_current")
     rows = db.session.execute(
-        select(Inspection.outlet_id, Inspection.kind, is_current, func.avg(Inspection.percent), func.count())
+        select(Inspection.outlet_id, Inspection.kind, is_current, func.sum(func.round(Inspection.percent * 100)),
+               func.count())
         .where(counted_inspection(), Inspection.percent.isnot(None), Inspection.outlet_id.in_(outlet_ids),
                Inspection.submitted_at >= previous.start, Inspection.submitted_at < period.end)
         .group_by(Inspection.outlet_id, Inspection.kind, is_current))
     current: dict[int, dict] = {}
     before: dict[int, dict] = {}
-    for outlet_id, kind, flag, average, count in rows:
-        (current if flag else before).setdefault(outlet_id, {})[kind] = (round(float(average), 2), count)
+    for outlet_id, kind, flag, hundredths, count in rows:
+        (current if flag else before).setdefault(outlet_id, {})[kind] = (average_percent(hundredths, count), count)
     return current, before
 
 
@@ -138,7 +149,7 @@ def _kind_averages_from_rollups(period: Period, outlet_ids) -> tuple[dict, dict]
     for outlet_id, kind, flag, count, hundredths in rows:
         if count:
             (current if flag else before).setdefault(outlet_id, {})[kind] = \
-                (round(int(hundredths) / (100 * int(count)), 2), int(count))
+                (average_percent(hundredths, count), int(count))
     return current, before
 
 
