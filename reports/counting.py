@@ -45,13 +45,6 @@ def cycle_number(column, cycles: list[Cycle]) -> ColumnElement:
                 else_=literal(None))
 
 
-def cycle_of_day(column, cycles: list[Cycle]) -> ColumnElement:
-    """The index of the cycle a local day falls in, or NULL outside the cycles."""
-    if not cycles:
-        return literal(None)
-    return case(*[(column.between(cycle.first, cycle.last), cycle.index) for cycle in cycles], else_=literal(None))
-
-
 def within_cycles(column, cycles: list[Cycle]) -> ColumnElement[bool]:
     if not cycles:
         return literal(False)

@@ -148,22 +148,23 @@ class SectionMonthRollup(Model):
     percent_hundredths: Mapped[int] = mapped_column(BigInteger, default=0)
 
 
-class StaffDayRollup(Model):
-    """Per local day and watched person: counted remote checks, those without any finding and those with one.
-    Kept by day because a remote cycle may start in one month and end in the next."""
+class StaffCycleRollup(Model):
+    """Per remote cycle (its first local day, for the plan's cycle length when written) and watched person:
+    counted remote checks and those with a finding. The month rows below sum these up; a month whose cycles
+    are not all over yet is read from here."""
 
-    __tablename__ = "rollup_staff_day"
+    __tablename__ = "rollup_staff_cycle"
 
-    day: Mapped[date] = mapped_column(primary_key=True)
+    cycle_first: Mapped[date] = mapped_column(primary_key=True)
     staff_id: Mapped[int] = mapped_column(primary_key=True)
     remote_checks: Mapped[int] = mapped_column(default=0)
-    remote_passed: Mapped[int] = mapped_column(default=0)
     remote_failed: Mapped[int] = mapped_column(default=0)
 
 
 class StaffMonthRollup(Model):
-    """Per local month of the inspection and person: the counted (published) findings attributed to them,
-    by severity."""
+    """Per local month and person: the counted (published) findings attributed to them by severity, in the
+    month of their inspection; the remote checks made in the month and those without any finding; and of the
+    remote cycles that start in the month, how many had a check of them and how many checks failed."""
 
     __tablename__ = "rollup_staff_month"
 
@@ -172,3 +173,7 @@ class StaffMonthRollup(Model):
     critical: Mapped[int] = mapped_column(default=0)
     major: Mapped[int] = mapped_column(default=0)
     minor: Mapped[int] = mapped_column(default=0)
+    remote_checks: Mapped[int] = mapped_column(default=0)
+    remote_passed: Mapped[int] = mapped_column(default=0)
+    cycles_covered: Mapped[int] = mapped_column(default=0)
+    cycle_failures: Mapped[int] = mapped_column(default=0)

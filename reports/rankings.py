@@ -20,16 +20,15 @@ from inspections.models import Excuse, Inspection
 from org.models import Outlet, Staff
 from rectification import lateness
 from rectification.models import Finding
-from reports import rules
+from reports import rollups, rules
 from reports.counting import (
     counted_inspection,
     cycle_number,
-    cycle_of_day,
     plan_each_query,
     seconds_between,
     within_cycles,
 )
-from reports.models import OutletMonthRollup, StaffDayRollup
+from reports.models import OutletMonthRollup
 from reports.periods import Cycle, Period
 from reports.periods import cycles as period_cycles
 from reports.service_lists import competition_ranks
@@ -163,11 +162,19 @@ def coverage(period: Period, outlet_ids, raw: bool = False) -> dict[int, Coverag
                                                    Staff.outlet_id.in_(outlet_ids)).group_by(Staff.outlet_id)).all())
     covered: dict[int, int] = {}
     excused: dict[int, int] = {}
-    if cycles:
-        checked = (_checked if raw else _checked_from_rollups)(cycles, outlet_ids)
+    if cycles and raw:
+        checked = _checked(cycles, outlet_ids)
         covered = dict(db.session.execute(
             select(checked.c.outlet_id, func.count()).group_by(checked.c.outlet_id)).all())
-        excused = _excused(cycles, outlet_ids, checked)
+        excused = _excused(cycles, outlet_ids, lambda staff_ids: set(db.session.execute(
+            select(checked.c.staff_id, checked.c.cycle).where(checked.c.staff_id.in_(staff_ids))).all()))
+    elif cycles:
+        remote = rollups.remote_counts(period, cycles)
+        covered = {outlet_id: int(count) for outlet_id, count in db.session.execute(
+            select(Staff.outlet_id, func.sum(remote.c.covered)).join(remote, remote.c.staff_id == Staff.id)
+            .where(Staff.position == "teller", Staff.active.is_(True), Staff.outlet_id.in_(outlet_ids))
+            .group_by(Staff.outlet_id))}
+        excused = _excused(cycles, outlet_ids, lambda staff_ids: rollups.checked_cycles(cycles, staff_ids))
     return {outlet_id: Coverage(tellers.get(outlet_id, 0), len(cycles), covered.get(outlet_id, 0),
                                 excused.get(outlet_id, 0))
             for outlet_id in outlet_ids}
@@ -185,17 +192,7 @@ def _checked(cycles: list[Cycle], outlet_ids):
         .group_by(Staff.outlet_id, Inspection.staff_id, cycle)).subquery()
 
 
-def _checked_from_rollups(cycles: list[Cycle], outlet_ids):
-    cycle = cycle_of_day(StaffDayRollup.day, cycles).label("cycle")
-    return (
-        select(Staff.outlet_id, StaffDayRollup.staff_id, cycle)
-        .join(Staff, Staff.id == StaffDayRollup.staff_id)
-        .where(StaffDayRollup.day.between(cycles[0].first, cycles[-1].last), StaffDayRollup.remote_checks > 0,
-               Staff.position == "teller", Staff.active.is_(True), Staff.outlet_id.in_(outlet_ids))
-        .group_by(Staff.outlet_id, StaffDayRollup.staff_id, cycle)).subquery()
-
-
-def _excused(cycles: list[Cycle], outlet_ids, checked) -> dict[int, int]:
+def _excused(cycles: list[Cycle], outlet_ids, checked_of) -> dict[int, int]:
     """Per outlet: the (teller, cycle) pairs with a reason recorded on a day of the cycle and no check."""
     reasons = db.session.execute(
         select(Staff.outlet_id, Excuse.staff_id, Excuse.first_day, Excuse.last_day)
@@ -206,8 +203,7 @@ def _excused(cycles: list[Cycle], outlet_ids, checked) -> dict[int, int]:
              for cycle in cycles if first <= cycle.last and last >= cycle.first}
     if not pairs:
         return {}
-    done = set(db.session.execute(select(checked.c.staff_id, checked.c.cycle)
-                                  .where(checked.c.staff_id.in_({staff_id for _, staff_id, _ in pairs}))).all())
+    done = checked_of({staff_id for _, staff_id, _ in pairs})
     excused: dict[int, int] = {}
     for outlet_id, staff_id, index in pairs:
         if (staff_id, index) not in done:

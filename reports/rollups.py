@@ -17,32 +17,34 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from itertools import chain
 
-from sqlalchemy import Connection, delete, event, func, insert, select, text
+from sqlalchemy import Connection, case, delete, event, func, insert, literal, or_, select, text, union_all
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from core.clock import local_zone
+from core.clock import local_midnight, local_zone
 from core.extensions import db
-from inspections.models import DRAFT, Inspection, SectionScore
+from inspections.models import DRAFT, Inspection, Plan, SectionScore
+from inspections.scheduling import cycle_of
 from rectification.models import Finding
+from reports import periods
 from reports.counting import counted_inspection
-from reports.models import OutletMonthRollup, SectionMonthRollup, StaffDayRollup, StaffMonthRollup
+from reports.models import OutletMonthRollup, SectionMonthRollup, StaffCycleRollup, StaffMonthRollup
 from reports.periods import Period, month_period
 
 SEVERITIES = ("critical", "major", "minor")
-TABLES = (OutletMonthRollup, SectionMonthRollup, StaffDayRollup, StaffMonthRollup)  # the order rows are written in
+TABLES = (OutletMonthRollup, SectionMonthRollup, StaffCycleRollup, StaffMonthRollup)  # the order rows are written in
 KEYS = {OutletMonthRollup: ("month", "outlet_id", "kind"),
         SectionMonthRollup: ("month", "outlet_id", "kind", "section_key"),
-        StaffDayRollup: ("day", "staff_id"),
+        StaffCycleRollup: ("cycle_first", "staff_id"),
         StaffMonthRollup: ("month", "staff_id")}
 COUNTS = {OutletMonthRollup: ("scored", "percent_hundredths"),
           SectionMonthRollup: ("scored", "percent_hundredths"),
-          StaffDayRollup: ("remote_checks", "remote_passed", "remote_failed"),
-          StaffMonthRollup: SEVERITIES}
+          StaffCycleRollup: ("remote_checks", "remote_failed"),
+          StaffMonthRollup: (*SEVERITIES, "remote_checks", "remote_passed", "cycles_covered", "cycle_failures")}
 BATCH = 5000
 
 
@@ -78,6 +80,13 @@ class Tally:
         return any(self.rows[table] for table in TABLES)
 
 
+def _cycle_days(connection: Connection) -> int:
+    """The remote plan's cycle length (reports.periods.remote_cycle_days, read on this connection)."""
+    days = connection.execute(select(Plan.cycle_days).where(Plan.cadence == "cycle", Plan.active.is_(True))
+                              .order_by(Plan.id).limit(1)).scalar()
+    return days or 2
+
+
 def _local_day(moment: datetime) -> date:
     return moment.astimezone(local_zone()).date()
 
@@ -103,6 +112,7 @@ def tally(connection: Connection, conditions) -> Tally:
         .join(Inspection, Inspection.id == SectionScore.inspection_id)
         .where(SectionScore.percent.isnot(None), *counted)).all()
     failed = {inspection_id for inspection_id, *_ in found}
+    cycle_days = _cycle_days(connection)
     facts = {}
     for inspection_id, kind, outlet_id, staff_id, submitted_at, percent in inspections:
         day = _local_day(submitted_at)
@@ -111,9 +121,12 @@ def tally(connection: Connection, conditions) -> Tally:
         if percent is not None:
             result.add(OutletMonthRollup, (month, outlet_id, kind), scored=1, percent_hundredths=_hundredths(percent))
         if kind == "remote" and staff_id is not None:
-            bad = inspection_id in failed
-            result.add(StaffDayRollup, (day, staff_id), remote_checks=1, remote_passed=0 if bad else 1,
-                       remote_failed=1 if bad else 0)
+            bad = int(inspection_id in failed)
+            cycle_first, _ = cycle_of(day, cycle_days)
+            result.add(StaffCycleRollup, (cycle_first, staff_id), remote_checks=1, remote_failed=bad)
+            result.add(StaffMonthRollup, (month, staff_id), remote_checks=1, remote_passed=1 - bad)
+            # cycles_covered is not a sum of contributions: settle() and rebuild() count it.
+            result.add(StaffMonthRollup, (cycle_first.replace(day=1), staff_id), cycle_failures=bad)
     for inspection_id, staff_id, severity, published in found:
         if published and staff_id is not None and severity in SEVERITIES:
             result.add(StaffMonthRollup, (facts[inspection_id][2], staff_id), **{severity: 1})
@@ -145,10 +158,25 @@ def _upsert(connection: Connection, table: type, records: list[dict]):
 
 
 def add(connection: Connection, change: Tally) -> None:
+    """Add the change, and count the cycles it gives a first check or takes the last one from."""
     for table in TABLES:
         records = change.records(table)
-        if records:
+        if not records:
+            continue
+        if table is StaffCycleRollup:
+            _add_cycles(connection, change, records)
+        else:
             connection.execute(_upsert(connection, table, records), records)
+
+
+def _add_cycles(connection: Connection, change: Tally, records: list[dict]) -> None:
+    statement = _upsert(connection, StaffCycleRollup, records).returning(StaffCycleRollup.remote_checks)
+    for record in records:
+        now = connection.execute(statement, record).scalar_one()
+        was = now - record["remote_checks"]
+        if (was > 0) != (now > 0):
+            change.add(StaffMonthRollup, (record["cycle_first"].replace(day=1), record["staff_id"]),
+                       cycles_covered=1 if now > 0 else -1)
 
 
 def settle(connection: Connection, inspection_ids: Iterable[int], before: Tally) -> None:
@@ -197,9 +225,9 @@ def _inspection_ids(session: Session) -> tuple[set[int], list[Inspection]]:
             elif obj in session.new or obj in session.deleted or _counts_may_change(obj):
                 ids.add(obj.id)
         elif isinstance(obj, (Finding, SectionScore)):
-            state = db.inspect(obj)
-            history = state.attrs.inspection_id.history
-            ids.update(i for i in chain(history.added, history.unchanged, history.deleted) if i is not None)
+            # The value it had and the value it has (loaded again when the object was expired by a commit).
+            ids.update(i for i in (*db.inspect(obj).attrs.inspection_id.history.deleted, obj.inspection_id)
+                       if i is not None)
     return ids - _inside_announced(session), new
 
 
@@ -326,24 +354,46 @@ def rebuild(connection: Connection, month: Period | None = None) -> Rebuilt:
     if connection.dialect.name == "postgresql":
         # Submits that land meanwhile wait rather than add to rows about to be replaced.
         connection.execute(text("LOCK TABLE " + ", ".join(t.__tablename__ for t in TABLES) + " IN EXCLUSIVE MODE"))
+    months = _months_with_data(connection) if month is None else [month]
     if month is None:
         for table in TABLES:
             connection.execute(delete(table))
-        months = _months_with_data(connection)
-    else:
-        months = [month]
-        for table in (OutletMonthRollup, SectionMonthRollup, StaffMonthRollup):
-            connection.execute(delete(table).where(table.month == month.first))
-        connection.execute(delete(StaffDayRollup).where(StaffDayRollup.day.between(month.first, month.last)))
     rows = 0
     for period in months:
-        part = tally(connection, [Inspection.submitted_at >= period.start, Inspection.submitted_at < period.end])
-        for table in TABLES:
-            records = part.records(table)
-            if records:
-                connection.execute(insert(table), records)
-                rows += len(records)
+        rows += _rebuild_month(connection, period, delete_first=month is not None)
     return Rebuilt(len(months), rows)
+
+
+def _rebuild_month(connection: Connection, month: Period, *, delete_first: bool) -> int:
+    """The rows keyed to the month: its outlets', sections' and people's, and those of the remote cycles that
+    start in it (whose last day may fall in the next month)."""
+    cycle_days = _cycle_days(connection)
+    first_cycle, _ = cycle_of(month.first, cycle_days)
+    if first_cycle < month.first:
+        first_cycle += timedelta(days=cycle_days)
+    last_cycle, _ = cycle_of(month.last, cycle_days)
+    window_end = max(month.end, local_midnight(last_cycle + timedelta(days=cycle_days)))
+    if delete_first:
+        for table in (OutletMonthRollup, SectionMonthRollup, StaffMonthRollup):
+            connection.execute(delete(table).where(table.month == month.first))
+        connection.execute(delete(StaffCycleRollup).where(StaffCycleRollup.cycle_first.between(month.first,
+                                                                                               month.last)))
+    part = tally(connection, [Inspection.submitted_at >= month.start, Inspection.submitted_at < window_end])
+    mine = Tally()
+    for table in TABLES:
+        for key, counts in part.rows[table].items():
+            if month.first <= key[0] <= month.last:
+                mine.add(table, key, **counts)
+    for (cycle_first, staff_id), counts in list(mine.rows[StaffCycleRollup].items()):
+        if counts["remote_checks"] > 0:
+            mine.add(StaffMonthRollup, (cycle_first.replace(day=1), staff_id), cycles_covered=1)
+    rows = 0
+    for table in TABLES:
+        records = mine.records(table)
+        if records:
+            connection.execute(insert(table), records)
+            rows += len(records)
+    return rows
 
 
 def snapshot(connection: Connection) -> dict[type, dict[tuple, tuple[int, ...]]]:
@@ -354,3 +404,47 @@ def snapshot(connection: Connection) -> dict[type, dict[tuple, tuple[int, ...]]]
         result[table] = {tuple(row[:len(keys)]): tuple(row[len(keys):]) for row in connection.execute(
             select(*[getattr(table, name) for name in keys + counts])) if any(row[len(keys):])}
     return result
+
+
+# Reading -------------------------------------------------------------------------------------------------------
+
+def remote_counts(period: Period, cycles: list, staff_condition=None):
+    """Per person: remote checks and passed checks made in the period, and of the period's remote cycles that are
+    over (`cycles`), how many had a check and how many checks in them failed; a subquery of (staff_id, checks,
+    passed, covered, failures). A month whose cycles are all over is read from its month rows, any other from
+    the rows of its cycles that are over."""
+    over = {cycle.first for cycle in cycles}
+    closed, open_cycles = [], []
+    for month in period.months():
+        starting = {cycle.first for cycle in periods.cycles(month, today=date.max)}
+        if starting <= over:
+            closed.append(month.first)
+        else:
+            open_cycles += sorted(starting & over)
+    months = select(StaffMonthRollup.staff_id, StaffMonthRollup.remote_checks.label("checks"),
+                    StaffMonthRollup.remote_passed.label("passed"),
+                    case((StaffMonthRollup.month.in_(closed), StaffMonthRollup.cycles_covered), else_=0).label("covered"),
+                    case((StaffMonthRollup.month.in_(closed), StaffMonthRollup.cycle_failures), else_=0)
+                    .label("failures")) \
+        .where(StaffMonthRollup.month.between(period.first, period.last))
+    parts = [months.where(staff_condition(StaffMonthRollup.staff_id))] if staff_condition else [months]
+    if open_cycles:
+        in_cycles = select(StaffCycleRollup.staff_id, literal(0).label("checks"), literal(0).label("passed"),
+                           case((StaffCycleRollup.remote_checks > 0, 1), else_=0).label("covered"),
+                           StaffCycleRollup.remote_failed.label("failures")) \
+            .where(StaffCycleRollup.cycle_first.in_(open_cycles))
+        parts.append(in_cycles.where(staff_condition(StaffCycleRollup.staff_id)) if staff_condition else in_cycles)
+    rows = union_all(*parts).subquery()
+    checks, covered = func.sum(rows.c.checks), func.sum(rows.c.covered)
+    return (select(rows.c.staff_id, checks.label("checks"), func.sum(rows.c.passed).label("passed"),
+                   covered.label("covered"), func.sum(rows.c.failures).label("failures"))
+            .group_by(rows.c.staff_id).having(or_(checks > 0, covered > 0)).subquery())
+
+
+def checked_cycles(cycles: list, staff_ids) -> set[tuple[int, int]]:
+    """(person, cycle index) for each of the cycles in which the person had a remote check."""
+    index = {cycle.first: cycle.index for cycle in cycles}
+    return {(staff_id, index[first]) for staff_id, first in db.session.execute(
+        select(StaffCycleRollup.staff_id, StaffCycleRollup.cycle_first)
+        .where(StaffCycleRollup.cycle_first.in_(list(index)), StaffCycleRollup.staff_id.in_(list(staff_ids)),
+               StaffCycleRollup.remote_checks > 0))}

@@ -13,7 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import and_, case, exists, func, literal, or_, select
+from sqlalchemy import and_, case, exists, func, or_, select
 
 from core.clock import local_midnight
 from core.extensions import db
@@ -21,18 +21,17 @@ from inspections.models import Inspection
 from mystery.models import MysteryConfirmation
 from org.models import Outlet, Staff
 from rectification.models import Finding
-from reports import rules
+from reports import rollups, rules
 from reports.counting import (
     counted_finding,
     counted_inspection,
     cycle_number,
-    cycle_of_day,
     plan_each_query,
     submitted_in,
     within_cycles,
 )
 from reports.errors_and_complaints import complaint_counts, error_counts, monthly_errors, upheld_complaints
-from reports.models import StaffDayRollup, StaffMonthRollup
+from reports.models import StaffMonthRollup
 from reports.periods import Period
 from reports.periods import cycles as period_cycles
 from volumes.models import TellerCount
@@ -133,30 +132,6 @@ def _remote_counts(period: Period, cycles, conditions):
             .group_by(per_cycle.c.staff_id).subquery())
 
 
-def _remote_counts_from_rollups(period: Period, cycles, conditions):
-    """The same as _remote_counts, from the remote checks kept per person and day."""
-    day = StaffDayRollup.day
-    in_period = day.between(period.first, period.last)
-    in_cycles = day.between(cycles[0].first, cycles[-1].last) if cycles else literal(False)
-    window_first = min([period.first] + [c.first for c in cycles[:1]])
-    window_last = max([period.last] + [c.last for c in cycles[-1:]])
-    cycle = cycle_of_day(day, cycles).label("cycle")
-
-    def total_if(condition, column):
-        return func.sum(case((condition, column), else_=0))
-
-    per_cycle = (
-        select(StaffDayRollup.staff_id, cycle, total_if(in_period, StaffDayRollup.remote_checks).label("checks"),
-               total_if(in_period, StaffDayRollup.remote_passed).label("passed"),
-               total_if(in_cycles, StaffDayRollup.remote_failed).label("failures"))
-        .where(day.between(window_first, window_last), StaffDayRollup.remote_checks > 0, *conditions)
-        .group_by(StaffDayRollup.staff_id, cycle)).subquery()
-    return (select(per_cycle.c.staff_id, func.sum(per_cycle.c.checks).label("checks"),
-                   func.sum(per_cycle.c.passed).label("passed"), func.count(per_cycle.c.cycle).label("covered"),
-                   func.sum(per_cycle.c.failures).label("failures"))
-            .group_by(per_cycle.c.staff_id).subquery())
-
-
 def _finding_counts_from_rollups(period: Period, conditions):
     """The same as _finding_counts, from the findings kept per person and month."""
     any_finding = func.sum(StaffMonthRollup.critical + StaffMonthRollup.major + StaffMonthRollup.minor) > 0
@@ -187,8 +162,8 @@ def summaries(period: Period, *, outlet_ids=None, staff_ids=None, values=None, r
         remote = _remote_counts(period, cycles, _staff_filter(Inspection.staff_id, outlet_ids, staff_ids))
         found = _finding_counts(period, _staff_filter(Finding.staff_id, outlet_ids, staff_ids))
     else:
-        remote = _remote_counts_from_rollups(period, cycles,
-                                             _staff_filter(StaffDayRollup.staff_id, outlet_ids, staff_ids))
+        remote = rollups.remote_counts(period, cycles,
+                                       lambda column: and_(True, *_staff_filter(column, outlet_ids, staff_ids)))
         found = _finding_counts_from_rollups(period, _staff_filter(StaffMonthRollup.staff_id, outlet_ids, staff_ids))
     errors = error_counts(period, _staff_filter(TellerCount.staff_id, outlet_ids, staff_ids))
     complaints = complaint_counts(period, staff_ids)

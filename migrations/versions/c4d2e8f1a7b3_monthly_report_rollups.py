@@ -1,8 +1,8 @@
 """monthly report rollups
 
 Counts and sums per local month that the league table and the scorecards read (reports/rollups.py): per
-outlet and kind, per outlet, kind and section, per person and day (remote checks), per person and month
-(findings by severity). The upgrade fills them from the existing inspections, findings and section scores;
+outlet and kind, per outlet, kind and section, per person and remote cycle (checks, failed checks), per person
+and month (findings by severity, remote checks, cycles covered and failed checks in them). The upgrade fills them from the existing inspections, findings and section scores;
 `flask rollups rebuild` does the same at any later time.
 
 Revision ID: c4d2e8f1a7b3
@@ -41,16 +41,16 @@ def upgrade():
         *_counts('scored', 'percent_hundredths', big=('percent_hundredths',)),
         sa.PrimaryKeyConstraint('month', 'outlet_id', 'kind', 'section_key', name=op.f('pk_rollup_section_month')))
     op.create_table(
-        'rollup_staff_day',
-        sa.Column('day', sa.Date(), nullable=False),
+        'rollup_staff_cycle',
+        sa.Column('cycle_first', sa.Date(), nullable=False),
         sa.Column('staff_id', sa.Integer(), nullable=False),
-        *_counts('remote_checks', 'remote_passed', 'remote_failed'),
-        sa.PrimaryKeyConstraint('day', 'staff_id', name=op.f('pk_rollup_staff_day')))
+        *_counts('remote_checks', 'remote_failed'),
+        sa.PrimaryKeyConstraint('cycle_first', 'staff_id', name=op.f('pk_rollup_staff_cycle')))
     op.create_table(
         'rollup_staff_month',
         sa.Column('month', sa.Date(), nullable=False),
         sa.Column('staff_id', sa.Integer(), nullable=False),
-        *_counts('critical', 'major', 'minor'),
+        *_counts('critical', 'major', 'minor', 'remote_checks', 'remote_passed', 'cycles_covered', 'cycle_failures'),
         sa.PrimaryKeyConstraint('month', 'staff_id', name=op.f('pk_rollup_staff_month')))
     from reports import rollups  # the same computation as `flask rollups rebuild`
 
@@ -59,6 +59,6 @@ def upgrade():
 
 def downgrade():
     op.drop_table('rollup_staff_month')
-    op.drop_table('rollup_staff_day')
+    op.drop_table('rollup_staff_cycle')
     op.drop_table('rollup_section_month')
     op.drop_table('rollup_outlet_month')

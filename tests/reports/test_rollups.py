@@ -15,7 +15,7 @@ from core.extensions import db
 from inspections.models import Answer, Inspection
 from rectification.models import Finding
 from reports import rollups, rules
-from reports.models import OutletMonthRollup, StaffDayRollup, StaffMonthRollup
+from reports.models import OutletMonthRollup, StaffCycleRollup, StaffMonthRollup
 from reports.periods import month_period, quarter_period
 from reports.rankings import league
 from reports.scorecards import summaries
@@ -84,9 +84,14 @@ def test_the_bank_written_through_the_orm_is_counted(bank, org):
     a1 = bank.people["A1"]
     assert db.session.execute(select(StaffMonthRollup.major).where(StaffMonthRollup.staff_id == a1.id)).scalar() \
         in (None, 0)
-    # A1's last check, made on Oct 1 in September's last cycle, is kept on its own day.
-    assert db.session.execute(select(StaffDayRollup.remote_checks).where(
-        StaffDayRollup.staff_id == a1.id, StaffDayRollup.day == month_period(2026, 10).first)).scalar() == 1
+    # A1's last check, made on Oct 1, counts in October and for September's last cycle (Sep 30 - Oct 1).
+    september_a1, october_a1 = (db.session.execute(
+        select(StaffMonthRollup.remote_checks, StaffMonthRollup.cycles_covered).where(
+            StaffMonthRollup.staff_id == a1.id, StaffMonthRollup.month == month)).one()
+        for month in (september.first, month_period(2026, 10).first))
+    assert tuple(september_a1) == (14, 15) and tuple(october_a1) == (1, 0)
+    assert db.session.execute(select(StaffCycleRollup.remote_checks).where(
+        StaffCycleRollup.staff_id == a1.id, StaffCycleRollup.cycle_first == september.last)).scalar() == 1
 
 
 def test_submits_publication_and_finding_changes_keep_rollups_equal_to_recomputation(bank, org, users, client,
@@ -151,7 +156,10 @@ def test_rebuild_command_restores_a_month(bank, org, runner):
     kept = rollups.snapshot(db.session.connection())
     db.session.execute(update(OutletMonthRollup).where(OutletMonthRollup.month == september.first)
                        .values(scored=0, percent_hundredths=0))
-    db.session.execute(delete(StaffDayRollup).where(StaffDayRollup.day.between(september.first, september.last)))
+    db.session.execute(delete(StaffCycleRollup).where(StaffCycleRollup.cycle_first.between(september.first,
+                                                                                           september.last)))
+    db.session.execute(update(StaffMonthRollup).where(StaffMonthRollup.month == september.first)
+                       .values(cycles_covered=0))
     db.session.commit()
     assert league(september) != league(september, raw=True)
     result = runner.invoke(args=["rollups", "rebuild", "--month", "2026-09"])
@@ -195,9 +203,14 @@ def test_parallel_submits_through_a_live_server_add_up_exactly(bank, org, users,
     counted = db.session.execute(select(OutletMonthRollup.kind, OutletMonthRollup.scored).where(
         OutletMonthRollup.outlet_id == org.outlet_a.id, OutletMonthRollup.month == this_month.first)).all()
     assert dict(counted) == {"remote": 12, "onsite": 12}
-    checks = db.session.execute(select(func.sum(StaffDayRollup.remote_checks), func.sum(StaffDayRollup.remote_failed))
-                                .where(StaffDayRollup.staff_id == a1_id, StaffDayRollup.day >= this_month.first)).one()
+    checks = db.session.execute(select(func.sum(StaffCycleRollup.remote_checks), func.sum(StaffCycleRollup.remote_failed))
+                                .where(StaffCycleRollup.staff_id == a1_id,
+                                       StaffCycleRollup.cycle_first >= this_month.first)).one()
     assert tuple(checks) == (12, 4)
+    a1_month = db.session.execute(select(StaffMonthRollup.remote_checks, StaffMonthRollup.remote_passed,
+                                         StaffMonthRollup.cycles_covered).where(
+        StaffMonthRollup.staff_id == a1_id, StaffMonthRollup.month == this_month.first)).one()
+    assert tuple(a1_month) == (12, 8, 1)  # twelve checks, all in today's cycle
     assert db.session.execute(select(StaffMonthRollup.major).where(
         StaffMonthRollup.staff_id == a2_id, StaffMonthRollup.month == this_month.first)).scalar() == 6
     assert_rollups_match_recomputation(org)
