@@ -112,17 +112,19 @@ def tally(connection: Connection, conditions) -> Tally:
         .join(Inspection, Inspection.id == SectionScore.inspection_id)
         .where(SectionScore.percent.isnot(None), *counted)).all()
     failed = {inspection_id for inspection_id, *_ in found}
-    cycle_days = _cycle_days(connection)
+    cycle_days, zone = _cycle_days(connection), local_zone()
+    cycle_firsts: dict[date, date] = {}
     facts = {}
     for inspection_id, kind, outlet_id, staff_id, submitted_at, percent in inspections:
-        day = _local_day(submitted_at)
+        day = submitted_at.astimezone(zone).date()
         month = day.replace(day=1)
         facts[inspection_id] = (kind, outlet_id, month)
         if percent is not None:
             result.add(OutletMonthRollup, (month, outlet_id, kind), scored=1, percent_hundredths=_hundredths(percent))
         if kind == "remote" and staff_id is not None:
             bad = int(inspection_id in failed)
-            cycle_first, _ = cycle_of(day, cycle_days)
+            if (cycle_first := cycle_firsts.get(day)) is None:
+                cycle_first = cycle_firsts[day] = cycle_of(day, cycle_days)[0]
             result.add(StaffCycleRollup, (cycle_first, staff_id), remote_checks=1, remote_failed=bad)
             result.add(StaffMonthRollup, (month, staff_id), remote_checks=1, remote_passed=1 - bad)
             # cycles_covered is not a sum of contributions: settle() and rebuild() count it.
@@ -392,7 +394,7 @@ def _rebuild_month(connection: Connection, month: Period, *, delete_first: bool)
         records = mine.records(table)
         if records:
             connection.execute(insert(table), records)
-            rows += len(records)
+        rows += len(records)
     return rows
 
 
