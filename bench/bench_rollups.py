@@ -41,6 +41,20 @@ from reports_bank import (
 SERVER = os.environ.get("BENCH_POSTGRES", "postgresql://postgres@127.0.0.1:5432")
 SECTION = "## Reports from monthly rollups (`bench_rollups.py`)"
 TIMED = ("league", "scorecards", "league, raw", "scorecards, raw")
+NOTES = [
+    ("- What the reports read: per month, outlet and kind the counted inspections and their percents' sum "
+     "(in hundredths, exact); per month and person the findings by severity, the remote checks and passed ones, "
+     "the cycles that start in the month with a check and the failed checks in them; per remote cycle and person "
+     "the checks and failed ones (read only for a month whose cycles are not all over yet, and for the excused "
+     "tellers); per month, outlet, kind and section the section scores (kept, not read yet: the dashboards' "
+     "section averages still read the section scores). A month's league table and scorecards read about one row "
+     "per outlet and kind and one per person, whatever the length of the history."),
+    ("- Still read from the raw rows, for the month only: the findings' closure figures of the league table "
+     "(whether a finding is late depends on the day the report is made), the mystery evidence of the red/black "
+     "list (one row per published visit), the service errors (already monthly rows) and upheld complaints."),
+    ("- No answers are generated here (neither report reads them); the 3,000-outlet bank has the measured month "
+     "only, so its league table has no previous month to compare with."),
+]
 
 
 @dataclass(frozen=True)
@@ -246,7 +260,7 @@ def report(results: dict, ratios: dict, checked: str, month, runs: int, province
                f"×{ratios['scorecards']:.2f} (goal: within 20 %). At 3,000 outlets the league table ranks "
                f"{results[province]['outlets']:,} outlets and the scorecards cover "
                f"{results[province]['staff']:,} staff (goal: under 300 ms)."),
-              "", f"- Check: {checked}.", ""]
+              "", f"- Check: {checked}.", *NOTES, ""]
     return "\n".join(lines)
 
 

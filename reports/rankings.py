@@ -103,7 +103,8 @@ class LeagueRow:
 
 
 def weighted_score(by_kind: dict[str, tuple[float, int]], weights: dict[str, float]) -> float | None:
-    used = {kind: weights.get(kind, 0) for kind in by_kind if weights.get(kind, 0) > 0}
+    # In the kinds' order, not the order the database returned them in: float sums depend on the order.
+    used = {kind: weights.get(kind, 0) for kind in sorted(by_kind) if weights.get(kind, 0) > 0}
     if not used:
         return None
     return round(sum(by_kind[kind][0] * weight for kind, weight in used.items()) / sum(used.values()), 2)
