@@ -269,8 +269,9 @@ def write_complaints(cursor, staff: dict, months: list[tuple[date, date]], branc
     return sum(sequence.values())
 
 
-def derive_rows(cursor, base: dict, remote_answers: int, started: float) -> float:
-    """Answers (one per checklist item, padded for remote checks) and section scores, from the findings."""
+def derive_rows(cursor, base: dict, remote_answers: int, started: float, *, answers: bool = True) -> float:
+    """Answers (one per checklist item, padded for remote checks) and section scores, from the findings; without
+    `answers`, the section scores alone."""
     cursor.execute("CREATE TEMP TABLE bench_item (kind text, section_key text, item_key text, points float, "
                    "position int)")
     with cursor.copy("COPY bench_item FROM STDIN") as copy_:
@@ -283,7 +284,7 @@ def derive_rows(cursor, base: dict, remote_answers: int, started: float) -> floa
     cursor.execute("SELECT max(id) FROM inspection")
     (last,) = cursor.fetchone()
     chunk = 100_000
-    for low in range(0, last, chunk):
+    for low in range(0, last if answers else 0, chunk):
         cursor.execute("""
             INSERT INTO answer (inspection_id, item_key, value, note, staff_id, staff_description, photo_ids,
                                 client_updated_at, score, max_score, failed, state)

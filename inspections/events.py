@@ -1,6 +1,8 @@
 """What inspections announce to the domains above them, inside the same transaction."""
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -29,6 +31,25 @@ _signals = Namespace()
 # receiver returns what it made of them, for the submit's receipt (rectification: the findings and
 # the notice): {"findings": [...], "notice": {...}}.
 failures_published = _signals.signal("failures-published")
+
+# sent(None, inspection_ids=[...]) just before a change to what reports count of these inspections (status,
+# score, findings, section scores) that is written with plain UPDATE/INSERT statements. A receiver may return
+# a callable, called with completed=True once the change is written (False when it failed), in the same
+# transaction (reports: the monthly rollups). Changes flushed through the ORM need no announcement.
+report_inputs_changing = _signals.signal("report-inputs-changing")
+
+
+@contextmanager
+def changing(inspection_ids: Iterable[int]) -> Iterator[None]:
+    finishers = [result for _receiver, result in report_inputs_changing.send(None, inspection_ids=list(inspection_ids))
+                 if callable(result)]
+    completed = False
+    try:
+        yield
+        completed = True
+    finally:
+        for finish in finishers:
+            finish(completed)
 
 
 def publish_failures(inspection, failures: list[Failure], moment: datetime, actor: User) -> dict:

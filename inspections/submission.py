@@ -20,7 +20,7 @@ from core.errors import Conflict, OperationError
 from core.extensions import db
 from core.permissions import authorize
 from core.unit_of_work import end_read_transaction
-from inspections.events import Failure, publish_failures
+from inspections.events import Failure, changing, publish_failures
 from inspections.evidence import EvidenceError
 from inspections.kinds import kind_of
 from inspections.models import DONE, DRAFT, Answer, Assignment, Inspection, Photo, SectionScore
@@ -267,6 +267,11 @@ def _driver_sql(dialect) -> tuple[str, tuple | None]:
 
 def _write(inspection: Inspection, frozen: Frozen, actor: User) -> bool:
     """Write what was frozen, unless the draft changed since it was read: then write nothing."""
+    with changing([frozen.inspection_id]):
+        return _write_frozen(inspection, frozen, actor)
+
+
+def _write_frozen(inspection: Inspection, frozen: Frozen, actor: User) -> bool:
     values = frozen.values
     guarded = db.session.execute(FREEZE_IF_UNCHANGED,
                                  {"inspection": frozen.inspection_id, "seen_revision": frozen.revision, **values})

@@ -12,7 +12,7 @@ from core.db import utcnow
 from core.errors import Conflict, NotFound, OperationError
 from core.extensions import db
 from core.permissions import authorize, can
-from inspections.events import publish_failures
+from inspections.events import changing, publish_failures
 from inspections.models import (
     DONE,
     DRAFT,
@@ -162,6 +162,11 @@ def publish(uuid: str, blacklist_confirmed: bool, actor: User) -> Inspection:
     inspection = _report(uuid, actor)
     if inspection.status != REVIEWED:
         raise Conflict(_("Only an accepted report can be published."), problem="wrong_status")
+    with changing([inspection.id]):
+        return _publish(inspection, blacklist_confirmed, actor)
+
+
+def _publish(inspection: Inspection, blacklist_confirmed: bool, actor: User) -> Inspection:
     before = audit.snapshot(inspection)
     now = utcnow()
     # Exactly one publish creates the findings and the notice; the answers are read after it, so

@@ -10,8 +10,9 @@ if TYPE_CHECKING:
 def init_app(app: Flask) -> None:
     from core.extensions import register_api
     from reports import api as reports_api
-    from reports import cli, history, policies, views  # noqa: F401  (the seed-demo step, the permission rules)
+    from reports import cli, history, policies, rollups, views  # noqa: F401  (the seed-demo step, the permission rules)
 
     register_api(reports_api.blp)
     app.register_blueprint(views.blp)
     cli.init_app(app)
+    rollups.init_app()

@@ -66,3 +66,23 @@ def init_app(app: Flask) -> None:
         click.echo(f"{output}: analysis of {chosen.label}")
 
     app.cli.add_command(group)
+
+    rollup_group = AppGroup("rollups", help="The monthly rollups the league table and the scorecards read.")
+
+    @rollup_group.command("rebuild")
+    @click.option("--month", default=None, help="YYYY-MM (default: every month with inspections)")
+    @unit_of_work.committed
+    def rebuild(month):
+        """Recompute the rollups of a month, or of the whole history, from the inspections and findings."""
+        from reports import periods, rollups
+
+        chosen = None
+        if month:
+            try:
+                chosen = periods.parse(month, default=None, quarters=False, field="month")
+            except OperationError as error:
+                raise click.BadParameter(str(error), param_hint="--month") from error
+        rebuilt = rollups.rebuild(db.session.connection(), chosen)
+        click.echo(f"rebuilt {rebuilt.months} month(s): {rebuilt.rows} rollup rows")
+
+    app.cli.add_command(rollup_group)

@@ -32,7 +32,7 @@ from org.models import Outlet, Staff, User
 from org.seed import OUTLETS
 from reports import history_answers as answering
 from reports import history_rectification as rectification
-from reports import operations
+from reports import operations, rollups
 from reports.models import ServiceList
 from reports.periods import Cycle, Period, cycles, month_period, quarter_period, remote_cycle_days
 
@@ -294,6 +294,9 @@ def _write(todo: list[Visit], outlets, staff, users, versions, today: date, now:
     table = Inspection.__table__
     ids = db.session.execute(insert(table).returning(table.c.id, sort_by_parameter_order=True),
                              [s["inspection"] for s in scored]).scalars().all()
+    # The rows written straight into the table are counted here; their section scores and findings, as
+    # they are inserted (reports.rollups).
+    rollups.settle(db.session.connection(), ids, rollups.Tally())
     answers, sections, findings, mystery_visits, confirmations = [], [], [], [], []
     for inspection_id, rows in zip(ids, scored):
         answers += [{**row, "inspection_id": inspection_id} for row in rows["answers"]]

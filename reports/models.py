@@ -1,12 +1,13 @@
-"""The reports' own records: the rule set and red/black lists with their sign-off. Scores themselves
-are never stored here: reports read the score rows the inspections wrote, and the confirmations of
+"""The reports' own records: the rule set, red/black lists with their sign-off, and the monthly rollups.
+Scores themselves are never stored here: reports read the score rows the inspections wrote (through the
+rollups, which hold counts and sums of them and never points: reports/rollups.py), and the confirmations of
 mystery-visit evidence the mystery package keeps."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text, UniqueConstraint, event, select
+from sqlalchemy import JSON, BigInteger, CheckConstraint, ForeignKey, String, Text, UniqueConstraint, event, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.db import Model, utcnow
@@ -118,3 +119,61 @@ def _entries_of_published_lists_are_frozen(mapper, connection, target: ServiceLi
     stored = connection.execute(select(ServiceList.status).where(ServiceList.id == target.list_id)).scalar()
     if stored == PUBLISHED:
         raise PublishedListFrozen("the entries of a published red/black list never change")
+
+
+class OutletMonthRollup(Model):
+    """Per local month, outlet and inspection kind: the counted inspections with a percent, and the sum of
+    those percents in hundredths (percents are stored to two decimals, so the sum is exact)."""
+
+    __tablename__ = "rollup_outlet_month"
+
+    month: Mapped[date] = mapped_column(primary_key=True)  # the month's first day
+    outlet_id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(10), primary_key=True)
+    scored: Mapped[int] = mapped_column(default=0)
+    percent_hundredths: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class SectionMonthRollup(Model):
+    """Per local month, outlet, kind and section: the counted section scores with a percent, and their sum
+    in hundredths."""
+
+    __tablename__ = "rollup_section_month"
+
+    month: Mapped[date] = mapped_column(primary_key=True)
+    outlet_id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(10), primary_key=True)
+    section_key: Mapped[str] = mapped_column(String(60), primary_key=True)
+    scored: Mapped[int] = mapped_column(default=0)
+    percent_hundredths: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class StaffCycleRollup(Model):
+    """Per remote cycle (its first local day, for the plan's cycle length when written) and watched person:
+    counted remote checks and those with a finding. The month rows below sum these up; a month whose cycles
+    are not all over yet is read from here."""
+
+    __tablename__ = "rollup_staff_cycle"
+
+    cycle_first: Mapped[date] = mapped_column(primary_key=True)
+    staff_id: Mapped[int] = mapped_column(primary_key=True)
+    remote_checks: Mapped[int] = mapped_column(default=0)
+    remote_failed: Mapped[int] = mapped_column(default=0)
+
+
+class StaffMonthRollup(Model):
+    """Per local month and person: the counted (published) findings attributed to them by severity, in the
+    month of their inspection; the remote checks made in the month and those without any finding; and of the
+    remote cycles that start in the month, how many had a check of them and how many checks failed."""
+
+    __tablename__ = "rollup_staff_month"
+
+    month: Mapped[date] = mapped_column(primary_key=True)
+    staff_id: Mapped[int] = mapped_column(primary_key=True)
+    critical: Mapped[int] = mapped_column(default=0)
+    major: Mapped[int] = mapped_column(default=0)
+    minor: Mapped[int] = mapped_column(default=0)
+    remote_checks: Mapped[int] = mapped_column(default=0)
+    remote_passed: Mapped[int] = mapped_column(default=0)
+    cycles_covered: Mapped[int] = mapped_column(default=0)
+    cycle_failures: Mapped[int] = mapped_column(default=0)

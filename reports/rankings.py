@@ -3,11 +3,14 @@ coverage, and rectification closure.
 
 An outlet's score is the weighted mean, over the inspection kinds it had, of the kind's average stored
 percent (weights from the rule set); outlets without a counted inspection are listed unranked.
+Scores and remote coverage are read from the monthly rollups (reports/rollups.py); `raw=True` computes them
+from the inspections themselves, which the tests hold the rollups to.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
 
 from sqlalchemy import Row, and_, case, func, select
 
@@ -17,8 +20,15 @@ from inspections.models import Excuse, Inspection
 from org.models import Outlet, Staff
 from rectification import lateness
 from rectification.models import Finding
-from reports import rules
-from reports.counting import counted_inspection, cycle_number, plan_each_query, seconds_between, within_cycles
+from reports import rollups, rules
+from reports.counting import (
+    counted_inspection,
+    cycle_number,
+    plan_each_query,
+    seconds_between,
+    within_cycles,
+)
+from reports.models import OutletMonthRollup
 from reports.periods import Cycle, Period
 from reports.periods import cycles as period_cycles
 from reports.service_lists import competition_ranks
@@ -93,29 +103,57 @@ class LeagueRow:
 
 
 def weighted_score(by_kind: dict[str, tuple[float, int]], weights: dict[str, float]) -> float | None:
-    used = {kind: weights.get(kind, 0) for kind in by_kind if weights.get(kind, 0) > 0}
+    # In the kinds' order, not the order the database returned them in: float sums depend on the order.
+    used = {kind: weights.get(kind, 0) for kind in sorted(by_kind) if weights.get(kind, 0) > 0}
     if not used:
         return None
     return round(sum(by_kind[kind][0] * weight for kind, weight in used.items()) / sum(used.values()), 2)
 
 
-def _kind_averages(period: Period, outlet_ids) -> tuple[dict, dict]:
+def average_percent(hundredths, count) -> float:
+    """The mean of percents given to two decimals, from their exact sum in hundredths, rounded half up: the
+    same whichever database or summation order produced the sum."""
+    mean = Decimal(int(hundredths)) / (100 * int(count))
+    return float(mean.quantize(Decimal("0.01"), ROUND_HALF_UP))
+
+
+def _kind_averages(period: Period, outlet_ids, raw: bool = False) -> tuple[dict, dict]:
     """{outlet: {kind: (average percent, count)}} for the period and for the one before it."""
+    if not raw:
+        return _kind_averages_from_rollups(period, outlet_ids)
     previous = period.previous()
     is_current = case((Inspection.submitted_at >= period.start, 1), else_=0).label("is_current")
     rows = db.session.execute(
-        select(Inspection.outlet_id, Inspection.kind, is_current, func.avg(Inspection.percent), func.count())
+        select(Inspection.outlet_id, Inspection.kind, is_current, func.sum(func.round(Inspection.percent * 100)),
+               func.count())
         .where(counted_inspection(), Inspection.percent.isnot(None), Inspection.outlet_id.in_(outlet_ids),
                Inspection.submitted_at >= previous.start, Inspection.submitted_at < period.end)
         .group_by(Inspection.outlet_id, Inspection.kind, is_current))
     current: dict[int, dict] = {}
     before: dict[int, dict] = {}
-    for outlet_id, kind, flag, average, count in rows:
-        (current if flag else before).setdefault(outlet_id, {})[kind] = (round(float(average), 2), count)
+    for outlet_id, kind, flag, hundredths, count in rows:
+        (current if flag else before).setdefault(outlet_id, {})[kind] = (average_percent(hundredths, count), count)
     return current, before
 
 
-def coverage(period: Period, outlet_ids) -> dict[int, Coverage]:
+def _kind_averages_from_rollups(period: Period, outlet_ids) -> tuple[dict, dict]:
+    previous = period.previous()
+    is_current = case((OutletMonthRollup.month >= period.first, 1), else_=0).label("is_current")
+    rows = db.session.execute(
+        select(OutletMonthRollup.outlet_id, OutletMonthRollup.kind, is_current, func.sum(OutletMonthRollup.scored),
+               func.sum(OutletMonthRollup.percent_hundredths))
+        .where(OutletMonthRollup.month.between(previous.first, period.last), OutletMonthRollup.outlet_id.in_(outlet_ids))
+        .group_by(OutletMonthRollup.outlet_id, OutletMonthRollup.kind, is_current))
+    current: dict[int, dict] = {}
+    before: dict[int, dict] = {}
+    for outlet_id, kind, flag, count, hundredths in rows:
+        if count:
+            (current if flag else before).setdefault(outlet_id, {})[kind] = \
+                (average_percent(hundredths, count), int(count))
+    return current, before
+
+
+def coverage(period: Period, outlet_ids, raw: bool = False) -> dict[int, Coverage]:
     """Per outlet: active tellers × remote cycles of the period, how many of those were checked, and how
     many were excused (see inspections.excuses)."""
     plan_each_query()
@@ -125,11 +163,19 @@ def coverage(period: Period, outlet_ids) -> dict[int, Coverage]:
                                                    Staff.outlet_id.in_(outlet_ids)).group_by(Staff.outlet_id)).all())
     covered: dict[int, int] = {}
     excused: dict[int, int] = {}
-    if cycles:
+    if cycles and raw:
         checked = _checked(cycles, outlet_ids)
         covered = dict(db.session.execute(
             select(checked.c.outlet_id, func.count()).group_by(checked.c.outlet_id)).all())
-        excused = _excused(cycles, outlet_ids, checked)
+        excused = _excused(cycles, outlet_ids, lambda staff_ids: set(db.session.execute(
+            select(checked.c.staff_id, checked.c.cycle).where(checked.c.staff_id.in_(staff_ids))).all()))
+    elif cycles:
+        remote = rollups.remote_counts(period, cycles)
+        covered = {outlet_id: int(count) for outlet_id, count in db.session.execute(
+            select(Staff.outlet_id, func.sum(remote.c.covered)).join(remote, remote.c.staff_id == Staff.id)
+            .where(Staff.position == "teller", Staff.active.is_(True), Staff.outlet_id.in_(outlet_ids))
+            .group_by(Staff.outlet_id))}
+        excused = _excused(cycles, outlet_ids, lambda staff_ids: rollups.checked_cycles(cycles, staff_ids))
     return {outlet_id: Coverage(tellers.get(outlet_id, 0), len(cycles), covered.get(outlet_id, 0),
                                 excused.get(outlet_id, 0))
             for outlet_id in outlet_ids}
@@ -147,7 +193,7 @@ def _checked(cycles: list[Cycle], outlet_ids):
         .group_by(Staff.outlet_id, Inspection.staff_id, cycle)).subquery()
 
 
-def _excused(cycles: list[Cycle], outlet_ids, checked) -> dict[int, int]:
+def _excused(cycles: list[Cycle], outlet_ids, checked_of) -> dict[int, int]:
     """Per outlet: the (teller, cycle) pairs with a reason recorded on a day of the cycle and no check."""
     reasons = db.session.execute(
         select(Staff.outlet_id, Excuse.staff_id, Excuse.first_day, Excuse.last_day)
@@ -158,8 +204,7 @@ def _excused(cycles: list[Cycle], outlet_ids, checked) -> dict[int, int]:
              for cycle in cycles if first <= cycle.last and last >= cycle.first}
     if not pairs:
         return {}
-    done = set(db.session.execute(select(checked.c.staff_id, checked.c.cycle)
-                                  .where(checked.c.staff_id.in_({staff_id for _, staff_id, _ in pairs}))).all())
+    done = checked_of({staff_id for _, staff_id, _ in pairs})
     excused: dict[int, int] = {}
     for outlet_id, staff_id, index in pairs:
         if (staff_id, index) not in done:
@@ -193,14 +238,15 @@ def league_outlets(branch_id: int | None = None) -> list[Row[tuple[int, str, str
     return list(db.session.execute(query))
 
 
-def league(period: Period, *, branch_id: int | None = None, values=None) -> list[LeagueRow]:
+def league(period: Period, *, branch_id: int | None = None, values=None, raw: bool = False) -> list[LeagueRow]:
+    """From the monthly rollups; `raw` computes the same from the inspections themselves."""
     plan_each_query()
     values = values or rules.current()
     weights = rules.kind_weights(values)
     outlets = league_outlets(branch_id)
     ids = [outlet_id for outlet_id, _, _ in outlets]
-    current, before = _kind_averages(period, ids)
-    covered, closed = coverage(period, ids), closure(period, ids)
+    current, before = _kind_averages(period, ids, raw)
+    covered, closed = coverage(period, ids, raw), closure(period, ids)
     target = int(values["target_rank"])
     rows = [LeagueRow(outlet_id, code, name, current.get(outlet_id, {}),
                       weighted_score(current.get(outlet_id, {}), weights),

@@ -21,7 +21,7 @@ from inspections.models import Inspection
 from mystery.models import MysteryConfirmation
 from org.models import Outlet, Staff
 from rectification.models import Finding
-from reports import rules
+from reports import rollups, rules
 from reports.counting import (
     counted_finding,
     counted_inspection,
@@ -31,6 +31,7 @@ from reports.counting import (
     within_cycles,
 )
 from reports.errors_and_complaints import complaint_counts, error_counts, monthly_errors, upheld_complaints
+from reports.models import StaffMonthRollup
 from reports.periods import Period
 from reports.periods import cycles as period_cycles
 from volumes.models import TellerCount
@@ -131,6 +132,15 @@ def _remote_counts(period: Period, cycles, conditions):
             .group_by(per_cycle.c.staff_id).subquery())
 
 
+def _finding_counts_from_rollups(period: Period, conditions):
+    """The same as _finding_counts, from the findings kept per person and month."""
+    any_finding = func.sum(StaffMonthRollup.critical + StaffMonthRollup.major + StaffMonthRollup.minor) > 0
+    return (select(StaffMonthRollup.staff_id,
+                   *[func.sum(getattr(StaffMonthRollup, severity)).label(severity) for severity in SEVERITIES])
+            .where(StaffMonthRollup.month.between(period.first, period.last), *conditions)
+            .group_by(StaffMonthRollup.staff_id).having(any_finding).subquery())
+
+
 def _finding_counts(period: Period, conditions):
     """Per person: the period's counted findings by severity."""
     return (select(Finding.staff_id, *[_count_if(Finding.severity == severity).label(severity)
@@ -142,13 +152,19 @@ def _finding_counts(period: Period, conditions):
             .group_by(Finding.staff_id).subquery())
 
 
-def summaries(period: Period, *, outlet_ids=None, staff_ids=None, values=None) -> list[Summary]:
-    """Every active staff member in scope (and anyone else with points in the period), settled."""
+def summaries(period: Period, *, outlet_ids=None, staff_ids=None, values=None, raw: bool = False) -> list[Summary]:
+    """Every active staff member in scope (and anyone else with points in the period), settled. The counts
+    come from the monthly rollups; `raw` computes them from the inspections and findings themselves."""
     plan_each_query()
     values = values or rules.current()
     cycles = period_cycles(period)
-    remote = _remote_counts(period, cycles, _staff_filter(Inspection.staff_id, outlet_ids, staff_ids))
-    found = _finding_counts(period, _staff_filter(Finding.staff_id, outlet_ids, staff_ids))
+    if raw:
+        remote = _remote_counts(period, cycles, _staff_filter(Inspection.staff_id, outlet_ids, staff_ids))
+        found = _finding_counts(period, _staff_filter(Finding.staff_id, outlet_ids, staff_ids))
+    else:
+        remote = rollups.remote_counts(period, cycles,
+                                       lambda column: and_(True, *_staff_filter(column, outlet_ids, staff_ids)))
+        found = _finding_counts_from_rollups(period, _staff_filter(StaffMonthRollup.staff_id, outlet_ids, staff_ids))
     errors = error_counts(period, _staff_filter(TellerCount.staff_id, outlet_ids, staff_ids))
     complaints = complaint_counts(period, staff_ids)
     # One row per person, counts joined in the database: a few thousand result rows rather than five

@@ -74,8 +74,8 @@ def _held_visit(visits: list[MysteryVisit], values) -> MysteryVisit | None:
 
 
 def compute(month: Period, outlet_ids: list[int], red_places: int, black_places: int,
-            values: dict[str, float]) -> list[Candidate]:
-    people = [s for s in summaries(month, outlet_ids=outlet_ids, values=values) if s.evaluated]
+            values: dict[str, float], raw: bool = False) -> list[Candidate]:
+    people = [s for s in summaries(month, outlet_ids=outlet_ids, values=values, raw=raw) if s.evaluated]
     if not people:
         return []
     evidence = mystery_evidence(month, [p.staff_id for p in people], values)
