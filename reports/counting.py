@@ -2,7 +2,7 @@
 findings, and the few expressions that differ between SQLite and PostgreSQL."""
 from __future__ import annotations
 
-from sqlalchemy import Float, and_, case, literal, or_, text
+from sqlalchemy import Float, and_, bindparam, case, literal, or_, text
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import ColumnElement, FunctionElement
 
@@ -16,9 +16,18 @@ from reports.periods import Cycle, Period
 def plan_each_query() -> None:
     """Plan report queries for their own date bounds for the rest of the transaction. psycopg prepares a
     statement after five runs, and PostgreSQL's generic plan for it cannot see how narrow a month is:
-    on a year of 300 outlets it turned a 70 ms query into 2 s."""
+    on a year of 300 outlets it turned a 70 ms query into 2 s. The sorts and hashes of a province's 50,000
+    people also get the memory to stay off the disk (the default 4 MB sent the scorecards' sort there)."""
     if db.session.get_bind().dialect.name == "postgresql":
         db.session.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
+        db.session.execute(text("SET LOCAL work_mem = '32MB'"))
+
+
+def among(column, ids) -> ColumnElement[bool]:
+    """`column IN (ids)` with the ids written into the statement. For a province's 3,000 outlets, binding as
+    many parameters cost PostgreSQL 40–160 ms a query (a prepared statement's generic plan now and then), the
+    same query with the numbers written in 16 ms."""
+    return column.in_(bindparam(None, [int(ident) for ident in ids], expanding=True, literal_execute=True))
 
 
 def counted_inspection() -> ColumnElement[bool]:

@@ -22,6 +22,7 @@ from rectification import lateness
 from rectification.models import Finding
 from reports import rollups, rules
 from reports.counting import (
+    among,
     counted_inspection,
     cycle_number,
     plan_each_query,
@@ -126,7 +127,7 @@ def _kind_averages(period: Period, outlet_ids, raw: bool = False) -> tuple[dict,
     rows = db.session.execute(
         select(Inspection.outlet_id, Inspection.kind, is_current, func.sum(func.round(Inspection.percent * 100)),
                func.count())
-        .where(counted_inspection(), Inspection.percent.isnot(None), Inspection.outlet_id.in_(outlet_ids),
+        .where(counted_inspection(), Inspection.percent.isnot(None), among(Inspection.outlet_id, outlet_ids),
                Inspection.submitted_at >= previous.start, Inspection.submitted_at < period.end)
         .group_by(Inspection.outlet_id, Inspection.kind, is_current))
     current: dict[int, dict] = {}
@@ -142,7 +143,8 @@ def _kind_averages_from_rollups(period: Period, outlet_ids) -> tuple[dict, dict]
     rows = db.session.execute(
         select(OutletMonthRollup.outlet_id, OutletMonthRollup.kind, is_current, func.sum(OutletMonthRollup.scored),
                func.sum(OutletMonthRollup.percent_hundredths))
-        .where(OutletMonthRollup.month.between(previous.first, period.last), OutletMonthRollup.outlet_id.in_(outlet_ids))
+        .where(OutletMonthRollup.month.between(previous.first, period.last),
+               among(OutletMonthRollup.outlet_id, outlet_ids))
         .group_by(OutletMonthRollup.outlet_id, OutletMonthRollup.kind, is_current))
     current: dict[int, dict] = {}
     before: dict[int, dict] = {}
@@ -160,7 +162,7 @@ def coverage(period: Period, outlet_ids, raw: bool = False) -> dict[int, Coverag
     cycles = period_cycles(period)
     tellers = dict(db.session.execute(
         select(Staff.outlet_id, func.count()).where(Staff.position == "teller", Staff.active.is_(True),
-                                                   Staff.outlet_id.in_(outlet_ids)).group_by(Staff.outlet_id)).all())
+                                                   among(Staff.outlet_id, outlet_ids)).group_by(Staff.outlet_id)).all())
     covered: dict[int, int] = {}
     excused: dict[int, int] = {}
     if cycles and raw:
@@ -173,7 +175,7 @@ def coverage(period: Period, outlet_ids, raw: bool = False) -> dict[int, Coverag
         remote = rollups.remote_counts(period, cycles)
         covered = {outlet_id: int(count) for outlet_id, count in db.session.execute(
             select(Staff.outlet_id, func.sum(remote.c.covered)).join(remote, remote.c.staff_id == Staff.id)
-            .where(Staff.position == "teller", Staff.active.is_(True), Staff.outlet_id.in_(outlet_ids))
+            .where(Staff.position == "teller", Staff.active.is_(True), among(Staff.outlet_id, outlet_ids))
             .group_by(Staff.outlet_id))}
         excused = _excused(cycles, outlet_ids, lambda staff_ids: rollups.checked_cycles(cycles, staff_ids))
     return {outlet_id: Coverage(tellers.get(outlet_id, 0), len(cycles), covered.get(outlet_id, 0),
@@ -189,7 +191,7 @@ def _checked(cycles: list[Cycle], outlet_ids):
         select(Staff.outlet_id, Inspection.staff_id, cycle)
         .join(Staff, Staff.id == Inspection.staff_id)
         .where(Inspection.kind == "remote", counted_inspection(), within_cycles(Inspection.submitted_at, cycles),
-               Staff.position == "teller", Staff.active.is_(True), Staff.outlet_id.in_(outlet_ids))
+               Staff.position == "teller", Staff.active.is_(True), among(Staff.outlet_id, outlet_ids))
         .group_by(Staff.outlet_id, Inspection.staff_id, cycle)).subquery()
 
 
@@ -199,7 +201,7 @@ def _excused(cycles: list[Cycle], outlet_ids, checked_of) -> dict[int, int]:
         select(Staff.outlet_id, Excuse.staff_id, Excuse.first_day, Excuse.last_day)
         .join(Staff, Staff.id == Excuse.staff_id)
         .where(Excuse.withdrawn_at.is_(None), Excuse.last_day >= cycles[0].first, Excuse.first_day <= cycles[-1].last,
-               Staff.position == "teller", Staff.active.is_(True), Staff.outlet_id.in_(outlet_ids))).all()
+               Staff.position == "teller", Staff.active.is_(True), among(Staff.outlet_id, outlet_ids))).all()
     pairs = {(outlet_id, staff_id, cycle.index) for outlet_id, staff_id, first, last in reasons
              for cycle in cycles if first <= cycle.last and last >= cycle.first}
     if not pairs:
@@ -223,7 +225,7 @@ def closure(period: Period, outlet_ids, today: date | None = None) -> dict[int, 
                func.sum(case((lateness.outlet_late(today), 1), else_=0)),
                func.sum(case((lateness.verification_overdue(today), 1), else_=0)))
         .where(Finding.published.is_(True), Finding.created_at >= period.start, Finding.created_at < period.end,
-               Finding.outlet_id.in_(outlet_ids))
+               among(Finding.outlet_id, outlet_ids))
         .group_by(Finding.outlet_id))
     return {outlet_id: Closure(total, closed or 0, round(float(seconds) / 86400, 1) if seconds is not None else None,
                                late or 0, waiting or 0)

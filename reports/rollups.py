@@ -31,7 +31,7 @@ from inspections.models import DRAFT, Inspection, Plan, SectionScore
 from inspections.scheduling import cycle_of
 from rectification.models import Finding
 from reports import periods
-from reports.counting import counted_inspection
+from reports.counting import among, counted_inspection
 from reports.models import OutletMonthRollup, SectionMonthRollup, StaffCycleRollup, StaffMonthRollup
 from reports.periods import Period, month_period
 
@@ -448,5 +448,5 @@ def checked_cycles(cycles: list, staff_ids) -> set[tuple[int, int]]:
     index = {cycle.first: cycle.index for cycle in cycles}
     return {(staff_id, index[first]) for staff_id, first in db.session.execute(
         select(StaffCycleRollup.staff_id, StaffCycleRollup.cycle_first)
-        .where(StaffCycleRollup.cycle_first.in_(list(index)), StaffCycleRollup.staff_id.in_(list(staff_ids)),
+        .where(StaffCycleRollup.cycle_first.in_(list(index)), among(StaffCycleRollup.staff_id, staff_ids),
                StaffCycleRollup.remote_checks > 0))}

@@ -23,6 +23,7 @@ from org.models import Outlet, Staff
 from rectification.models import Finding
 from reports import rollups, rules
 from reports.counting import (
+    among,
     counted_finding,
     counted_inspection,
     cycle_number,
@@ -81,25 +82,32 @@ def deduction(severity: str, values: dict[str, float]) -> float:
     return values[f"deduct_{severity}"]
 
 
-def _settle(summary: Summary, values: dict[str, float]) -> Summary:
-    summary.pass_points = summary.remote_passed * values["remote_pass_points"]
-    summary.deductions = (summary.critical * values["deduct_critical"] + summary.major * values["deduct_major"]
-                          + summary.minor * values["deduct_minor"]
-                          + summary.service_errors * values["deduct_service_error"]
-                          + summary.complaints * values["deduct_complaint"])
-    clean = (summary.cycles_total > 0 and summary.cycles_covered >= summary.cycles_total
-             and summary.cycle_failures == 0 and summary.finding_count == 0)
-    summary.bonus = values["clean_cycle_bonus"] if clean else 0.0
-    summary.total = round(values["base_points"] + summary.pass_points + summary.bonus - summary.deductions, 2)
-    return summary
+def _settler(values: dict[str, float]):
+    """The rule set's arithmetic, with its values taken out of the dictionary once: a province settles 50,000
+    people in one call."""
+    pass_points, base, clean_bonus = values["remote_pass_points"], values["base_points"], values["clean_cycle_bonus"]
+    critical, major, minor = values["deduct_critical"], values["deduct_major"], values["deduct_minor"]
+    error, complaint = values["deduct_service_error"], values["deduct_complaint"]
+
+    def settle(summary: Summary) -> Summary:
+        summary.pass_points = summary.remote_passed * pass_points
+        summary.deductions = (summary.critical * critical + summary.major * major + summary.minor * minor
+                              + summary.service_errors * error + summary.complaints * complaint)
+        clean = (summary.cycles_total > 0 and summary.cycles_covered >= summary.cycles_total
+                 and summary.cycle_failures == 0 and summary.finding_count == 0)
+        summary.bonus = clean_bonus if clean else 0.0
+        summary.total = round(base + summary.pass_points + summary.bonus - summary.deductions, 2)
+        return summary
+
+    return settle
 
 
 def _staff_filter(column, outlet_ids, staff_ids):
     conditions = []
     if outlet_ids is not None:
-        conditions.append(column.in_(select(Staff.id).where(Staff.outlet_id.in_(outlet_ids))))
+        conditions.append(column.in_(select(Staff.id).where(among(Staff.outlet_id, outlet_ids))))
     if staff_ids is not None:
-        conditions.append(column.in_(staff_ids))
+        conditions.append(among(column, staff_ids))
     return conditions
 
 
@@ -169,7 +177,8 @@ def summaries(period: Period, *, outlet_ids=None, staff_ids=None, values=None, r
     complaints = complaint_counts(period, staff_ids)
     # One row per person, counts joined in the database: a few thousand result rows rather than five
     # sets of them, which also keeps Python's garbage collector out of the way.
-    rows = db.session.execute(
+    # Plain rows from the connection: the ORM's result machinery would double the time for 50,000 people.
+    rows = db.session.connection().execute(
         select(Staff.id, Staff.name, Staff.employee_no, Staff.position, Staff.outlet_id, Outlet.code, Outlet.name,
                func.coalesce(remote.c.checks, 0), func.coalesce(remote.c.passed, 0),
                func.coalesce(remote.c.covered, 0), func.coalesce(remote.c.failures, 0),
@@ -184,8 +193,8 @@ def summaries(period: Period, *, outlet_ids=None, staff_ids=None, values=None, r
                    errors.c.staff_id.isnot(None), complaints.c.staff_id.isnot(None)),
                *_staff_filter(Staff.id, outlet_ids, staff_ids))
         .order_by(Outlet.code, Staff.employee_no))
-    total_cycles = len(cycles)
-    return [_settle(Summary(*row[:7], total_cycles, *(int(n) for n in row[7:])), values) for row in rows]
+    total_cycles, settle = len(cycles), _settler(values)
+    return [settle(Summary(*row[:7], total_cycles, *map(int, row[7:]))) for row in rows]
 
 
 @dataclass
