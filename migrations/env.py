@@ -4,6 +4,8 @@ from logging.config import fileConfig
 from alembic import context
 from flask import current_app
 
+from core.partitions import include_in_migrations
+
 # this is the Alembic Config object, which provides
 # access to the values within the .ini file in use.
 config = context.config
@@ -97,6 +99,8 @@ def run_migrations_online():
             # dropping a table that others reference would fail. The pragma only works outside a
             # transaction, so it goes straight to the driver before the migration's transaction.
             connection.connection.driver_connection.execute("PRAGMA foreign_keys=OFF")
+        # The monthly partitions of a partitioned table (and months detached from it) are no tables of the models.
+        conf_args.setdefault("include_name", include_in_migrations)
         context.configure(
             connection=connection,
             target_metadata=get_metadata(),
