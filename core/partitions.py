@@ -101,6 +101,13 @@ def _attached(connection: Connection, table: str) -> set[str]:
         "JOIN pg_class p ON p.oid = i.inhparent WHERE p.relname = :table"), {"table": table}).scalars())
 
 
+def _partitioned(connection: Connection) -> list[Partitioned]:
+    """The tables of PARTITIONED that are partitioned in this database (none before the migration)."""
+    names = set(connection.execute(text(
+        "SELECT c.relname FROM pg_partitioned_table p JOIN pg_class c ON c.oid = p.partrelid")).scalars())
+    return [part for part in PARTITIONED if part.table in names]
+
+
 def _months_in_default(connection: Connection, part: Partitioned) -> list[date]:
     key = f"{part.key} AT TIME ZONE 'UTC'" if part.key_is_timestamp else part.key
     rows = connection.execute(text(
@@ -128,7 +135,7 @@ def ensure(connection: Connection, months_ahead: int = MONTHS_AHEAD, today: date
     this_month = month_of(today or datetime.now(UTC))
     wanted = {add_months(this_month, step) for step in range(months_ahead + 1)}
     done = []
-    for part in PARTITIONED:
+    for part in _partitioned(connection):
         attached = _attached(connection, part.table)
         for month in sorted(wanted | set(_months_in_default(connection, part))):
             name = partition_name(part.table, month)

@@ -159,6 +159,24 @@ def test_detach_refuses_the_current_month_and_a_malformed_one(db, postgres_only,
     db.session.commit()
 
 
+def test_every_upgrade_puts_missing_coming_months_back(db, postgres_only, app):
+    from pathlib import Path
+
+    from flask_migrate import upgrade
+
+    next_month = add_months(month_of(datetime.now(UTC)), 1)
+    name = f"audit_entry_y{next_month.year}m{next_month.month:02d}"
+    db.session.commit()
+    with db.engine.begin() as connection:
+        connection.execute(text(f"ALTER TABLE audit_entry DETACH PARTITION {name}"))
+        connection.execute(text(f"DROP TABLE {name}"))
+
+    upgrade(directory=str(Path(__file__).resolve().parents[2] / "migrations"))
+
+    assert db.session.execute(text("SELECT 1 FROM pg_inherits WHERE inhrelid = CAST(:name AS regclass)"),
+                              {"name": name}).first()
+
+
 def test_the_commands_say_there_is_nothing_to_do_on_sqlite(db, runner):
     if _postgres(db):
         pytest.skip("the SQLite answer; PostgreSQL's is tested above")
