@@ -15,10 +15,8 @@ from datetime import UTC, date, datetime
 import click
 from flask import Flask
 from flask.cli import AppGroup
-from sqlalchemy import Connection, Date, text
+from sqlalchemy import Connection, text
 from sqlalchemy.exc import OperationalError
-from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.sql.functions import FunctionElement
 
 from core.extensions import db
 
@@ -36,26 +34,6 @@ LOCK_TIMEOUT = "10s"
 LOCK_NOT_AVAILABLE = "55P03"
 _TABLES = "|".join(part.table for part in PARTITIONED)
 _PARTITION_NAME = re.compile(rf"^({_TABLES})_(y\d{{4}}m\d{{2}}|default)$")
-
-
-class opened_month(FunctionElement):
-    """In SQL, the (UTC) month of a stored timestamp as its first day: what month_of() gives in Python. Joining
-    the answers on `Answer.inspection_month == opened_month(Inspection.created_at)` lets PostgreSQL read one
-    partition per inspection instead of every month's."""
-
-    type = Date()
-    inherit_cache = True
-
-
-@compiles(opened_month, "postgresql")
-def _opened_month_postgresql(element, compiler, **kw) -> str:
-    return f"CAST(date_trunc('month', {compiler.process(element.clauses, **kw)} AT TIME ZONE 'UTC') AS DATE)"
-
-
-@compiles(opened_month)
-def _opened_month_sqlite(element, compiler, **kw) -> str:
-    # SQLite keeps a UTC timestamp as text, 'YYYY-MM-DD HH:MM:SS…', and a date as 'YYYY-MM-DD'.
-    return f"(substr({compiler.process(element.clauses, **kw)}, 1, 7) || '-01')"
 
 
 def month_of(moment: datetime | date) -> date:

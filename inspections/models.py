@@ -8,7 +8,7 @@ from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, Index, String, T
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 from core.db import Model, TimestampMixin, utcnow
-from core.partitions import month_of, opened_month
+from core.partitions import month_of
 
 if TYPE_CHECKING:
     from checklists.models import ChecklistTemplate, ChecklistVersion
@@ -161,12 +161,6 @@ class Answer(Model):
     def of(cls, inspection: Inspection):
         """The condition for an inspection's answers, naming its month: one partition on PostgreSQL."""
         return and_(cls.inspection_id == inspection.id, cls.inspection_month == month_of(inspection.created_at))
-
-    @classmethod
-    def of_inspections(cls):
-        """The join condition from Inspection to its answers, naming the month in SQL: on PostgreSQL each
-        inspection's answers are read from its month's partition alone."""
-        return and_(cls.inspection_id == Inspection.id, cls.inspection_month == opened_month(Inspection.created_at))
 
     @declared_attr.directive
     def __mapper_args__(cls) -> dict:

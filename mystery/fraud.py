@@ -134,7 +134,7 @@ def _long_texts(rows) -> list[tuple[str, str, str]]:
 def _answer_texts(*where):
     # Check values are short words and choices are keys: only notes and text answers pass the length.
     return select(Inspection.uuid, Answer.item_key, Answer.note, Answer.value).join(
-        Answer, Answer.of_inspections()).where(
+        Answer, Answer.inspection_id == Inspection.id).where(
         *where, or_(Answer.note != "", func.length(cast(Answer.value, Text)) >= MIN_COMPARED_TEXT))
 
 

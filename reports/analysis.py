@@ -112,7 +112,7 @@ def frequent_findings(period: Period, limit: int = 10) -> list[FrequentFinding]:
         return []
     rates = {(key, kind): (answered, failed) for key, kind, answered, failed in db.session.execute(
         select(Answer.item_key, Inspection.kind, func.count(), func.sum(case((Answer.failed.is_(True), 1), else_=0)))
-        .join(Inspection, Answer.of_inspections())
+        .join(Inspection, Inspection.id == Answer.inspection_id)
         .where(counted_inspection(), submitted_in(period), Answer.state == "answered",
                Answer.item_key.in_({key for key, _, _, _ in top}))
         .group_by(Answer.item_key, Inspection.kind))}
