@@ -63,7 +63,7 @@ def test_answers_carry_the_month_their_inspection_was_opened_and_the_submit_scor
     assert answers and {a.inspection_month for a in answers} == {month_of(inspection.created_at)}
     # The submit reads and scores the answers naming their month: every one got its score.
     assert all(a.state is not None and a.max_score is not None for a in answers)
-    assert db.session.execute(select(Answer).where(Answer.of(inspection))).scalars().all() == answers
+    assert set(db.session.execute(select(Answer.id).where(Answer.of(inspection))).scalars()) == {a.id for a in answers}
 
 
 def test_an_answer_inserted_without_its_month_gets_its_inspections(db, org, custom, sync, auth, draft):
