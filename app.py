@@ -6,7 +6,20 @@ from pathlib import Path
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from core import bodies, errors, headers, health, inputs, jobs, move_to_postgres, paging, seeding, storage, unit_of_work
+from core import (
+    bodies,
+    errors,
+    headers,
+    health,
+    inputs,
+    jobs,
+    move_to_postgres,
+    paging,
+    partitions,
+    seeding,
+    storage,
+    unit_of_work,
+)
 from core.config import load_config
 from core.db import configure_engine, render_migration_item
 from core.extensions import api, babel, csrf, db, login_manager, migrate
@@ -39,6 +52,7 @@ def create_app(config: dict | None = None) -> Flask:
     storage.init_app(app)
     jobs.init_app(app)
     move_to_postgres.init_app(app)
+    partitions.init_app(app)
     _register_domains(app)
     bodies.init_app(app)  # the first before-request hook: CSRF protection reads the form, and the body with it
     errors.init_app(app)  # after api.init_app, whose JSON-only handler it replaces

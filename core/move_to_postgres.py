@@ -14,6 +14,7 @@ import click
 from flask import Flask
 from sqlalchemy import Engine, Integer, create_engine, func, insert, select, text
 
+from core import partitions
 from core.extensions import db
 from core.storage import LocalStorage, storage
 
@@ -63,6 +64,7 @@ def copy_rows(source: Engine, target: Engine) -> dict[str, int]:
                     writing.execute(text(
                         f"SELECT setval(pg_get_serial_sequence('{table.name}', '{column.name}'), "
                         f"COALESCE(MAX({column.name}), 1), MAX({column.name}) IS NOT NULL) FROM \"{table.name}\""))
+        partitions.ensure(writing)  # the old months' rows went to DEFAULT: each month gets its partition
     return copied
 
 

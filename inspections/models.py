@@ -4,10 +4,11 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, Index, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, Index, String, Text, UniqueConstraint, and_, select
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 from core.db import Model, TimestampMixin, utcnow
+from core.partitions import month_of
 
 if TYPE_CHECKING:
     from checklists.models import ChecklistTemplate, ChecklistVersion
@@ -123,11 +124,21 @@ class Inspection(TimestampMixin, Model):
     )
 
 
+def _month_of_inspection(context) -> date:
+    """For the inserts that do not name it (the drafts' own do): the month the inspection was opened."""
+    inspection_id = context.get_current_parameters()["inspection_id"]
+    opened = context.connection.execute(select(Inspection.created_at).where(Inspection.id == inspection_id)).scalar_one()
+    return month_of(opened)
+
+
 class Answer(Model):
     __tablename__ = "answer"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     inspection_id: Mapped[int] = mapped_column(ForeignKey("inspection.id"), index=True)
+    # The month its inspection was opened, never changed: on PostgreSQL the answers are partitioned by it
+    # (core.partitions), and naming it lets a query read one month's partition only.
+    inspection_month: Mapped[date] = mapped_column(Date, default=_month_of_inspection)
     item_key: Mapped[str] = mapped_column(String(60))
     value: Mapped[object | None] = mapped_column(JSON)
     note: Mapped[str] = mapped_column(Text, default="")
@@ -144,7 +155,17 @@ class Answer(Model):
     inspection: Mapped[Inspection] = relationship(back_populates="answers")
     staff: Mapped[Staff | None] = relationship()
 
-    __table_args__ = (UniqueConstraint("inspection_id", "item_key"),)
+    __table_args__ = (UniqueConstraint("inspection_id", "item_key", "inspection_month"),)
+
+    @classmethod
+    def of(cls, inspection: Inspection):
+        """The condition for an inspection's answers, naming its month: one partition on PostgreSQL."""
+        return and_(cls.inspection_id == inspection.id, cls.inspection_month == month_of(inspection.created_at))
+
+    @declared_attr.directive
+    def __mapper_args__(cls) -> dict:
+        # The ORM names the month beside the id, so its updates of an answer touch one partition.
+        return {"primary_key": [cls.__table__.c.id, cls.__table__.c.inspection_month]}
 
 
 class Photo(Model):

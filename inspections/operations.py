@@ -16,6 +16,7 @@ from core.db import rowcount, utcnow
 from core.errors import Conflict, NotFound, OperationError
 from core.extensions import db
 from core.identifiers import path_uuid
+from core.partitions import month_of
 from core.permissions import CONCEALED, authorize, can, require_login
 from inspections import drafts, evidence, photostore
 from inspections.kinds import kind_of
@@ -129,7 +130,8 @@ def _merge_answers(inspection: Inspection, answers: list[dict]) -> int:
         stamp = incoming.get("updated_at") or now
         answer = held.get(incoming["item_key"])
         if answer is None:
-            answer = Answer(item_key=incoming["item_key"], client_updated_at=stamp)
+            answer = Answer(item_key=incoming["item_key"], client_updated_at=stamp,
+                            inspection_month=month_of(inspection.created_at))
             inspection.answers.append(answer)
         elif stamp < answer.client_updated_at:
             continue

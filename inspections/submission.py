@@ -18,6 +18,7 @@ from core.audit import content_hash
 from core.db import rowcount, utcnow
 from core.errors import Conflict, OperationError
 from core.extensions import db
+from core.partitions import month_of
 from core.permissions import authorize
 from core.unit_of_work import end_read_transaction
 from inspections.events import Failure, changing, publish_failures
@@ -34,7 +35,8 @@ from org.models import User
 _answers, _inspections = Answer.__table__, Inspection.__table__
 READ_ANSWERS = select(_answers.c.id, _answers.c.item_key, _answers.c.value, _answers.c.note,
                       _answers.c.staff_id, _answers.c.staff_description, _answers.c.photo_ids) \
-    .where(_answers.c.inspection_id == bindparam("inspection")).order_by(_answers.c.id)
+    .where(_answers.c.inspection_id == bindparam("inspection"), _answers.c.inspection_month == bindparam("month")) \
+    .order_by(_answers.c.id)
 _photos = Photo.__table__
 READ_PHOTOS = select(_photos.c.uuid, _photos.c.sha256, _photos.c.display_key, _photos.c.unreadable) \
     .where(_photos.c.inspection_id == bindparam("inspection"))
@@ -45,7 +47,8 @@ FREEZE_IF_UNCHANGED = update(_inspections).where(
     _inspections.c.revision == bindparam("seen_revision")).values({name: bindparam(name) for name in FROZEN_FIELDS})
 STORE_RECEIPT = update(_inspections).where(_inspections.c.id == bindparam("inspection")).values(
     receipt=bindparam("receipt"))
-SCORE_ANSWER = update(_answers).where(_answers.c.id == bindparam("answer_id")).values(
+SCORE_ANSWER = update(_answers).where(_answers.c.id == bindparam("answer_id"),
+                                     _answers.c.inspection_month == bindparam("month")).values(
     score=bindparam("score"), max_score=bindparam("max_score"), failed=bindparam("failed"), state=bindparam("state"))
 INSERT_SECTION_SCORES = insert(SectionScore.__table__)
 CLOSE_ASSIGNMENT = update(Assignment.__table__).where(Assignment.__table__.c.id == bindparam("assignment")) \
@@ -130,7 +133,9 @@ def _freeze(inspection: Inspection) -> Frozen:
         declared.check_submit(inspection)
     checklist, checklist_hash = published_checklist(inspection.checklist_version_id)
     # Plain rows, not ORM objects: the answers are only read here, then updated in bulk.
-    held = db.session.execute(READ_ANSWERS, {"inspection": inspection.id}).all()
+    # Naming the month reads (and later updates) one partition of the answers on PostgreSQL.
+    month = month_of(inspection.created_at)
+    held = db.session.execute(READ_ANSWERS, {"inspection": inspection.id, "month": month}).all()
     photos = db.session.execute(READ_PHOTOS, {"inspection": inspection.id}).all()
     pending = [p.uuid for p in photos if p.display_key is None and p.unreadable is None]
     if pending:
@@ -175,7 +180,7 @@ def _freeze(inspection: Inspection) -> Frozen:
     }
     return Frozen(
         inspection_id=inspection.id, revision=inspection.revision, values=values, receipt=receipt,
-        answer_scores=[{"answer_id": a.id, "score": r.score, "max_score": r.max, "failed": r.failed, "state": r.state}
+        answer_scores=[{"answer_id": a.id, "month": month, "score": r.score, "max_score": r.max, "failed": r.failed, "state": r.state}
                        for a in held if (r := result.items.get(a.item_key)) is not None],
         section_rows=[{"inspection_id": inspection.id, "position": position, "section_key": section.key,
                        "score": section.score, "max_score": section.max, "percent": section.percent,

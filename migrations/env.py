@@ -4,6 +4,8 @@ from logging.config import fileConfig
 from alembic import context
 from flask import current_app
 
+from core import partitions
+
 # this is the Alembic Config object, which provides
 # access to the values within the .ini file in use.
 config = context.config
@@ -97,6 +99,8 @@ def run_migrations_online():
             # dropping a table that others reference would fail. The pragma only works outside a
             # transaction, so it goes straight to the driver before the migration's transaction.
             connection.connection.driver_connection.execute("PRAGMA foreign_keys=OFF")
+        # The monthly partitions of a partitioned table (and months detached from it) are no tables of the models.
+        conf_args.setdefault("include_name", partitions.include_in_migrations)
         context.configure(
             connection=connection,
             target_metadata=get_metadata(),
@@ -105,6 +109,11 @@ def run_migrations_online():
 
         with context.begin_transaction():
             context.run_migrations()
+            if connection.dialect.name == "postgresql":
+                # Every upgrade leaves this month's partitions and the next few in place (the daily
+                # `flask partitions ensure` keeps them coming).
+                for line in partitions.ensure(connection):
+                    logger.info(line)
             if sqlite:
                 broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
                 if broken:

@@ -29,5 +29,5 @@ def confirmed_for_everyone_named(inspection: Inspection) -> bool:
         select(func.count(Answer.staff_id.distinct()), func.count(MysteryConfirmation.staff_id.distinct()))
         .outerjoin(MysteryConfirmation, and_(MysteryConfirmation.inspection_id == Answer.inspection_id,
                                              MysteryConfirmation.staff_id == Answer.staff_id))
-        .where(Answer.inspection_id == inspection.id, Answer.failed.is_(True))).one()
+        .where(Answer.of(inspection), Answer.failed.is_(True))).one()
     return named > 0 and named == confirmed

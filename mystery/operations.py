@@ -97,7 +97,7 @@ def review(uuid: str, decision: str, reason: str, actor: User) -> Inspection:
         stored_visit(inspection).revision_reason = reason
         inspection.revision = Inspection.revision + 1
         db.session.execute(delete(SectionScore).where(SectionScore.inspection_id == inspection.id))
-        db.session.execute(update(Answer).where(Answer.inspection_id == inspection.id)
+        db.session.execute(update(Answer).where(Answer.of(inspection))
                            .values(score=None, max_score=None, failed=False, state=None))
     else:
         transitions.move(inspection, SUBMITTED, decided, status=REJECTED)
@@ -120,7 +120,7 @@ def attribute(uuid: str, staff_by_item: dict[str, int | None], not_a_person: lis
         raise Conflict(_("Attribute staff after accepting the report and before publishing it."), problem="wrong_status")
     checklist, _checksum = published_checklist(inspection.checklist_version_id)
     answers = {a.item_key: a for a in db.session.execute(
-        select(Answer).where(Answer.inspection_id == inspection.id)).scalars()}
+        select(Answer).where(Answer.of(inspection))).scalars()}
     offered = {item.key for item, _answer in to_attribute(checklist, answers.values())}
     staff_ids = set(db.session.execute(select(Staff.id).where(Staff.outlet_id == inspection.outlet_id)).scalars())
     errors: dict[str, list[str]] = {}
@@ -175,7 +175,7 @@ def _publish(inspection: Inspection, blacklist_confirmed: bool, actor: User) -> 
                      status=PUBLISHED)
     stored_visit(inspection).published_at = now
     checklist, _checksum = published_checklist(inspection.checklist_version_id)
-    held = db.session.execute(select(Answer).where(Answer.inspection_id == inspection.id)
+    held = db.session.execute(select(Answer).where(Answer.of(inspection))
                               .order_by(Answer.id)).scalars().all()
     # Checked on the answers as published: the refusal rolls the whole publication back.
     unattributed = unattributed_failures(checklist, held, stored_visit(inspection).not_attributable or [])

@@ -24,6 +24,7 @@ from core import audit
 from core.clock import local_today, local_zone
 from core.db import utcnow
 from core.extensions import db
+from core.partitions import month_of
 from core.seeding import step
 from inspections.models import DONE, OPEN, Answer, Assignment, Inspection, Plan, SectionScore
 from inspections.scheduling import Window, cycle_of, windows
@@ -258,6 +259,7 @@ def _score(visit: Visit, version, rate: float, staff: dict, inspector_id: int, n
                     "percent": result.percent, "grade": result.grade, "server_time": visit.at.isoformat()}}
     answer_rows = [{"item_key": key, "value": value, "note": notes.get(key, ""), "staff_id": owners.get(key),
                     "staff_description": "", "photo_ids": [], "client_updated_at": visit.at,
+                    "inspection_month": month_of(visit.at),
                     "score": result.items[key].score, "max_score": result.items[key].max,
                     "failed": result.items[key].failed, "state": result.items[key].state}
                    for key, value in answers.items()]

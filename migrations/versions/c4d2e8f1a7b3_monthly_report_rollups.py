@@ -6,7 +6,7 @@ and month (findings by severity, remote checks, cycles covered and failed checks
 `flask rollups rebuild` does the same at any later time.
 
 Revision ID: c4d2e8f1a7b3
-Revises: 8e5c1d7a2b40
+Revises: 15f7621aafa6
 Create Date: 2026-11-30 18:10:00.000000
 
 """
@@ -15,7 +15,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'c4d2e8f1a7b3'
-down_revision = '8e5c1d7a2b40'
+down_revision = '15f7621aafa6'
 branch_labels = None
 depends_on = None
 

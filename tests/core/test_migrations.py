@@ -11,6 +11,7 @@ from sqlalchemy import Column, MetaData, String, select, text
 from sqlalchemy import inspect as sa_inspect
 
 from core.audit import AppendOnlyViolation, AuditEntry, record
+from core.partitions import include_in_migrations
 
 MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
 
@@ -35,7 +36,8 @@ def test_database_is_at_the_head(db):
 
 def test_migrated_schema_matches_the_models(db):
     with db.engine.connect() as connection:
-        differences = compare_metadata(MigrationContext.configure(connection), db.metadata)
+        context = MigrationContext.configure(connection, opts={"include_name": include_in_migrations})
+        differences = compare_metadata(context, db.metadata)
     assert differences == []
 
 
@@ -45,7 +47,8 @@ def test_the_comparison_would_notice_a_missing_migration(db):
         table.to_metadata(changed)
     changed.tables["outlet"].append_column(Column("opening_hours", String(40)))
     with db.engine.connect() as connection:
-        differences = compare_metadata(MigrationContext.configure(connection), changed)
+        context = MigrationContext.configure(connection, opts={"include_name": include_in_migrations})
+        differences = compare_metadata(context, changed)
     assert [d[0] for d in differences] == ["add_column"]
 
 

@@ -88,7 +88,7 @@ class Bank:
         inspection = Inspection(
             uuid=str(uuid_module.uuid4()), kind=kind, checklist_version_id=self.versions[kind].id,
             outlet_id=outlet.id, inspector_id=inspector.id, staff_id=staff.id if staff else None, status=status,
-            submitted_at=when, score=percent, max_score=100, percent=percent, grade="A")
+            created_at=when, submitted_at=when, score=percent, max_score=100, percent=percent, grade="A")
         _db.session.add(inspection)
         _db.session.flush()
         if kind == "mystery":
