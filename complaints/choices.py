@@ -61,10 +61,11 @@ def contact_users(outlet_id: int | None) -> list[User]:
 
 
 def contact_lines() -> list[dict]:
-    """The contact table's lines: for each sub-branch its own, then one per active outlet, with who may stand in."""
+    """The contact table's lines: for each node holding outlets (a sub-branch) its own, then one per active outlet,
+    with who may stand in. Nodes above (a city, a province) keep no ledger of their own."""
     pairs = {pair.scope_key: pair for pair in db.session.execute(select(ContactPair)).scalars()}
     lines = []
-    for branch in db.session.execute(select(Branch).order_by(Branch.id)).scalars():
+    for branch in db.session.execute(select(Branch).where(Branch.outlets.any()).order_by(Branch.id)).scalars():
         lines.append({"key": f"{branch.id}:", "branch": branch, "outlet": None,
                       "pair": pairs.get(scope_key(BRANCH, branch.id, None)), "users": contact_users(None)})
         for outlet in db.session.execute(select(Outlet).where(Outlet.branch_id == branch.id, Outlet.active.is_(True))

@@ -137,6 +137,9 @@ def load_config(environ: dict[str, str] | None = None) -> dict:
         # every REMIND_EVERY_DAYS days for the same finding and person.
         "REMIND_DAYS_BEFORE": int(env.get("REMIND_DAYS_BEFORE", "1")),
         "REMIND_EVERY_DAYS": int(env.get("REMIND_EVERY_DAYS", "3")),
+        # The levels of the bank's tree, highest first; a node's parent is of a higher level (levels may be skipped).
+        "ORG_LEVELS": [key.strip() for key in env.get("ORG_LEVELS", "head_office,province,city,sub_branch").split(",")
+                       if key.strip()],
         "REMOTE_CYCLE_EPOCH": env.get("REMOTE_CYCLE_EPOCH", "2026-01-01"),
         "MYSTERY_MAX_DISTANCE_M": int(env.get("MYSTERY_MAX_DISTANCE_M", "500")),
         "MYSTERY_MAX_FILING_HOURS": int(env.get("MYSTERY_MAX_FILING_HOURS", "48")),

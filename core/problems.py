@@ -32,6 +32,8 @@ PROBLEMS: dict[str, str] = {
     "not_a_uuid": "An identifier that must be a UUID is not one (422).",
     "bad_filter": "A list's filters cannot be read (400).",
     "outside_scope": "The outlet, assignment or checklist is not one the caller works on (422).",
+    "hierarchy_cycle": "A node of the bank's tree would sit under itself or under a node below it (422).",
+    "level_inversion": "A node's parent would not be of a higher level than the node, or its children not lower (422).",
     "outside_window": "A mystery visit is started or filed outside its window, by the bank's day (422).",
     # Inspections and their photos.
     "stale_version": "Someone else changed the object first; reload it and try again (409).",

@@ -12,9 +12,10 @@ if TYPE_CHECKING:
 
 def init_app(app: Flask) -> None:
     from core.extensions import register_api
-    from org import api, auth_api, cli, policies, seed, views  # noqa: F401  (permission rules, demo step)
+    from org import api, auth_api, cli, hierarchy_api, hierarchy_views, policies, seed, views  # noqa: F401
 
-    register_api(auth_api.blp, *api.BLUEPRINTS)
+    register_api(auth_api.blp, *api.BLUEPRINTS, hierarchy_api.blp)
     app.register_blueprint(views.blp)
+    app.register_blueprint(hierarchy_views.blp)
     views.init_app(app)
     cli.init_app(app)

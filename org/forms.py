@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from core.extensions import db
 from core.schemas import Schema
+from org import levels
 from org.models import Branch, Counter, Outlet, Vendor
 
 LABELS = {
@@ -18,7 +19,8 @@ LABELS = {
     "employee_no": _l("Employee number"), "position": _l("Position"), "counter_id": _l("Counter"),
     "contact": _l("Contact"), "username": _l("Username"), "display_name": _l("Display name"), "email": _l("Email"),
     "role": _l("Role"), "vendor_id": _l("Vendor"), "locale": _l("Language"), "password": _l("Password"),
-    "active": _l("Active"), "notice_prefix": _l("Notice prefix"),
+    "active": _l("Active"), "notice_prefix": _l("Notice prefix"), "level": _l("Level"),
+    "parent_id": _l("Parent node"), "parent": _l("Parent node"),
     "outlet": _l("Outlet"), "counter": _l("Counter"), "vendor": _l("Vendor"),
 }
 # Columns whose values are keys shown by their label; every other value is data, shown as typed (a username).
@@ -35,9 +37,11 @@ CHOICE_LABELS = {
 
 
 def _reference_choices(name: str) -> list[tuple[str, str]] | None:
-    if name == "branch_id":
-        rows = db.session.execute(select(Branch).order_by(Branch.code)).scalars()
-        return [(str(b.id), b.name) for b in rows]
+    if name == "level":
+        return levels.choices()
+    if name in ("branch_id", "parent_id"):
+        rows = db.session.execute(select(Branch).order_by(Branch.path)).scalars()
+        return [(str(b.id), f"{'　' * (b.path.count('/') - 2)}{b.name} · {levels.label(b.level)}") for b in rows]
     if name == "outlet_id":
         rows = db.session.execute(select(Outlet).where(Outlet.active.is_(True)).order_by(Outlet.code)).scalars()
         return [(str(o.id), f"{o.code} {o.name}") for o in rows]

@@ -4,8 +4,9 @@ from __future__ import annotations
 from datetime import datetime
 from enum import Enum
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint, event, select, update
 from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm.attributes import set_committed_value
 
 from core.db import Model, TimestampMixin, utcnow
 from core.permissions import ALL_ROLES
@@ -34,6 +35,9 @@ def _in(column: str, values: tuple[str, ...]) -> str:
 
 
 class Branch(TimestampMixin, Model):
+    """A node of the bank's tree at any level (head office, province, city, sub-branch; see org.levels).
+    Outlets hang under a node, normally a sub-branch."""
+
     __tablename__ = "branch"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -42,8 +46,29 @@ class Branch(TimestampMixin, Model):
     name_en: Mapped[str] = mapped_column(String(100), default="")
     # Used in notice numbers such as 相城支行服务整改〔2026〕第0012号.
     notice_prefix: Mapped[str] = mapped_column(String(40), default="")
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("branch.id"), index=True)
+    level: Mapped[str] = mapped_column(String(20), default="sub_branch", server_default="sub_branch")
+    # The ids from the root down to this node, "/1/4/9/": everything below is one LIKE '/1/4/%' away.
+    # Set when the node is inserted and rewritten for a whole subtree when it moves (org.hierarchy).
+    path: Mapped[str] = mapped_column(String(255), default="", server_default="", index=True)
 
+    parent: Mapped[Branch | None] = relationship(remote_side=[id], back_populates="children")
+    children: Mapped[list[Branch]] = relationship(back_populates="parent", order_by="Branch.code")
     outlets: Mapped[list[Outlet]] = relationship(back_populates="branch", order_by="Outlet.code")
+
+    __table_args__ = (CheckConstraint("parent_id IS NULL OR parent_id != id", name="not_own_parent"),)
+
+
+@event.listens_for(Branch, "after_insert")
+def _set_path(mapper, connection, branch: Branch) -> None:
+    """A new node's path is its parent's plus its own id, known only once the row exists."""
+    table = Branch.__table__
+    prefix = "/"
+    if branch.parent_id is not None:
+        prefix = connection.execute(select(table.c.path).where(table.c.id == branch.parent_id)).scalar_one()
+    path = f"{prefix}{branch.id}/"
+    connection.execute(update(table).where(table.c.id == branch.id).values(path=path))
+    set_committed_value(branch, "path", path)
 
 
 class Outlet(TimestampMixin, Model):

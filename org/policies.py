@@ -16,6 +16,10 @@ rule("audit.view")(roles(Role.ADMIN))
 rule("vendor.list")(roles(Role.ADMIN, Role.VIEWER))
 
 
+# The tree's nodes are no secret: everyone who sees outlets sees where they hang.
+rule("branch.list")(lambda user, obj=None: True)
+
+
 @rule("outlet.list")
 def _may_list_outlets(user: User, obj=None) -> bool:
     return True

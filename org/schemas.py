@@ -22,6 +22,25 @@ class Text(fields.String):
         return result.strip()
 
 
+class BranchSchema(StrictSchema):
+    """A node of the bank's tree. A PATCH naming parent_id moves it (with everything below); null: to the top."""
+    id = fields.Integer(dump_only=True)
+    code = Text(required=True, validate=CODE)
+    name = Text(required=True, validate=validate.Length(1, 100))
+    name_en = Text(load_default="", validate=validate.Length(0, 100))
+    notice_prefix = Text(load_default="", validate=validate.Length(0, 40))
+    level = fields.String(validate=validate.Length(1, 20),
+                          metadata={"description": "A key of the configured levels (ORG_LEVELS); by default "
+                                                   "head_office, province, city or sub_branch (the lowest)."})
+    parent_id = fields.Integer(load_default=None, allow_none=True, strict=True)
+    path = fields.String(dump_only=True, metadata={"description": "The ids from the top down to this node."})
+
+
+class BranchListArgsSchema(StrictSchema):
+    parent_id = fields.Integer(strict=False)
+    level = fields.String(validate=validate.Length(1, 20))
+
+
 class OutletSchema(StrictSchema):
     id = fields.Integer(dump_only=True)
     branch_id = fields.Integer(required=True, strict=True)

@@ -1,4 +1,5 @@
-"""Demo organisation: the 相城支行, its outlets, counters, staff, a vendor and one user per role."""
+"""Demo organisation: the 相城支行 under 苏州分行 under 江苏省分行, its outlets, counters and staff; a sibling
+sub-branch with two outlets of its own; a vendor and one user per role."""
 from __future__ import annotations
 
 import random
@@ -9,9 +10,18 @@ from core import audit, seeding
 from core.extensions import db
 from core.security import hash_password
 from core.seeding import step
+from org import hierarchy
 from org.models import Branch, Counter, Outlet, Staff, User, Vendor
 
 BRANCH = {"code": "XC", "name": "相城支行", "name_en": "Xiangcheng Sub-branch", "notice_prefix": "相城支行服务整改"}
+# Above the sub-branch, highest first: (code, name, English name, level).
+ANCESTORS = [("JS", "江苏省分行", "Jiangsu Provincial Branch", "province"),
+             ("SZ", "苏州分行", "Suzhou Branch", "city")]
+SIBLING = {"code": "YQ", "name": "园区支行", "name_en": "Industrial Park Sub-branch", "notice_prefix": "园区支行服务整改"}
+SIBLING_OUTLETS = [
+    ("YQ01", "园区支行营业部", "苏州工业园区苏州大道东265号", 31.3170, 120.6720),
+    ("YQ02", "湖东支行", "苏州工业园区星湖街328号", 31.3130, 120.7210),
+]
 
 OUTLETS = [
     ("XC01", "相城支行营业部", "苏州市相城区相城大道1088号", 31.3690, 120.6420),
@@ -60,15 +70,11 @@ def _get_or_add(model, lookup: dict, values: dict):
     return obj, True
 
 
-@step("organisation")
-def seed_organisation(password: str) -> str | None:
+def _seed_outlets(branch: Branch, outlets, names: random.Random, staff_no: int) -> tuple[int, int, Outlet]:
+    """Outlets with counters and staff; returns the records created, the last employee number and the first outlet."""
     created = 0
-    branch, new = _get_or_add(Branch, {"code": BRANCH["code"]}, {k: v for k, v in BRANCH.items() if k != "code"})
-    created += new
-    names = random.Random(2026)
-    staff_no = 0
     first_outlet = None
-    for code, name, address, lat, lng in OUTLETS:
+    for code, name, address, lat, lng in outlets:
         outlet, new = _get_or_add(Outlet, {"code": code}, {"branch_id": branch.id, "name": name,
                                                            "address": address, "latitude": lat, "longitude": lng})
         created += new
@@ -91,6 +97,33 @@ def seed_organisation(password: str) -> str | None:
                                  {"outlet_id": outlet.id, "name": person, "position": position,
                                   "counter_id": counter_id})
             created += new
+    return created, staff_no, first_outlet
+
+
+def _seed_tree() -> tuple[int, Branch, Branch]:
+    """The province and city above the sub-branch, and the sibling sub-branch. The sub-branch comes first (the
+    bank's first node, as before the tree) and is then moved under its city, as one made by an older seed is."""
+    branch, created = _get_or_add(Branch, {"code": BRANCH["code"]}, {k: v for k, v in BRANCH.items() if k != "code"})
+    parent = None
+    for code, name, name_en, level in ANCESTORS:
+        parent, new = _get_or_add(Branch, {"code": code}, {"name": name, "name_en": name_en, "level": level,
+                                                           "parent_id": parent.id if parent else None})
+        created += new
+    if branch.parent_id is None:
+        hierarchy.update_node(branch, {"parent_id": parent.id}, actor=None)
+    sibling, new = _get_or_add(Branch, {"code": SIBLING["code"]},
+                               {**{k: v for k, v in SIBLING.items() if k != "code"}, "parent_id": parent.id})
+    return created + new, branch, sibling
+
+
+@step("organisation")
+def seed_organisation(password: str) -> str | None:
+    created, branch, sibling = _seed_tree()
+    names = random.Random(2026)
+    made, staff_no, first_outlet = _seed_outlets(branch, OUTLETS, names, 0)
+    created += made
+    made, _, _ = _seed_outlets(sibling, SIBLING_OUTLETS, names, staff_no)
+    created += made
     vendor, new = _get_or_add(Vendor, {"code": VENDOR["code"]}, {"name": VENDOR["name"], "contact": VENDOR["contact"]})
     created += new
     password_hash = None

@@ -7,8 +7,9 @@ from flask_login import current_user
 from flask_smorest import Blueprint
 
 from core.permissions import authorize
-from reports import analysis, dashboards, exports, operations, presenting
+from reports import analysis, dashboards, exports, level_tables, operations, presenting
 from reports.schemas import (
+    AreaLeagueSchema,
     BscFileArgs,
     BscSchema,
     ConfirmationInSchema,
@@ -17,10 +18,12 @@ from reports.schemas import (
     EntryPatchSchema,
     EntrySchema,
     LeagueSchema,
+    LevelLeagueArgs,
     ListCreateSchema,
     ListPatchSchema,
     ListQueryArgs,
     MonthArgs,
+    NodeLeagueSchema,
     PeriodArgs,
     RuleSchema,
     RulesUpdateSchema,
@@ -88,6 +91,23 @@ def get_scorecard(args, staff_id):
 def get_league(args):
     """The outlet league table of a month or quarter (an outlet manager: the own outlet's row only)."""
     return presenting.league(current_user, presenting.period_arg(args["period"]), args["branch_id"])
+
+
+@blp.route("/league/area")
+@blp.arguments(LevelLeagueArgs, location="query")
+@blp.response(200, AreaLeagueSchema)
+def get_area_league(args):
+    """全辖: the outlet league over every outlet below a node (none: the whole bank), ranked among themselves."""
+    return level_tables.area_table(current_user, presenting.period_arg(args["period"]), args["node_id"])
+
+
+@blp.route("/league/nodes")
+@blp.arguments(LevelLeagueArgs, location="query")
+@blp.response(200, NodeLeagueSchema)
+def get_node_league(args):
+    """The nodes directly below a node (none: the top nodes), e.g. the sub-branches within a city branch, ranked
+    by their outlets' summed figures (sums and counts, not averages of averages)."""
+    return level_tables.node_table(current_user, presenting.period_arg(args["period"]), args["node_id"])
 
 
 @blp.route("/coverage")

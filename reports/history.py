@@ -30,7 +30,7 @@ from inspections.models import DONE, OPEN, Answer, Assignment, Inspection, Plan,
 from inspections.scheduling import Window, cycle_of, windows
 from mystery.models import MysteryConfirmation, MysteryVisit
 from org.models import Outlet, Staff, User
-from org.seed import OUTLETS
+from org.seed import OUTLETS, SIBLING_OUTLETS
 from reports import history_answers as answering
 from reports import history_rectification as rectification
 from reports import operations, rollups
@@ -130,7 +130,7 @@ def _visits(outlets: list[Outlet], staff: dict, months: list[Period], now: datet
 
 
 def _context():
-    codes = [code for code, *_ in OUTLETS]
+    codes = [code for code, *_ in OUTLETS + SIBLING_OUTLETS]
     outlets = db.session.execute(select(Outlet).where(Outlet.code.in_(codes)).order_by(Outlet.code)).scalars().all()
     users = {u.username: u for u in db.session.execute(
         select(User).where(User.username.in_(["admin", "inspector", "monitor", "shopper", "outlet"]))).scalars()}

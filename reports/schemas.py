@@ -173,6 +173,52 @@ class LeagueSchema(Schema):
     rows = fields.List(fields.Nested(LeagueRowSchema))
 
 
+class LevelLeagueArgs(Schema):
+    period = fields.String(load_default=None, metadata={"description": PERIOD_HELP})
+    node_id = fields.Integer(load_default=None, metadata={"description": "a node of the bank's structure "
+                                                                        "(/api/v1/branches); none: the whole bank"})
+
+
+class NodeRefSchema(Schema):
+    id = fields.Integer()
+    code = fields.String()
+    name = fields.String()
+    level = fields.String()
+
+
+class AreaLeagueSchema(LeagueSchema):
+    node = fields.Nested(NodeRefSchema, allow_none=True)
+
+
+class NodeLeagueRowSchema(Schema):
+    node_id = fields.Integer()
+    code = fields.String()
+    name = fields.String()
+    level = fields.String()
+    outlets = fields.Integer(metadata={"description": "active outlets below the node"})
+    score = fields.Float(allow_none=True, metadata={"description": "weighted over the kinds of each kind's average "
+                                                                   "over all the node's inspections of that kind"})
+    rank = fields.Integer(allow_none=True)
+    previous_score = fields.Float(allow_none=True)
+    previous_rank = fields.Integer(allow_none=True)
+    rank_change = fields.Integer(allow_none=True)
+    score_change = fields.Float(allow_none=True)
+    inspections = fields.Integer()
+    by_kind = fields.Method("_by_kind")
+    coverage = fields.Nested(CoverageSchema)
+    closure = fields.Nested(ClosureSchema)
+
+    def _by_kind(self, row):
+        return {kind: {"average": average, "inspections": count} for kind, (average, count) in row.by_kind.items()}
+
+
+class NodeLeagueSchema(Schema):
+    period = fields.String()
+    previous_period = fields.String()
+    node = fields.Nested(NodeRefSchema, allow_none=True)
+    rows = fields.List(fields.Nested(NodeLeagueRowSchema))
+
+
 class CoverageRowSchema(CoverageSchema):
     outlet_id = fields.Integer()
     code = fields.String()

@@ -10,12 +10,15 @@ from core.errors import OperationError
 from core.extensions import db
 from core.permissions import authorize, can
 from core.refusals import Refusal, refused_form
+from org import hierarchy
+from org import levels as org_levels
 from org.models import Outlet
 from reports import (
     analysis,
     dashboards,
     exports,
     labels,
+    level_tables,
     list_exports,
     operations,
     periods,
@@ -61,9 +64,24 @@ def dashboard():
 @blp.get("/league")
 @login_required
 def league():
+    """The outlet league; with a node, its 全辖 (every outlet below it); by nodes, the nodes directly below."""
     period = presenting.period_arg(request.args.get("period"))
-    table = presenting.league(current_user, period, request.args.get("branch_id", type=int))
-    return render_template("reports/league.html", period=period, table=table)
+    node_id, by = request.args.get("node_id", type=int), request.args.get("by")
+    if by == "nodes":
+        table = level_tables.node_table(current_user, period, node_id)
+        return render_template("reports/node_league.html", period=period, table=table,
+                               levels=_level_choices(table["node"], by), level_label=org_levels.label,
+                               with_children={n.parent_id for n in hierarchy.tree() if n.parent_id})
+    if node_id is not None:
+        table = level_tables.area_table(current_user, period, node_id)
+    else:
+        table = presenting.league(current_user, period, request.args.get("branch_id", type=int))
+    levels = _level_choices(table.get("node"), by) if can(current_user, "report.league.all") else None
+    return render_template("reports/league.html", period=period, table=table, levels=levels)
+
+
+def _level_choices(node, by) -> dict:
+    return {"nodes": hierarchy.tree(), "depth": hierarchy.depth, "node": node, "by": by}
 
 
 @blp.get("/coverage")

@@ -6,13 +6,16 @@ import io
 import os
 import threading
 from datetime import UTC, datetime, timedelta
+from types import SimpleNamespace
 
 import pytest
+import sqlalchemy as sa
 import time_machine
 from PIL import Image, ImageDraw
 from werkzeug.security import generate_password_hash
 from werkzeug.serving import make_server
 
+from core.db import UTCDateTime, utcnow
 from org import accounts
 from org.models import Branch, Counter, Outlet, Staff, User, Vendor
 
@@ -26,11 +29,16 @@ PASSWORD_HASH = generate_password_hash(PASSWORD, method=CHEAP_HASH_METHOD)
 class Org:
     """A small bank: one branch, outlets A and B with counters and staff, one vendor."""
 
-    def __init__(self, db):
+    def __init__(self, db, *, before_tree: bool = False):
+        """`before_tree`: on a database migrated only as far as before the bank's tree (branch without parent,
+        level and path), the branch is written with the columns it had then."""
         self.db = db
-        self.branch = Branch(code="XC", name="相城支行", notice_prefix="相城支行服务整改")
-        db.session.add(self.branch)
-        db.session.flush()
+        if before_tree:
+            self.branch = self._old_branch(code="XC", name="相城支行", notice_prefix="相城支行服务整改")
+        else:
+            self.branch = Branch(code="XC", name="相城支行", notice_prefix="相城支行服务整改")
+            db.session.add(self.branch)
+            db.session.flush()
         self.outlet_a = self._outlet("A01", "元和支行")
         self.outlet_b = self._outlet("B01", "黄埭支行")
         self.vendor = Vendor(code="V01", name="明察调研")
@@ -40,6 +48,14 @@ class Org:
         self.staff_b = self.outlet_b.staff
         self.users = {}
         db.session.commit()
+
+    def _old_branch(self, **values) -> SimpleNamespace:
+        now = utcnow()
+        columns = {"name_en": "", **values, "created_at": now, "updated_at": now}
+        table = sa.table("branch", *(sa.column(name) for name in columns if not name.endswith("_at")),
+                         sa.column("created_at", UTCDateTime()), sa.column("updated_at", UTCDateTime()), sa.column("id"))
+        ident = self.db.session.execute(sa.insert(table).values(columns).returning(table.c.id)).scalar_one()
+        return SimpleNamespace(id=ident, **values)
 
     def _outlet(self, code, name):
         outlet = Outlet(branch_id=self.branch.id, code=code, name=name, address="苏州市相城区",

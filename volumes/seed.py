@@ -10,7 +10,7 @@ from core.clock import local_today
 from core.extensions import db
 from core.seeding import step
 from org.models import Outlet, Staff
-from org.seed import OUTLETS
+from org.seed import OUTLETS, SIBLING_OUTLETS
 from volumes import months
 from volumes.models import ERRORS, TRANSACTIONS, TellerCount
 
@@ -19,12 +19,12 @@ MONTHS = 6
 BUSINESS_TYPES = (("个人存取款", 900), ("对公结算", 250), ("开户", 80), ("转账汇款", 420), ("其他", 120))
 ERROR_KINDS = ("操作差错", "凭证差错")
 # Per demo outlet, in order: errors per 10,000 transactions around which its tellers lie.
-ERROR_LEVELS = (6, 10, 14, 8, 20, 9, 12, 16)
+ERROR_LEVELS = (6, 10, 14, 8, 20, 9, 12, 16, 7, 11)
 
 
 @step("volumes")
 def seed_volumes(password: str) -> str | None:
-    codes = [code for code, *_rest in OUTLETS]
+    codes = [code for code, *_rest in OUTLETS + SIBLING_OUTLETS]
     level_of = dict(zip(codes, ERROR_LEVELS, strict=True))
     tellers = db.session.execute(select(Staff, Outlet.code).join(Outlet, Outlet.id == Staff.outlet_id)
                                  .where(Outlet.code.in_(codes), Staff.position == "teller")

@@ -19,7 +19,7 @@ def test_the_page_fits_a_desktop(chromium, seeded_demo, demo_server):
     screenshot(page, "report-volumes-outlets-1366")
     assert page.locator("h1", has_text="业务量与差错").count() == 1
     assert page.locator("table.cards").count() == 2 and horizontal_overflow(page) == 0
-    assert page.locator("table.cards").first.locator("tbody tr").count() == 40  # eight outlets, five tellers each
+    assert page.locator("table.cards").first.locator("tbody tr").count() == 50  # ten outlets, five tellers each
     context.close()
 
 

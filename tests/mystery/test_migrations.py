@@ -46,7 +46,7 @@ class World:
     sent back to the shopper, and an on-site inspection."""
 
     def __init__(self):
-        org = Org(db)
+        org = Org(db, before_tree=True)
         self.first_admin, self.publisher = org.user("admin"), org.user("admin", "publisher")
         shopper, inspector = org.user("mystery_shopper"), org.user("inspector")
         self.a1, self.a2, self.a3 = (person.id for person in org.staff_a)

@@ -27,15 +27,20 @@ def _seed(runner):
 def test_seed_builds_the_demo_bank(seeded_demo, db):
     assert PASSWORD in seeded_demo.output  # the demo password is shown to whoever runs it
     db.session.expire_all()
-    (branch,) = db.session.execute(select(Branch)).scalars().all()
-    assert branch.name == "相城支行"
-    outlets = db.session.execute(select(Outlet).order_by(Outlet.code)).scalars().all()
+    nodes = {b.code: b for b in db.session.execute(select(Branch)).scalars()}
+    assert {code: (b.name, b.level, b.parent.code if b.parent else None) for code, b in nodes.items()} == {
+        "JS": ("江苏省分行", "province", None), "SZ": ("苏州分行", "city", "JS"),
+        "XC": ("相城支行", "sub_branch", "SZ"), "YQ": ("园区支行", "sub_branch", "SZ")}
+    assert nodes["XC"].path == f"/{nodes['JS'].id}/{nodes['SZ'].id}/{nodes['XC'].id}/"
+    branch = nodes["XC"]
+    assert [o.code for o in nodes["YQ"].outlets] == ["YQ01", "YQ02"]
+    outlets = db.session.execute(select(Outlet).where(Outlet.branch_id == branch.id).order_by(Outlet.code)).scalars().all()
     assert len(outlets) == 8
     assert all(o.branch_id == branch.id and o.active and o.latitude and o.longitude for o in outlets)
     staff = db.session.execute(select(Staff).where(Staff.active.is_(True))).scalars().all()
     assert len(staff) >= 60
     assert all(HAN.match(s.name) for s in staff), [s.name for s in staff if not HAN.match(s.name)]
-    assert {s.outlet_id for s in staff} == {o.id for o in outlets}
+    assert {s.outlet_id for s in staff} == {o.id for o in outlets} | {o.id for o in nodes["YQ"].outlets}
     tellers = [s for s in staff if s.position == "teller"]
     assert tellers and all(s.counter_id is not None for s in tellers)
     counters = {c.id: c.outlet_id for c in db.session.execute(select(Counter)).scalars()}
@@ -81,7 +86,10 @@ def test_seeding_next_to_existing_data_only_adds_what_is_missing(runner, db, org
     after = row_counts()
     db.session.expire_all()
     assert after["user_account"] == before["user_account"] + len(DEMO_ROLES) - 1
-    assert after["branch"] == before["branch"]  # the fixture's branch has the demo code XC
+    assert after["branch"] == before["branch"] + 3  # the fixture's branch has the demo code XC
+    xiangcheng = db.session.execute(select(Branch).filter_by(code="XC")).scalar_one()
+    assert xiangcheng.id == org.branch.id and xiangcheng.parent.name == "苏州分行"  # moved under its city
+    assert xiangcheng.path == f"/{xiangcheng.parent.parent_id}/{xiangcheng.parent_id}/{xiangcheng.id}/"
     assert db.session.execute(select(User).filter_by(username="admin")).scalar_one().role == "admin"
 
 

@@ -38,7 +38,7 @@ def _finding(key: str, status: str, responded_at: datetime | None, outlet_id: in
 def test_answers_given_before_are_judged_by_their_local_day(unmigrated_app):
     with unmigrated_app.app_context():
         upgrade(directory=MIGRATIONS, revision=BEFORE)
-        org = Org(db)
+        org = Org(db, before_tree=True)
         inspector = org.user("inspector")
         document = next(d for d in default_documents() if d["kind"] == "onsite")
         version = publish(import_checklist(copy.deepcopy(document), None), None)

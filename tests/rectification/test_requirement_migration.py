@@ -30,7 +30,7 @@ FINDING = sa.table("finding", *(sa.column(name) for name in (
 def test_old_findings_lose_the_guidance_and_get_the_requirement_worded_from_their_title(unmigrated_app):
     with unmigrated_app.app_context():
         upgrade(directory=MIGRATIONS, revision=BEFORE)
-        org = Org(db)
+        org = Org(db, before_tree=True)
         inspector = org.user("inspector")
         document = next(d for d in default_documents() if d["kind"] == "onsite")
         version = publish(import_checklist(copy.deepcopy(document), None), None)

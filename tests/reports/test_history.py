@@ -20,6 +20,9 @@ from reports.models import ServiceList
 from reports.periods import cycles, last_complete_month, month_period, quarter_period
 from tests.support import row_counts
 
+# The demo's outlets: 相城支行's eight and 园区支行's two.
+OUTLETS = 10
+
 
 def _count(db, *columns, where=()):
     rows = db.session.execute(select(*columns, func.count()).where(*where).group_by(*columns)).all()
@@ -35,7 +38,7 @@ def test_history_is_full_realistic_and_seeded_once(seeded_demo, db):
 
     kinds = _count(db, Inspection.kind)
     assert set(kinds) == {"onsite", "7s", "remote", "mystery"}
-    assert 8 * 6 <= kinds["onsite"] == kinds["7s"] <= 8 * 7  # and this month's visits made so far
+    assert OUTLETS * 6 <= kinds["onsite"] == kinds["7s"] <= OUTLETS * 7  # and this month's visits made so far
     assert kinds["remote"] > 40 * 80  # about every teller in every cycle
     first = db.session.execute(select(func.min(Inspection.submitted_at))).scalar()
     last = db.session.execute(select(func.max(Inspection.submitted_at))).scalar()
@@ -69,7 +72,7 @@ def test_history_is_full_realistic_and_seeded_once(seeded_demo, db):
     assert db.session.execute(select(func.count()).select_from(Response)).scalar() >= statuses["closed"]
 
     lists = _count(db, ServiceList.scope, ServiceList.status)
-    assert lists == {("branch", "published"): 5, ("branch", "draft"): 1, ("outlet", "published"): 8}
+    assert lists == {("branch", "published"): 5, ("branch", "draft"): 1, ("outlet", "published"): OUTLETS}
 
     league = rankings.league(months[-1])
     assert all(row.rank for row in league) and len({row.rank for row in league}) > 4
@@ -118,7 +121,7 @@ def test_history_runs_up_to_today_with_this_months_work_open(seeded_mid_quarter)
     # This period's work is made from its assignments; what is not done yet stays open.
     assignments = _count(_db, Assignment.kind, Assignment.status)
     for kind in ("onsite", "7s"):  # the outlets visited so far, and one whose visit is still to come
-        assert (assignments[(kind, "done")], assignments[(kind, "open")]) == (in_month[kind], 8 - in_month[kind])
+        assert (assignments[(kind, "done")], assignments[(kind, "open")]) == (in_month[kind], OUTLETS - in_month[kind])
         assert assignments[(kind, "open")] > 0
     assert assignments[("remote", "done")] > 0 and assignments[("remote", "open")] > 0  # the running cycle
     assert assignments[("mystery", "done")] > 0 and assignments[("mystery", "open")] > 0  # windows still to come

@@ -21,5 +21,5 @@ def test_six_months_for_every_demo_teller_once(db):
     months = figures.months_with_counts()
     assert len(months) == 6 and months[0] == local_today().replace(day=1)
     outlets = figures.outlets(months[1])
-    assert len(outlets) == 8 and all(row.volume > 0 for row in outlets)
+    assert len(outlets) == 10 and all(row.volume > 0 for row in outlets)  # 相城支行 8, 园区支行 2
     assert any(row.errors for row in figures.tellers(months[1]))
