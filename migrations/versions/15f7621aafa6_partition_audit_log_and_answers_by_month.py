@@ -14,7 +14,7 @@ Downgrade makes both plain tables again with every row of their attached partiti
 detached with `flask partitions detach` is a table of its own and is left as it is.
 
 Revision ID: 15f7621aafa6
-Revises: 8e5c1d7a2b40
+Revises: b07d60098dfa
 Create Date: 2026-11-30 18:30:00.000000
 
 """
@@ -25,7 +25,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '15f7621aafa6'
-down_revision = '8e5c1d7a2b40'
+down_revision = 'b07d60098dfa'
 branch_labels = None
 depends_on = None
 

@@ -18,7 +18,7 @@ from tests.factories import Org
 from tests.inspections.helpers import CUSTOM_DOCUMENT, new_uuid
 
 MIGRATIONS = str(Path(__file__).resolve().parents[2] / "migrations")
-BEFORE = "8e5c1d7a2b40"
+BEFORE = "b07d60098dfa"
 OPENED = (datetime(2025, 1, 20, 8, 0, tzinfo=UTC), datetime(2024, 12, 31, 23, 30, tzinfo=UTC))
 LOGGED = (datetime(2024, 12, 31, 23, 59, tzinfo=UTC), datetime(2025, 1, 1, 0, 0, tzinfo=UTC), datetime.now(UTC))
 ANSWERS = "SELECT id, inspection_id, item_key, note, score FROM answer ORDER BY id"
