@@ -18,12 +18,12 @@ from org.models import Branch, Outlet
 from org.scope import outlets_below
 from reports import rankings, rules
 from reports.periods import Period
-from reports.rankings import Closure, Coverage, LeagueRow, weighted_score
+from reports.rankings import Closure, Coverage, LeagueRow, Ranked, weighted_score
 from reports.service_lists import competition_ranks
 
 
 @dataclass
-class NodeRow:
+class NodeRow(Ranked):
     node_id: int
     code: str
     name: str
@@ -36,22 +36,6 @@ class NodeRow:
     previous_rank: int | None = None
     coverage: Coverage = field(default_factory=lambda: Coverage(0, 0, 0))
     closure: Closure = field(default_factory=Closure)
-
-    @property
-    def inspections(self) -> int:
-        return sum(count for _, count in self.by_kind.values())
-
-    @property
-    def rank_change(self) -> int | None:
-        if self.rank is None or self.previous_rank is None:
-            return None
-        return self.previous_rank - self.rank
-
-    @property
-    def score_change(self) -> float | None:
-        if self.score is None or self.previous_score is None:
-            return None
-        return round(self.score - self.previous_score, 2)
 
 
 def _ranks(rows: list, score_field: str, rank_field: str, ident) -> None:

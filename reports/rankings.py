@@ -69,21 +69,13 @@ class Closure:
         return round(self.closed / self.total * 100, 1) if self.total else None
 
 
-@dataclass
-class LeagueRow:
-    outlet_id: int
-    code: str
-    name: str
-    by_kind: dict[str, tuple[float, int]] = field(default_factory=dict)
-    score: float | None = None
-    previous_score: float | None = None
-    rank: int | None = None
-    previous_rank: int | None = None
-    target_rank: int = 0
-    gap_points: float | None = None
-    places_to_target: int | None = None
-    coverage: Coverage = Coverage(0, 0, 0)
-    closure: Closure = Closure()
+class Ranked:
+    """What a ranked row of a league table (an outlet's, or a node's) derives from its kinds, ranks and scores."""
+    by_kind: dict[str, tuple[float, int]]
+    rank: int | None
+    previous_rank: int | None
+    score: float | None
+    previous_score: float | None
 
     @property
     def inspections(self) -> int:
@@ -101,6 +93,23 @@ class LeagueRow:
         if self.score is None or self.previous_score is None:
             return None
         return round(self.score - self.previous_score, 2)
+
+
+@dataclass
+class LeagueRow(Ranked):
+    outlet_id: int
+    code: str
+    name: str
+    by_kind: dict[str, tuple[float, int]] = field(default_factory=dict)
+    score: float | None = None
+    previous_score: float | None = None
+    rank: int | None = None
+    previous_rank: int | None = None
+    target_rank: int = 0
+    gap_points: float | None = None
+    places_to_target: int | None = None
+    coverage: Coverage = Coverage(0, 0, 0)
+    closure: Closure = Closure()
 
 
 def weighted_score(by_kind: dict[str, tuple[float, int]], weights: dict[str, float]) -> float | None:
