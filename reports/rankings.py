@@ -20,7 +20,7 @@ from inspections.models import Excuse, Inspection
 from org.models import Outlet, Staff
 from rectification import lateness
 from rectification.models import Finding
-from reports import rollups, rules
+from reports import rollup_reads, rules
 from reports.counting import (
     among,
     counted_inspection,
@@ -181,12 +181,12 @@ def coverage(period: Period, outlet_ids, raw: bool = False) -> dict[int, Coverag
         excused = _excused(cycles, outlet_ids, lambda staff_ids: set(db.session.execute(
             select(checked.c.staff_id, checked.c.cycle).where(checked.c.staff_id.in_(staff_ids))).all()))
     elif cycles:
-        remote = rollups.remote_counts(period, cycles)
+        remote = rollup_reads.remote_counts(period, cycles)
         covered = {outlet_id: int(count) for outlet_id, count in db.session.execute(
             select(Staff.outlet_id, func.sum(remote.c.covered)).join(remote, remote.c.staff_id == Staff.id)
             .where(Staff.position == "teller", Staff.active.is_(True), among(Staff.outlet_id, outlet_ids))
             .group_by(Staff.outlet_id))}
-        excused = _excused(cycles, outlet_ids, lambda staff_ids: rollups.checked_cycles(cycles, staff_ids))
+        excused = _excused(cycles, outlet_ids, lambda staff_ids: rollup_reads.checked_cycles(cycles, staff_ids))
     return {outlet_id: Coverage(tellers.get(outlet_id, 0), len(cycles), covered.get(outlet_id, 0),
                                 excused.get(outlet_id, 0))
             for outlet_id in outlet_ids}

@@ -21,7 +21,7 @@ from inspections.models import Inspection
 from mystery.models import MysteryConfirmation
 from org.models import Outlet, Staff
 from rectification.models import Finding
-from reports import rollups, rules
+from reports import rollup_reads, rules
 from reports.counting import (
     among,
     counted_finding,
@@ -170,7 +170,7 @@ def summaries(period: Period, *, outlet_ids=None, staff_ids=None, values=None, r
         remote = _remote_counts(period, cycles, _staff_filter(Inspection.staff_id, outlet_ids, staff_ids))
         found = _finding_counts(period, _staff_filter(Finding.staff_id, outlet_ids, staff_ids))
     else:
-        remote = rollups.remote_counts(period, cycles,
+        remote = rollup_reads.remote_counts(period, cycles,
                                        lambda column: and_(True, *_staff_filter(column, outlet_ids, staff_ids)))
         found = _finding_counts_from_rollups(period, _staff_filter(StaffMonthRollup.staff_id, outlet_ids, staff_ids))
     errors = error_counts(period, _staff_filter(TellerCount.staff_id, outlet_ids, staff_ids))
