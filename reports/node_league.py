@@ -19,7 +19,6 @@ from org.scope import outlets_below
 from reports import rankings, rules
 from reports.periods import Period
 from reports.rankings import Closure, Coverage, LeagueRow, Ranked, weighted_score
-from reports.service_lists import competition_ranks
 
 
 @dataclass
@@ -38,13 +37,6 @@ class NodeRow(Ranked):
     closure: Closure = field(default_factory=Closure)
 
 
-def _ranks(rows: list, score_field: str, rank_field: str, ident) -> None:
-    scored = [row for row in rows if getattr(row, score_field) is not None]
-    ranks = competition_ranks(scored, lambda row: getattr(row, score_field), best_first=True, ident=ident)
-    for row in rows:
-        setattr(row, rank_field, ranks.get(ident(row)))
-
-
 def area_league(period: Period, node: Branch | None, *, values=None) -> list[LeagueRow]:
     """全辖: the outlets below the node (None: the whole bank), ranked among themselves, with the gap to the
     target rank of this table."""
@@ -54,21 +46,7 @@ def area_league(period: Period, node: Branch | None, *, values=None) -> list[Lea
         return rows
     below = set(db.session.execute(outlets_below(node)).scalars())
     rows = [row for row in rows if row.outlet_id in below]
-    ident = attrgetter("outlet_id")
-    _ranks(rows, "score", "rank", ident)
-    _ranks(rows, "previous_score", "previous_rank", ident)
-    target = int(values["target_rank"])
-    scores = sorted((row.score for row in rows if row.score is not None), reverse=True)
-    for row in rows:
-        row.gap_points = row.places_to_target = None
-        if row.rank is None:
-            continue
-        if row.rank <= target or len(scores) < target:
-            row.gap_points, row.places_to_target = 0.0, 0
-        else:
-            row.gap_points = round(scores[target - 1] - row.score, 2)
-            row.places_to_target = row.rank - target
-    return sorted(rows, key=lambda r: (r.rank is None, r.rank or 0, r.code))
+    return rankings.ranked(rows, target=int(values["target_rank"]))
 
 
 def children_of(node: Branch | None) -> list[Branch]:
@@ -128,7 +106,4 @@ def node_league(period: Period, node: Branch | None, *, values=None) -> list[Nod
         rows.append(NodeRow(child.id, child.code, child.name, child.level, len(mine), by_kind,
                             weighted_score(by_kind, weights), weighted_score(_sum_kinds(earlier), weights),
                             coverage=_sum_coverage(mine), closure=_sum_closure(mine)))
-    ident = attrgetter("node_id")
-    _ranks(rows, "score", "rank", ident)
-    _ranks(rows, "previous_score", "previous_rank", ident)
-    return sorted(rows, key=lambda r: (r.rank is None, r.rank or 0, r.code))
+    return rankings.ranked(rows, ident=attrgetter("node_id"))

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
+from operator import attrgetter
 
 from sqlalchemy import Row, and_, case, func, select
 
@@ -264,23 +265,26 @@ def league(period: Period, *, branch_id: int | None = None, values=None, raw: bo
                       weighted_score(before.get(outlet_id, {}), weights), target_rank=target,
                       coverage=covered[outlet_id], closure=closed.get(outlet_id, Closure()))
             for outlet_id, code, name in outlets]
-    _rank(rows, "score", "rank")
-    _rank(rows, "previous_score", "previous_rank")
-    ranked_scores = sorted((row.score for row in rows if row.score is not None), reverse=True)
-    for row in rows:
+    return ranked(rows, target=target)
+
+
+def ranked(rows: list, *, ident=attrgetter("outlet_id"), target: int | None = None) -> list:
+    """Ranks the rows best first by score and by previous score (equal scores share a rank, rows without one
+    stay unranked); with a target rank (outlets' tables), each ranked row also gets its gap in points and in
+    places to it. Sorted best first, the unranked last."""
+    for score_field, rank_field in (("score", "rank"), ("previous_score", "previous_rank")):
+        scored = [row for row in rows if getattr(row, score_field) is not None]
+        ranks = competition_ranks(scored, attrgetter(score_field), best_first=True, ident=ident)
+        for row in rows:
+            setattr(row, rank_field, ranks.get(ident(row)))
+    scores = sorted((row.score for row in rows if row.score is not None), reverse=True)
+    for row in rows if target is not None else []:
+        row.gap_points = row.places_to_target = None
         if row.rank is None:
             continue
-        if row.rank <= target or len(ranked_scores) < target:
+        if row.rank <= target or len(scores) < target:
             row.gap_points, row.places_to_target = 0.0, 0
         else:
-            row.gap_points = round(ranked_scores[target - 1] - row.score, 2)
+            row.gap_points = round(scores[target - 1] - row.score, 2)
             row.places_to_target = row.rank - target
     return sorted(rows, key=lambda r: (r.rank is None, r.rank or 0, r.code))
-
-
-def _rank(rows: list[LeagueRow], score_field: str, rank_field: str) -> None:
-    scored = [row for row in rows if getattr(row, score_field) is not None]
-    ranks = competition_ranks(scored, lambda row: getattr(row, score_field), best_first=True,
-                              ident=lambda row: row.outlet_id)
-    for row in scored:
-        setattr(row, rank_field, ranks[row.outlet_id])
