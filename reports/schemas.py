@@ -144,19 +144,14 @@ class ClosureSchema(Schema):
                                                                    "verification past their verification due date"})
 
 
-class LeagueRowSchema(Schema):
-    outlet_id = fields.Integer()
-    code = fields.String()
-    name = fields.String()
+class RankedRowSchema(Schema):
+    """What a ranked row of any league table (an outlet's or a node's) shows: reports.rankings.Ranked."""
     score = fields.Float(allow_none=True)
     rank = fields.Integer(allow_none=True)
     previous_score = fields.Float(allow_none=True)
     previous_rank = fields.Integer(allow_none=True)
     rank_change = fields.Integer(allow_none=True, metadata={"description": "places gained since the previous period"})
     score_change = fields.Float(allow_none=True)
-    target_rank = fields.Integer()
-    gap_points = fields.Float(allow_none=True, metadata={"description": "score points to the target rank's score"})
-    places_to_target = fields.Integer(allow_none=True)
     inspections = fields.Integer()
     by_kind = fields.Method("_by_kind")
     coverage = fields.Nested(CoverageSchema)
@@ -164,6 +159,15 @@ class LeagueRowSchema(Schema):
 
     def _by_kind(self, row):
         return {kind: {"average": average, "inspections": count} for kind, (average, count) in row.by_kind.items()}
+
+
+class LeagueRowSchema(RankedRowSchema):
+    outlet_id = fields.Integer()
+    code = fields.String()
+    name = fields.String()
+    target_rank = fields.Integer()
+    gap_points = fields.Float(allow_none=True, metadata={"description": "score points to the target rank's score"})
+    places_to_target = fields.Integer(allow_none=True)
 
 
 class LeagueSchema(Schema):
@@ -190,7 +194,7 @@ class AreaLeagueSchema(LeagueSchema):
     node = fields.Nested(NodeRefSchema, allow_none=True)
 
 
-class NodeLeagueRowSchema(Schema):
+class NodeLeagueRowSchema(RankedRowSchema):
     node_id = fields.Integer()
     code = fields.String()
     name = fields.String()
@@ -198,18 +202,6 @@ class NodeLeagueRowSchema(Schema):
     outlets = fields.Integer(metadata={"description": "active outlets below the node"})
     score = fields.Float(allow_none=True, metadata={"description": "weighted over the kinds of each kind's average "
                                                                    "over all the node's inspections of that kind"})
-    rank = fields.Integer(allow_none=True)
-    previous_score = fields.Float(allow_none=True)
-    previous_rank = fields.Integer(allow_none=True)
-    rank_change = fields.Integer(allow_none=True)
-    score_change = fields.Float(allow_none=True)
-    inspections = fields.Integer()
-    by_kind = fields.Method("_by_kind")
-    coverage = fields.Nested(CoverageSchema)
-    closure = fields.Nested(ClosureSchema)
-
-    def _by_kind(self, row):
-        return {kind: {"average": average, "inspections": count} for kind, (average, count) in row.by_kind.items()}
 
 
 class NodeLeagueSchema(Schema):
