@@ -100,6 +100,10 @@ def load_config(environ: dict[str, str] | None = None) -> dict:
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": env.get("SESSION_COOKIE_SECURE", "0") == "1",
         "PERMANENT_SESSION_LIFETIME": timedelta(hours=12),
+        # A session lives in its server-side record (org.browser_sessions), not in the cookie's "fresh"
+        # flag; Flask-Login's protection would write that flag into the cookie of a request still on its
+        # way from before the login (the page's icon), and that late cookie would log the browser out.
+        "SESSION_PROTECTION": None,
         "MAX_CONTENT_LENGTH": 25 * 1024 * 1024,
         # Per endpoint (core.bodies): forms and JSON, file imports; photos have PHOTO_MAX_BYTES.
         "MAX_FORM_BYTES": int(env.get("FORM_MAX_KB", "2048")) * 1024,

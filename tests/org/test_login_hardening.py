@@ -103,6 +103,22 @@ def test_logout_ends_the_session_on_the_server(app, client, login, users):
     assert other_device.get("/").status_code == 200  # the user's other browsers stay logged in
 
 
+def test_a_request_begun_before_login_does_not_undo_it(app, client, users):
+    """A page's own requests (its icon, its error page) may still be on their way when the form is sent;
+    answered after the login, they carry the cookie of before it, and writing that cookie back would log
+    the browser out again. Only logging in and out writes the session cookie."""
+    token = csrf_token_of(client.get("/login").data)
+    before_login = client.get_cookie("session").value
+    assert client.post("/login", data={"username": "inspector", "password": PASSWORD,
+                                       "csrf_token": token}).status_code == 302
+    late = app.test_client()
+    late.set_cookie("session", before_login)
+    for path in ("/favicon.ico", "/login", "/findings/"):
+        response = late.get(path)
+        assert not any(header.startswith("session=") for header in response.headers.getlist("Set-Cookie")), path
+    assert client.get("/findings/").status_code == 200
+
+
 # --- password policy ------------------------------------------------------------------------------
 
 WEAK = ["password1", "aaaaaaa1", " " * 8, "\x00" * 8, "aaaaaaaaaaaa", "qwerty123", "abc\x01defgh12"]
