@@ -16,6 +16,7 @@ import { renderComplaintForm } from "./complaint_form.js";
 const KIND_ORDER = ["onsite", "7s", "remote", "mystery"];
 let flushTimer = null;
 let indicatorTurn = 0;
+let retryDelay = 0;
 
 async function refreshIndicator() {
   // Only the newest count is shown: an older one, read before the last edit was saved, would say 0.
@@ -31,12 +32,21 @@ async function refreshIndicator() {
 }
 
 async function syncNow() {
+  let unreachable = false;
   try {
     await flush();
+    retryDelay = 0;
   } catch (error) {
-    if (!(error instanceof NetworkError || error instanceof ApiError)) console.error(error);
+    unreachable = error instanceof NetworkError;
+    if (!(unreachable || error instanceof ApiError)) console.error(error);
   }
   await refreshIndicator();
+  // The phone says it is online before the server can be reached (a weak signal, a waking radio):
+  // try again soon, then less and less often, instead of waiting for the minute's round.
+  if (unreachable && navigator.onLine) {
+    retryDelay = Math.min(retryDelay ? retryDelay * 2 : 2000, 60000);
+    scheduleSync(retryDelay);
+  }
   // A screen that showed work as waiting is drawn again, so it never outlives the sending.
   if (document.querySelector("[data-after-sync=redraw]")) route();
   if ("serviceWorker" in navigator && "SyncManager" in window) {
