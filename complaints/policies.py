@@ -6,16 +6,17 @@ from __future__ import annotations
 from sqlalchemy import Select, false
 
 from complaints.models import BRANCH, OUTLET, Complaint
-from core.permissions import Role, roles, rule
+from core.permissions import Role, roles, rule, tree_wide
 from org.models import User
+from org.scope import narrow
 
 READERS = {Role.ADMIN.value, Role.VIEWER.value}
 
 rule("complaint.list")(roles(Role.ADMIN, Role.VIEWER, Role.OUTLET_MANAGER))
 rule("complaint.receive")(roles(Role.ADMIN, Role.OUTLET_MANAGER))
-rule("complaint.figures")(roles(Role.ADMIN, Role.VIEWER))
-rule("complaint.contacts")(roles(Role.ADMIN))
-rule("complaint.reassign")(roles(Role.ADMIN))
+rule("complaint.figures")(tree_wide(Role.ADMIN, Role.VIEWER))
+rule("complaint.contacts")(tree_wide(Role.ADMIN))
+rule("complaint.reassign")(tree_wide(Role.ADMIN))
 
 
 @rule("complaint.view")
@@ -56,6 +57,7 @@ def may_receive_for(user: User, outlet_id: int) -> bool:
 
 
 def visible_complaints(user: User, query: Select) -> Select:
+    query = narrow(user, query, Complaint.outlet_id)
     if user.role in READERS:
         return query
     if user.role == Role.OUTLET_MANAGER.value:

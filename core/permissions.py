@@ -45,6 +45,13 @@ def roles(*allowed: Role) -> Rule:
     return lambda user, obj=None: user.role in names
 
 
+def tree_wide(*allowed: Role) -> Rule:
+    """A rule for what covers the whole bank (its rules, its meeting, its survey results, the audit log):
+    the role's, unless the user is bound to one node of the bank's tree."""
+    names = {role.value for role in allowed}
+    return lambda user, obj=None: user.role in names and getattr(user, "scope_node_id", None) is None
+
+
 def can(user, action: str, obj=None) -> bool:
     if user is None or not getattr(user, "is_authenticated", False) or not user.active:
         return False
@@ -52,7 +59,18 @@ def can(user, action: str, obj=None) -> bool:
         check = _rules[action]
     except KeyError:
         raise RuntimeError(f"no rule for action {action!r}") from None
-    return bool(check(user, obj))
+    return bool(check(user, obj)) and (obj is None or _within_scope is None or _within_scope(user, obj))
+
+
+_within_scope: Callable[..., bool] | None = None
+
+
+def scope_rule(check: Callable[..., bool]) -> Callable[..., bool]:
+    """The one check of where an object lies (org.scope.reaches), applied after every object rule:
+    a user bound to a node of the bank's tree is refused whatever lies beside it."""
+    global _within_scope
+    _within_scope = check
+    return check
 
 
 # The same words whether an object is missing or hidden, so that neither can be told from the other.

@@ -8,10 +8,11 @@ from __future__ import annotations
 from sqlalchemy import Select, and_, false, or_
 
 from checklists.policies import usable_kinds
-from core.permissions import Role, roles, rule
+from core.permissions import Role, roles, rule, tree_wide
 from inspections.kinds import bank_kinds, kind_of, open_kinds, vendor_kinds
 from inspections.models import DRAFT, PUBLISHED, Assignment, Inspection
 from org.models import User
+from org.scope import narrow
 
 ADMIN, VIEWER = Role.ADMIN.value, Role.VIEWER.value
 INSPECTOR, MONITOR = Role.INSPECTOR.value, Role.REMOTE_MONITOR.value
@@ -20,11 +21,11 @@ SHOPPER, OUTLET = Role.MYSTERY_SHOPPER.value, Role.OUTLET_MANAGER.value
 rule("inspection.create")(roles(Role.ADMIN, Role.INSPECTOR, Role.REMOTE_MONITOR, Role.MYSTERY_SHOPPER))
 # Your own open drafts, on any of your devices: those who make inspections.
 rule("draft.list")(roles(Role.ADMIN, Role.INSPECTOR, Role.REMOTE_MONITOR, Role.MYSTERY_SHOPPER))
-rule("plan.manage")(roles(Role.ADMIN))
+rule("plan.manage")(tree_wide(Role.ADMIN))
 rule("assignment.list")(roles(Role.ADMIN, Role.VIEWER, Role.INSPECTOR, Role.REMOTE_MONITOR, Role.MYSTERY_SHOPPER))
 rule("remote.desk")(roles(Role.ADMIN, Role.REMOTE_MONITOR))
 # A monitor works the tellers assigned to them (and the unassigned); the admin sees every queue.
-rule("remote.every_queue")(roles(Role.ADMIN))
+rule("remote.every_queue")(tree_wide(Role.ADMIN))
 rule("inspection.list")(lambda user, obj=None: True)
 # A vendor's visit belongs to the vendor's assignment; only the bank starts one without.
 rule("inspection.start_unassigned")(roles(Role.ADMIN, Role.INSPECTOR, Role.REMOTE_MONITOR))
@@ -117,6 +118,7 @@ def _may_excuse(user: User, assignment: Assignment | None = None) -> bool:
 
 def visible_inspections(user: User, query: Select) -> Select:
     """The list filter matching inspection.view, as SQL."""
+    query = narrow(user, query, Inspection.outlet_id)
     if user.role == ADMIN:
         return query
     own = Inspection.inspector_id == user.id
@@ -132,6 +134,7 @@ def visible_inspections(user: User, query: Select) -> Select:
 
 
 def visible_assignments(user: User, query: Select) -> Select:
+    query = narrow(user, query, Assignment.outlet_id)
     if user.role == ADMIN:
         return query
     if user.role == SHOPPER:

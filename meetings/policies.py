@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from sqlalchemy import Select, false, or_
 
-from core.permissions import Role, roles, rule
+from core.permissions import Role, rule, tree_wide
 from meetings.models import ActionItem
 from org.models import User
 
@@ -14,11 +14,11 @@ LEADERSHIP = {Role.ADMIN.value, Role.VIEWER.value}
 # The accounts an item may name as its owner: those who may see and close it.
 OWNER_ROLES = (Role.ADMIN.value, Role.VIEWER.value, Role.OUTLET_MANAGER.value)
 
-rule("meeting.view")(roles(Role.ADMIN, Role.VIEWER))
-rule("meeting.edit")(roles(Role.ADMIN))
-rule("action_item.add")(roles(Role.ADMIN))
-rule("action_item.reopen")(roles(Role.ADMIN))
-rule("action_item.list")(roles(Role.ADMIN, Role.VIEWER, Role.OUTLET_MANAGER))
+rule("meeting.view")(tree_wide(Role.ADMIN, Role.VIEWER))
+rule("meeting.edit")(tree_wide(Role.ADMIN))
+rule("action_item.add")(tree_wide(Role.ADMIN))
+rule("action_item.reopen")(tree_wide(Role.ADMIN))
+rule("action_item.list")(tree_wide(Role.ADMIN, Role.VIEWER, Role.OUTLET_MANAGER))
 
 
 def owns(user: User, item: ActionItem) -> bool:

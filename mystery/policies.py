@@ -3,14 +3,14 @@ from __future__ import annotations
 
 from sqlalchemy import Select, false, select
 
-from core.permissions import Role, roles, rule
+from core.permissions import Role, rule, tree_wide
 from inspections.models import Assignment
 from org.models import User
 
 ADMIN, SHOPPER = Role.ADMIN.value, Role.MYSTERY_SHOPPER.value
 
-rule("mystery.review")(roles(Role.ADMIN))
-rule("mystery.performance")(roles(Role.ADMIN))
+rule("mystery.review")(tree_wide(Role.ADMIN))
+rule("mystery.performance")(tree_wide(Role.ADMIN))
 
 
 @rule("mystery.coordinate")

@@ -4,13 +4,12 @@ from __future__ import annotations
 from flask.views import MethodView
 from flask_login import current_user
 from flask_smorest import Blueprint
-from sqlalchemy import select
 
 from core.extensions import db
 from core.permissions import authorize
 from org import operations
 from org.models import Counter, Outlet, Staff, User, Vendor
-from org.policies import scope_outlets
+from org.policies import visible_rows
 from org.schemas import CounterSchema, ListArgsSchema, OutletSchema, StaffSchema, UserSchema, VendorSchema
 
 
@@ -36,13 +35,9 @@ def _resource_blueprint(name: str, model, schema_class, *, list_action: str, vie
         def get(self, args):
             """List, optionally for one outlet."""
             authorize(list_action)
-            query = select(model).order_by(model.id)
-            if outlet_scoped:
-                query = scope_outlets(current_user, query, model.outlet_id)
-                if args.get("outlet_id"):
-                    query = query.where(model.outlet_id == args["outlet_id"])
-            elif model is Outlet:
-                query = scope_outlets(current_user, query, Outlet.id)
+            query = visible_rows(current_user, model).order_by(model.id)
+            if outlet_scoped and args.get("outlet_id"):
+                query = query.where(model.outlet_id == args["outlet_id"])
             if not args.get("include_inactive"):
                 query = query.where(model.active.is_(True))
             return db.session.execute(query).scalars().all()

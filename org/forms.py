@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 from marshmallow import fields, missing, validate
 from sqlalchemy import select
 
@@ -11,6 +12,8 @@ from core.extensions import db
 from core.schemas import Schema
 from org import levels
 from org.models import Branch, Counter, Outlet, Vendor
+from org.policies import scope_outlets
+from org.scope import narrow_nodes
 
 LABELS = {
     "code": _l("Code"), "name": _l("Name"), "name_en": _l("English name"), "address": _l("Address"),
@@ -18,7 +21,7 @@ LABELS = {
     "outlet_id": _l("Outlet"), "number": _l("Number"), "kind": _l("Kind"), "label": _l("Label"),
     "employee_no": _l("Employee number"), "position": _l("Position"), "counter_id": _l("Counter"),
     "contact": _l("Contact"), "username": _l("Username"), "display_name": _l("Display name"), "email": _l("Email"),
-    "role": _l("Role"), "vendor_id": _l("Vendor"), "locale": _l("Language"), "password": _l("Password"),
+    "role": _l("Role"), "vendor_id": _l("Vendor"), "scope_node_id": _l("Node worked over"), "locale": _l("Language"), "password": _l("Password"),
     "active": _l("Active"), "notice_prefix": _l("Notice prefix"), "level": _l("Level"),
     "parent_id": _l("Parent node"), "parent": _l("Parent node"),
     "outlet": _l("Outlet"), "counter": _l("Counter"), "vendor": _l("Vendor"),
@@ -37,16 +40,19 @@ CHOICE_LABELS = {
 
 
 def _reference_choices(name: str) -> list[tuple[str, str]] | None:
+    user = current_user._get_current_object()
     if name == "level":
         return levels.choices()
-    if name in ("branch_id", "parent_id"):
-        rows = db.session.execute(select(Branch).order_by(Branch.path)).scalars()
+    if name in ("branch_id", "parent_id", "scope_node_id"):
+        rows = db.session.execute(narrow_nodes(user, select(Branch)).order_by(Branch.path)).scalars()
         return [(str(b.id), f"{'　' * (b.path.count('/') - 2)}{b.name} · {levels.label(b.level)}") for b in rows]
     if name == "outlet_id":
-        rows = db.session.execute(select(Outlet).where(Outlet.active.is_(True)).order_by(Outlet.code)).scalars()
+        rows = db.session.execute(scope_outlets(user, select(Outlet), Outlet.id)
+                                  .where(Outlet.active.is_(True)).order_by(Outlet.code)).scalars()
         return [(str(o.id), f"{o.code} {o.name}") for o in rows]
     if name == "counter_id":
-        rows = db.session.execute(select(Counter).join(Outlet).order_by(Outlet.code, Counter.number)).scalars()
+        rows = db.session.execute(scope_outlets(user, select(Counter).join(Outlet), Counter.outlet_id)
+                                  .order_by(Outlet.code, Counter.number)).scalars()
         return [(str(c.id), f"{c.outlet.name} #{c.number}") for c in rows]
     if name == "vendor_id":
         rows = db.session.execute(select(Vendor).order_by(Vendor.code)).scalars()

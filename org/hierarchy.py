@@ -10,7 +10,8 @@ from core.errors import OperationError
 from core.extensions import db
 from org import levels
 from org.models import Branch, User
-from org.operations import _check_unique, _flush_or_conflict
+from org.operations import _check_unique, _flush_or_conflict, keep_within_scope
+from org.scope import narrow_nodes, scope_node
 
 
 def _refuse(field: str, message: str, problem: str) -> None:
@@ -57,6 +58,8 @@ def create_node(data: dict, actor: User | None) -> Branch:
     _check_level(data["level"])
     parent = _parent(data.get("parent_id"))
     _check_placement(None, data["level"], parent)
+    if actor is not None and scope_node(actor) is not None:
+        keep_within_scope(parent, actor)  # a node-bound admin adds only below its own node
     node = Branch(**data)
     db.session.add(node)
     _flush_or_conflict()
@@ -72,6 +75,11 @@ def update_node(node: Branch, data: dict, actor: User | None) -> Branch:
         _check_level(level)
     parent_id = data.get("parent_id", node.parent_id)
     _check_placement(node, level, _parent(parent_id))
+    if actor is not None and scope_node(actor) is not None and parent_id != node.parent_id:
+        # A node-bound admin moves nodes below its own, to places below its own; never its own node.
+        if node.id == actor.scope_node_id:
+            keep_within_scope(None, actor)
+        keep_within_scope(_parent(parent_id), actor)
     before = audit.snapshot(node)
     moved = parent_id != node.parent_id
     for key, value in data.items():
@@ -97,9 +105,9 @@ def _rewrite_paths(node: Branch) -> None:
             db.session.expire(obj, ["path"])
 
 
-def tree() -> list[Branch]:
-    """Every node, each parent before its children."""
-    return list(db.session.execute(select(Branch).order_by(Branch.path)).scalars())
+def tree(user: User) -> list[Branch]:
+    """Every node the user sees (all, or its own and those below), each parent before its children."""
+    return list(db.session.execute(narrow_nodes(user, select(Branch)).order_by(Branch.path)).scalars())
 
 
 def depth(node: Branch) -> int:

@@ -11,6 +11,7 @@ from core.permissions import authorize
 from org import hierarchy, operations
 from org.models import Branch
 from org.schemas import BranchListArgsSchema, BranchSchema
+from org.scope import narrow_nodes
 
 blp = Blueprint("branches", __name__, url_prefix="/api/v1/branches",
                 description="The bank's tree: head office, province, city and sub-branch nodes (admin changes "
@@ -24,7 +25,7 @@ class Nodes(MethodView):
     def get(self, args):
         """List the nodes, each parent before its children; optionally the children of one node or one level."""
         authorize("branch.list")
-        query = select(Branch).order_by(Branch.path)
+        query = narrow_nodes(current_user, select(Branch)).order_by(Branch.path)
         if "parent_id" in args:
             query = query.where(Branch.parent_id == args["parent_id"])
         if "level" in args:
@@ -45,7 +46,9 @@ class Node(MethodView):
     def get(self, ident):
         """Read one node."""
         authorize("branch.list")
-        return operations.get_or_404(Branch, ident, "Branch")
+        node = operations.get_or_404(Branch, ident, "Branch")
+        authorize("branch.list", node, conceal=True)
+        return node
 
     @blp.arguments(BranchSchema(partial=True))
     @blp.response(200, BranchSchema)
@@ -54,5 +57,6 @@ class Node(MethodView):
         below it (`hierarchy_cycle`), or under a node not of a higher level (`level_inversion`), is refused."""
         authorize("branch.list")
         node = operations.get_or_404(Branch, ident, "Branch")
+        authorize("branch.list", node, conceal=True)
         authorize("org.manage", node)
         return hierarchy.update_node(node, data, current_user)

@@ -22,7 +22,7 @@ blp = Blueprint("hierarchy", __name__)
 def node_list():
     authorize("admin_area.view")
     authorize("branch.list")
-    return render_template("org/branches.html", nodes=hierarchy.tree(), depth=hierarchy.depth,
+    return render_template("org/branches.html", nodes=hierarchy.tree(current_user), depth=hierarchy.depth,
                            level_label=levels.label, may_manage=can(current_user, "org.manage"))
 
 

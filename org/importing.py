@@ -15,7 +15,9 @@ from core import audit
 from core.errors import OperationError
 from core.extensions import db
 from org.models import POSITIONS, Branch, Counter, Outlet, Staff, User
+from org.policies import scope_outlets
 from org.schemas import OutletSchema, StaffSchema
+from org.scope import narrow_nodes, reaches
 
 MAX_IMPORT_ROWS = 5000
 
@@ -125,9 +127,13 @@ def _save(objects: list, created: int, kind: str, filename: str, actor: User) ->
     return result
 
 
+def _outside_scope(code) -> str:
+    return _("“%(value)s” belongs to a part of the bank outside yours.", value=_text(code))
+
+
 def import_outlets(filename: str, content: bytes, actor: User) -> dict:
     header, rows = read_rows(filename, content)
-    branches = {b.code.lower(): b for b in db.session.execute(select(Branch)).scalars()}
+    branches = {b.code.lower(): b for b in db.session.execute(narrow_nodes(actor, select(Branch))).scalars()}
     existing = {o.code.lower(): o for o in db.session.execute(select(Outlet)).scalars()}
     errors, seen, objects, created = {}, {}, [], 0
     schema = OutletSchema()
@@ -159,6 +165,9 @@ def import_outlets(filename: str, content: bytes, actor: User) -> dict:
             errors[f"row {number}"] = row_errors
             continue
         outlet = existing.get(code)
+        if outlet is not None and not reaches(actor, outlet):
+            errors[f"row {number}"] = [_cell(number, "code", _outside_scope(record["code"]))]
+            continue
         if outlet is None:
             outlet, created = Outlet(), created + 1
         for key, value in data.items():
@@ -182,7 +191,7 @@ def _position(value) -> str:
 
 def import_staff(filename: str, content: bytes, actor: User) -> dict:
     header, rows = read_rows(filename, content)
-    outlets = {o.code.lower(): o for o in db.session.execute(select(Outlet)).scalars()}
+    outlets = {o.code.lower(): o for o in db.session.execute(scope_outlets(actor, select(Outlet), Outlet.id)).scalars()}
     counters = {(c.outlet_id, c.number): c for c in db.session.execute(select(Counter)).scalars()}
     existing = {s.employee_no.lower(): s for s in db.session.execute(select(Staff)).scalars()}
     errors, seen, objects, created = {}, {}, [], 0
@@ -230,6 +239,9 @@ def import_staff(filename: str, content: bytes, actor: User) -> dict:
             errors[f"row {number}"] = row_errors
             continue
         staff = existing.get(key)
+        if staff is not None and not reaches(actor, staff):
+            errors[f"row {number}"] = [_cell(number, "employee_no", _outside_scope(record["employee_no"]))]
+            continue
         if staff is None:
             staff, created = Staff(), created + 1
         for field, value in {**data, "active": active}.items():

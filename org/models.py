@@ -155,9 +155,12 @@ class User(TimestampMixin, Model):
     is_coordinator: Mapped[bool] = mapped_column(default=False, server_default="0")
     # Bumped on password change so that every existing browser session stops working.
     session_epoch: Mapped[int] = mapped_column(default=0)
+    # The node of the bank's tree a bank-side user works over (everything below it); none: the whole tree.
+    scope_node_id: Mapped[int | None] = mapped_column(ForeignKey("branch.id"), index=True)
 
     outlet: Mapped[Outlet | None] = relationship()
     vendor: Mapped[Vendor | None] = relationship()
+    scope_node: Mapped[Branch | None] = relationship()
 
     __table_args__ = (
         CheckConstraint(_in("role", ALL_ROLES), name="role"),

@@ -13,6 +13,7 @@ from org import throttle
 from org.accounts import end_all_sessions
 from org.models import Branch, Counter, Outlet, Staff, User, Vendor
 from org.passwords import validate_password
+from org.scope import BANK_SIDE_ROLES, reaches, scope_node
 
 UNIQUE_FIELDS = {
     Branch: "code",
@@ -54,6 +55,8 @@ def _check_references(model, data: dict, current=None) -> None:
         counter = db.session.get(Counter, counter_id)
         if counter is None or counter.outlet_id != outlet_id:
             errors["counter_id"] = [_("No such counter in this outlet.")]
+    if data.get("scope_node_id") is not None and db.session.get(Branch, data["scope_node_id"]) is None:
+        errors["scope_node_id"] = [_("No such node.")]
     if data.get("vendor_id") is not None and db.session.get(Vendor, data["vendor_id"]) is None:
         errors["vendor_id"] = [_("No such vendor.")]
     if model is Counter and ("number" in data or "outlet_id" in data):
@@ -74,10 +77,24 @@ def _flush_or_conflict() -> None:
         raise Conflict(_("The change clashes with existing data (a duplicate or a broken reference).")) from error
 
 
+def keep_within_scope(obj, actor: User | None) -> None:
+    """A node-bound admin creates and changes only what lies within its node (nodes, outlets and their
+    counters and staff, the accounts bound there); vendors and their shoppers serve the whole tree."""
+    if actor is None:
+        return
+    if obj is None and scope_node(actor) is not None:  # the top of the tree, or a node's own place
+        raise OperationError(_("This lies outside the part of the bank you work over."), status=403,
+                             problem="outside_scope")
+    if obj is not None and not reaches(actor, obj) or (isinstance(obj, Vendor) and scope_node(actor) is not None):
+        raise OperationError(_("This lies outside the part of the bank you work over."), status=403,
+                             problem="outside_scope")
+
+
 def create(model, data: dict, actor: User):
     _check_unique(model, data)
     _check_references(model, data)
     obj = model(**data)
+    keep_within_scope(obj, actor)
     db.session.add(obj)
     audit.record(f"{model.__tablename__}.create", obj, actor=actor, after=audit.snapshot(obj))
     _flush_or_conflict()
@@ -91,6 +108,7 @@ def update(obj, data: dict, actor: User):
     before = audit.snapshot(obj)
     for key, value in data.items():
         setattr(obj, key, value)
+    keep_within_scope(obj, actor)
     audit.record(f"{model.__tablename__}.update", obj, actor=actor, before=before, after=audit.snapshot(obj))
     _flush_or_conflict()
     return obj
@@ -139,6 +157,8 @@ def _scoped_user_data(data: dict, current: User | None = None) -> dict:
             if role == "outlet_manager" else None
         data["vendor_id"] = data.get("vendor_id", getattr(current, "vendor_id", None)) \
             if role == "mystery_shopper" else None
+        data["scope_node_id"] = data.get("scope_node_id", getattr(current, "scope_node_id", None)) \
+            if role in BANK_SIDE_ROLES else None
         if role == "outlet_manager" and data["outlet_id"] is None:
             raise OperationError(_("An outlet manager must be bound to an outlet."),
                                  {"outlet_id": [_("An outlet manager must be bound to an outlet.")]})

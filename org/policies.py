@@ -1,10 +1,11 @@
 """Who may see and change the organisation. Registered with the one permission mechanism."""
 from __future__ import annotations
 
-from sqlalchemy import Select
+from sqlalchemy import Select, select
 
-from core.permissions import Role, roles, rule
+from core.permissions import Role, roles, rule, tree_wide
 from org.models import Outlet, Staff, User
+from org.scope import narrow, narrow_users
 
 BANK_WIDE_READERS = {Role.ADMIN.value, Role.VIEWER.value, Role.INSPECTOR.value, Role.REMOTE_MONITOR.value}
 
@@ -12,7 +13,7 @@ rule("org.manage")(roles(Role.ADMIN))
 rule("user.manage")(roles(Role.ADMIN))
 # Who may see the list of users, on the admin pages and through the API alike.
 rule("user.list")(roles(Role.ADMIN))
-rule("audit.view")(roles(Role.ADMIN))
+rule("audit.view")(tree_wide(Role.ADMIN))
 rule("vendor.list")(roles(Role.ADMIN, Role.VIEWER))
 
 
@@ -57,4 +58,17 @@ def scope_outlets(user: User, query: Select, outlet_column) -> Select:
     """Restrict a query to the outlets the user may see."""
     if user.role == Role.OUTLET_MANAGER.value:
         return query.where(outlet_column == user.outlet_id)
+    return narrow(user, query, outlet_column)
+
+
+def visible_rows(user: User, model) -> Select:
+    """The organisation's rows of one kind a user may list: outlets and what hangs on them within the
+    user's outlet or node, the accounts a node-bound admin manages; vendors serve the whole tree."""
+    query = select(model)
+    if model is Outlet:
+        return scope_outlets(user, query, Outlet.id)
+    if model is User:
+        return narrow_users(user, query)
+    if hasattr(model, "outlet_id"):
+        return scope_outlets(user, query, model.outlet_id)
     return query

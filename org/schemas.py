@@ -89,6 +89,7 @@ class UserSchema(StrictSchema):
     role = fields.String(required=True, validate=validate.OneOf(ALL_ROLES))
     outlet_id = fields.Integer(load_default=None, allow_none=True, strict=True)
     vendor_id = fields.Integer(load_default=None, allow_none=True, strict=True)
+    scope_node_id = fields.Integer(load_default=None, allow_none=True, strict=True)
     locale = fields.String(load_default="zh", validate=validate.OneOf(["zh", "en"]))
     password = fields.String(load_only=True, validate=validate.Length(8, 128))
     active = fields.Boolean(dump_only=True)

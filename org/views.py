@@ -9,7 +9,6 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from marshmallow import ValidationError
-from sqlalchemy import select
 
 from core.bodies import body_limit, public_body
 from core.extensions import db, login_manager
@@ -19,6 +18,7 @@ from core.refusals import Refusal, refused_form
 from core.schemas import Schema
 from org import accounts, browser_sessions, forms, importing, landing, operations, throttle
 from org.models import Counter, Outlet, Staff, User, Vendor
+from org.policies import visible_rows
 from org.schemas import CounterSchema, OutletSchema, PasswordChangeSchema, StaffSchema, UserSchema, VendorSchema
 
 blp = Blueprint("org", __name__)
@@ -124,7 +124,7 @@ def admin_list(name: str):
     authorize("admin_area.view")
     authorize(resource.list_action)
     show_inactive = request.args.get("inactive") == "1"
-    query = select(resource.model).order_by(resource.model.id)
+    query = visible_rows(current_user, resource.model).order_by(resource.model.id)
     if not show_inactive:
         query = query.where(resource.model.active.is_(True))
     rows = db.session.execute(query).scalars().all()

@@ -2,6 +2,6 @@
 survey results; every other role is refused."""
 from __future__ import annotations
 
-from core.permissions import Role, roles, rule
+from core.permissions import Role, rule, tree_wide
 
-rule("quarterly.pack")(roles(Role.ADMIN, Role.VIEWER))
+rule("quarterly.pack")(tree_wide(Role.ADMIN, Role.VIEWER))

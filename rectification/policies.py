@@ -5,6 +5,7 @@ from sqlalchemy import Select, false
 
 from core.permissions import Role, roles, rule
 from org.models import User
+from org.scope import narrow
 from rectification.models import Finding, Notice
 
 BANK_READERS = {Role.ADMIN.value, Role.VIEWER.value, Role.INSPECTOR.value, Role.REMOTE_MONITOR.value}
@@ -44,6 +45,7 @@ def _may_verify(user: User, finding: Finding | None = None) -> bool:
 
 
 def visible_findings(user: User, query: Select) -> Select:
+    query = narrow(user, query, Finding.outlet_id)
     if user.role == Role.ADMIN.value:
         return query
     query = query.where(Finding.published.is_(True))
@@ -56,6 +58,7 @@ def visible_findings(user: User, query: Select) -> Select:
 
 def visible_notices(user: User, query: Select) -> Select:
     """The bank sees every notice (each still checked against its inspection); an outlet its own."""
+    query = narrow(user, query, Notice.outlet_id)
     if user.role in BANK_READERS:
         return query
     if user.role == Role.OUTLET_MANAGER.value:

@@ -4,21 +4,22 @@ lists; the remote monitor only the cycle coverage; the mystery shopper nothing. 
 rules, confirms mystery evidence or signs off a list."""
 from __future__ import annotations
 
-from core.permissions import Role, roles, rule
+from core.permissions import Role, roles, rule, tree_wide
 from org.models import User
+from org.scope import outlet_id_list
 from reports.models import ServiceList
 
 ADMIN, VIEWER, INSPECTOR = Role.ADMIN.value, Role.VIEWER.value, Role.INSPECTOR.value
 MONITOR, OUTLET = Role.REMOTE_MONITOR.value, Role.OUTLET_MANAGER.value
 LEADERSHIP = {ADMIN, VIEWER}
 
-rule("report.dashboard")(roles(Role.ADMIN, Role.VIEWER))
-rule("report.analysis")(roles(Role.ADMIN, Role.VIEWER))
-rule("report.bsc")(roles(Role.ADMIN, Role.VIEWER))
+rule("report.dashboard")(tree_wide(Role.ADMIN, Role.VIEWER))
+rule("report.analysis")(tree_wide(Role.ADMIN, Role.VIEWER))
+rule("report.bsc")(tree_wide(Role.ADMIN, Role.VIEWER))
 rule("report.rules.view")(roles(Role.ADMIN, Role.VIEWER))
-rule("report.rules.manage")(roles(Role.ADMIN))
-rule("report.lists.manage")(roles(Role.ADMIN))
-rule("report.mystery.confirm")(roles(Role.ADMIN))
+rule("report.rules.manage")(tree_wide(Role.ADMIN))
+rule("report.lists.manage")(tree_wide(Role.ADMIN))
+rule("report.mystery.confirm")(tree_wide(Role.ADMIN))
 rule("report.scorecards")(roles(Role.ADMIN, Role.VIEWER, Role.OUTLET_MANAGER))
 rule("report.league")(roles(Role.ADMIN, Role.VIEWER, Role.INSPECTOR, Role.OUTLET_MANAGER))
 rule("report.league.all")(roles(Role.ADMIN, Role.VIEWER, Role.INSPECTOR))
@@ -47,6 +48,4 @@ def _may_view_list(user: User, service_list: ServiceList | None = None) -> bool:
 
 def outlet_scope(user: User) -> list[int] | None:
     """The outlets whose people a user may see in reports: None means all of them."""
-    if user.role == OUTLET:
-        return [user.outlet_id]
-    return None
+    return outlet_id_list(user)

@@ -9,6 +9,7 @@ from core.extensions import db
 from core.permissions import authorize, can
 from mystery.models import MysteryConfirmation
 from org.models import Staff, User
+from org.scope import scope_node
 from reports import bsc, periods, rankings, rules, scorecards
 from reports.models import BLACK, RED, ServiceList
 from reports.policies import outlet_scope
@@ -66,6 +67,9 @@ def scorecard(user: User, staff_id: int, month: periods.Period) -> dict:
 
 def league(user: User, period: periods.Period, branch_id: int | None = None) -> dict:
     authorize("report.league", user=user)
+    if scope_node(user) is not None:  # a node-bound user's league is its node's 全辖
+        from reports.level_tables import area_table
+        return area_table(user, period, branch_id)
     values = rules.current()
     rows = rankings.league(period, branch_id=branch_id, values=values)
     if not can(user, "report.league.all"):

@@ -71,7 +71,7 @@ def league():
         table = level_tables.node_table(current_user, period, node_id)
         return render_template("reports/node_league.html", period=period, table=table,
                                levels=_level_choices(table["node"], by), level_label=org_levels.label,
-                               with_children={n.parent_id for n in hierarchy.tree() if n.parent_id})
+                               with_children={n.parent_id for n in hierarchy.tree(current_user) if n.parent_id})
     if node_id is not None:
         table = level_tables.area_table(current_user, period, node_id)
     else:
@@ -81,7 +81,7 @@ def league():
 
 
 def _level_choices(node, by) -> dict:
-    return {"nodes": hierarchy.tree(), "depth": hierarchy.depth, "node": node, "by": by}
+    return {"nodes": hierarchy.tree(current_user), "depth": hierarchy.depth, "node": node, "by": by}
 
 
 @blp.get("/coverage")

@@ -3,15 +3,14 @@ outlet's tellers and the outlets compared; the inspectors, the remote monitor an
 the admin imports the month's report."""
 from __future__ import annotations
 
-from core.permissions import Role, roles, rule
+from core.permissions import Role, roles, rule, tree_wide
 from org.models import User
+from org.scope import outlet_id_list
 
 rule("volumes.view")(roles(Role.ADMIN, Role.VIEWER, Role.OUTLET_MANAGER))
-rule("volumes.import")(roles(Role.ADMIN))
+rule("volumes.import")(tree_wide(Role.ADMIN))
 
 
 def outlet_scope(user: User) -> list[int] | None:
     """The outlets whose tellers the user may see: None means all of them."""
-    if user.role == Role.OUTLET_MANAGER.value:
-        return [user.outlet_id]
-    return None
+    return outlet_id_list(user)
