@@ -45,7 +45,7 @@ class ComplaintInSchema(Schema):
 
 
 class StepInSchema(Schema):
-    step = choice(tuple(STEPS), _l("Step"))
+    step = choice(tuple(STEPS), _l("Step"), required=True)
     note = fields.String(load_default="", validate=validate.Length(0, 4000))
     upheld = fields.Boolean(allow_none=True, load_default=None)
     satisfied = fields.Boolean(allow_none=True, load_default=None)
@@ -132,7 +132,7 @@ class ComplaintDetailSchema(ComplaintSchema):
 
 
 class FindingInSchema(Schema):
-    severity = choice(("minor", "major", "critical"), _l("Severity"))
+    severity = choice(("minor", "major", "critical"), _l("Severity"), required=True)
     title = fields.String(required=True, validate=validate.Length(1, 300))
     requirement = fields.String(load_default="", validate=validate.Length(0, 4000))
     due_date = fields.Date(allow_none=True, load_default=None)

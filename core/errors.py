@@ -102,7 +102,7 @@ def handle_operation_error(error: OperationError):
     from core.extensions import db
 
     db.session.rollback()
-    names = {401: "Unauthorized", 404: "Not Found", 409: "Conflict", 413: "Payload Too Large",
+    names = {401: "Unauthorized", 403: "Forbidden", 404: "Not Found", 409: "Conflict", 413: "Payload Too Large",
              415: "Unsupported Media Type", 429: "Too Many Requests",
              503: "Service Unavailable"}
     name = names.get(error.status, "Unprocessable Entity" if error.status == 422 else "Bad Request")

@@ -26,14 +26,14 @@ NOT_A_NUMBER = _l("Not a whole number.")
 NOT_YES_OR_NO = _l("Give 1 or 0.")
 
 
-def choice(values: Iterable[str] | Callable[[], Iterable[str]], label) -> fields.String:
+def choice(values: Iterable[str] | Callable[[], Iterable[str]], label, **kwargs) -> fields.String:
     """One of `values`, or of what `values()` returns when asked (a registry that fills as the app starts)."""
 
     def offered(value: str) -> None:
         if value not in (values() if callable(values) else values):
             raise ValidationError(str(NOT_OFFERED))
 
-    return fields.String(validate=offered, metadata={"label": label})
+    return fields.String(validate=offered, metadata={"label": label}, **kwargs)
 
 
 def whole_number(label, minimum: int = 1, maximum: int = MAX_ID, **kwargs) -> fields.Integer:

@@ -115,6 +115,7 @@ def update(obj, data: dict, actor: User):
 
 
 def set_active(obj, active: bool, actor: User):
+    keep_within_scope(obj, actor)
     before = audit.snapshot(obj)
     obj.active = active
     if isinstance(obj, User) and not active:

@@ -11,6 +11,7 @@ from core.extensions import db
 from inspections.models import Inspection
 from inspections.policies import visible_inspections
 from org.models import Outlet, User
+from org.scope import outlets_in_scope
 from rectification import lateness
 from rectification.models import Finding, Notice
 from rectification.policies import visible_findings, visible_notices
@@ -41,7 +42,7 @@ def findings(user: User, filters: dict) -> Select:
 FIGURE_MONTHS = 3  # without a period chosen, the closure figures cover this month and the two before
 
 
-def closure_figures(filters: dict) -> list[tuple[str, ClosureFigures]]:
+def closure_figures(user: User, filters: dict) -> list[tuple[str, ClosureFigures]]:
     """(outlet name, figures) for the list's outlet and period (else the last FIGURE_MONTHS months),
     the latest month first."""
     if filters.get("period"):
@@ -51,7 +52,7 @@ def closure_figures(filters: dict) -> list[tuple[str, ClosureFigures]]:
         for _ in range(FIGURE_MONTHS - 1):
             month = (month - timedelta(days=1)).replace(day=1)
         since, until = local_midnight(month), None
-    figures = closure_by_outlet_month(since, until, filters.get("outlet_id"))
+    figures = closure_by_outlet_month(since, until, filters.get("outlet_id"), within=outlets_in_scope(user))
     names = dict(db.session.execute(select(Outlet.id, Outlet.name).where(
         Outlet.id.in_({f.outlet_id for f in figures}))).all()) if figures else {}
     by_outlet = sorted(figures, key=lambda f: names.get(f.outlet_id, ""))

@@ -50,7 +50,8 @@ class ClosureFigures:
 
 
 def closure_by_outlet_month(since: datetime | None = None, until: datetime | None = None,
-                            outlet_id: int | None = None, today: date | None = None) -> list[ClosureFigures]:
+                            outlet_id: int | None = None, today: date | None = None,
+                            within=None) -> list[ClosureFigures]:
     """Findings raised per outlet and month (local time) from `since` to before `until`, at one outlet
     or all, how many are closed, how fast, and how many are late, the outlet's and the verifiers'
     lateness apart; by outlet, then month."""
@@ -66,6 +67,8 @@ def closure_by_outlet_month(since: datetime | None = None, until: datetime | Non
         query = query.where(Finding.created_at < until)
     if outlet_id is not None:
         query = query.where(Finding.outlet_id == outlet_id)
+    if within is not None:  # the outlets below a user's node
+        query = query.where(Finding.outlet_id.in_(within))
     groups: dict[tuple[int, str], list] = defaultdict(list)
     for finding in db.session.execute(query):
         month = finding.created_at.astimezone(zone).strftime("%Y-%m")

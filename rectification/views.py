@@ -35,7 +35,7 @@ def finding_list():
     page = one_page(lists.findings(current_user, filters), filters["page"])
     page.items = [presenting.with_overdue(f) for f in page.items]
     bank_view = can(current_user, "finding.figures")
-    figures = lists.closure_figures(filters) if bank_view else []
+    figures = lists.closure_figures(current_user, filters) if bank_view else []
     return render_template("rectification/findings.html", page=page, filters=filters, figures=figures,
                            bank_view=bank_view, choices=filter_choices(current_user))
 
