@@ -21,10 +21,11 @@ LABELS = {
     "outlet_id": _l("Outlet"), "number": _l("Number"), "kind": _l("Kind"), "label": _l("Label"),
     "employee_no": _l("Employee number"), "position": _l("Position"), "counter_id": _l("Counter"),
     "contact": _l("Contact"), "username": _l("Username"), "display_name": _l("Display name"), "email": _l("Email"),
-    "role": _l("Role"), "vendor_id": _l("Vendor"), "scope_node_id": _l("Node worked over"), "locale": _l("Language"), "password": _l("Password"),
+    "role": _l("Role"), "vendor_id": _l("Vendor"), "scope_node_id": _l("Node worked over"),
+    "locale": _l("Language"), "password": _l("Password"),
     "active": _l("Active"), "notice_prefix": _l("Notice prefix"), "level": _l("Level"),
     "parent_id": _l("Parent node"), "parent": _l("Parent node"),
-    "outlet": _l("Outlet"), "counter": _l("Counter"), "vendor": _l("Vendor"),
+    "outlet": _l("Outlet"), "counter": _l("Counter"), "vendor": _l("Vendor"), "scope_node": _l("Node worked over"),
 }
 # Columns whose values are keys shown by their label; every other value is data, shown as typed (a username).
 CHOICE_COLUMNS = frozenset({"kind", "position", "role", "locale"})

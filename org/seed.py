@@ -57,7 +57,13 @@ DEMO_USERS = [
     ("outlet", "营业部负责人", "outlet_manager", False),
     ("viewer", "支行行长", "viewer", False),
 ]
-seeding.logins(*(username for username, *_ in DEMO_USERS))
+# Accounts bound to one node of the tree: they work over what lies below it and nothing beside it.
+NODE_USERS = [
+    # username, display name, role, the node's code
+    ("suzhou", "苏州分行 个人金融部", "viewer", "SZ"),
+    ("yuanqu", "园区支行 服务管理员", "admin", "YQ"),
+]
+seeding.logins(*(username for username, *_ in DEMO_USERS + NODE_USERS))
 
 
 def _get_or_add(model, lookup: dict, values: dict):
@@ -134,6 +140,12 @@ def seed_organisation(password: str) -> str | None:
                                 password_hash=password_hash, is_coordinator=coordinator,
                                 outlet_id=first_outlet.id if role == "outlet_manager" else None,
                                 vendor_id=vendor.id if role == "mystery_shopper" else None))
+            created += 1
+    for username, display_name, role, code in NODE_USERS:
+        if db.session.execute(select(User).filter_by(username=username)).scalar() is None:
+            node = db.session.execute(select(Branch).filter_by(code=code)).scalar_one()
+            db.session.add(User(username=username, display_name=display_name, role=role,
+                                password_hash=password_hash or hash_password(password), scope_node_id=node.id))
             created += 1
     if not created:
         return None

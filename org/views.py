@@ -43,7 +43,8 @@ RESOURCES = {
     "staff": Resource(Staff, StaffSchema, _l("Staff"), ("employee_no", "name", "position", "outlet", "counter"),
                       "staff.list", importing.import_staff),
     "vendors": Resource(Vendor, VendorSchema, _l("Vendors"), ("code", "name", "contact"), "vendor.list"),
-    "users": Resource(User, UserSchema, _l("Users"), ("username", "display_name", "role", "outlet", "vendor"),
+    "users": Resource(User, UserSchema, _l("Users"),
+                      ("username", "display_name", "role", "outlet", "vendor", "scope_node"),
                       "user.list"),
 }
 

@@ -13,7 +13,7 @@ from tests.support import row_counts
 
 DEMO_ROLES = {"admin": "admin", "inspector": "inspector", "monitor": "remote_monitor",
               "shopper": "mystery_shopper", "coordinator": "mystery_shopper", "outlet": "outlet_manager",
-              "viewer": "viewer"}
+              "viewer": "viewer", "suzhou": "viewer", "yuanqu": "admin"}
 HAN = re.compile(r"^[\u4e00-\u9fff]{2,4}$")
 
 
@@ -50,6 +50,8 @@ def test_seed_builds_the_demo_bank(seeded_demo, db):
     users = {u.username: u for u in db.session.execute(select(User)).scalars()}
     assert {name: u.role for name, u in users.items()} == DEMO_ROLES
     assert users["outlet"].outlet_id == outlets[0].id
+    assert (users["suzhou"].scope_node_id, users["yuanqu"].scope_node_id) == (nodes["SZ"].id, nodes["YQ"].id)
+    assert all(u.scope_node_id is None for name, u in users.items() if name not in ("suzhou", "yuanqu"))
     assert users["shopper"].vendor_id == users["coordinator"].vendor_id == vendor.id
     assert [name for name, u in users.items() if u.is_coordinator] == ["coordinator"]
     assert all(u.active for u in users.values())
