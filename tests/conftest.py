@@ -17,7 +17,7 @@ from sqlalchemy import create_engine, make_url, text
 from app import create_app
 from core.extensions import db as _db
 from tests.factories import CHEAP_HASH_METHOD, PASSWORD, Org, bearer, clock, live_server  # noqa: F401  (fixtures)
-from tests.support import clear_request_globals, fresh_request_globals  # noqa: F401  (autouse: a fresh g)
+from tests.support import clear_request_globals, empty_database, fresh_request_globals  # noqa: F401  (autouse: a fresh g)
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -162,11 +162,7 @@ def seeded_demo(_seeded_demo, db):
 def db(app):
     with app.app_context():
         yield _db
-        _db.session.rollback()
-        _db.session.remove()
-        with _db.engine.begin() as connection:
-            for table in reversed(_db.metadata.sorted_tables):
-                connection.execute(table.delete())
+        empty_database()
 
 
 @pytest.fixture

@@ -41,3 +41,12 @@ def fresh_request_globals(app):
 
 def clear_request_globals(sender, **extra):
     g.__dict__.clear()
+
+
+def empty_database() -> None:
+    """End the test's session and delete every row, children first: what each test (or module) leaves."""
+    _db.session.rollback()
+    _db.session.remove()
+    with _db.engine.begin() as connection:
+        for table in reversed(_db.metadata.sorted_tables):
+            connection.execute(table.delete())

@@ -12,11 +12,12 @@ import json
 import re
 
 import pytest
-from flask import g, request_started
+from flask import request_started
 
 from core.extensions import db as _db
 from tests.org.node_scope_world import BANK_SIDE, LEVELS, World, build
 from tests.rectification.helpers import pdf_text
+from tests.support import clear_request_globals, empty_database
 
 pytestmark = pytest.mark.xdist_group("node_scope_world")
 
@@ -31,20 +32,13 @@ ID_KEYS = {"outlet_id": "outlet", "staff_id": "staff", "branch_id": "node", "nod
 
 @pytest.fixture(scope="module")
 def world(app):
-    def clear(sender, **extra):
-        g.__dict__.clear()
-
-    request_started.connect(clear, app)
+    request_started.connect(clear_request_globals, app)
     with app.app_context():
         try:
             yield build(app)
         finally:
-            request_started.disconnect(clear, app)
-            _db.session.rollback()
-            _db.session.remove()
-            with _db.engine.begin() as connection:
-                for table in reversed(_db.metadata.sorted_tables):
-                    connection.execute(table.delete())
+            request_started.disconnect(clear_request_globals, app)
+            empty_database()
 
 
 @pytest.fixture
@@ -129,34 +123,31 @@ def _today() -> str:
     return local_today().strftime("%Y-%m")
 
 
-@pytest.mark.parametrize("level", LEVELS)
-@pytest.mark.parametrize("role", BANK_SIDE)
-def test_no_api_answer_holds_anything_beside_the_node(world, level, role):
-    headers, problems = world.headers[(level, role)], []
-    for rule in _rules(world, api=True):
+def _sweep(world: World, level: str, role: str, *, api: bool) -> list[str]:
+    """Every GET route aimed at what lies beside: what broke, and what answered with something beside."""
+    browser, problems = world.browsers[(level, role)], []
+    headers = world.headers[(level, role)] if api else {}
+    for rule in _rules(world, api=api):
         for part in world.beside(level):
             for url in urls(rule, part, _today()):
-                response = world.browsers[(level, role)].get(url, headers=headers)
+                response = browser.get(url, headers=headers)
                 if response.status_code >= 500:
                     problems.append(f"{url}: {response.status_code}")
                 elif response.status_code == 200 and (found := leaks(response, world.beside(level))):
                     problems.append(f"{url}: {found[:4]}")
-    assert problems == []
+    return problems
+
+
+@pytest.mark.parametrize("level", LEVELS)
+@pytest.mark.parametrize("role", BANK_SIDE)
+def test_no_api_answer_holds_anything_beside_the_node(world, level, role):
+    assert _sweep(world, level, role, api=True) == []
 
 
 @pytest.mark.parametrize("level", LEVELS)
 @pytest.mark.parametrize("role", BANK_SIDE)
 def test_no_page_holds_anything_beside_the_node(world, level, role):
-    browser, problems = world.browsers[(level, role)], []
-    for rule in _rules(world, api=False):
-        for part in world.beside(level):
-            for url in urls(rule, part, _today()):
-                response = browser.get(url)
-                if response.status_code >= 500:
-                    problems.append(f"{url}: {response.status_code}")
-                elif response.status_code == 200 and (found := leaks(response, world.beside(level))):
-                    problems.append(f"{url}: {found[:4]}")
-    assert problems == []
+    assert _sweep(world, level, role, api=False) == []
 
 
 @pytest.mark.parametrize("level", LEVELS)
