@@ -241,4 +241,5 @@ def init_app(app: Flask) -> None:
                 "choice_columns": forms.CHOICE_COLUMNS,
                 "config_resources": lambda: {key: item for key, item in RESOURCES.items()
                                              if can(current_user, item.list_action)},
+                "may": lambda action, obj=None: can(current_user, action, obj),
                 "get_locale": get_locale}
