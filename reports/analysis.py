@@ -66,17 +66,21 @@ class FindingFigures:
         return round(self.closed / self.total * 100, 1) if self.total else None
 
 
-def kind_figures(period: Period) -> list[KindFigures]:
-    rows = {kind: (count, average) for kind, count, average in db.session.execute(
-        select(Inspection.kind, func.count(), func.avg(Inspection.percent))
-        .where(counted_inspection(), submitted_in(period)).group_by(Inspection.kind))}
+def kind_figures(period: Period, within=None) -> list[KindFigures]:
+    """Per kind: inspections and their average; `within` (a subquery of outlet ids) keeps a node's outlets."""
+    query = (select(Inspection.kind, func.count(), func.avg(Inspection.percent))
+             .where(counted_inspection(), submitted_in(period)).group_by(Inspection.kind))
+    if within is not None:
+        query = query.where(Inspection.outlet_id.in_(within))
+    rows = {kind: (count, average) for kind, count, average in db.session.execute(query)}
     return [KindFigures(kind, rows.get(kind, (0, None))[0],
                         round(float(rows[kind][1]), 1) if kind in rows and rows[kind][1] is not None else None)
             for kind in rules.KINDS]
 
 
-def finding_figures(period: Period, today=None) -> FindingFigures:
+def finding_figures(period: Period, today=None, within=None) -> FindingFigures:
     today = today or local_today()
+    node_only = [Finding.outlet_id.in_(within)] if within is not None else []
     is_closed = and_(Finding.status == "closed", Finding.closed_at.isnot(None))
     by_severity = dict.fromkeys(SEVERITIES, 0)
     closed = overdue = late = waiting = 0
@@ -87,7 +91,8 @@ def finding_figures(period: Period, today=None) -> FindingFigures:
                    func.sum(case((lateness.answered_late(), 1), else_=0)),
                    func.sum(case((lateness.verification_overdue(today), 1), else_=0)),
                    func.sum(case((is_closed, seconds_between(Finding.created_at, Finding.closed_at)), else_=None)))
-            .where(Finding.published.is_(True), Finding.created_at >= period.start, Finding.created_at < period.end)
+            .where(Finding.published.is_(True), Finding.created_at >= period.start, Finding.created_at < period.end,
+                   *node_only)
             .group_by(Finding.severity)):
         by_severity[severity] = count
         closed += closed_count or 0

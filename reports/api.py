@@ -7,6 +7,7 @@ from flask_login import current_user
 from flask_smorest import Blueprint
 
 from core.permissions import authorize
+from org.scope import outlet_id_list
 from reports import analysis, dashboards, exports, level_tables, operations, presenting
 from reports.schemas import (
     AreaLeagueSchema,
@@ -234,7 +235,7 @@ def get_trends(args):
     """The dashboard's trend lines as data."""
     authorize("report.dashboard")
     months = dashboards.trailing_months(presenting.period_arg(args["period"]), 6)
-    data = dashboards.trend(months)
+    data = dashboards.trend(months, outlet_ids=set(ids) if (ids := outlet_id_list(current_user)) is not None else None)
     return {"months": [m.label for m in months],
             "outlets": [{"outlet_id": i, "code": code, "name": name, "scores": data.by_outlet[i]}
                         for i, code, name in data.outlets],

@@ -57,10 +57,11 @@ class Trend:
     by_kind: dict[str, list[float | None]]
 
 
-def trend(months: list[Period], values=None) -> Trend:
+def trend(months: list[Period], values=None, outlet_ids: set[int] | None = None) -> Trend:
+    """Each outlet's score by month and each kind's average over those outlets (`outlet_ids`: only those)."""
     values = values or rules.current()
     weights = rules.kind_weights(values)
-    outlets = league_outlets()
+    outlets = [o for o in league_outlets() if outlet_ids is None or o.id in outlet_ids]
     ids = [outlet_id for outlet_id, _, _ in outlets]
     by_outlet: dict[int, list] = {outlet_id: [] for outlet_id in ids}
     by_kind: dict[str, list] = {kind: [] for kind in rules.KINDS}
@@ -85,15 +86,18 @@ def section_labels(kind: str) -> list[tuple[str, str]]:
     return labels
 
 
-def section_averages(period: Period, kind: str) -> dict[int, dict[str, float]]:
+def section_averages(period: Period, kind: str, within=None) -> dict[int, dict[str, float]]:
+    """Per outlet and section; `within` (a subquery of outlet ids) keeps a node's outlets only."""
     plan_each_query()
-    rows = db.session.execute(
-        select(Inspection.outlet_id, SectionScore.section_key, func.avg(SectionScore.percent))
-        .join(Inspection, Inspection.id == SectionScore.inspection_id)
-        .where(Inspection.kind == kind, counted_inspection(), submitted_in(period), SectionScore.percent.isnot(None))
-        .group_by(Inspection.outlet_id, SectionScore.section_key))
+    query = (select(Inspection.outlet_id, SectionScore.section_key, func.avg(SectionScore.percent))
+             .join(Inspection, Inspection.id == SectionScore.inspection_id)
+             .where(Inspection.kind == kind, counted_inspection(), submitted_in(period),
+                    SectionScore.percent.isnot(None))
+             .group_by(Inspection.outlet_id, SectionScore.section_key))
+    if within is not None:
+        query = query.where(Inspection.outlet_id.in_(within))
     result: dict[int, dict[str, float]] = defaultdict(dict)
-    for outlet_id, key, average in rows:
+    for outlet_id, key, average in db.session.execute(query):
         result[outlet_id][key] = round(float(average), 1)
     return result
 
@@ -104,9 +108,9 @@ def _columns(kind: str, averages: dict[int, dict[str, float]]) -> list[tuple[str
     return known + [(key, key) for key in sorted(seen - {key for key, _ in known})]
 
 
-def heat_map(period: Period, kind: str, outlet_ids: set[int] | None = None):
-    """Outlets by section; `outlet_ids` narrows the rows to those outlets."""
-    averages = section_averages(period, kind)
+def heat_map(period: Period, kind: str, outlet_ids: set[int] | None = None, within=None):
+    """Outlets by section; `outlet_ids` narrows the rows to those outlets, `within` the figures to a node's."""
+    averages = section_averages(period, kind, within)
     columns = _columns(kind, averages)
     outlets = [o for o in league_outlets() if o.id in averages and (outlet_ids is None or o.id in outlet_ids)]
     if not columns or not outlets:
@@ -116,9 +120,10 @@ def heat_map(period: Period, kind: str, outlet_ids: set[int] | None = None):
     return charts.heat_map([name for _, _, name in outlets], [label for _, label in columns], values, title=title)
 
 
-def radars_7s(period: Period, size: int = 250, outlet_ids: set[int] | None = None) -> list:
-    """A radar of the 7S sections per outlet (or only those of `outlet_ids`), against the branch average."""
-    averages = section_averages(period, "7s")
+def radars_7s(period: Period, size: int = 250, outlet_ids: set[int] | None = None, within=None) -> list:
+    """A radar of the 7S sections per outlet (or only those of `outlet_ids`), against the average of the
+    outlets `within` a node (all of them without one)."""
+    averages = section_averages(period, "7s", within)
     columns = _columns("7s", averages)
     if not columns:
         return []
@@ -135,9 +140,11 @@ def radars_7s(period: Period, size: int = 250, outlet_ids: set[int] | None = Non
             if outlet_id in averages and (outlet_ids is None or outlet_id in outlet_ids)]
 
 
-def trend_charts(months: list[Period], values=None, outlet_ids: set[int] | None = None) -> tuple:
-    """The outlets' scores by month (only those of `outlet_ids`, when given) and the kinds' averages."""
-    data = trend(months, values)
+def trend_charts(months: list[Period], values=None, outlet_ids: set[int] | None = None,
+                 within: set[int] | None = None) -> tuple:
+    """The outlets' scores by month (only those of `outlet_ids`, when given) and the kinds' averages over the
+    outlets `within` a node (all of them without one)."""
+    data = trend(months, values, within)
     categories = [f"{m.year % 100:02d}/{m.number:02d}" for m in months]
     by_outlet = charts.line_chart(categories, [(name, data.by_outlet[outlet_id]) for outlet_id, _, name in data.outlets
                                                if outlet_ids is None or outlet_id in outlet_ids],

@@ -13,7 +13,7 @@ ADMIN, VIEWER, INSPECTOR = Role.ADMIN.value, Role.VIEWER.value, Role.INSPECTOR.v
 MONITOR, OUTLET = Role.REMOTE_MONITOR.value, Role.OUTLET_MANAGER.value
 LEADERSHIP = {ADMIN, VIEWER}
 
-rule("report.dashboard")(tree_wide(Role.ADMIN, Role.VIEWER))
+rule("report.dashboard")(roles(Role.ADMIN, Role.VIEWER))
 rule("report.analysis")(tree_wide(Role.ADMIN, Role.VIEWER))
 rule("report.bsc")(tree_wide(Role.ADMIN, Role.VIEWER))
 rule("report.rules.view")(roles(Role.ADMIN, Role.VIEWER))

@@ -13,6 +13,7 @@ from core.refusals import Refusal, refused_form
 from org import hierarchy
 from org import levels as org_levels
 from org.models import Outlet
+from org.scope import outlet_id_list, outlets_in_scope, scope_node
 from reports import (
     analysis,
     dashboards,
@@ -27,6 +28,7 @@ from reports import (
     rules,
 )
 from reports.api import XLSX, file_response
+from reports.node_league import area_league
 
 blp = Blueprint("reports_pages", __name__, url_prefix="/reports")
 
@@ -53,12 +55,18 @@ def dashboard():
     authorize("report.dashboard")
     month = presenting.month_arg(request.args.get("month"))
     values = rules.current()
-    league = rankings.league(month, values=values)
-    by_outlet, by_kind = dashboards.trend_charts(dashboards.trailing_months(month, 6), values)
-    return render_template("reports/dashboard.html", month=month, league=league, kinds=analysis.kind_figures(month),
-                           findings=analysis.finding_figures(month), trend_by_outlet=by_outlet, trend_by_kind=by_kind,
-                           heat_onsite=dashboards.heat_map(month, "onsite"),
-                           heat_remote=dashboards.heat_map(month, "remote"), radars=dashboards.radars_7s(month))
+    # A node-bound reader's dashboard is its node's: its outlets ranked among themselves, its figures.
+    node, within = scope_node(current_user), outlets_in_scope(current_user)
+    ids = set(outlet_id_list(current_user) or []) if node is not None else None
+    league = area_league(month, node, values=values)
+    by_outlet, by_kind = dashboards.trend_charts(dashboards.trailing_months(month, 6), values, ids, ids)
+    return render_template("reports/dashboard.html", month=month, league=league, node=node,
+                           kinds=analysis.kind_figures(month, within),
+                           findings=analysis.finding_figures(month, within=within),
+                           trend_by_outlet=by_outlet, trend_by_kind=by_kind,
+                           heat_onsite=dashboards.heat_map(month, "onsite", within=within),
+                           heat_remote=dashboards.heat_map(month, "remote", within=within),
+                           radars=dashboards.radars_7s(month, within=within))
 
 
 @blp.get("/league")

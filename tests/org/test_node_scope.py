@@ -223,3 +223,17 @@ def test_a_node_admin_creates_only_within_its_node(world, level):
     outlet = client.post("/api/v1/outlets/", json={"branch_id": world.nodes["xiangcheng"], "code": f"N{level[:2]}",
                                                    "name": f"新网点{level}"}, headers=headers)
     assert outlet.status_code == 201, outlet.get_json()
+
+
+@pytest.mark.parametrize("level", LEVELS)
+def test_a_node_bound_reader_s_dashboard_is_its_node_s(world, level):
+    page = world.browsers[(level, "viewer")].get(f"/reports/dashboard?month={_today()}")
+    assert page.status_code == 200
+    text = page.get_data(as_text=True)
+    node = "苏州分行" if level == "city" else "相城支行"
+    assert f"· {node} ·" in text
+    inspections = sum(len(part.ids["inspection"]) for part in world.within(level))
+    onsite = re.search(r"现场服务检查</span><b>[^<]*</b><span>(\d+)", text)
+    assert onsite is not None and int(onsite.group(1)) == inspections, text[:3000]
+    for part in world.within(level):
+        assert part.markers[3] in text  # the first outlet's name, in the league table
