@@ -22,8 +22,9 @@ from checklists.schemas import (
 from checklists.store import checklist_of, current_versions
 from core.errors import OperationError
 from core.extensions import db
-from core.permissions import authorize
+from core.permissions import authorize, can
 from org.operations import get_or_404
+from org.scope import settings_in_line
 
 blp = Blueprint("checklists", __name__, url_prefix="/api/v1",
                 description="Checklist versions: the published ones to fill in, and their management.")
@@ -48,7 +49,7 @@ def list_checklists(args):
     kinds = usable_kinds(current_user)
     if args.get("kind"):
         kinds = tuple(k for k in kinds if k == args["kind"])
-    return [presenting.summary(v) for v in current_versions(kinds)]
+    return [presenting.summary(v) for v in current_versions(kinds) if can(current_user, "checklist.use", v)]
 
 
 @blp.route("/checklists/<int:ident>")
@@ -101,7 +102,8 @@ class Templates(MethodView):
     def get(self):
         """Every template with its versions (admin)."""
         authorize("checklist.manage")
-        templates = db.session.execute(select(ChecklistTemplate).order_by(ChecklistTemplate.code)).scalars()
+        templates = db.session.execute(select(ChecklistTemplate).where(
+            settings_in_line(current_user, ChecklistTemplate.node_id)).order_by(ChecklistTemplate.code)).scalars()
         return [presenting.template_document(t) for t in templates]
 
 

@@ -20,6 +20,9 @@ class ChecklistTemplate(TimestampMixin, Model):
     name: Mapped[str] = mapped_column(String(200))
     name_en: Mapped[str] = mapped_column(String(200), default="")
     active: Mapped[bool] = mapped_column(default=True)
+    # Set at a node of the tree, a checklist is used for the outlets below it; none: the whole bank.
+    # Loaded when asked for: most readers never look (the phone's checklist, a plan's assignments).
+    node_id: Mapped[int | None] = mapped_column(ForeignKey("branch.id"), index=True, deferred=True)
 
     versions: Mapped[list[ChecklistVersion]] = relationship(
         back_populates="template", order_by="ChecklistVersion.version")
@@ -53,6 +56,11 @@ class ChecklistVersion(Model):
     @property
     def is_draft(self) -> bool:
         return self.status == DRAFT
+
+    @property
+    def node_id(self) -> int | None:
+        """The node its checklist is set at: where it applies, and who may see it (org.scope.reaches)."""
+        return self.template.node_id
 
 
 class PublishedVersionChanged(RuntimeError):

@@ -16,6 +16,7 @@ from core.db import utcnow
 from core.errors import Conflict, OperationError
 from core.extensions import db
 from org.models import User
+from org.scope import manages_setting, setting_node_for
 
 
 def _validated(data: dict) -> definition.Checklist:
@@ -56,9 +57,13 @@ def import_checklist(data: dict, actor: User | None) -> ChecklistVersion:
     checklist = _validated(data)
     template = db.session.execute(
         select(ChecklistTemplate).where(ChecklistTemplate.code == checklist.code)).scalar()
-    if template is None:
-        template = ChecklistTemplate(code=checklist.code, kind=checklist.kind)
+    if template is None:  # set where its maker works: at a node-bound admin's node, else the whole bank's
+        node = {"node_id": node_id} if (node_id := setting_node_for(actor)) is not None else {}
+        template = ChecklistTemplate(code=checklist.code, kind=checklist.kind, **node)
         db.session.add(template)
+    elif not manages_setting_of(template, actor):
+        raise OperationError(_("This lies outside the part of the bank you work over."), status=403,
+                             problem="outside_scope")
     elif template.kind != checklist.kind:
         raise Conflict(_("The checklist “%(name)s” (code %(code)s) is a %(kind)s checklist; an import cannot make it a "
                          "%(other)s checklist.", name=_template_name(template), code=checklist.code, kind=kind_name(template.kind),
@@ -79,6 +84,17 @@ def import_checklist(data: dict, actor: User | None) -> ChecklistVersion:
     return version
 
 
+def manages_setting_of(template: ChecklistTemplate, actor: User | None) -> bool:
+    return actor is None or manages_setting(actor, template.node_id)
+
+
+def _require_manageable(template: ChecklistTemplate, actor: User | None) -> None:
+    """A checklist set above a node-bound admin's node is used there but changed only where it is set."""
+    if not manages_setting_of(template, actor):
+        raise OperationError(_("This lies outside the part of the bank you work over."), status=403,
+                             problem="outside_scope")
+
+
 def _require_draft(version: ChecklistVersion) -> None:
     if version.status != DRAFT:
         raise Conflict(_("This version is published and never changes; start a new draft to edit it."),
@@ -86,6 +102,7 @@ def _require_draft(version: ChecklistVersion) -> None:
 
 
 def save_draft(version: ChecklistVersion, data: dict, actor: User) -> ChecklistVersion:
+    _require_manageable(version.template, actor)
     _require_draft(version)
     checklist = _validated(data)
     if checklist.code != version.template.code or checklist.kind != version.template.kind:
@@ -103,6 +120,7 @@ def save_draft(version: ChecklistVersion, data: dict, actor: User) -> ChecklistV
 
 def edit_draft(version: ChecklistVersion, change: str, actor: User, **arguments) -> ChecklistVersion:
     """One editing step from the admin page (add, change, move or remove a section or item)."""
+    _require_manageable(version.template, actor)
     _require_draft(version)
     data = copy.deepcopy(version.definition)
     try:
@@ -113,6 +131,7 @@ def edit_draft(version: ChecklistVersion, change: str, actor: User, **arguments)
 
 
 def publish(version: ChecklistVersion, actor: User | None) -> ChecklistVersion:
+    _require_manageable(version.template, actor)
     _require_draft(version)
     _validated(version.definition)
     before = audit.snapshot(version)
@@ -126,6 +145,7 @@ def publish(version: ChecklistVersion, actor: User | None) -> ChecklistVersion:
 
 def start_draft(template: ChecklistTemplate, actor: User) -> ChecklistVersion:
     """Editing a published template starts here: a new draft version copied from the newest one."""
+    _require_manageable(template, actor)
     existing = draft_of(template)
     if existing is not None:
         return existing
@@ -142,6 +162,7 @@ def start_draft(template: ChecklistTemplate, actor: User) -> ChecklistVersion:
 
 
 def discard_draft(version: ChecklistVersion, actor: User) -> None:
+    _require_manageable(version.template, actor)
     _require_draft(version)
     audit.record("checklist.discard", version, actor=actor, before=audit.snapshot(version))
     db.session.delete(version)
@@ -149,6 +170,7 @@ def discard_draft(version: ChecklistVersion, actor: User) -> None:
 
 
 def set_template_active(template: ChecklistTemplate, active: bool, actor: User) -> ChecklistTemplate:
+    _require_manageable(template, actor)
     before = audit.snapshot(template)
     template.active = active
     audit.record("checklist_template." + ("activate" if active else "deactivate"), template, actor=actor,

@@ -1,7 +1,7 @@
 """Who may use and who may change checklists."""
 from __future__ import annotations
 
-from core.permissions import Role, rule, tree_wide
+from core.permissions import Role, roles, rule
 from org.models import User
 
 # The kinds each role works with; mystery scenarios stay out of sight of inspectors and outlets.
@@ -14,7 +14,7 @@ KINDS_BY_ROLE = {
     Role.OUTLET_MANAGER.value: ("onsite", "7s", "remote"),
 }
 
-rule("checklist.manage")(tree_wide(Role.ADMIN))
+rule("checklist.manage")(roles(Role.ADMIN))
 
 
 def usable_kinds(user: User) -> tuple[str, ...]:

@@ -16,6 +16,7 @@ from core.bodies import body_limit
 from core.extensions import db
 from core.permissions import authorize
 from core.refusals import refused_form
+from org.scope import settings_in_line
 
 blp = Blueprint("checklists_admin", __name__, url_prefix="/admin/checklists")
 
@@ -33,7 +34,8 @@ def _version(ident: int, action: str = "checklist.manage") -> ChecklistVersion:
 def index():
     authorize("checklist.manage")
     templates = db.session.execute(
-        select(ChecklistTemplate).order_by(ChecklistTemplate.kind, ChecklistTemplate.code)).scalars().all()
+        select(ChecklistTemplate).where(settings_in_line(current_user, ChecklistTemplate.node_id))
+        .order_by(ChecklistTemplate.kind, ChecklistTemplate.code)).scalars().all()
     return render_template("checklists/index.html", templates=templates)
 
 

@@ -37,6 +37,9 @@ class Plan(TimestampMixin, Model):
     assignee_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     vendor_id: Mapped[int | None] = mapped_column(ForeignKey("vendor.id"))
     active: Mapped[bool] = mapped_column(default=True)
+    # Set at a node of the tree, a plan schedules the outlets below it; none: the whole bank.
+    # Loaded when asked for: most readers never look (the phone's checklist, a plan's assignments).
+    node_id: Mapped[int | None] = mapped_column(ForeignKey("branch.id"), index=True, deferred=True)
 
     template: Mapped[ChecklistTemplate] = relationship()
     assignee: Mapped[User | None] = relationship()

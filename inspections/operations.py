@@ -23,6 +23,7 @@ from inspections.kinds import kind_of
 from inspections.models import DRAFT, Answer, Inspection, Photo
 from inspections.validation import answer_errors
 from org.models import Outlet, Staff, User
+from org.scope import applies_to, reaches
 
 ANSWER_FIELDS = ("value", "note", "staff_id", "staff_description", "photo_ids")
 
@@ -63,9 +64,12 @@ def _check_new(uuid: str, data: dict, actor: User) -> ChecklistVersion:
                              problem="outside_scope")
     authorize("inspection.start", version.template.kind, user=actor)
     outlet = db.session.get(Outlet, data["outlet_id"])
-    if outlet is None or not outlet.active:
+    if outlet is None or not outlet.active or not reaches(actor, outlet):
         raise OperationError(_("No such outlet."), {"outlet_id": [_("No such active outlet.")]},
                              problem="outside_scope")
+    if not applies_to(version.template.node_id, outlet.id):
+        raise OperationError(_("This checklist is set at another node and does not apply here."),
+                             {"checklist_version_id": [_("Not used for this outlet.")]}, problem="outside_scope")
     kind = version.template.kind
     declared = kind_of(kind)
     if data.get("staff_id") is not None:

@@ -12,6 +12,7 @@ from core.extensions import db
 from inspections.kinds import kind_of
 from inspections.models import Plan
 from org.models import User, Vendor
+from org.scope import applies_below, manages_setting, setting_node_for
 
 CADENCES = ("monthly", "cycle", "quarterly")
 
@@ -31,14 +32,19 @@ class PlanSettings:
     active: bool
 
 
-def _refusals(settings: PlanSettings, template: ChecklistTemplate | None) -> dict[str, list[str]]:
+def _refusals(settings: PlanSettings, template: ChecklistTemplate | None, node_id: int | None) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
     if template is None:
         errors["template_id"] = [_("No such checklist.")]
+    elif not applies_below(template.node_id, node_id):
+        errors["template_id"] = [_("This checklist is set at another node and does not apply here.")]
     if settings.assignee_id and db.session.get(User, settings.assignee_id) is None:
         errors["assignee_id"] = [_("No such user.")]
-    if settings.vendor_id and db.session.get(Vendor, settings.vendor_id) is None:
+    vendor = db.session.get(Vendor, settings.vendor_id) if settings.vendor_id else None
+    if settings.vendor_id and vendor is None:
         errors["vendor_id"] = [_("No such vendor.")]
+    elif vendor is not None and not applies_below(vendor.node_id, node_id):
+        errors["vendor_id"] = [_("This vendor is set at another node and does not serve here.")]
     declared = kind_of(template.kind) if template is not None else None
     if declared is not None and declared.by_vendor and not settings.vendor_id:
         errors["vendor_id"] = [_("A mystery plan is commissioned from a vendor.")]
@@ -48,13 +54,17 @@ def _refusals(settings: PlanSettings, template: ChecklistTemplate | None) -> dic
 
 
 def save_plan(plan: Plan | None, settings: PlanSettings, actor: User) -> Plan:
+    node_id = plan.node_id if plan is not None else setting_node_for(actor)  # set where its maker works
+    if not manages_setting(actor, node_id):
+        raise OperationError(_("This lies outside the part of the bank you work over."), status=403,
+                             problem="outside_scope")
     template = db.session.get(ChecklistTemplate, settings.template_id)
-    errors = _refusals(settings, template)
+    errors = _refusals(settings, template, node_id)
     if errors:
         raise OperationError(_("Some fields are not valid."), errors)
     before = audit.snapshot(plan) if plan else None
     if plan is None:
-        plan = Plan()
+        plan = Plan(node_id=node_id)
         db.session.add(plan)
     plan.name, plan.template_id, plan.kind, plan.cadence = settings.name, template.id, template.kind, settings.cadence
     plan.visits_per_period, plan.cycle_days = settings.visits_per_period, settings.cycle_days

@@ -21,7 +21,7 @@ SHOPPER, OUTLET = Role.MYSTERY_SHOPPER.value, Role.OUTLET_MANAGER.value
 rule("inspection.create")(roles(Role.ADMIN, Role.INSPECTOR, Role.REMOTE_MONITOR, Role.MYSTERY_SHOPPER))
 # Your own open drafts, on any of your devices: those who make inspections.
 rule("draft.list")(roles(Role.ADMIN, Role.INSPECTOR, Role.REMOTE_MONITOR, Role.MYSTERY_SHOPPER))
-rule("plan.manage")(tree_wide(Role.ADMIN))
+rule("plan.manage")(roles(Role.ADMIN))
 rule("assignment.list")(roles(Role.ADMIN, Role.VIEWER, Role.INSPECTOR, Role.REMOTE_MONITOR, Role.MYSTERY_SHOPPER))
 rule("remote.desk")(roles(Role.ADMIN, Role.REMOTE_MONITOR))
 # A monitor works the tellers assigned to them (and the unassigned); the admin sees every queue.

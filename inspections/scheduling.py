@@ -14,7 +14,8 @@ from sqlalchemy.exc import IntegrityError
 from core import audit
 from core.extensions import db
 from inspections.models import CANCELLED, DONE, OPEN, Assignment, Inspection, Plan
-from org.models import Outlet, Staff, User
+from org.models import Branch, Outlet, Staff, User
+from org.scope import manages_setting, outlets_below
 
 
 @dataclass(frozen=True)
@@ -66,6 +67,8 @@ def windows(plan: Plan, day: date, outlet_id: int = 0) -> list[Window]:
 
 def _targets(plan: Plan) -> list[tuple[int, int | None]]:
     outlets = select(Outlet.id).where(Outlet.active.is_(True))
+    if plan.node_id is not None:  # a plan set at a node schedules the outlets below it
+        outlets = outlets.where(Outlet.id.in_(outlets_below(db.session.get(Branch, plan.node_id))))
     if plan.cadence == "cycle":
         rows = db.session.execute(
             select(Staff.outlet_id, Staff.id).where(Staff.active.is_(True), Staff.position == "teller",
@@ -112,7 +115,8 @@ def generate_all(day: date, actor: User | None = None) -> dict[str, int]:
 
 
 def _generate_active(day: date, actor: User | None) -> dict[str, int]:
-    plans = db.session.execute(select(Plan).where(Plan.active.is_(True)).order_by(Plan.id)).scalars().all()
+    plans = [plan for plan in db.session.execute(select(Plan).where(Plan.active.is_(True)).order_by(Plan.id)).scalars()
+             if actor is None or manages_setting(actor, plan.node_id)]
     result = {plan.name: generate(plan, day, actor) for plan in plans}
     db.session.flush()
     return result
@@ -136,12 +140,14 @@ def inspection_for(assignment: Assignment) -> Inspection | None:
         .order_by(Inspection.id.desc()).limit(1)).scalar()
 
 
-def counts_by_day(first: date, last: date, kinds: tuple[str, ...]) -> dict[date, dict[str, int]]:
-    """For the admin calendar: assignments ending on each day, per kind."""
-    rows = db.session.execute(
-        select(Assignment.window_end, Assignment.kind, Assignment.status, func.count())
-        .where(Assignment.window_end.between(first, last), Assignment.kind.in_(kinds))
-        .group_by(Assignment.window_end, Assignment.kind, Assignment.status))
+def counts_by_day(first: date, last: date, kinds: tuple[str, ...], within=None) -> dict[date, dict[str, int]]:
+    """For the admin calendar: assignments ending on each day, per kind (`within`: a node's outlets only)."""
+    query = (select(Assignment.window_end, Assignment.kind, Assignment.status, func.count())
+             .where(Assignment.window_end.between(first, last), Assignment.kind.in_(kinds))
+             .group_by(Assignment.window_end, Assignment.kind, Assignment.status))
+    if within is not None:
+        query = query.where(Assignment.outlet_id.in_(within))
+    rows = db.session.execute(query)
     result: dict[date, dict[str, int]] = {}
     for day, kind, status, count in rows:
         entry = result.setdefault(day, {})

@@ -26,6 +26,7 @@ from inspections.models import Assignment, Plan
 from inspections.operations import load
 from inspections.schemas import INSPECTION_STATUSES, InspectionPageArgs
 from org.models import User, Vendor
+from org.scope import narrow, narrow_users, outlets_in_scope, settings_in_line
 
 blp = Blueprint("inspections_pages", __name__)
 
@@ -36,7 +37,7 @@ def plan_list():
     authorize("plan.manage")
     rows = db.session.execute(
         select(Plan, func.count(Assignment.id)).outerjoin(Assignment, Assignment.plan_id == Plan.id)
-        .group_by(Plan.id).order_by(Plan.id)).all()
+        .where(settings_in_line(current_user, Plan.node_id)).group_by(Plan.id).order_by(Plan.id)).all()
     return render_template("inspections/plans.html", rows=rows)
 
 
@@ -46,16 +47,20 @@ def plan_list():
 def plan_form(ident: int | None = None):
     authorize("plan.manage")
     plan = db.get_or_404(Plan, ident) if ident else None
+    if plan is not None:
+        authorize("plan.manage", plan, conceal=True)
     form = PlanForm(obj=plan)
     with refused_form(form) as refusal:
         if form.validate_on_submit():
             plans.save_plan(plan, form.settings(), current_user)
             flash(_("Saved."), "ok")
             return redirect(url_for(".plan_list"))
-    templates = db.session.execute(select(ChecklistTemplate).order_by(ChecklistTemplate.code)).scalars().all()
-    users = db.session.execute(select(User).where(User.active.is_(True), User.role.in_(
+    templates = db.session.execute(select(ChecklistTemplate).where(
+        settings_in_line(current_user, ChecklistTemplate.node_id)).order_by(ChecklistTemplate.code)).scalars().all()
+    users = db.session.execute(narrow_users(current_user, select(User)).where(User.active.is_(True), User.role.in_(
         ["inspector", "remote_monitor", "mystery_shopper", "admin"])).order_by(User.username)).scalars().all()
-    vendors = db.session.execute(select(Vendor).where(Vendor.active.is_(True))).scalars().all()
+    vendors = db.session.execute(select(Vendor).where(Vendor.active.is_(True),
+                                                      settings_in_line(current_user, Vendor.node_id))).scalars().all()
     return render_template("inspections/plan_form.html", plan=plan, form=form, templates=templates, users=users,
                            vendors=vendors), refusal.status
 
@@ -80,9 +85,11 @@ def assignment_calendar():
     except ValueError:
         abort(404)
     last = first.replace(day=calendar_module.monthrange(first.year, first.month)[1])
-    counts = scheduling.counts_by_day(first, last, ("onsite", "7s", "remote", "mystery"))
+    within = outlets_in_scope(current_user)
+    counts = scheduling.counts_by_day(first, last, ("onsite", "7s", "remote", "mystery"), within)
     weeks = calendar_module.Calendar(firstweekday=0).monthdatescalendar(first.year, first.month)
-    overdue = one_page(select(Assignment).where(Assignment.status == "open", Assignment.window_end < today)
+    overdue = one_page(narrow(current_user, select(Assignment), Assignment.outlet_id)
+                       .where(Assignment.status == "open", Assignment.window_end < today)
                        .order_by(Assignment.window_end.desc(), Assignment.id.desc()), page_args(PageArgs())["page"])
     previous = (first - timedelta(days=1)).replace(day=1)
     following = last + timedelta(days=1)

@@ -26,6 +26,7 @@ LABELS = {
     "active": _l("Active"), "notice_prefix": _l("Notice prefix"), "level": _l("Level"),
     "parent_id": _l("Parent node"), "parent": _l("Parent node"),
     "outlet": _l("Outlet"), "counter": _l("Counter"), "vendor": _l("Vendor"), "scope_node": _l("Node worked over"),
+    "node": _l("Set at"),
 }
 # Columns whose values are keys shown by their label; every other value is data, shown as typed (a username).
 CHOICE_COLUMNS = frozenset({"kind", "position", "role", "locale"})

@@ -136,6 +136,10 @@ class Vendor(TimestampMixin, Model):
     name: Mapped[str] = mapped_column(String(100))
     contact: Mapped[str] = mapped_column(String(100), default="")
     active: Mapped[bool] = mapped_column(default=True)
+    # Set at a node of the tree, a vendor serves the outlets below it; none: the whole bank.
+    node_id: Mapped[int | None] = mapped_column(ForeignKey("branch.id"), index=True)
+
+    node: Mapped[Branch | None] = relationship()
 
 
 class User(TimestampMixin, Model):

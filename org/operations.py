@@ -13,7 +13,7 @@ from org import throttle
 from org.accounts import end_all_sessions
 from org.models import Branch, Counter, Outlet, Staff, User, Vendor
 from org.passwords import validate_password
-from org.scope import BANK_SIDE_ROLES, reaches, scope_node
+from org.scope import BANK_SIDE_ROLES, manages_setting, reaches, scope_node, setting_node_for
 
 UNIQUE_FIELDS = {
     Branch: "code",
@@ -79,18 +79,24 @@ def _flush_or_conflict() -> None:
 
 def keep_within_scope(obj, actor: User | None) -> None:
     """A node-bound admin creates and changes only what lies within its node (nodes, outlets and their
-    counters and staff, the accounts bound there); vendors and their shoppers serve the whole tree."""
+    counters and staff, the accounts bound there, the vendors set at its node or below)."""
     if actor is None:
         return
     if obj is None and scope_node(actor) is not None:  # the top of the tree, or a node's own place
         raise OperationError(_("This lies outside the part of the bank you work over."), status=403,
                              problem="outside_scope")
-    if obj is not None and not reaches(actor, obj) or (isinstance(obj, Vendor) and scope_node(actor) is not None):
+    if isinstance(obj, Vendor):  # set at a node: changed only at the admin's node or below
+        outside = not manages_setting(actor, obj.node_id)
+    else:
+        outside = obj is not None and not reaches(actor, obj)
+    if outside:
         raise OperationError(_("This lies outside the part of the bank you work over."), status=403,
                              problem="outside_scope")
 
 
 def create(model, data: dict, actor: User):
+    if model is Vendor:
+        data = {**data, "node_id": setting_node_for(actor)}  # a vendor serves below the node it is set at
     _check_unique(model, data)
     _check_references(model, data)
     obj = model(**data)

@@ -4,8 +4,8 @@ from __future__ import annotations
 from sqlalchemy import Select, select
 
 from core.permissions import Role, roles, rule, tree_wide
-from org.models import Outlet, Staff, User
-from org.scope import narrow, narrow_users
+from org.models import Outlet, Staff, User, Vendor
+from org.scope import narrow, narrow_users, settings_in_line
 
 BANK_WIDE_READERS = {Role.ADMIN.value, Role.VIEWER.value, Role.INSPECTOR.value, Role.REMOTE_MONITOR.value}
 
@@ -63,8 +63,11 @@ def scope_outlets(user: User, query: Select, outlet_column) -> Select:
 
 def visible_rows(user: User, model) -> Select:
     """The organisation's rows of one kind a user may list: outlets and what hangs on them within the
-    user's outlet or node, the accounts a node-bound admin manages; vendors serve the whole tree."""
+    user's outlet or node, the accounts a node-bound admin manages, the vendors set above its node, at it
+    or below."""
     query = select(model)
+    if model is Vendor:
+        return query.where(settings_in_line(user, Vendor.node_id))
     if model is Outlet:
         return scope_outlets(user, query, Outlet.id)
     if model is User:

@@ -75,6 +75,8 @@ class VendorSchema(StrictSchema):
     id = fields.Integer(dump_only=True)
     code = Text(required=True, validate=CODE)
     name = Text(required=True, validate=validate.Length(1, 100))
+    node_id = fields.Integer(dump_only=True, allow_none=True,
+                             metadata={"description": "the node it is set at (none: the whole bank)"})
     contact = Text(load_default="", validate=validate.Length(0, 100))
     active = fields.Boolean(dump_only=True)
 

@@ -42,7 +42,7 @@ RESOURCES = {
     "counters": Resource(Counter, CounterSchema, _l("Counters"), ("outlet", "number", "kind", "label"), "outlet.list"),
     "staff": Resource(Staff, StaffSchema, _l("Staff"), ("employee_no", "name", "position", "outlet", "counter"),
                       "staff.list", importing.import_staff),
-    "vendors": Resource(Vendor, VendorSchema, _l("Vendors"), ("code", "name", "contact"), "vendor.list"),
+    "vendors": Resource(Vendor, VendorSchema, _l("Vendors"), ("code", "name", "contact", "node"), "vendor.list"),
     "users": Resource(User, UserSchema, _l("Users"),
                       ("username", "display_name", "role", "outlet", "vendor", "scope_node"),
                       "user.list"),

@@ -41,13 +41,30 @@ class Org:
             db.session.flush()
         self.outlet_a = self._outlet("A01", "元和支行")
         self.outlet_b = self._outlet("B01", "黄埭支行")
-        self.vendor = Vendor(code="V01", name="明察调研")
-        db.session.add(self.vendor)
-        db.session.flush()
+        self.vendor = self._vendor(code="V01", name="明察调研")
         self.staff_a = self.outlet_a.staff
         self.staff_b = self.outlet_b.staff
         self.users = {}
         db.session.commit()
+
+    def _columns(self, table: str) -> set[str]:
+        return {column["name"] for column in sa.inspect(self.db.session.connection()).get_columns(table)}
+
+    def _vendor(self, **values):
+        """A vendor; on a database migrated only as far as before vendors were set at nodes, with the columns
+        it had then."""
+        columns = self._columns("vendor")
+        if "node_id" in columns:
+            vendor = Vendor(**values)
+            self.db.session.add(vendor)
+            self.db.session.flush()
+            return vendor
+        now = utcnow()
+        row = {"contact": "", "active": True, **values, "created_at": now, "updated_at": now}
+        table = sa.table("vendor", *(sa.column(name) for name in row if not name.endswith("_at")),
+                         sa.column("created_at", UTCDateTime()), sa.column("updated_at", UTCDateTime()), sa.column("id"))
+        ident = self.db.session.execute(sa.insert(table).values(row).returning(table.c.id)).scalar_one()
+        return SimpleNamespace(id=ident, **values)
 
     def _old_branch(self, **values) -> SimpleNamespace:
         now = utcnow()
@@ -80,7 +97,7 @@ class Org:
             vendor = self.vendor
         values = {"username": username, "display_name": username, "role": role, "password_hash": PASSWORD_HASH,
                   "outlet_id": outlet.id if outlet else None, "vendor_id": vendor.id if vendor else None}
-        columns = {column["name"] for column in sa.inspect(self.db.session.connection()).get_columns("user_account")}
+        columns = self._columns("user_account")
         if "scope_node_id" not in columns:
             return self._old_user(values, columns)
         user = User(**values)

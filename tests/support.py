@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 
 import pytest
+import sqlalchemy as sa
 from flask import g, request_started
 from sqlalchemy import func, select
 
@@ -50,3 +51,25 @@ def empty_database() -> None:
     with _db.engine.begin() as connection:
         for table in reversed(_db.metadata.sorted_tables):
             connection.execute(table.delete())
+
+
+def published_checklist(document: dict):
+    """A published version of the checklist, also on a database migrated only as far as before checklists
+    were set at nodes (a test of migrations): there its template is written with the columns it had then."""
+    from checklists import operations
+    from checklists.models import DRAFT, ChecklistVersion
+    from core.db import UTCDateTime, utcnow
+
+    columns = {column["name"] for column in sa.inspect(_db.session.connection()).get_columns("checklist_template")}
+    if "node_id" in columns:
+        return operations.publish(operations.import_checklist(document, None), None)
+    checklist, now = operations._validated(document), utcnow()
+    row = {"code": checklist.code, "kind": checklist.kind, "name": checklist.name.zh, "name_en": checklist.name.en,
+           "active": True, "created_at": now, "updated_at": now}
+    table = sa.table("checklist_template", *(sa.column(name) for name in row if not name.endswith("_at")),
+                     sa.column("created_at", UTCDateTime()), sa.column("updated_at", UTCDateTime()), sa.column("id"))
+    template_id = _db.session.execute(sa.insert(table).values(row).returning(table.c.id)).scalar_one()
+    version = ChecklistVersion(template_id=template_id, version=1, status=DRAFT)
+    _db.session.add(version)
+    operations._store(version, checklist)
+    return operations.publish(version, None)

@@ -10,12 +10,12 @@ from pathlib import Path
 import sqlalchemy as sa
 from flask_migrate import downgrade, upgrade
 
-from checklists import operations as checklist_operations
 from core.extensions import db
 from core.partitions import month_of
 from inspections.models import Inspection
 from tests.factories import Org
 from tests.inspections.helpers import CUSTOM_DOCUMENT, new_uuid
+from tests.support import published_checklist
 
 MIGRATIONS = str(Path(__file__).resolve().parents[2] / "migrations")
 BEFORE = "b07d60098dfa"
@@ -45,8 +45,7 @@ def _write_the_old_way() -> list[int]:
     schema before the migration holds them."""
     org = Org(db)
     inspector = org.user("inspector")
-    version = checklist_operations.publish(
-        checklist_operations.import_checklist(copy.deepcopy(CUSTOM_DOCUMENT), None), None)
+    version = published_checklist(copy.deepcopy(CUSTOM_DOCUMENT))
     inspections = [Inspection(uuid=new_uuid(), kind="onsite", checklist_version_id=version.id,
                               outlet_id=org.outlet_a.id, inspector_id=inspector.id, created_at=opened)
                    for opened in OPENED]

@@ -9,11 +9,11 @@ from pathlib import Path
 import sqlalchemy as sa
 from flask_migrate import downgrade, upgrade
 
-from checklists.operations import import_checklist, publish
 from checklists.seed import default_documents
 from core.db import UTCDateTime
 from core.extensions import db
 from tests.factories import Org
+from tests.support import published_checklist
 
 MIGRATIONS = str(Path(__file__).resolve().parents[2] / "migrations")
 BEFORE = "e4a1c7b93f20"
@@ -51,7 +51,7 @@ class World:
         shopper, inspector = org.user("mystery_shopper"), org.user("inspector")
         self.a1, self.a2, self.a3 = (person.id for person in org.staff_a)
         document = next(d for d in default_documents() if d["kind"] == "mystery")
-        version = publish(import_checklist(copy.deepcopy(document), None), None)
+        version = published_checklist(copy.deepcopy(document))
         self.outlet = org.outlet_a.id
         db.session.commit()
         inspections = [

@@ -141,5 +141,5 @@ def build(app) -> World:
         response = client.post("/api/v1/auth/tokens", json={"username": user.username, "password": PASSWORD})
         world.headers[key] = {"Authorization": f"Bearer {response.get_json()['token']}"}
         world.browsers[key] = browser(app, user)
-    world.admin_all = admin
+    world.admin_all, world.vendor_id = admin, org.vendor.id
     return world

@@ -205,7 +205,7 @@ def test_a_node_admin_creates_only_within_its_node(world, level):
         ("POST", "/api/v1/users/", {"username": "all_viewer", "role": "viewer", "password": "Strong-pass-2026"}),
         ("POST", "/api/v1/users/", {"username": "w_manager", "role": "outlet_manager", "password": "Strong-pass-2026",
                                     "outlet_id": beside_outlet}),
-        ("POST", "/api/v1/vendors/", {"code": "V9", "name": "某调研"}),
+        ("PATCH", f"/api/v1/vendors/{world.vendor_id}", {"name": "某调研"}),  # the whole bank's vendor
         ("POST", "/api/v1/branches/", {"code": "N9", "name": "新支行", "level": "sub_branch",
                                        "parent_id": world.nodes["wuxi"]}),
         ("POST", "/api/v1/branches/", {"code": "N8", "name": "新分行", "level": "city"}),

@@ -9,11 +9,11 @@ from pathlib import Path
 import sqlalchemy as sa
 from flask_migrate import downgrade, upgrade
 
-from checklists.operations import import_checklist, publish
 from checklists.seed import default_documents
 from core.db import UTCDateTime
 from core.extensions import db
 from tests.factories import Org
+from tests.support import published_checklist
 
 MIGRATIONS = str(Path(__file__).resolve().parents[2] / "migrations")
 BEFORE = "9d3f6a1e2c58"
@@ -41,7 +41,7 @@ def test_answers_given_before_are_judged_by_their_local_day(unmigrated_app):
         org = Org(db, before_tree=True)
         inspector = org.user("inspector")
         document = next(d for d in default_documents() if d["kind"] == "onsite")
-        version = publish(import_checklist(copy.deepcopy(document), None), None)
+        version = published_checklist(copy.deepcopy(document))
         outlet_id, inspector_id, version_id = org.outlet_a.id, inspector.id, version.id
         db.session.commit()
         db.session.close()  # no transaction of the session may hold a lock the migrations wait for

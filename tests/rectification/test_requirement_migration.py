@@ -9,11 +9,11 @@ from pathlib import Path
 import sqlalchemy as sa
 from flask_migrate import downgrade, upgrade
 
-from checklists.operations import import_checklist, publish
 from checklists.seed import default_documents
 from core.db import UTCDateTime
 from core.extensions import db
 from tests.factories import Org
+from tests.support import published_checklist
 
 MIGRATIONS = str(Path(__file__).resolve().parents[2] / "migrations")
 BEFORE = "9d3f6a1e2c58"
@@ -33,7 +33,7 @@ def test_old_findings_lose_the_guidance_and_get_the_requirement_worded_from_thei
         org = Org(db, before_tree=True)
         inspector = org.user("inspector")
         document = next(d for d in default_documents() if d["kind"] == "onsite")
-        version = publish(import_checklist(copy.deepcopy(document), None), None)
+        version = published_checklist(copy.deepcopy(document))
         db.session.commit()
         with db.engine.begin() as connection:
             connection.execute(sa.insert(INSPECTION), [{
