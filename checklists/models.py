@@ -2,11 +2,15 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, UniqueConstraint, event, inspect
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.db import Model, TimestampMixin, utcnow
+
+if TYPE_CHECKING:
+    from org.models import Branch
 
 DRAFT, PUBLISHED = "draft", "published"
 
@@ -23,6 +27,7 @@ class ChecklistTemplate(TimestampMixin, Model):
     # Set at a node of the tree, a checklist is used for the outlets below it; none: the whole bank.
     # Loaded when asked for: most readers never look (the phone's checklist, a plan's assignments).
     node_id: Mapped[int | None] = mapped_column(ForeignKey("branch.id"), index=True, deferred=True)
+    node: Mapped[Branch | None] = relationship(foreign_keys=[node_id])
 
     versions: Mapped[list[ChecklistVersion]] = relationship(
         back_populates="template", order_by="ChecklistVersion.version")

@@ -12,7 +12,7 @@ from core.partitions import month_of
 
 if TYPE_CHECKING:
     from checklists.models import ChecklistTemplate, ChecklistVersion
-    from org.models import Outlet, Staff, User, Vendor
+    from org.models import Branch, Outlet, Staff, User, Vendor
 
 DRAFT, SUBMITTED, REVIEWED, PUBLISHED, REJECTED = "draft", "submitted", "reviewed", "published", "rejected"
 INSPECTION_STATES = (DRAFT, SUBMITTED, REVIEWED, PUBLISHED, REJECTED)
@@ -40,6 +40,7 @@ class Plan(TimestampMixin, Model):
     # Set at a node of the tree, a plan schedules the outlets below it; none: the whole bank.
     # Loaded when asked for: most readers never look (the phone's checklist, a plan's assignments).
     node_id: Mapped[int | None] = mapped_column(ForeignKey("branch.id"), index=True, deferred=True)
+    node: Mapped[Branch | None] = relationship(foreign_keys=[node_id])
 
     template: Mapped[ChecklistTemplate] = relationship()
     assignee: Mapped[User | None] = relationship()

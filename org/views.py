@@ -20,6 +20,7 @@ from org import accounts, browser_sessions, forms, importing, landing, operation
 from org.models import Counter, Outlet, Staff, User, Vendor
 from org.policies import visible_rows
 from org.schemas import CounterSchema, OutletSchema, PasswordChangeSchema, StaffSchema, UserSchema, VendorSchema
+from org.scope import manages_setting
 
 blp = Blueprint("org", __name__)
 
@@ -242,4 +243,5 @@ def init_app(app: Flask) -> None:
                 "config_resources": lambda: {key: item for key, item in RESOURCES.items()
                                              if can(current_user, item.list_action)},
                 "may": lambda action, obj=None: can(current_user, action, obj),
+                "may_change_setting": lambda obj: manages_setting(current_user, obj.node_id),
                 "get_locale": get_locale}

@@ -55,7 +55,7 @@ def file_response(data: bytes, mimetype: str, filename: str, *, inline: bool = F
 def get_rules():
     """The rule set: scorecard points, list sizes, league weights and target rank, BSC factors."""
     authorize("report.rules.view")
-    return presenting.rule_rows()
+    return presenting.rule_rows(user=current_user)
 
 
 @blp.route("/rules", methods=["PATCH"])

@@ -27,7 +27,8 @@ def _node(user: User, node_id: int | None) -> Branch | None:
 def area_table(user: User, period: periods.Period, node_id: int | None) -> dict:
     """全辖: the outlet league over everything below the node (none: the whole bank)."""
     authorize("report.league.all", user=user)
-    node, values = _node(user, node_id), rules.current()
+    node = _node(user, node_id)
+    values = rules.current(node)  # the target and the weights that hold at the node
     return {"period": period.label, "previous_period": period.previous().label,
             "target_rank": int(values["target_rank"]), "node": node,
             "rows": area_league(period, node, values=values), "period_object": period}

@@ -7,7 +7,19 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import JSON, BigInteger, CheckConstraint, ForeignKey, String, Text, UniqueConstraint, event, select
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+    event,
+    select,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.db import Model, utcnow
@@ -25,10 +37,18 @@ class ReportRule(Model):
     __tablename__ = "report_rule"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    key: Mapped[str] = mapped_column(String(40), unique=True)
+    key: Mapped[str] = mapped_column(String(40))
     value: Mapped[float]
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    # Set at a node, the value holds for everything below it (over the ones above); none: the whole bank's.
+    node_id: Mapped[int | None] = mapped_column(ForeignKey("branch.id"))
+
+    __table_args__ = (
+        UniqueConstraint("key", "node_id"),
+        Index("uq_report_rule_key_whole_bank", "key", unique=True, sqlite_where=text("node_id IS NULL"),
+              postgresql_where=text("node_id IS NULL")),
+    )
 
 
 class ServiceList(Model):

@@ -40,7 +40,7 @@ class NodeRow(Ranked):
 def area_league(period: Period, node: Branch | None, *, values=None) -> list[LeagueRow]:
     """全辖: the outlets below the node (None: the whole bank), ranked among themselves, with the gap to the
     target rank of this table."""
-    values = values or rules.current()
+    values = values or rules.current(node)
     rows = rankings.league(period, values=values)
     if node is None:
         return rows
@@ -92,7 +92,7 @@ def _sum_closure(rows: list[LeagueRow]) -> Closure:
 
 def node_league(period: Period, node: Branch | None, *, values=None) -> list[NodeRow]:
     """The nodes directly below the node (None: the top nodes), ranked by their outlets' summed figures."""
-    values = values or rules.current()
+    values = values or rules.current(node)  # the nodes below are compared by the rules of the one above them
     weights = rules.kind_weights(values)
     children = children_of(node)
     owners = _owner_of_outlets(children)

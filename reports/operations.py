@@ -15,6 +15,7 @@ from inspections.models import PUBLISHED as INSPECTION_PUBLISHED
 from inspections.models import Inspection
 from mystery.models import MysteryConfirmation
 from org.models import Branch, Outlet, Staff, User
+from org.scope import scope_node
 from rectification.models import Finding
 from reports import periods, rules, service_lists
 from reports.models import DRAFT, PUBLISHED, ReportRule, ServiceList, ServiceListEntry
@@ -30,14 +31,21 @@ def update_rules(changes: dict, actor: User) -> dict[str, float]:
     errors = rules.validation_errors(changes)
     if errors:
         raise OperationError(_("Some rules are not valid; nothing was changed."), errors)
-    before = rules.current()
+    # Changed at the admin's node (the whole bank's for an unbound admin): they hold for everything below it.
+    node = scope_node(actor)
+    before = rules.current(node)
     after = {**before, **{key: float(value) for key, value in changes.items()}}
     if sum(rules.kind_weights(after).values()) <= 0:
         raise OperationError(_("At least one inspection kind needs a weight above 0."),
                              {f"weight_{kind}": [_("All weights are 0.")] for kind in rules.KINDS})
-    stored = {row.key: row for row in db.session.execute(select(ReportRule)).scalars()}
+    node_id = node.id if node is not None else None
+    at_node = ReportRule.node_id.is_(None) if node_id is None else ReportRule.node_id == node_id
+    stored = {row.key: row for row in db.session.execute(select(ReportRule).where(at_node)).scalars()}
+    # A value equal to the one inherited is not set again here, so a later change above still reaches below.
+    changes = {key: value for key, value in changes.items()
+               if key in stored or node_id is None or float(value) != before[key]}
     for key, value in changes.items():
-        row = stored.get(key) or ReportRule(key=key)
+        row = stored.get(key) or ReportRule(key=key, node_id=node_id)
         row.value, row.updated_by_id = float(value), actor.id
         db.session.add(row)
     audit.record("report.rules.update", actor=actor, object_type="report_rule", object_id="rules",
@@ -75,7 +83,10 @@ def _scope(scope: str, outlet_id: int | None, branch_id: int | None) -> tuple[st
 
 
 def _fill(service_list: ServiceList) -> None:
-    values = rules.current()
+    # The list of an outlet or a node follows the rules that hold there.
+    node_id = service_list.branch_id if service_list.scope != "outlet" else \
+        db.session.get(Outlet, service_list.outlet_id).branch_id
+    values = rules.current(db.session.get(Branch, node_id))
     month = periods.parse(service_list.month, default=None, quarters=False, field="month")
     if service_list.scope == "outlet":
         outlet_ids = [service_list.outlet_id]

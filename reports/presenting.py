@@ -30,8 +30,9 @@ def quarter_arg(text: str | None) -> periods.Period:
     return quarter
 
 
-def rule_rows(values: dict[str, float] | None = None) -> list[dict]:
-    values = values or rules.current()
+def rule_rows(values: dict[str, float] | None = None, user: User | None = None) -> list[dict]:
+    """The rules as they hold where the reader works (its node's, else the whole bank's)."""
+    values = values or rules.current(scope_node(user) if user is not None else None)
     return [{"key": s.key, "value": values[s.key], "default": float(s.default), "low": s.low, "high": s.high,
              "integer": s.integer, "yes_no": rules.is_yes_no(s), "group": s.group, "label": str(s.label),
              "shown": rules.rule_value(s.key, values[s.key]), "default_shown": rules.rule_value(s.key, s.default)}
@@ -49,9 +50,9 @@ def _scope_outlets(user: User, outlet_id: int | None) -> list[int] | None:
 
 def scorecard_list(user: User, month: periods.Period, outlet_id: int | None = None) -> dict:
     authorize("report.scorecards", user=user)
-    values = rules.current()
-    staff = scorecards.summaries(month, outlet_ids=_scope_outlets(user, outlet_id), values=values)
-    return {"month": month.label, "base_points": values["base_points"], "staff": staff}
+    # Each person settled by the rules where they work; the base shown is that of the reader's node.
+    staff = scorecards.summaries(month, outlet_ids=_scope_outlets(user, outlet_id))
+    return {"month": month.label, "base_points": rules.current(scope_node(user))["base_points"], "staff": staff}
 
 
 def scorecard(user: User, staff_id: int, month: periods.Period) -> dict:

@@ -4,13 +4,15 @@ Every rule has a default here; a row in report_rule overrides it once an admin c
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from core.extensions import db
+from org.models import Branch
 from reports.models import ReportRule
 
 
@@ -76,13 +78,51 @@ def rule_value(key: str, value: float) -> str:
     return f"{round(float(value), 4):g}"
 
 
-def current() -> dict[str, float]:
-    """Every rule's value now: the stored ones over the defaults."""
+def _chain(path: str | None) -> list[int | None]:
+    """The nodes whose values hold below a node, from the whole bank's down to the node's own."""
+    return [None] + ([int(part) for part in path.strip("/").split("/") if part] if path else [])
+
+
+def _resolved(rows, chain: list[int | None]) -> dict[str, float]:
     values = {spec.key: float(spec.default) for spec in RULES}
-    for key, value in db.session.execute(select(ReportRule.key, ReportRule.value)):
+    order = {node_id: position for position, node_id in enumerate(chain)}
+    for key, value, node_id in sorted((row for row in rows if row[2] in order), key=lambda row: order[row[2]]):
         if key in values:
             values[key] = float(value)
     return values
+
+
+def current(node=None) -> dict[str, float]:
+    """Every rule's value for what lies below the node (none: the whole bank): the defaults, the whole bank's
+    values over them, then each node's from the top down to this one."""
+    chain = _chain(node.path if node is not None else None)
+    rows = db.session.execute(select(ReportRule.key, ReportRule.value, ReportRule.node_id).where(
+        or_(ReportRule.node_id.is_(None), ReportRule.node_id.in_([n for n in chain if n is not None])))).all()
+    return _resolved(rows, chain)
+
+
+def by_branch() -> Callable[[int], dict[str, float]]:
+    """The rule set of each node, read once: a province's scorecards settle each person by the rules that hold
+    where the person works."""
+    rows = db.session.execute(select(ReportRule.key, ReportRule.value, ReportRule.node_id)).all()
+    if all(node_id is None for _, _, node_id in rows):
+        whole_bank = _resolved(rows, [None])
+        return lambda branch_id: whole_bank
+    paths = dict(db.session.execute(select(Branch.id, Branch.path)).all())
+    cache: dict[int, dict[str, float]] = {}
+
+    def values_of(branch_id: int) -> dict[str, float]:
+        if branch_id not in cache:
+            cache[branch_id] = _resolved(rows, _chain(paths.get(branch_id)))
+        return cache[branch_id]
+    return values_of
+
+
+def own_values(node_id: int | None) -> dict[str, float]:
+    """The values set at the node itself (none: the whole bank's)."""
+    condition = ReportRule.node_id.is_(None) if node_id is None else ReportRule.node_id == node_id
+    return {key: float(value) for key, value in db.session.execute(
+        select(ReportRule.key, ReportRule.value).where(condition))}
 
 
 def kind_weights(values: dict[str, float]) -> dict[str, float]:

@@ -164,7 +164,8 @@ def summaries(period: Period, *, outlet_ids=None, staff_ids=None, values=None, r
     """Every active staff member in scope (and anyone else with points in the period), settled. The counts
     come from the monthly rollups; `raw` computes them from the inspections and findings themselves."""
     plan_each_query()
-    values = values or rules.current()
+    # Each person is settled by the rules that hold where they work, unless one rule set is given.
+    values_of = rules.by_branch() if values is None else (lambda branch_id: values)
     cycles = period_cycles(period)
     if raw:
         remote = _remote_counts(period, cycles, _staff_filter(Inspection.staff_id, outlet_ids, staff_ids))
@@ -180,6 +181,7 @@ def summaries(period: Period, *, outlet_ids=None, staff_ids=None, values=None, r
     # Plain rows from the connection: the ORM's result machinery would double the time for 50,000 people.
     rows = db.session.connection().execute(
         select(Staff.id, Staff.name, Staff.employee_no, Staff.position, Staff.outlet_id, Outlet.code, Outlet.name,
+               Outlet.branch_id,
                func.coalesce(remote.c.checks, 0), func.coalesce(remote.c.passed, 0),
                func.coalesce(remote.c.covered, 0), func.coalesce(remote.c.failures, 0),
                *[func.coalesce(getattr(found.c, severity), 0) for severity in SEVERITIES],
@@ -193,8 +195,14 @@ def summaries(period: Period, *, outlet_ids=None, staff_ids=None, values=None, r
                    errors.c.staff_id.isnot(None), complaints.c.staff_id.isnot(None)),
                *_staff_filter(Staff.id, outlet_ids, staff_ids))
         .order_by(Outlet.code, Staff.employee_no))
-    total_cycles, settle = len(cycles), _settler(values)
-    return [settle(Summary(*row[:7], total_cycles, *map(int, row[7:]))) for row in rows]
+    total_cycles, settlers = len(cycles), {}
+    result = []
+    for row in rows:
+        branch_id = row[7]
+        if branch_id not in settlers:
+            settlers[branch_id] = _settler(values_of(branch_id))
+        result.append(settlers[branch_id](Summary(*row[:7], total_cycles, *map(int, row[8:]))))
+    return result
 
 
 @dataclass
@@ -231,7 +239,7 @@ class Card:
 
 
 def card(staff: Staff, period: Period, values=None) -> Card:
-    values = values or rules.current()
+    values = values or rules.current(staff.outlet.branch)
     (summary,) = summaries(period, staff_ids=[staff.id], values=values)
     lines: list[Line] = []
     has_findings = exists().where(Finding.inspection_id == Inspection.id).label("failed")

@@ -54,9 +54,9 @@ def index():
 def dashboard():
     authorize("report.dashboard")
     month = presenting.month_arg(request.args.get("month"))
-    values = rules.current()
-    # A node-bound reader's dashboard is its node's: its outlets ranked among themselves, its figures.
+    # A node-bound reader's dashboard is its node's: its outlets ranked among themselves, its figures, its rules.
     node, within = scope_node(current_user), outlets_in_scope(current_user)
+    values = rules.current(node)
     ids = set(outlet_id_list(current_user) or []) if node is not None else None
     league = area_league(month, node, values=values)
     by_outlet, by_kind = dashboards.trend_charts(dashboards.trailing_months(month, 6), values, ids, ids)
@@ -202,7 +202,8 @@ def rule_page():
             flash(_("Rules saved. Scorecards and league tables follow at once; published lists keep theirs."), "ok")
             return redirect(url_for(".rule_page"))
         errors = refusal.by_field
-    return render_template("reports/rules.html", rows=presenting.rule_rows(), groups=rules.GROUPS, errors=errors,
+    return render_template("reports/rules.html", rows=presenting.rule_rows(user=current_user), groups=rules.GROUPS,
+                           errors=errors,
                            form=request.form, may_manage=can(current_user, "report.rules.manage")), \
         422 if errors else 200
 

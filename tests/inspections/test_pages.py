@@ -38,7 +38,8 @@ def test_the_plan_list_shows_plans_with_their_assignment_counts(db, org, checkli
     assert page.status_code == 200
     body = text_of(page)
     assert "每月现场服务检查" in body
-    assert re.search(r"每月2次</td><td[^>]*>[^<]*</td>\s*<td[^>]*>4</td>", body), body[body.find("<tbody>"):][:600]
+    assert re.search(r"每月2次</td><td[^>]*>[^<]*</td>\s*<td[^>]*>全行</td>\s*<td[^>]*>4</td>", body), \
+        body[body.find("<tbody>"):][:600]  # set for the whole bank, with its 4 assignments
 
 
 def test_the_plan_form_creates_a_plan(db, org, users, checklists, admin_session, client):

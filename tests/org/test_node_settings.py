@@ -21,7 +21,9 @@ from inspections import scheduling
 from inspections.models import Assignment, Plan
 from inspections.plans import PlanSettings, save_plan
 from org import hierarchy
-from org.models import Counter, Outlet, User
+from org.models import Counter, Outlet, Staff, User
+from reports import periods, scorecards
+from reports.models import ReportRule
 from tests.inspections.helpers import SyncApi, draft_body, full_answers, new_uuid
 
 
@@ -39,6 +41,7 @@ def tree(db, org):
     db.session.add(outlet_w)
     db.session.flush()
     db.session.add(Counter(outlet_id=outlet_w.id, number=1, kind="cash", label="现金窗口"))
+    db.session.add(Staff(outlet_id=outlet_w.id, employee_no="XS01-1", name="锡山柜员甲", position="teller"))
     for document in default_documents():
         checklist_operations.import_and_publish_default(document)
     db.session.commit()
@@ -161,3 +164,32 @@ def test_a_vendor_set_at_a_city_serves_below_it(client, db, org, tree, bearer):
     db.session.rollback()
     city_plan = save_plan(None, _settings(mystery.id, vendor_id, name="苏州暗访"), users["sz_admin"])
     assert city_plan.vendor_id == vendor_id
+
+
+def test_report_rules_set_at_a_node_hold_below_it(client, db, org, tree, bearer):
+    users = tree["users"]
+
+    def patch(user, values):
+        response = client.patch("/api/v1/reports/rules", json={"values": values}, headers=bearer(user))
+        assert response.status_code == 200, response.get_json()
+        return {row["key"]: row["value"] for row in response.get_json()}
+
+    def shown(user) -> dict:
+        return {row["key"]: row["value"] for row in client.get("/api/v1/reports/rules", headers=bearer(user)).get_json()}
+
+    assert patch(users["sz_admin"], {"base_points": 90, "deduct_major": 3})["base_points"] == 90
+    assert patch(users["xc_admin"], {"deduct_major": 8})["deduct_major"] == 8
+    stored = {(row.key, row.node_id) for row in db.session.execute(select(ReportRule)).scalars()}
+    # deduct_major 3 equals what the city inherits: not set there, so a change above would still reach below.
+    assert stored == {("base_points", tree["suzhou"].id), ("deduct_major", org.branch.id)}
+    assert (shown(users["xc_admin"])["base_points"], shown(users["xc_admin"])["deduct_major"]) == (90, 8)
+    assert (shown(users["sz_admin"])["base_points"], shown(users["sz_admin"])["deduct_major"]) == (90, 3)
+    assert (shown(users["wx_admin"])["base_points"], shown(users["all_admin"])["base_points"]) == (100, 100)
+
+    # Each person is settled by the rules where they work, whoever reads the list.
+    month = periods.month_period(local_today().year, local_today().month)
+    totals = {s.outlet_id: s.total for s in scorecards.summaries(month)}
+    assert (totals[org.outlet_a.id], totals[tree["outlet_w"].id]) == (90, 100)
+    card = client.get(f"/api/v1/reports/scorecards/{org.staff_a[0].id}?month={month.label}",
+                      headers=bearer(users["all_admin"]))
+    assert card.status_code == 200 and card.get_json()["base_points"] == card.get_json()["total"] == 90
