@@ -51,7 +51,14 @@ def _check_placement(node: Branch | None, level: str, parent: Branch | None) -> 
                         "level_inversion")
 
 
+def _lock_tree() -> None:
+    """Placing a node reads its parent's path and rewrites paths below: two placements at once wait for
+    each other here, and the second reads the tree as the first left it."""
+    db.session.execute(select(Branch).with_for_update().execution_options(populate_existing=True)).all()
+
+
 def create_node(data: dict, actor: User | None) -> Branch:
+    _lock_tree()
     data = dict(data)
     data.setdefault("level", levels.configured()[-1])
     _check_unique(Branch, data)
@@ -69,6 +76,8 @@ def create_node(data: dict, actor: User | None) -> Branch:
 
 def update_node(node: Branch, data: dict, actor: User | None) -> Branch:
     """Rename, re-level or move (a new parent_id) a node; a move carries the whole subtree along."""
+    if "parent_id" in data or "level" in data:
+        _lock_tree()
     _check_unique(Branch, data, current=node)
     level = data.get("level", node.level)
     if "level" in data:

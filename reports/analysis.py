@@ -153,9 +153,10 @@ def content(quarter: Period, chart_limit: int | None = None) -> dict:
     table = league(quarter, values=values)
     charted = chart_outlets(table, chart_limit)
     by_outlet, by_kind = dashboards.trend_charts(months, values, charted)
-    branch = db.session.execute(select(Branch).order_by(Branch.id).limit(1)).scalar()
+    # The analysis covers every outlet: it is named after the top of the bank's tree.
+    tops = db.session.execute(select(Branch.name).where(Branch.parent_id.is_(None)).order_by(Branch.code)).scalars()
     return {
-        "quarter": quarter, "title": dashboards.month_label(quarter), "branch": branch.name if branch else "",
+        "quarter": quarter, "title": dashboards.month_label(quarter), "branch": "、".join(tops),
         "generated": local_today(), "kinds": kind_figures(quarter), "findings": finding_figures(quarter),
         "league": table, "frequent": frequent, "rules": values,
         "charted_outlets": None if charted is None else len(charted),
