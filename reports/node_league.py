@@ -35,6 +35,8 @@ class NodeRow(Ranked):
     previous_rank: int | None = None
     coverage: Coverage = field(default_factory=lambda: Coverage(0, 0, 0))
     closure: Closure = field(default_factory=Closure)
+    # The node's own outlets, hung on it directly rather than on a node below (a level skipped there).
+    own_outlets: bool = False
 
 
 def area_league(period: Period, node: Branch | None, *, values=None) -> list[LeagueRow]:
@@ -98,12 +100,18 @@ def node_league(period: Period, node: Branch | None, *, values=None) -> list[Nod
     owners = _owner_of_outlets(children)
     now = rankings.league(period, values=values)
     before = {row.outlet_id: row for row in rankings.league(period.previous(), values=values)}
+    if node is not None:
+        owners.update({outlet_id: node.id for outlet_id in db.session.execute(
+            select(Outlet.id).where(Outlet.branch_id == node.id)).scalars()})
+    groups = [(child, False) for child in children]
+    if node is not None and node.id in owners.values():
+        groups.append((node, True))
     rows = []
-    for child in children:
-        mine = [row for row in now if owners.get(row.outlet_id) == child.id]
+    for group, own in groups:
+        mine = [row for row in now if owners.get(row.outlet_id) == group.id]
         earlier = [before[row.outlet_id] for row in mine if row.outlet_id in before]
         by_kind = _sum_kinds(mine)
-        rows.append(NodeRow(child.id, child.code, child.name, child.level, len(mine), by_kind,
+        rows.append(NodeRow(group.id, group.code, group.name, group.level, len(mine), by_kind,
                             weighted_score(by_kind, weights), weighted_score(_sum_kinds(earlier), weights),
-                            coverage=_sum_coverage(mine), closure=_sum_closure(mine)))
-    return rankings.ranked(rows, ident=attrgetter("node_id"))
+                            coverage=_sum_coverage(mine), closure=_sum_closure(mine), own_outlets=own))
+    return rankings.ranked(rows, ident=lambda row: (row.node_id, row.own_outlets))

@@ -200,6 +200,8 @@ class NodeLeagueRowSchema(RankedRowSchema):
     name = fields.String()
     level = fields.String()
     outlets = fields.Integer(metadata={"description": "active outlets below the node"})
+    own_outlets = fields.Boolean(metadata={"description": "the row of the outlets hung on the node asked for "
+                                                          "itself, not on a node below it"})
     score = fields.Float(allow_none=True, metadata={"description": "weighted over the kinds of each kind's average "
                                                                    "over all the node's inspections of that kind"})
 

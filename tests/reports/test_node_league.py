@@ -51,6 +51,18 @@ def test_cities_within_the_province_sum_their_outlets_not_their_averages(tree):
     assert (wuxi.name, wuxi.outlets, wuxi.score, wuxi.rank, wuxi.inspections) == ("无锡分行", 0, None, None, 0)
 
 
+def test_outlets_hung_on_a_city_itself_have_a_row_of_their_own(tree, org, db):
+    """A bank that skips the sub-branch somewhere hangs outlets on the city: they are ranked as the city's
+    own outlets beside its sub-branches, never left out."""
+    org.outlet_b.branch_id = tree["suzhou"].id
+    db.session.commit()
+    rows = node_league(SEPTEMBER, tree["suzhou"])
+    own = [row for row in rows if row.own_outlets]
+    assert [(row.name, row.outlets, row.score) for row in own] == [("苏州分行", 1, 92.0)]
+    assert {row.name: row.outlets for row in rows if not row.own_outlets} == {"相城支行": 1, "园区支行": 0}
+    assert sum(row.outlets for row in rows) == 2
+
+
 def test_the_top_of_the_tree_when_no_node_is_named(tree):
     assert [row.name for row in node_league(SEPTEMBER, None)] == ["江苏省分行"]
 
