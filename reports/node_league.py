@@ -9,7 +9,6 @@ Mystery visits count as they count in the outlet league: only once published."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from operator import attrgetter
 
 from sqlalchemy import select
 
