@@ -4,6 +4,7 @@ months of history, and what does a 3,000-outlet province cost?
     .venv/bin/python bench/bench_rollups.py                  # the three banks below, figures into bench/README.md
     .venv/bin/python bench/bench_rollups.py --scale 0.05     # a twentieth of the outlets, for a quick look
     .venv/bin/python bench/bench_rollups.py --keep           # leave the databases for another look
+    .venv/bin/python bench/bench_rollups.py --province --keep   # the 3,000-outlet bank only; then --reuse
 
 Three PostgreSQL databases of the reports benchmark's bank (bench/reports_bank.py, written with COPY): 300
 outlets with 3 months, 300 outlets with 24 months, and 3,000 outlets with the measured month only. The
@@ -77,7 +78,27 @@ def arguments():
     parser.add_argument("--scale", type=float, default=1.0, help="share of the outlets, for a quick look")
     parser.add_argument("--keep", action="store_true", help="keep the bench databases")
     parser.add_argument("--no-readme", action="store_true")
+    parser.add_argument("--province", action="store_true",
+                        help="only the 3,000-outlet bank, its league table and scorecards (nothing written)")
+    parser.add_argument("--reuse", action="store_true", help="with --province: the bank kept by an earlier --keep")
     return parser.parse_args()
+
+
+def province(args, month, last_month) -> None:
+    """The 3,000-outlet bank alone, to look again at what its two reports cost."""
+    bank = banks(args.scale)[2]
+    url = f"{SERVER}/{bank.database}"
+    app = make_app(url) if args.reuse else generate(url, bank.scale, last_month)["app"]
+    from core.extensions import db
+    from reports import rankings, scorecards
+
+    with app.app_context():
+        for name, report in (("league", lambda: rankings.league(month)),
+                             ("scorecards", lambda: scorecards.summaries(month))):
+            loads = [load_average()]
+            median, slowest = timed(lambda report=report: (report(), db.session.rollback()), args.runs)
+            loads.append(load_average())
+            print(f"  {name:12} median {median:7.1f} ms   slowest {slowest:7.1f} ms   (load {' → '.join(loads)})")
 
 
 def generate(url: str, scale: Scale, last_month) -> dict:
@@ -212,6 +233,9 @@ def main() -> None:
     today = datetime.now().date()
     last_month = today.replace(day=1) - timedelta(days=1)
     month = month_period(last_month.year, last_month.month)
+    if args.province:
+        province(args, month, last_month)
+        return
     results, checked = {}, ""
     chosen = banks(args.scale)
     for bank in chosen:

@@ -18,7 +18,7 @@ from rectification import lateness
 from rectification.models import Finding
 from reports import charts, dashboards, rules
 from reports.counting import counted_finding, counted_inspection, plan_each_query, seconds_between, submitted_in
-from reports.models import PUBLISHED, ServiceList
+from reports.models import PUBLISHED, ItemMonthRollup, ServiceList
 from reports.periods import Period
 from reports.rankings import league
 
@@ -106,8 +106,9 @@ def finding_figures(period: Period, today=None, within=None) -> FindingFigures:
     return FindingFigures(by_severity, closed, overdue, average, late, waiting)
 
 
-def frequent_findings(period: Period, limit: int = 10) -> list[FrequentFinding]:
-    """The items that failed most often, with how often they fail when they are answered."""
+def frequent_findings(period: Period, limit: int = 10, raw: bool = False) -> list[FrequentFinding]:
+    """The items that failed most often, with how often they fail when they are answered: from the monthly
+    rollups; `raw` counts the answers themselves."""
     top = db.session.execute(
         select(Finding.item_key, Inspection.kind, func.max(Finding.title), func.count().label("n"))
         .join(Inspection, Inspection.id == Finding.inspection_id)
@@ -116,16 +117,26 @@ def frequent_findings(period: Period, limit: int = 10) -> list[FrequentFinding]:
         .order_by(func.count().desc(), Finding.item_key).limit(limit)).all()
     if not top:
         return []
-    rates = {(key, kind): (answered, failed) for key, kind, answered, failed in db.session.execute(
+    keys = {key for key, _, _, _ in top}
+    rates = _item_rates(period, keys) if raw else {
+        (key, kind): (int(answered), int(failed)) for key, kind, answered, failed in db.session.execute(
+            select(ItemMonthRollup.item_key, ItemMonthRollup.kind, func.sum(ItemMonthRollup.answered),
+                   func.sum(ItemMonthRollup.failed))
+            .where(ItemMonthRollup.month.between(period.first, period.last), ItemMonthRollup.item_key.in_(keys))
+            .group_by(ItemMonthRollup.item_key, ItemMonthRollup.kind))}
+    return [FrequentFinding(key, kind, title, count, *rates.get((key, kind), (0, 0))) for key, kind, title, count in top]
+
+
+def _item_rates(period: Period, keys: set[str]) -> dict[tuple[str, str], tuple[int, int]]:
+    return {(key, kind): (answered, failed) for key, kind, answered, failed in db.session.execute(
         select(Answer.item_key, Inspection.kind, func.count(), func.sum(case((Answer.failed.is_(True), 1), else_=0)))
         .join(Inspection, Inspection.id == Answer.inspection_id)
         # An inspection is opened before it is submitted: on PostgreSQL the answers' partitions of the months
         # after the period are skipped (bench/README.md, "Monthly partitions").
         .where(counted_inspection(), submitted_in(period), Answer.inspection_month <= month_of(period.end),
                Answer.state == "answered",
-               Answer.item_key.in_({key for key, _, _, _ in top}))
+               Answer.item_key.in_(keys))
         .group_by(Answer.item_key, Inspection.kind))}
-    return [FrequentFinding(key, kind, title, count, *rates.get((key, kind), (0, 0))) for key, kind, title, count in top]
 
 
 def published_lists(period: Period) -> list[ServiceList]:

@@ -141,6 +141,19 @@ def _entries_of_published_lists_are_frozen(mapper, connection, target: ServiceLi
         raise PublishedListFrozen("the entries of a published red/black list never change")
 
 
+class ItemMonthRollup(Model):
+    """Per local month, inspection kind and checklist item: the counted inspections' answers to the item and how
+    many of those failed (the quarterly analysis's failure rate of its most frequent findings)."""
+
+    __tablename__ = "rollup_item_month"
+
+    month: Mapped[date] = mapped_column(primary_key=True)  # the month's first day
+    kind: Mapped[str] = mapped_column(String(10), primary_key=True)
+    item_key: Mapped[str] = mapped_column(String(60), primary_key=True)
+    answered: Mapped[int] = mapped_column(default=0)
+    failed: Mapped[int] = mapped_column(default=0)
+
+
 class OutletMonthRollup(Model):
     """Per local month, outlet and inspection kind: the counted inspections with a percent, and the sum of
     those percents in hundredths (percents are stored to two decimals, so the sum is exact)."""

@@ -27,20 +27,23 @@ from sqlalchemy.orm import Session
 
 from core.clock import local_midnight, local_zone
 from core.extensions import db
-from inspections.models import DRAFT, Inspection, Plan, SectionScore
+from inspections.models import DRAFT, Answer, Inspection, Plan, SectionScore
 from inspections.scheduling import cycle_of
 from rectification.models import Finding
 from reports.counting import counted_inspection
-from reports.models import OutletMonthRollup, SectionMonthRollup, StaffCycleRollup, StaffMonthRollup
+from reports.models import ItemMonthRollup, OutletMonthRollup, SectionMonthRollup, StaffCycleRollup, StaffMonthRollup
 from reports.periods import Period, month_period
 
 SEVERITIES = ("critical", "major", "minor")
-TABLES = (OutletMonthRollup, SectionMonthRollup, StaffCycleRollup, StaffMonthRollup)  # the order rows are written in
-KEYS = {OutletMonthRollup: ("month", "outlet_id", "kind"),
+# The order rows are written in.
+TABLES = (OutletMonthRollup, SectionMonthRollup, StaffCycleRollup, StaffMonthRollup, ItemMonthRollup)
+KEYS = {ItemMonthRollup: ("month", "kind", "item_key"),
+        OutletMonthRollup: ("month", "outlet_id", "kind"),
         SectionMonthRollup: ("month", "outlet_id", "kind", "section_key"),
         StaffCycleRollup: ("cycle_first", "staff_id"),
         StaffMonthRollup: ("month", "staff_id")}
-COUNTS = {OutletMonthRollup: ("scored", "percent_hundredths"),
+COUNTS = {ItemMonthRollup: ("answered", "failed"),
+          OutletMonthRollup: ("scored", "percent_hundredths"),
           SectionMonthRollup: ("scored", "percent_hundredths"),
           StaffCycleRollup: ("remote_checks", "remote_failed"),
           StaffMonthRollup: (*SEVERITIES, "remote_checks", "remote_passed", "cycles_covered", "cycle_failures")}
@@ -94,8 +97,8 @@ def _hundredths(percent: float) -> int:
     return round(percent * 100)
 
 
-def tally(connection: Connection, conditions) -> Tally:
-    """The contributions of the counted inspections that meet `conditions`."""
+def tally(connection: Connection, conditions, tables: tuple = TABLES) -> Tally:
+    """The contributions of the counted inspections that meet `conditions` (to the rollups of `tables`)."""
     result = Tally()
     counted = (counted_inspection(), Inspection.submitted_at.isnot(None), *conditions)
     inspections = connection.execute(
@@ -135,6 +138,13 @@ def tally(connection: Connection, conditions) -> Tally:
         kind, outlet_id, month = facts[inspection_id]
         result.add(SectionMonthRollup, (month, outlet_id, kind, section_key), scored=1,
                    percent_hundredths=_hundredths(percent))
+    if ItemMonthRollup in tables:
+        for inspection_id, item_key, failed in connection.execute(
+                select(Answer.inspection_id, Answer.item_key, Answer.failed)
+                .join(Inspection, Inspection.id == Answer.inspection_id)
+                .where(Answer.state == "answered", *counted)):
+            kind, _outlet_id, month = facts[inspection_id]
+            result.add(ItemMonthRollup, (month, kind, item_key), answered=1, failed=int(bool(failed)))
     return result
 
 
@@ -229,7 +239,18 @@ def _inspection_ids(session: Session) -> tuple[set[int], list[Inspection]]:
             # The value it had and the value it has (loaded again when the object was expired by a commit).
             ids.update(i for i in (*db.inspect(obj).attrs.inspection_id.history.deleted, obj.inspection_id)
                        if i is not None)
+        elif isinstance(obj, Answer) and (owner := _answering(session, obj)) is not None:
+            ids.add(owner)
     return ids - _inside_announced(session), new
+
+
+def _answering(session: Session, answer: Answer) -> int | None:
+    """The inspection whose counts an answer's change may move: not a draft's (a draft's autosave costs no
+    query: its inspection is in the session already)."""
+    inspection = answer.inspection if answer.inspection_id is None else session.get(Inspection, answer.inspection_id)
+    if inspection is None or inspection.id is None or not _counts_may_change(inspection):
+        return None
+    return inspection.id
 
 
 def _counts_may_change(inspection: Inspection) -> bool:
@@ -257,7 +278,8 @@ def _after_flush(session: Session, _flush_context) -> None:
 # The columns a contribution reads, by table; a statement that sets none of them changes nothing here.
 READ_COLUMNS = {"inspection": {"status", "kind", "outlet_id", "staff_id", "submitted_at", "percent"},
                 "finding": {"inspection_id", "staff_id", "severity", "published"},
-                "section_score": {"inspection_id", "section_key", "percent"}}
+                "section_score": {"inspection_id", "section_key", "percent"},
+                "answer": {"inspection_id", "item_key", "failed", "state"}}
 
 
 def _parameter_sets(state) -> list[dict]:
@@ -350,22 +372,23 @@ def _year_month(moment: datetime) -> tuple[int, int]:
     return day.year, day.month
 
 
-def rebuild(connection: Connection, month: Period | None = None) -> Rebuilt:
-    """Recompute the rollups of one month (or of all of them) from the raw rows."""
+def rebuild(connection: Connection, month: Period | None = None, tables: tuple = TABLES) -> Rebuilt:
+    """Recompute the rollups of one month (or of all of them) from the raw rows; `tables`: only those (a
+    migration that adds one fills it alone)."""
     if connection.dialect.name == "postgresql":
         # Submits that land meanwhile wait rather than add to rows about to be replaced.
-        connection.execute(text("LOCK TABLE " + ", ".join(t.__tablename__ for t in TABLES) + " IN EXCLUSIVE MODE"))
+        connection.execute(text("LOCK TABLE " + ", ".join(t.__tablename__ for t in tables) + " IN EXCLUSIVE MODE"))
     months = _months_with_data(connection) if month is None else [month]
     if month is None:
-        for table in TABLES:
+        for table in tables:
             connection.execute(delete(table))
     rows = 0
     for period in months:
-        rows += _rebuild_month(connection, period, delete_first=month is not None)
+        rows += _rebuild_month(connection, period, delete_first=month is not None, tables=tables)
     return Rebuilt(len(months), rows)
 
 
-def _rebuild_month(connection: Connection, month: Period, *, delete_first: bool) -> int:
+def _rebuild_month(connection: Connection, month: Period, *, delete_first: bool, tables: tuple = TABLES) -> int:
     """The rows keyed to the month: its outlets', sections' and people's, and those of the remote cycles that
     start in it (whose last day may fall in the next month)."""
     cycle_days = _cycle_days(connection)
@@ -375,13 +398,15 @@ def _rebuild_month(connection: Connection, month: Period, *, delete_first: bool)
     last_cycle, _ = cycle_of(month.last, cycle_days)
     window_end = max(month.end, local_midnight(last_cycle + timedelta(days=cycle_days)))
     if delete_first:
-        for table in (OutletMonthRollup, SectionMonthRollup, StaffMonthRollup):
-            connection.execute(delete(table).where(table.month == month.first))
-        connection.execute(delete(StaffCycleRollup).where(StaffCycleRollup.cycle_first.between(month.first,
-                                                                                               month.last)))
-    part = tally(connection, [Inspection.submitted_at >= month.start, Inspection.submitted_at < window_end])
+        for table in (OutletMonthRollup, SectionMonthRollup, StaffMonthRollup, ItemMonthRollup):
+            if table in tables:
+                connection.execute(delete(table).where(table.month == month.first))
+        if StaffCycleRollup in tables:
+            connection.execute(delete(StaffCycleRollup).where(StaffCycleRollup.cycle_first.between(month.first,
+                                                                                                   month.last)))
+    part = tally(connection, [Inspection.submitted_at >= month.start, Inspection.submitted_at < window_end], tables)
     mine = Tally()
-    for table in TABLES:
+    for table in tables:
         for key, counts in part.rows[table].items():
             if month.first <= key[0] <= month.last:
                 mine.add(table, key, **counts)
@@ -389,7 +414,7 @@ def _rebuild_month(connection: Connection, month: Period, *, delete_first: bool)
         if counts["remote_checks"] > 0:
             mine.add(StaffMonthRollup, (cycle_first.replace(day=1), staff_id), cycles_covered=1)
     rows = 0
-    for table in TABLES:
+    for table in tables:
         records = mine.records(table)
         if records:
             connection.execute(insert(table), records)

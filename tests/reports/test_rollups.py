@@ -15,6 +15,7 @@ from core.extensions import db
 from inspections.models import Answer, Inspection
 from rectification.models import Finding
 from reports import rollups, rules
+from reports.analysis import frequent_findings
 from reports.models import OutletMonthRollup, StaffCycleRollup, StaffMonthRollup
 from reports.periods import month_period, quarter_period
 from reports.rankings import league
@@ -60,6 +61,7 @@ def assert_rollups_match_recomputation(org) -> None:
         kept_rows, raw_rows = league(period), league(period, raw=True)
         assert [vars(r) for r in kept_rows] == [vars(r) for r in raw_rows], period
         assert summaries(period) == summaries(period, raw=True), period
+        assert frequent_findings(period) == frequent_findings(period, raw=True), period
         assert summaries(period, outlet_ids=[org.outlet_a.id]) == \
             summaries(period, outlet_ids=[org.outlet_a.id], raw=True), period
     for period in periods()[:5]:
