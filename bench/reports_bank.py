@@ -287,10 +287,11 @@ def derive_rows(cursor, base: dict, remote_answers: int, started: float, *, answ
     for low in range(0, last if answers else 0, chunk):
         cursor.execute("""
             INSERT INTO answer (inspection_id, item_key, value, note, staff_id, staff_description, photo_ids,
-                                client_updated_at, score, max_score, failed, state)
+                                client_updated_at, score, max_score, failed, state, inspection_month)
             SELECT i.id, b.item_key, CASE WHEN f.id IS NULL THEN '"pass"'::json ELSE '"fail"'::json END, '',
                    f.staff_id, '', '[]'::json, i.submitted_at, CASE WHEN f.id IS NULL THEN b.points ELSE 0 END,
-                   b.points, f.id IS NOT NULL, 'answered'
+                   b.points, f.id IS NOT NULL, 'answered',
+                   date_trunc('month', i.created_at AT TIME ZONE 'UTC')::date
             FROM inspection i JOIN bench_item b ON b.kind = i.kind
             LEFT JOIN finding f ON f.inspection_id = i.id AND f.item_key = b.item_key
             WHERE i.id > %s AND i.id <= %s""", (low, low + chunk))

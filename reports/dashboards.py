@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 
 from flask_babel import get_locale
 from flask_babel import gettext as _
@@ -12,11 +13,11 @@ from sqlalchemy import Row, func, select
 from checklists.kinds import kind_name
 from checklists.store import checklist_of, current_versions
 from core.extensions import db
-from inspections.models import Inspection, SectionScore
 from reports import charts, rules
-from reports.counting import counted_inspection, plan_each_query, submitted_in
+from reports.counting import among, plan_each_query
+from reports.models import OutletMonthRollup, SectionMonthRollup
 from reports.periods import Period
-from reports.rankings import league_outlets, weighted_score
+from reports.rankings import average_percent, league_outlets, weighted_score
 
 
 def english() -> bool:
@@ -37,15 +38,17 @@ def trailing_months(last: Period, count: int = 6) -> list[Period]:
 
 
 def kind_averages(period: Period, outlet_ids) -> dict[int, dict[str, tuple[float, int]]]:
+    """{outlet: {kind: (average percent, count)}} of the period, from the monthly rollups."""
     plan_each_query()
     rows = db.session.execute(
-        select(Inspection.outlet_id, Inspection.kind, func.avg(Inspection.percent), func.count())
-        .where(counted_inspection(), submitted_in(period), Inspection.percent.isnot(None),
-               Inspection.outlet_id.in_(outlet_ids))
-        .group_by(Inspection.outlet_id, Inspection.kind))
+        select(OutletMonthRollup.outlet_id, OutletMonthRollup.kind, func.sum(OutletMonthRollup.scored),
+               func.sum(OutletMonthRollup.percent_hundredths))
+        .where(OutletMonthRollup.month.between(period.first, period.last), among(OutletMonthRollup.outlet_id, outlet_ids))
+        .group_by(OutletMonthRollup.outlet_id, OutletMonthRollup.kind))
     result: dict[int, dict] = defaultdict(dict)
-    for outlet_id, kind, average, count in rows:
-        result[outlet_id][kind] = (round(float(average), 2), count)
+    for outlet_id, kind, count, hundredths in rows:
+        if count:
+            result[outlet_id][kind] = (average_percent(hundredths, count), int(count))
     return result
 
 
@@ -87,18 +90,20 @@ def section_labels(kind: str) -> list[tuple[str, str]]:
 
 
 def section_averages(period: Period, kind: str, within=None) -> dict[int, dict[str, float]]:
-    """Per outlet and section; `within` (a subquery of outlet ids) keeps a node's outlets only."""
+    """Per outlet and section, from the monthly rollups; `within` (a subquery of outlet ids) keeps a node's
+    outlets only."""
     plan_each_query()
-    query = (select(Inspection.outlet_id, SectionScore.section_key, func.avg(SectionScore.percent))
-             .join(Inspection, Inspection.id == SectionScore.inspection_id)
-             .where(Inspection.kind == kind, counted_inspection(), submitted_in(period),
-                    SectionScore.percent.isnot(None))
-             .group_by(Inspection.outlet_id, SectionScore.section_key))
+    query = (select(SectionMonthRollup.outlet_id, SectionMonthRollup.section_key, func.sum(SectionMonthRollup.scored),
+                    func.sum(SectionMonthRollup.percent_hundredths))
+             .where(SectionMonthRollup.kind == kind, SectionMonthRollup.month.between(period.first, period.last))
+             .group_by(SectionMonthRollup.outlet_id, SectionMonthRollup.section_key))
     if within is not None:
-        query = query.where(Inspection.outlet_id.in_(within))
+        query = query.where(SectionMonthRollup.outlet_id.in_(within))
     result: dict[int, dict[str, float]] = defaultdict(dict)
-    for outlet_id, key, average in db.session.execute(query):
-        result[outlet_id][key] = round(float(average), 1)
+    for outlet_id, key, count, hundredths in db.session.execute(query):
+        if count:
+            result[outlet_id][key] = float((Decimal(int(hundredths)) / (100 * int(count)))
+                                           .quantize(Decimal("0.1"), ROUND_HALF_UP))
     return result
 
 

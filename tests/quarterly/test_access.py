@@ -60,7 +60,8 @@ def test_the_demo_pack_renders(seeded_demo, tmp_path):
         errors = service_errors.section(quarter)
         corporate = survey.section(quarter).segments[0]
     text = pdf_text(data, tmp_path)
-    assert f"相城支行{quarter.year}年第{quarter.number}季度服务质量分析会材料" in text
+    # The pack covers every outlet of the demo (相城 and 园区): it is named after the top of its tree.
+    assert f"江苏省分行{quarter.year}年第{quarter.number}季度服务质量分析会材料" in text
     assert f"对公客户{corporate.result.score:.1f}第{corporate.result.system_rank}名/共42" in text
     assert errors.volume > 0 and f"{errors.volume:,}" in text and f"{errors.rate:.1f}" in text
     assert "各月万笔差错率" in text and "各季度客户满意度得分" in text and "服务红黑榜" in text

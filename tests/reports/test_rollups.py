@@ -6,19 +6,21 @@ from __future__ import annotations
 
 import json
 import uuid as uuid_module
+from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
 from sqlalchemy import delete, func, select, update
 
 from core.clock import local_today
 from core.extensions import db
-from inspections.models import Answer, Inspection
+from inspections.models import Answer, Inspection, SectionScore
 from rectification.models import Finding
-from reports import rollups, rules
+from reports import dashboards, rollups, rules
 from reports.analysis import frequent_findings
+from reports.counting import counted_inspection, submitted_in
 from reports.models import OutletMonthRollup, StaffCycleRollup, StaffMonthRollup
 from reports.periods import month_period, quarter_period
-from reports.rankings import league
+from reports.rankings import _kind_averages, league
 from reports.scorecards import summaries
 from reports.service_lists import compute
 from tests.inspections.helpers import at_once
@@ -53,6 +55,20 @@ def _submit(client, headers, version, outlet, kind: str, *, staff=None, failing=
     return submitted.get_json()
 
 
+def _section_averages(period, kind: str) -> dict:
+    """The dashboards' section averages counted from the section scores themselves, rounded half up."""
+    rows = db.session.execute(
+        select(Inspection.outlet_id, SectionScore.section_key, SectionScore.percent)
+        .join(Inspection, Inspection.id == SectionScore.inspection_id)
+        .where(Inspection.kind == kind, counted_inspection(), submitted_in(period), SectionScore.percent.isnot(None)))
+    sums: dict = {}
+    for outlet_id, key, percent in rows:
+        total = sums.setdefault(outlet_id, {}).setdefault(key, [0, 0])
+        total[0], total[1] = total[0] + round(percent * 100), total[1] + 1
+    return {outlet_id: {key: float((Decimal(hundredths) / (100 * count)).quantize(Decimal("0.1"), ROUND_HALF_UP))
+                        for key, (hundredths, count) in per.items()} for outlet_id, per in sums.items()}
+
+
 def assert_rollups_match_recomputation(org) -> None:
     db.session.expire_all()
     values = rules.current()
@@ -62,6 +78,9 @@ def assert_rollups_match_recomputation(org) -> None:
         assert [vars(r) for r in kept_rows] == [vars(r) for r in raw_rows], period
         assert summaries(period) == summaries(period, raw=True), period
         assert frequent_findings(period) == frequent_findings(period, raw=True), period
+        assert dashboards.kind_averages(period, outlet_ids) == _kind_averages(period, outlet_ids, raw=True)[0], period
+        for kind in ("onsite", "7s", "remote"):
+            assert dashboards.section_averages(period, kind) == _section_averages(period, kind), (period, kind)
         assert summaries(period, outlet_ids=[org.outlet_a.id]) == \
             summaries(period, outlet_ids=[org.outlet_a.id], raw=True), period
     for period in periods()[:5]:
