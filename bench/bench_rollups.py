@@ -47,8 +47,9 @@ NOTES = [
      "(in hundredths, exact); per month and person the findings by severity, the remote checks and passed ones, "
      "the cycles that start in the month with a check and the failed checks in them; per remote cycle and person "
      "the checks and failed ones (read only for a month whose cycles are not all over yet, and for the excused "
-     "tellers); per month, outlet, kind and section the section scores (kept, not read yet: the dashboards' "
-     "section averages still read the section scores). A month's league table and scorecards read about one row "
+     "tellers); per month, outlet, kind and section the section scores (the dashboards' heat maps and radars); "
+     "per month, kind and item the counted answers and the failed ones (the quarterly analysis's failure rates). "
+     "A month's league table and scorecards read about one row "
      "per outlet and kind and one per person, whatever the length of the history."),
     ("- Still read from the raw rows, for the month only: the findings' closure figures of the league table "
      "(whether a finding is late depends on the day the report is made), the mystery evidence of the red/black "
