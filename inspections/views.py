@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext as _lp
 from flask_login import current_user, login_required
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, select
 
 from checklists.models import ChecklistTemplate
 from checklists.store import checklist_of
@@ -35,8 +35,12 @@ blp = Blueprint("inspections_pages", __name__)
 @login_required
 def plan_list():
     authorize("plan.manage")
+    # Each plan's assignments as far as the reader's node goes (a whole-bank plan schedules outlets beside it).
+    within = outlets_in_scope(current_user)
+    joined = Assignment.plan_id == Plan.id if within is None else and_(Assignment.plan_id == Plan.id,
+                                                                         Assignment.outlet_id.in_(within))
     rows = db.session.execute(
-        select(Plan, func.count(Assignment.id)).outerjoin(Assignment, Assignment.plan_id == Plan.id)
+        select(Plan, func.count(Assignment.id)).outerjoin(Assignment, joined)
         .where(settings_in_line(current_user, Plan.node_id)).group_by(Plan.id).order_by(Plan.id)).all()
     return render_template("inspections/plans.html", rows=rows)
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 
 import pytest
 from sqlalchemy import select
@@ -131,9 +132,17 @@ def test_a_plan_set_at_a_city_schedules_the_outlets_below_it(client, db, org, tr
     assert refused.value.status == 403
     db.session.rollback()
 
+    whole_bank = save_plan(None, _settings(onsite.id, name="全行月度检查"), db.session.get(User, users["all_admin"].id))
+    assert scheduling.generate(whole_bank, local_today()) == 3
+    db.session.commit()
+
     login(users["wx_admin"])
-    assert "苏州分行月度检查" not in client.get("/admin/plans/").get_data(as_text=True)
+    page = client.get("/admin/plans/").get_data(as_text=True)
+    assert "苏州分行月度检查" not in page
     assert client.get(f"/admin/plans/{plan.id}").status_code == 404
+    # The whole bank's plan, inherited: its assignments counted as far as 无锡 goes (W only), and not its to change.
+    row = page[page.index("全行月度检查"):]
+    assert re.search(r'data-label="任务">1</td>', row[:row.index("</tr>")]) and "沿用上级" in row[:row.index("</tr>")]
 
 
 def test_a_vendor_set_at_a_city_serves_below_it(client, db, org, tree, bearer):
