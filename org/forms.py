@@ -1,14 +1,17 @@
 """HTML forms described by the same marshmallow schemas the API uses: one set of rules."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from flask import request
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from marshmallow import fields, missing, validate
+from marshmallow import ValidationError, fields, missing, validate
 from sqlalchemy import select
 
 from core.extensions import db
+from core.refusals import refused_form
 from core.schemas import Schema
 from org import levels
 from org.models import Branch, Counter, Outlet, Vendor
@@ -122,3 +125,18 @@ def parse(schema: Schema, form) -> dict:
         else:
             data[name] = raw
     return data
+
+
+def submit(schema: Schema, values: dict, save: Callable[[dict], object]) -> tuple[dict, int, bool]:
+    """A schema form's POST: the posted values (kept in `values` to show again), loaded and handed to `save`;
+    invalid input and an operation's refusal become field errors. Returns (errors, status, saved)."""
+    data = parse(schema, request.form)
+    values.update(data)
+    try:
+        loaded = schema.load(data)
+    except ValidationError as invalid:
+        return invalid.messages, 422, False
+    with refused_form() as refusal:
+        save(loaded)
+        return {}, 200, True
+    return refusal.by_field, refusal.status, False

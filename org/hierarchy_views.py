@@ -5,11 +5,9 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from marshmallow import ValidationError
 
 from core.extensions import db
 from core.permissions import authorize, can
-from core.refusals import refused_form
 from org import forms, hierarchy, levels
 from org.models import Branch
 from org.schemas import BranchSchema
@@ -31,24 +29,13 @@ def _form_page(node: Branch | None):
     schema = BranchSchema(partial=node is not None)
     values = {key: getattr(node, key, "") for key in schema.load_fields} if node else \
         {"level": levels.configured()[-1]}
-    errors: dict = {}
-    status = 200
+    errors, status = {}, 200
     if request.method == "POST":
-        data = forms.parse(schema, request.form)
-        values.update(data)
-        try:
-            loaded = schema.load(data)
-        except ValidationError as invalid:
-            errors, status = invalid.messages, 422
-        else:
-            with refused_form() as refusal:
-                if node is None:
-                    hierarchy.create_node(loaded, current_user)
-                else:
-                    hierarchy.update_node(node, loaded, current_user)
-                flash(_("Saved."), "ok")
-                return redirect(url_for("hierarchy.node_list"))
-            errors, status = refusal.by_field, refusal.status
+        errors, status, saved = forms.submit(schema, values, lambda loaded: hierarchy.create_node(
+            loaded, current_user) if node is None else hierarchy.update_node(node, loaded, current_user))
+        if saved:
+            flash(_("Saved."), "ok")
+            return redirect(url_for("hierarchy.node_list"))
     return render_template("org/branch_form.html", node=node, fields=forms.describe(schema, values, errors),
                            errors=errors), status
 

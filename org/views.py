@@ -153,27 +153,18 @@ def _form_page(name: str, resource: Resource, obj=None):
     authorize(_manage_action(resource), obj)
     schema = resource.schema(partial=obj is not None)
     values = {key: getattr(obj, key, "") for key in schema.load_fields} if obj else {}
-    errors: dict = {}
-    status = 200
+    errors, status = {}, 200
     if request.method == "POST":
-        data = forms.parse(schema, request.form)
-        values.update(data)
-        try:
-            loaded = schema.load(data)
-        except ValidationError as invalid:
-            errors, status = invalid.messages, 422
+        if resource.model is User:
+            save = (lambda loaded: operations.create_user(loaded, current_user)) if obj is None else \
+                (lambda loaded: operations.update_user(obj, loaded, current_user))
         else:
-            with refused_form() as refusal:
-                if obj is None:
-                    create = operations.create_user if resource.model is User else (
-                        lambda d, a: operations.create(resource.model, d, a))
-                    create(loaded, current_user)
-                else:
-                    (operations.update_user if resource.model is User else operations.update)(obj, loaded,
-                                                                                             current_user)
-                flash(_("Saved."), "ok")
-                return redirect(url_for("org.admin_list", name=name))
-            errors, status = refusal.by_field, refusal.status
+            save = (lambda loaded: operations.create(resource.model, loaded, current_user)) if obj is None else \
+                (lambda loaded: operations.update(obj, loaded, current_user))
+        errors, status, saved = forms.submit(schema, values, save)
+        if saved:
+            flash(_("Saved."), "ok")
+            return redirect(url_for("org.admin_list", name=name))
     fields = forms.describe(schema, values, errors)
     return render_template("org/form.html", name=name, resource=resource, obj=obj, fields=fields,
                            errors=errors), status
